@@ -1,0 +1,68 @@
+# Shared helpers for the provisioning scripts. Sourced, not run.
+# Every failure says what failed and what to do, never a bare trace.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The Asterisk chroot is expensive to build (~1 min) and independent of the checkout,
+# so it lives in a cache shared by every clone on this machine.
+ALLOPARENTS_CACHE="${ALLOPARENTS_CACHE:-/var/cache/alloparents}"
+ASTERISK_ROOT="${ASTERISK_ROOT:-$ALLOPARENTS_CACHE/asterisk-root}"
+
+say()  { printf '\033[1;34m[alloparents]\033[0m %s\n' "$*" >&2; }
+warn() { printf '\033[1;33m[alloparents]\033[0m %s\n' "$*" >&2; }
+die()  { printf '\033[1;31m[alloparents] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@";
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@";
+  else die "'$*' needs root: run as root or install sudo"; fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing packages (${missing[*]}) and no apt-get: install them by hand"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    say "apt-get update"
+    as_root apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed: check the network or the Debian mirror in /etc/apt/sources.list"
+    APT_UPDATED=1
+  fi
+  say "installing ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/tmp/alloparents-apt.log 2>&1 \
+    || die "apt-get install ${missing[*]} failed (log: /tmp/alloparents-apt.log)"
+}
+
+# Loads .env (creating it from .env.example with fresh secrets the first time), so the
+# scripts, the app and the tests share one configuration.
+load_env() {
+  local envfile="$REPO_ROOT/.env"
+  if [ ! -f "$envfile" ]; then
+    say "creating .env with fresh secrets (edit it to configure the service)"
+    local ari_pw db_pw
+    ari_pw="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+    db_pw="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+    sed -e "s|^ARI_PASSWORD=.*|ARI_PASSWORD=$ari_pw|" \
+        -e "s|alloparents:change-me@|alloparents:$db_pw@|" \
+        "$REPO_ROOT/.env.example" > "$envfile"
+  fi
+  set -a
+  # shellcheck disable=SC1090
+  . "$envfile"
+  set +a
+}
+
+ensure_node_modules() {
+  if [ ! -d "$REPO_ROOT/node_modules" ] || [ "$REPO_ROOT/package-lock.json" -nt "$REPO_ROOT/node_modules/.package-lock.json" ]; then
+    say "installing node modules (npm ci)"
+    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed: check access to the npm registry"
+  fi
+}
+
+build_app() {
+  say "building the app (tsc)"
+  (cd "$REPO_ROOT" && npx tsc -p tsconfig.build.json) || die "TypeScript build failed (see above)"
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Provisions what the service needs on this machine, idempotently:
+#   PostgreSQL (database + role), an Asterisk 22 chroot (no Docker engine here), SIPp,
+#   and the tools that render the voice prompts.
+# Usage: scripts/provision.sh [all|postgres|asterisk|tools]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+url_part() { node -e 'const u=new URL(process.argv[1]); const p=process.argv[2]; const v={user:decodeURIComponent(u.username),password:decodeURIComponent(u.password),host:u.hostname,port:u.port||"5432",db:u.pathname.slice(1)}[p]; process.stdout.write(v)' "$1" "$2"; }
+
+pg_reachable() { psql "$1" -tAc 'select 1' >/dev/null 2>&1; }
+
+provision_postgres() {
+  apt_install postgresql-client
+  local url="$DATABASE_URL" test_url="$TEST_DATABASE_URL"
+  if pg_reachable "$url" && pg_reachable "$test_url"; then
+    say "PostgreSQL: $(url_part "$url" host):$(url_part "$url" port) reachable"
+    return 0
+  fi
+  local host; host="$(url_part "$url" host)"
+  case "$host" in
+    127.0.0.1|localhost|::1) ;;
+    *) die "PostgreSQL at $host is not reachable with DATABASE_URL: check the URL, the network and the credentials" ;;
+  esac
+  if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+    apt_install postgresql
+  fi
+  local version cluster status
+  read -r version cluster _ status _ < <(pg_lsclusters -h | head -n1)
+  [ -n "${version:-}" ] || die "PostgreSQL is installed but has no cluster: run 'pg_createcluster --start 15 main'"
+  if [ "$status" != "online" ]; then
+    say "starting PostgreSQL cluster $version/$cluster"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start \
+      || die "could not start PostgreSQL $version/$cluster: see /var/log/postgresql/postgresql-$version-$cluster.log"
+  fi
+  local user password
+  user="$(url_part "$url" user)"; password="$(url_part "$url" password)"
+  say "PostgreSQL: ensuring role '$user' and databases"
+  as_root runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA -v u="$user" -v p="$password" <<'SQL' >/dev/null || die "could not create the PostgreSQL role (see above)"
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'u', :'p') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'u') \gexec
+SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'u', :'p') \gexec
+SQL
+  for db in "$(url_part "$url" db)" "$(url_part "$test_url" db)"; do
+    as_root runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA -v d="$db" -v u="$user" <<'SQL' >/dev/null || die "could not create database $db"
+SELECT format('CREATE DATABASE %I OWNER %I', :'d', :'u') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'d') \gexec
+SQL
+  done
+  pg_reachable "$url" || die "PostgreSQL still refuses DATABASE_URL after provisioning: check pg_hba.conf allows password logins on $host"
+}
+
+provision_asterisk() {
+  if [ -x "$ASTERISK_ROOT/usr/sbin/asterisk" ]; then
+    say "Asterisk: reusing $ASTERISK_ROOT ($(chroot "$ASTERISK_ROOT" asterisk -V 2>/dev/null))"
+  else
+    apt_install mmdebstrap
+    as_root mkdir -p "$ALLOPARENTS_CACHE"
+    local tmp="$ASTERISK_ROOT.partial" suite built=""
+    for suite in forky sid; do
+      as_root rm -rf "$tmp"
+      say "Asterisk: building a Debian $suite chroot with mmdebstrap (about a minute, once)"
+      # Check-Valid-Until: the mirror's Release files can be past their date.
+      if as_root mmdebstrap --variant=minbase --aptopt='Acquire::Check-Valid-Until "false"' \
+          --include=asterisk,asterisk-modules "$suite" "$tmp" http://deb.debian.org/debian \
+          >/tmp/alloparents-mmdebstrap.log 2>&1; then
+        built="$suite"; break
+      fi
+      warn "mmdebstrap for $suite failed (log: /tmp/alloparents-mmdebstrap.log)"
+    done
+    [ -n "$built" ] || die "mmdebstrap could not build an Asterisk chroot from the Debian mirror (forky, then sid): see /tmp/alloparents-mmdebstrap.log; check the network or set ALLOPARENTS_CACHE to a disk with ~600 MB free"
+    as_root mv "$tmp" "$ASTERISK_ROOT"
+    say "Asterisk: $(chroot "$ASTERISK_ROOT" asterisk -V) ready in $ASTERISK_ROOT"
+  fi
+  # Without the host's names, Asterisk stalls ~20 s per call on DNS look-ups.
+  as_root cp /etc/hosts "$ASTERISK_ROOT/etc/hosts"
+  as_root cp /etc/resolv.conf "$ASTERISK_ROOT/etc/resolv.conf" 2>/dev/null || true
+}
+
+provision_tools() {
+  # sip-tester: SIPp for the end-to-end tests; espeak-ng + sox render the voice prompts.
+  apt_install sip-tester espeak-ng sox libsox-fmt-base
+}
+
+main() {
+  load_env
+  local what="${1:-all}"
+  case "$what" in
+    postgres) provision_postgres ;;
+    asterisk) provision_asterisk ;;
+    tools) provision_tools ;;
+    all) provision_tools; provision_postgres; provision_asterisk ;;
+    *) die "unknown target '$what' (all|postgres|asterisk|tools)" ;;
+  esac
+}
+main "$@"
