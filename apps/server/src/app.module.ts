@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { redactPaths } from './logging/redaction';
+import { MetricsModule } from './metrics/metrics.module';
+import { TelephonyModule } from './telephony/telephony.module';
+
+@Module({})
+export class AppModule {
+  /** The whole app, built from an already validated configuration (tests pass their own). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            redact: { paths: redactPaths, censor: '[redacted]' },
+            // Health probes every few seconds would drown the log.
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+          },
+        }),
+        MetricsModule,
+        DatabaseModule,
+        TelephonyModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { AriGateway } from '../telephony/ari/ari-gateway';
+
+type Up = 'up' | 'down';
+
+/**
+ * GET /health: 200 `{status: "ok", ari: "up", database: "up"}` when the service can take calls
+ * and reach its data; 503 naming what is down otherwise (load balancers and operators read it).
+ */
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly ari: AriGateway,
+  ) {}
+
+  @Get('health')
+  async check(@Res() reply: FastifyReply): Promise<void> {
+    let details: Record<string, { status: string; message?: string }>;
+    try {
+      details = (await this.health.check([() => this.ariCheck(), () => this.database.pingCheck('database', { timeout: 1500 })])).details;
+    } catch (error) {
+      // HealthCheckService throws a 503 whose response carries the same details.
+      details = ((error as { response?: { details?: typeof details } }).response?.details ?? {}) as typeof details;
+    }
+    const ari: Up = details.ari?.status === 'up' ? 'up' : 'down';
+    const database: Up = details.database?.status === 'up' ? 'up' : 'down';
+    const ok = ari === 'up' && database === 'up';
+    const down = [ari === 'down' && 'ari', database === 'down' && 'database'].filter(Boolean);
+    await reply
+      .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .send(ok ? { status: 'ok', ari, database } : { status: 'error', ari, database, down });
+  }
+
+  private ariCheck() {
+    const check = this.indicators.check('ari');
+    return this.ari.state === 'up' ? check.up() : check.down({ state: this.ari.state });
+  }
+}

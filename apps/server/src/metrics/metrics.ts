@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The service's Prometheus metrics, one registry per app instance (tests run several). */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly ariUp = new Gauge({ name: 'alloparents_ari_up', help: '1 while the Stasis app is registered with Asterisk', registers: [this.registry] });
+
+  readonly callsStarted = new Counter({ name: 'alloparents_calls_started_total', help: 'Finder calls that reached the app', registers: [this.registry] });
+
+  readonly callsEnded = new Counter({
+    name: 'alloparents_calls_total',
+    help: 'Finder calls by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly legsEnded = new Counter({
+    name: 'alloparents_legs_total',
+    help: 'Cascade legs by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly firstLegDelay = new Histogram({
+    name: 'alloparents_first_leg_ringing_seconds',
+    help: 'Time from the last digit typed to the first leg ringing',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8],
+    registers: [this.registry],
+  });
+
+  readonly timeToConnection = new Histogram({
+    name: 'alloparents_time_to_connection_seconds',
+    help: 'Time from the last digit typed to the finder being connected to a person',
+    buckets: [2, 5, 10, 20, 30, 45, 60, 90, 120],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'alloparents_' });
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Client } from 'ari-client';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { AriConnection, AriState } from './ari-connection';
+
+/** A raw ARI event as Asterisk sends it (the fields we use are typed where we use them). */
+export interface AriEvent {
+  type: string;
+  application?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The app's single link to Asterisk: owns the connection for the life of the process and hands
+ * ARI events to whoever subscribed (the call-flow registry).
+ */
+@Injectable()
+export class AriGateway implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('Ari');
+  readonly connection: AriConnection;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.connection = new AriConnection(config.ari, {
+      info: (fields, message) => this.log.log(fields, message),
+      warn: (fields, message) => this.log.warn(fields, message),
+    });
+  }
+
+  get state(): AriState {
+    return this.connection.state;
+  }
+
+  get client(): Client | undefined {
+    return this.connection.client;
+  }
+
+  onEvent(listener: (event: AriEvent) => void): void {
+    this.connection.on('event', listener);
+  }
+
+  onConnected(listener: (client: Client) => void): void {
+    this.connection.on('connected', listener);
+  }
+
+  onApplicationBootstrap(): void {
+    this.connection.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.stop();
+  }
+}

@@ -1,0 +1,35 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/app-config';
+import { asteriskTemplateVariables, renderAsteriskConfig, renderTemplate } from './render-asterisk-config';
+
+describe('rendering asterisk-config/', () => {
+  it('replaces {{NAME}} and leaves Asterisk ${VARIABLES} alone', () => {
+    expect(renderTemplate('Stasis({{APP}},${EXTEN})', { APP: 'alloparents' })).toBe('Stasis(alloparents,${EXTEN})');
+  });
+
+  it('refuses a template variable that has no value', () => {
+    expect(() => renderTemplate('x={{MISSING}}', {}, 'pjsip.conf')).toThrow('pjsip.conf: no value for {{MISSING}}');
+  });
+
+  it('refuses a value that would inject a configuration line', () => {
+    expect(() => renderTemplate('password={{P}}', { P: 'x\n[evil]' })).toThrow(/line break/);
+  });
+
+  it('derives the trunk host used to identify the trunk from SIP_TRUNK_URI', () => {
+    const config = loadConfig({ ARI_PASSWORD: 'a-long-enough-secret', SIP_TRUNK_URI: 'sip:gw@192.0.2.7:5080;transport=udp' });
+    expect(asteriskTemplateVariables(config, '/srv/x').SIP_TRUNK_HOST).toBe('192.0.2.7');
+  });
+
+  it('renders the repository templates completely, with the credentials from the environment', () => {
+    const config = loadConfig({ ARI_PASSWORD: 'rendered-secret-123', SIP_PORT: '15060', ARI_URL: 'http://127.0.0.1:18088' });
+    const out = mkdtempSync(join(tmpdir(), 'ast-'));
+    const files = renderAsteriskConfig(join(__dirname, '../../../../../asterisk-config/service'), out, asteriskTemplateVariables(config, '/srv/test'));
+    expect(files).toEqual(expect.arrayContaining(['ari.conf', 'pjsip.conf', 'extensions.conf', 'http.conf', 'modules.conf', 'rtp.conf', 'logger.conf', 'asterisk.conf']));
+    for (const f of files) expect(readFileSync(join(out, f), 'utf8')).not.toMatch(/\{\{/);
+    expect(readFileSync(join(out, 'ari.conf'), 'utf8')).toContain('password = rendered-secret-123');
+    expect(readFileSync(join(out, 'pjsip.conf'), 'utf8')).toContain('bind = 127.0.0.1:15060');
+    expect(readFileSync(join(out, 'http.conf'), 'utf8')).toContain('bindport = 18088');
+  });
+});
