@@ -45,14 +45,18 @@ load_env() {
     local ari_pw db_pw
     ari_pw="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
     db_pw="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
-    sed -e "s|^ARI_PASSWORD=.*|ARI_PASSWORD=$ari_pw|" \
+    (umask 077; sed -e "s|^ARI_PASSWORD=.*|ARI_PASSWORD=$ari_pw|" \
         -e "s|alloparents:change-me@|alloparents:$db_pw@|" \
-        "$REPO_ROOT/.env.example" > "$envfile"
+        "$REPO_ROOT/.env.example" > "$envfile")
   fi
-  set -a
-  # shellcheck disable=SC1090
-  . "$envfile"
-  set +a
+  # Variables already in the environment win over .env (the tests and CI set their own).
+  local line key
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in ''|'#'*) continue ;; esac
+    key="${line%%=*}"
+    [[ "$key" =~ ^[A-Z_][A-Z0-9_]*$ ]] || continue
+    [ -n "${!key+x}" ] || export "$key=${line#*=}"
+  done < "$envfile"
 }
 
 ensure_node_modules() {

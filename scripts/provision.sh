@@ -2,7 +2,7 @@
 # Provisions what the service needs on this machine, idempotently:
 #   PostgreSQL (database + role), an Asterisk 22 chroot (no Docker engine here), SIPp,
 #   and the tools that render the voice prompts.
-# Usage: scripts/provision.sh [all|postgres|asterisk|tools]
+# Usage: scripts/provision.sh [all|postgres|asterisk|tools|prompts]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 url_part() { node -e 'const u=new URL(process.argv[1]); const p=process.argv[2]; const v={user:decodeURIComponent(u.username),password:decodeURIComponent(u.password),host:u.hostname,port:u.port||"5432",db:u.pathname.slice(1)}[p]; process.stdout.write(v)' "$1" "$2"; }
@@ -10,7 +10,7 @@ url_part() { node -e 'const u=new URL(process.argv[1]); const p=process.argv[2];
 pg_reachable() { psql "$1" -tAc 'select 1' >/dev/null 2>&1; }
 
 provision_postgres() {
-  apt_install postgresql-client
+  command -v psql >/dev/null 2>&1 || apt_install postgresql-client
   local url="$DATABASE_URL" test_url="$TEST_DATABASE_URL"
   if pg_reachable "$url" && pg_reachable "$test_url"; then
     say "PostgreSQL: $(url_part "$url" host):$(url_part "$url" port) reachable"
@@ -76,7 +76,16 @@ provision_asterisk() {
 
 provision_tools() {
   # sip-tester: SIPp for the end-to-end tests; espeak-ng + sox render the voice prompts.
-  apt_install sip-tester espeak-ng sox libsox-fmt-base
+  command -v sipp >/dev/null && command -v espeak-ng >/dev/null && command -v sox >/dev/null \
+    || apt_install sip-tester espeak-ng sox libsox-fmt-base
+  # The compose file is validated by the tests even where no Docker engine runs.
+  command -v docker-compose >/dev/null || apt_install docker-compose
+}
+
+provision_prompts() {
+  [ -f "$REPO_ROOT/dist/apps/server/src/cli/render-prompts.js" ] || build_app
+  node "$REPO_ROOT/dist/apps/server/src/cli/render-prompts.js" "$REPO_ROOT/prompts" "$ASTERISK_ROOT/usr/share/asterisk/sounds" \
+    || die "could not render the voice prompts (espeak-ng/sox): see above"
 }
 
 main() {
@@ -86,7 +95,8 @@ main() {
     postgres) provision_postgres ;;
     asterisk) provision_asterisk ;;
     tools) provision_tools ;;
-    all) provision_tools; provision_postgres; provision_asterisk ;;
+    prompts) provision_prompts ;;
+    all) provision_tools; provision_postgres; provision_asterisk; provision_prompts ;;
     *) die "unknown target '$what' (all|postgres|asterisk|tools)" ;;
   esac
 }

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -20,9 +20,12 @@ export class AppModule {
           pinoHttp: {
             level: config.logLevel,
             redact: { paths: redactPaths, censor: '[redacted]' },
-            // Health probes every few seconds would drown the log.
-            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
           },
+          // Health probes and scrapes every few seconds would drown the log.
+          exclude: [
+            { method: RequestMethod.GET, path: 'health' },
+            { method: RequestMethod.GET, path: 'metrics' },
+          ],
         }),
         MetricsModule,
         DatabaseModule,

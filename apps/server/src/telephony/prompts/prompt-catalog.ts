@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+
+export const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export interface PromptCatalog {
+  voices: Record<Language, string>;
+  digits: Record<Language, string[]>;
+  prompts: Record<string, Record<Language, string>>;
+}
+
+/** Reads and checks the catalog: every prompt and all ten digits in every language. */
+export function loadPromptCatalog(file: string): PromptCatalog {
+  const catalog = JSON.parse(readFileSync(file, 'utf8')) as PromptCatalog;
+  const problems: string[] = [];
+  for (const lang of LANGUAGES) {
+    if (!catalog.voices?.[lang]) problems.push(`no espeak-ng voice for ${lang}`);
+    if (catalog.digits?.[lang]?.length !== 10) problems.push(`digits for ${lang} must list 0 to 9`);
+    for (const [id, texts] of Object.entries(catalog.prompts ?? {})) {
+      if (!texts[lang]?.trim()) problems.push(`prompt '${id}' has no ${lang} text`);
+    }
+  }
+  if (problems.length) throw new Error(`${file}: ${problems.join('; ')}`);
+  return catalog;
+}
+
+/**
+ * Asterisk media URIs. The language is part of the path (sounds/alloparents/<lang>/) rather than
+ * left to the channel's language, so one call can mix languages (the language menu) and the
+ * files live in a directory the service owns.
+ */
+export const promptSound = (lang: Language, id: string) => `sound:alloparents/${lang}/${id}`;
+export const digitSound = (lang: Language, digit: string) => `sound:alloparents/${lang}/digits/${digit}`;

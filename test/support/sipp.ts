@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { run } from './processes';
+import { TEST_PORTS } from './test-config';
+
+export const SCENARIOS = join(__dirname, '../e2e/scenarios');
+let nextPort = 0;
+
+export interface SippCall {
+  scenario: string;
+  /** Caller number in From; null withholds it (anonymous). */
+  caller?: string | null;
+  dialled?: string;
+  /** Extra -key name value pairs for the scenario. */
+  keys?: Record<string, string>;
+  timeoutSeconds?: number;
+}
+
+/** Places one call with SIPp as the finder against the service's SIP port. Exit code 0 = the scenario passed. */
+export async function sippCall(call: SippCall): Promise<{ code: number | null; output: string }> {
+  const port = TEST_PORTS.sippBase + (nextPort++ % 500) * 2;
+  const keys = { caller: call.caller ?? 'anonymous', ...call.keys };
+  const args = [
+    `127.0.0.1:${TEST_PORTS.sip}`,
+    '-sf', join(SCENARIOS, call.scenario),
+    '-s', call.dialled ?? '3278150000',
+    '-i', '127.0.0.1',
+    '-p', String(port),
+    '-mp', String(port + 1000),
+    '-m', '1',
+    '-timeout', `${call.timeoutSeconds ?? 30}s`,
+    '-timeout_error',
+    '-nostdin',
+    ...Object.entries(keys).flatMap(([k, v]) => ['-key', k, v]),
+  ];
+  return run('sipp', args, {}, ((call.timeoutSeconds ?? 30) + 10) * 1000);
+}
