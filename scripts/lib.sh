@@ -42,12 +42,18 @@ load_env() {
   local envfile="$REPO_ROOT/.env"
   if [ ! -f "$envfile" ]; then
     say "creating .env with fresh secrets (edit it to configure the service)"
-    local ari_pw db_pw
+    local ari_pw db_pw pseudonym_key
     ari_pw="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
     db_pw="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+    pseudonym_key="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
     (umask 077; sed -e "s|^ARI_PASSWORD=.*|ARI_PASSWORD=$ari_pw|" \
+        -e "s|^PSEUDONYM_KEY=.*|PSEUDONYM_KEY=$pseudonym_key|" \
         -e "s|alloparents:change-me@|alloparents:$db_pw@|" \
         "$REPO_ROOT/.env.example" > "$envfile")
+  fi
+  # .env files from before a variable existed get the missing secret appended.
+  if ! grep -q '^PSEUDONYM_KEY=' "$envfile"; then
+    printf '\nPSEUDONYM_KEY=%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >> "$envfile"
   fi
   # Variables already in the environment win over .env (the tests and CI set their own).
   local line key
@@ -67,6 +73,8 @@ ensure_node_modules() {
 }
 
 build_app() {
+  say "type-checking (tsc)"
+  (cd "$REPO_ROOT" && npx tsc -p tsconfig.json --noEmit) || die "TypeScript errors (see above)"
   say "building the app (tsc)"
   (cd "$REPO_ROOT" && npx tsc -p tsconfig.build.json) || die "TypeScript build failed (see above)"
 }

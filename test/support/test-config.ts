@@ -19,6 +19,7 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
     ARI_USERNAME: 'alloparents',
     ARI_PASSWORD: process.env.ARI_PASSWORD,
     ARI_APP: 'alloparents',
+    PSEUDONYM_KEY: process.env.PSEUDONYM_KEY ?? '',
     SIP_BIND_ADDRESS: '127.0.0.1',
     SIP_PORT: String(TEST_PORTS.sip),
     SIP_TRUNK_URI: `sip:127.0.0.1:${TEST_PORTS.network}`,

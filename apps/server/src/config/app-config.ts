@@ -7,8 +7,25 @@ export interface AppConfig {
   database: { url: string };
   ari: { url: string; username: string; password: string; app: string };
   sip: { bindAddress: string; port: number; trunkUri: string; rtpPortStart: number; rtpPortEnd: number };
-  service: { number: string; hotlineNumber: string };
+  service: { number: string; hotlineNumber: string; numbers: Record<string, Language>; defaultLanguage: Language };
+  pseudonymKey: Buffer;
+  callFlow: {
+    withheldCallerPolicy: 'refuse' | 'hotline';
+    legCallerId: 'service' | 'finder';
+    legRingTimeoutMs: number;
+    legProgressTimeoutMs: number;
+    confirmWindowMs: number;
+    hotlineRingTimeoutMs: number;
+    languageChoiceTimeoutMs: number;
+    firstDigitTimeoutMs: number;
+    interDigitTimeoutMs: number;
+    holdMessageIntervalMs: number;
+    maxNumberAttempts: number;
+    abuseMaxNumbersPerHour: number;
+  };
 }
+
+export type Language = 'fr' | 'nl' | 'de' | 'en';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -25,7 +42,27 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       rtpPortStart: v.RTP_PORT_START,
       rtpPortEnd: v.RTP_PORT_END,
     },
-    service: { number: v.SERVICE_NUMBER, hotlineNumber: v.HOTLINE_NUMBER },
+    service: {
+      number: v.SERVICE_NUMBER,
+      hotlineNumber: v.HOTLINE_NUMBER,
+      numbers: Object.fromEntries(v.SERVICE_NUMBERS.split(',').map((pair) => pair.split(':') as [string, Language])),
+      defaultLanguage: v.DEFAULT_LANGUAGE as Language,
+    },
+    pseudonymKey: Buffer.from(v.PSEUDONYM_KEY, 'base64'),
+    callFlow: {
+      withheldCallerPolicy: v.WITHHELD_CALLER_POLICY as 'refuse' | 'hotline',
+      legCallerId: v.LEG_CALLER_ID as 'service' | 'finder',
+      legRingTimeoutMs: v.LEG_RING_TIMEOUT_SECONDS * 1000,
+      legProgressTimeoutMs: v.LEG_PROGRESS_TIMEOUT_SECONDS * 1000,
+      confirmWindowMs: v.CONFIRM_WINDOW_SECONDS * 1000,
+      hotlineRingTimeoutMs: v.HOTLINE_RING_TIMEOUT_SECONDS * 1000,
+      languageChoiceTimeoutMs: v.LANGUAGE_CHOICE_TIMEOUT_SECONDS * 1000,
+      firstDigitTimeoutMs: v.FIRST_DIGIT_TIMEOUT_SECONDS * 1000,
+      interDigitTimeoutMs: v.INTER_DIGIT_TIMEOUT_SECONDS * 1000,
+      holdMessageIntervalMs: v.HOLD_MESSAGE_INTERVAL_SECONDS * 1000,
+      maxNumberAttempts: v.MAX_NUMBER_ATTEMPTS,
+      abuseMaxNumbersPerHour: v.ABUSE_MAX_NUMBERS_PER_HOUR,
+    },
   };
 }
 

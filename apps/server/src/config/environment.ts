@@ -4,6 +4,7 @@ import {
   IsIn,
   IsInt,
   IsIP,
+  IsNumber,
   IsNotEmpty,
   IsString,
   IsUrl,
@@ -16,6 +17,11 @@ import {
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+
+/** SERVICE_NUMBERS: "3278150000:fr,3278150001:nl" — the DID a finder dialled picks the language. */
+const SERVICE_NUMBERS_PATTERN = /^\d{3,15}:(fr|nl|de|en)(,\d{3,15}:(fr|nl|de|en))*$/;
 
 /**
  * Every environment variable the service reads, with its default and its rule.
@@ -46,6 +52,33 @@ export class EnvironmentVariables {
   SERVICE_NUMBER = '3278150000';
   @Matches(/^\+?\d{3,15}$/, { message: 'HOTLINE_NUMBER must be 3 to 15 digits' })
   HOTLINE_NUMBER = '116000';
+
+  // Keyed hash (HMAC-SHA-256) for national numbers and caller numbers at rest: 32+ random bytes,
+  // base64. Changing it makes every stored hash unfindable.
+  @Matches(/^[A-Za-z0-9+/]{43,}={0,2}$/, { message: 'PSEUDONYM_KEY must be at least 32 random bytes in base64 (openssl rand -base64 32)' })
+  PSEUDONYM_KEY!: string;
+
+  @Matches(SERVICE_NUMBERS_PATTERN, { message: 'SERVICE_NUMBERS must look like 3278150000:fr,3278150001:nl' })
+  SERVICE_NUMBERS = '3278150000:fr';
+  @IsIn(['fr', 'nl', 'de', 'en']) DEFAULT_LANGUAGE = 'fr';
+
+  /** refuse: explain and hang up; hotline: put a withheld caller through to the hotline. */
+  @IsIn(['refuse', 'hotline']) WITHHELD_CALLER_POLICY = 'refuse';
+  /** service: parents see the service number (spoofed Belgian numbers are blocked on international routes); finder: the finder's number. */
+  @IsIn(['service', 'finder']) LEG_CALLER_ID = 'service';
+
+  // Mobile networks divert unanswered calls to voicemail after ~20 s (GSM default): ring less.
+  @Transform(toNumber) @IsNumber() @Min(1) @Max(19.5) LEG_RING_TIMEOUT_SECONDS = 15;
+  @Transform(toNumber) @IsNumber() @Min(0.5) @Max(30) LEG_PROGRESS_TIMEOUT_SECONDS = 5;
+  @Transform(toNumber) @IsNumber() @Min(1) @Max(60) CONFIRM_WINDOW_SECONDS = 10;
+  @Transform(toNumber) @IsNumber() @Min(5) @Max(300) HOTLINE_RING_TIMEOUT_SECONDS = 60;
+  @Transform(toNumber) @IsNumber() @Min(0.5) @Max(30) LANGUAGE_CHOICE_TIMEOUT_SECONDS = 4;
+  @Transform(toNumber) @IsNumber() @Min(1) @Max(60) FIRST_DIGIT_TIMEOUT_SECONDS = 10;
+  @Transform(toNumber) @IsNumber() @Min(1) @Max(60) INTER_DIGIT_TIMEOUT_SECONDS = 5;
+  @Transform(toNumber) @IsNumber() @Min(5) @Max(120) HOLD_MESSAGE_INTERVAL_SECONDS = 20;
+  @Transform(toInt) @IsInt() @Min(1) @Max(10) MAX_NUMBER_ATTEMPTS = 3;
+  /** A caller asking for more distinct national numbers than this within an hour goes to the hotline. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000) ABUSE_MAX_NUMBERS_PER_HOUR = 5;
 }
 
 export class ConfigError extends Error {

@@ -1,3 +1,5 @@
+import { CardsCascadesAndCallRecords1795500000000 } from './1795500000000-CardsCascadesAndCallRecords';
+
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
-export const migrations: Function[] = [];
+export const migrations: Function[] = [CardsCascadesAndCallRecords1795500000000];

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config/app-config';
 import { asteriskTemplateVariables, renderAsteriskConfig, renderTemplate } from './render-asterisk-config';
 
+const secrets = { PSEUDONYM_KEY: Buffer.alloc(32, 1).toString('base64') };
+
 describe('rendering asterisk-config/', () => {
   it('replaces {{NAME}} and leaves Asterisk ${VARIABLES} alone', () => {
     expect(renderTemplate('Stasis({{APP}},${EXTEN})', { APP: 'alloparents' })).toBe('Stasis(alloparents,${EXTEN})');
@@ -18,12 +20,12 @@ describe('rendering asterisk-config/', () => {
   });
 
   it('derives the trunk host used to identify the trunk from SIP_TRUNK_URI', () => {
-    const config = loadConfig({ ARI_PASSWORD: 'a-long-enough-secret', SIP_TRUNK_URI: 'sip:gw@192.0.2.7:5080;transport=udp' });
+    const config = loadConfig({ ...secrets, ARI_PASSWORD: 'a-long-enough-secret', SIP_TRUNK_URI: 'sip:gw@192.0.2.7:5080;transport=udp' });
     expect(asteriskTemplateVariables(config, '/srv/x').SIP_TRUNK_HOST).toBe('192.0.2.7');
   });
 
   it('renders the repository templates completely, with the credentials from the environment', () => {
-    const config = loadConfig({ ARI_PASSWORD: 'rendered-secret-123', SIP_PORT: '15060', ARI_URL: 'http://127.0.0.1:18088' });
+    const config = loadConfig({ ...secrets, ARI_PASSWORD: 'rendered-secret-123', SIP_PORT: '15060', ARI_URL: 'http://127.0.0.1:18088' });
     const out = mkdtempSync(join(tmpdir(), 'ast-'));
     const files = renderAsteriskConfig(join(__dirname, '../../../../../asterisk-config/service'), out, asteriskTemplateVariables(config, '/srv/test'));
     expect(files).toEqual(expect.arrayContaining(['ari.conf', 'pjsip.conf', 'extensions.conf', 'http.conf', 'modules.conf', 'rtp.conf', 'logger.conf', 'asterisk.conf']));

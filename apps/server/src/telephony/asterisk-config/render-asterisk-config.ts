@@ -35,6 +35,7 @@ export function asteriskTemplateVariables(config: AppConfig, instanceDir: string
     RTP_PORT_START: String(config.sip.rtpPortStart),
     RTP_PORT_END: String(config.sip.rtpPortEnd),
     HOTLINE_NUMBER: config.service.hotlineNumber,
+    DEFAULT_LANGUAGE: config.service.defaultLanguage,
   };
 }
 

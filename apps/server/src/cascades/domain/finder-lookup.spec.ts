@@ -1,0 +1,32 @@
+import { decide, StoredCascade } from './finder-lookup';
+
+const active: StoredCascade = {
+  cascadeId: 'c1',
+  status: 'active',
+  language: 'nl',
+  latestCardIssuedOn: '2025-01-01',
+  legs: [
+    { position: 2, number: '+32470000002' },
+    { position: 1, number: '+32470000001' },
+  ],
+  childFirstName: null,
+};
+
+describe('deciding whether a cascade may ring', () => {
+  it('given an active cascade with a valid card, then its legs come back in position order', () => {
+    const result = decide(active, '2026-11-24');
+    expect(result).toMatchObject({ kind: 'found', language: 'nl' });
+    expect(result.kind === 'found' && result.legs.map((l) => l.position)).toEqual([1, 2]);
+  });
+
+  it.each([
+    ['no cascade', null, 'unknown'],
+    ['a draft', { ...active, status: 'draft' as const }, 'draft'],
+    ['a blocked cascade', { ...active, status: 'blocked' as const }, 'blocked'],
+    ['an expired card', { ...active, latestCardIssuedOn: '2023-11-24' }, 'expired'],
+    ['no card at all', { ...active, latestCardIssuedOn: null }, 'expired'],
+    ['no numbers', { ...active, legs: [] }, 'no-numbers'],
+  ])('given %s, then the cascade is unavailable (%s)', (_, stored, reason) => {
+    expect(decide(stored, '2026-11-24')).toEqual({ kind: 'unavailable', reason });
+  });
+});

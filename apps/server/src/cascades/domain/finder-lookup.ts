@@ -1,0 +1,45 @@
+import { Language } from '../../config/app-config';
+import { isCardValid } from './card-validity';
+
+export interface CascadeLeg {
+  position: number;
+  number: string;
+}
+
+/** What the call flow learns from a look-up. Every "unavailable" sounds the same to the finder. */
+export type FinderLookupResult =
+  | { kind: 'found'; cascadeId: string; legs: CascadeLeg[]; childFirstName: string | null; language: Language }
+  | { kind: 'unavailable'; reason: 'unknown' | 'draft' | 'blocked' | 'expired' | 'no-numbers' }
+  | { kind: 'throttled' };
+
+/** A child's cascade as stored, before the rules are applied. */
+export interface StoredCascade {
+  cascadeId: string;
+  status: 'draft' | 'active' | 'blocked';
+  language: Language;
+  latestCardIssuedOn: string | null;
+  legs: CascadeLeg[];
+  childFirstName: string | null;
+}
+
+/** Port: the cascade store as the call flow needs it. */
+export interface CascadeDirectory {
+  findByNationalNumberHash(hash: Buffer): Promise<StoredCascade | null>;
+}
+
+/** Port: the call records as the abuse rule needs them. */
+export interface LookupLedger {
+  /** Records that this call asked for this national number; returns how many distinct numbers the caller asked for since `since`. */
+  noteLookup(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date, since: Date): Promise<number>;
+}
+
+/** The rules that decide whether a found cascade may ring: active, a valid card, at least one number. */
+export function decide(stored: StoredCascade | null, today: string): FinderLookupResult {
+  if (!stored) return { kind: 'unavailable', reason: 'unknown' };
+  if (stored.status === 'draft') return { kind: 'unavailable', reason: 'draft' };
+  if (stored.status === 'blocked') return { kind: 'unavailable', reason: 'blocked' };
+  if (!stored.latestCardIssuedOn || !isCardValid(stored.latestCardIssuedOn, today)) return { kind: 'unavailable', reason: 'expired' };
+  if (stored.legs.length === 0) return { kind: 'unavailable', reason: 'no-numbers' };
+  const legs = [...stored.legs].sort((a, b) => a.position - b.position);
+  return { kind: 'found', cascadeId: stored.cascadeId, legs, childFirstName: stored.childFirstName, language: stored.language };
+}

@@ -1,0 +1,27 @@
+import { Pseudonymizer } from '../privacy/pseudonymizer';
+import { CascadeDirectory, decide, FinderLookupResult, LookupLedger } from './domain/finder-lookup';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The call flow's one question: "may this national number's cascade ring for this caller now?"
+ * Records the look-up (for the abuse rule and the cascade's call history) before answering.
+ */
+export class FinderLookupService {
+  constructor(
+    private readonly directory: CascadeDirectory,
+    private readonly ledger: LookupLedger,
+    private readonly pseudonymizer: Pseudonymizer,
+    private readonly maxNumbersPerHour: number,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async lookUp(callId: string, nationalNumber: string, callerNumber: string): Promise<FinderLookupResult> {
+    const at = this.now();
+    const numberHash = this.pseudonymizer.hash('national-number', nationalNumber);
+    const callerHash = this.pseudonymizer.hash('caller', callerNumber);
+    const distinct = await this.ledger.noteLookup(callId, callerHash, numberHash, at, new Date(at.getTime() - HOUR_MS));
+    if (distinct > this.maxNumbersPerHour) return { kind: 'throttled' };
+    return decide(await this.directory.findByNationalNumberHash(numberHash), at.toISOString().slice(0, 10));
+  }
+}

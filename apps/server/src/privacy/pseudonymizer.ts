@@ -1,0 +1,18 @@
+import { createHmac } from 'node:crypto';
+
+/** What a keyed hash stands for; part of the hashed input so a value of one kind never matches another. */
+export type PseudonymKind = 'national-number' | 'caller';
+
+/**
+ * Keyed hash (HMAC-SHA-256) of personal values, for look-up and counting without storing the
+ * values themselves. Without the key, the 11-digit space cannot be brute-forced from a dump.
+ */
+export class Pseudonymizer {
+  constructor(private readonly key: Buffer) {
+    if (key.length < 32) throw new Error('the pseudonym key must be at least 32 bytes');
+  }
+
+  hash(kind: PseudonymKind, value: string): Buffer {
+    return createHmac('sha256', this.key).update(`${kind}\0${value}`).digest();
+  }
+}

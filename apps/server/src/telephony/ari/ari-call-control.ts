@@ -1,0 +1,64 @@
+import { CallControl, OutboundLeg } from '../call-control.port';
+import { AriRest, isGone } from './ari-rest';
+
+const ignoreGone = (error: unknown) => {
+  if (!isGone(error)) throw error;
+};
+
+/** CallControl over ARI. Contexts and Stasis arguments match asterisk-config/service/extensions.conf. */
+export class AriCallControl implements CallControl {
+  constructor(
+    private readonly ari: AriRest,
+    private readonly app: string,
+  ) {}
+
+  async answer(channelId: string): Promise<void> {
+    await this.ari.request('POST', `/channels/${enc(channelId)}/answer`);
+  }
+
+  async play(channelId: string, playbackId: string, media: string[]): Promise<void> {
+    await this.ari.request('POST', `/channels/${enc(channelId)}/play/${enc(playbackId)}`, { media: media.join(',') });
+  }
+
+  async stopPlayback(playbackId: string): Promise<void> {
+    await this.ari.request('DELETE', `/playbacks/${enc(playbackId)}`).catch(ignoreGone);
+  }
+
+  async startHold(channelId: string): Promise<void> {
+    await this.ari.request('POST', `/channels/${enc(channelId)}/moh`, { mohClass: 'default' });
+  }
+
+  async stopHold(channelId: string): Promise<void> {
+    await this.ari.request('DELETE', `/channels/${enc(channelId)}/moh`).catch(ignoreGone);
+  }
+
+  async originate(leg: OutboundLeg): Promise<void> {
+    await this.ari.request('POST', `/channels/${enc(leg.channelId)}`, {
+      endpoint: `PJSIP/${leg.number}@trunk`,
+      context: leg.kind === 'parent' ? 'alloparents-leg' : 'alloparents-hotline-leg',
+      extension: 's',
+      priority: 1,
+      callerId: leg.callerId,
+      timeout: leg.timeoutSeconds,
+    }, { variables: { ALLOPARENTS_LEG: leg.legId, ALLOPARENTS_APP: this.app } });
+  }
+
+  async hangup(channelId: string): Promise<void> {
+    await this.ari.request('DELETE', `/channels/${enc(channelId)}`).catch(ignoreGone);
+  }
+
+  async bridge(bridgeId: string, channelIds: string[]): Promise<void> {
+    await this.ari.request('POST', `/bridges/${enc(bridgeId)}`, { type: 'mixing' });
+    await this.ari.request('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') });
+  }
+
+  async setDeadline(channelId: string, seconds: number): Promise<void> {
+    await this.ari.request('POST', `/channels/${enc(channelId)}/variable`, { variable: 'TIMEOUT(absolute)', value: String(seconds) });
+  }
+
+  async sendToHotlineFallback(channelId: string): Promise<void> {
+    await this.ari.request('POST', `/channels/${enc(channelId)}/continue`, { context: 'alloparents-fallback', extension: 's', priority: 1 });
+  }
+}
+
+const enc = encodeURIComponent;

@@ -1,0 +1,52 @@
+/**
+ * ARI's REST side over fetch: every request has a timeout and failures keep their HTTP status
+ * (ari-client's REST layer has neither; it still carries the websocket).
+ */
+export class AriHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly operation: string,
+    detail: string,
+  ) {
+    super(`ARI ${operation} failed with ${status}: ${detail}`);
+    this.name = 'AriHttpError';
+  }
+}
+
+/** The one place that decides "that channel / playback / bridge is already gone". */
+export function isGone(error: unknown): boolean {
+  return error instanceof AriHttpError && error.status === 404;
+}
+
+export class AriRest {
+  private readonly authorization: string;
+
+  constructor(
+    private readonly baseUrl: string,
+    username: string,
+    password: string,
+    private readonly timeoutMs = 3000,
+  ) {
+    this.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  }
+
+  async request<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, query: Record<string, string | number | undefined> = {}, body?: unknown): Promise<T> {
+    const url = new URL(`/ari${path}`, this.baseUrl);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const operation = `${method} ${path.replace(/\/[^/]*[0-9a-f]{8}[^/]*/g, '/{id}')}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: { authorization: this.authorization, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new AriHttpError(0, operation, (error as Error).message);
+    }
+    const text = await response.text();
+    if (!response.ok) throw new AriHttpError(response.status, operation, text.slice(0, 200));
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
