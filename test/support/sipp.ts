@@ -16,12 +16,12 @@ export interface SippCall {
 }
 
 /** Places one call with SIPp as the finder against the service's SIP port. Exit code 0 = the scenario passed. */
-export async function sippCall(call: SippCall): Promise<{ code: number | null; output: string }> {
+export async function sippCall(call: SippCall): Promise<{ code: number | null; output: string; endedAt: number }> {
   const port = TEST_PORTS.sippBase + (nextPort++ % 500) * 2;
   const keys = { caller: call.caller ?? 'anonymous', ...call.keys };
   const args = [
     `127.0.0.1:${TEST_PORTS.sip}`,
-    '-sf', join(SCENARIOS, call.scenario),
+    '-sf', call.scenario.startsWith('/') ? call.scenario : join(SCENARIOS, call.scenario),
     '-s', call.dialled ?? '3278150000',
     '-i', '127.0.0.1',
     '-p', String(port),
@@ -30,7 +30,14 @@ export async function sippCall(call: SippCall): Promise<{ code: number | null; o
     '-timeout', `${call.timeoutSeconds ?? 30}s`,
     '-timeout_error',
     '-nostdin',
+    '-trace_err',
     ...Object.entries(keys).flatMap(([k, v]) => ['-key', k, v]),
   ];
-  return run('sipp', args, {}, ((call.timeoutSeconds ?? 30) + 10) * 1000);
+  const result = await run('sipp', args, { cwd: join(__dirname, '../../reports') }, ((call.timeoutSeconds ?? 30) + 10) * 1000);
+  return { ...result, endedAt: Date.now() };
+}
+
+/** Asserts SIPp's scenario passed, showing the end of its output when it did not. */
+export function expectSippPassed(call: { code: number | null; output: string }): void {
+  if (call.code !== 0) throw new Error(`SIPp scenario failed with exit code ${call.code}:\n${call.output.slice(-3000)}`);
 }

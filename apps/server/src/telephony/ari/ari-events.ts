@@ -1,0 +1,57 @@
+/**
+ * The few ARI event shapes the call flow uses, and their translation into the call flow's
+ * words. Everything here is about Asterisk's vocabulary (causes, states, Stasis arguments).
+ */
+export interface AriChannel {
+  id: string;
+  state: string;
+  caller: { number: string; name: string };
+  dialplan?: { context: string; exten: string; app_name?: string; app_data?: string };
+}
+
+export type AriEventOf =
+  | { type: 'StasisStart'; args: string[]; channel: AriChannel }
+  | { type: 'StasisEnd'; channel: AriChannel }
+  | { type: 'ChannelStateChange'; channel: AriChannel }
+  | { type: 'ChannelDestroyed'; cause: number; cause_txt: string; channel: AriChannel }
+  | { type: 'ChannelDtmfReceived'; digit: string; channel: AriChannel }
+  | { type: 'PlaybackFinished'; playback: { id: string; state: string } };
+
+export type LegFailure = 'busy' | 'rejected' | 'unreachable' | 'failed' | 'no-answer';
+
+/** Q.850 cause of a leg that ended before it was answered → what the cascade records. */
+export function legFailureFromCause(cause: number): LegFailure {
+  switch (cause) {
+    case 17: // user busy
+      return 'busy';
+    case 21: // call rejected
+      return 'rejected';
+    case 18: // no user responding
+    case 19: // no answer
+      return 'no-answer';
+    case 1: // unallocated number
+    case 3: // no route
+    case 20: // subscriber absent
+    case 27: // destination out of order
+    case 28: // invalid number format
+    case 34: // no circuit
+    case 38: // network out of order
+    case 41: // temporary failure
+    case 42: // congestion
+      return 'unreachable';
+    default:
+      return 'failed';
+  }
+}
+
+/** CALLERID(pres) values that withhold the number. */
+export function isPresentationRestricted(pres: string | undefined): boolean {
+  return !!pres && (pres.startsWith('prohib') || pres === 'unavailable');
+}
+
+/** A caller number we can call back: not empty, not "anonymous", not a withheld placeholder. */
+export function usableCallerNumber(number: string | undefined): string | null {
+  const trimmed = (number ?? '').trim();
+  if (!trimmed || /^(anonymous|unknown|restricted|private|unavailable)$/i.test(trimmed)) return null;
+  return trimmed;
+}

@@ -1,0 +1,273 @@
+/**
+ * The vocabulary of the finder's call: what the pure machine (machine.ts) knows, hears and asks
+ * for. Plain data only, so states, events and commands can be logged, compared in tests and
+ * replayed.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Languages and prompts
+// ---------------------------------------------------------------------------------------------
+
+/** In menu order: key 1 is French, 2 Dutch, 3 German, 4 English. */
+export const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
+export type Lang = (typeof LANGUAGES)[number];
+
+/** Every prompt the call flow plays; prompts/catalog.json has the text in each language. */
+export const PROMPT_IDS = [
+  'greeting',
+  'language-option',
+  'enter-number',
+  'invalid-number',
+  'putting-through',
+  'contacting-parents',
+  'caller-id-required',
+  'service-suspended',
+  'call-116000',
+  'parent-intro',
+  'parent-options',
+  'finder-number-is',
+  'goodbye',
+] as const;
+export type PromptId = (typeof PROMPT_IDS)[number];
+
+/** The English wording, the reference for translations (kept equal to prompts/catalog.json). */
+export const PROMPT_TEXT_EN: Record<PromptId, string> = {
+  greeting: 'Allo Parents. You have found a child. Thank you for calling.',
+  'language-option': 'For English, press 4.',
+  'enter-number': "Please type the child's national register number, eleven digits, on the back of the identity card, then hash.",
+  'invalid-number': 'That number is not valid.',
+  'putting-through': 'Thank you. We are putting you through. Please stay on the line.',
+  'contacting-parents': "We are contacting the child's parents. Please stay on the line.",
+  'caller-id-required': 'This service needs your phone number. Please call again without hiding your number, or call 116 000.',
+  'service-suspended': 'The service is not operational at the moment. We are putting you through to Child Focus.',
+  'call-116000': 'We could not put you through. Please call 1 1 6, 0 0 0.',
+  'parent-intro': 'This is Allo Parents, calling about your child.',
+  'parent-options': 'Someone has found your child and is on the line. Press 1 to speak to them. Press 2 to hear their phone number.',
+  'finder-number-is': 'Their phone number is',
+  goodbye: 'Goodbye.',
+};
+
+/**
+ * One item of a playback. The machine always fills `language` on prompts and digits (the
+ * finder's language, or the cascade's on a parent leg), so a runner never has to guess.
+ */
+export type Media =
+  | { kind: 'prompt'; id: PromptId; language?: Lang }
+  | { kind: 'digits'; digits: string; language?: Lang }
+  /** The child's first name; the runner reads it from the cascade (the state's `cascade.childFirstName`). */
+  | { kind: 'childName' };
+
+export type PlaybackTarget = { kind: 'finder' } | { kind: 'leg'; legId: string };
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------------------------
+
+export interface FlowSettings {
+  /** Key n of the language menu picks languages[n - 1]. */
+  languages: readonly Lang[];
+  /**
+   * Not read by the machine: the language comes in FinderArrived (the runner picks it from the
+   * dialled number). Runners may use it as a last-resort fallback.
+   */
+  defaultLanguage?: Lang;
+  /** After the greeting, how long the finder has to pick a language. */
+  languageChoiceTimeoutMs: number;
+  /** After the enter-number prompt, how long until the first digit. */
+  firstDigitTimeoutMs: number;
+  /** Between two digits. */
+  interDigitTimeoutMs: number;
+  /** Failed entries (invalid or timed out) before the finder is put through to the hotline. */
+  maxNumberAttempts: number;
+  /** How long the look-up may take before the finder is put through to the hotline. */
+  lookupTimeoutMs: number;
+  /** A parent leg rings this long at most: shorter than the networks' forward-to-voicemail delay. */
+  legRingTimeoutMs: number;
+  /** A parent leg that shows no sign of ringing within this is skipped as unreachable. */
+  legProgressTimeoutMs: number;
+  /** One window for the parent's key; the options are repeated once, so two windows in all. */
+  confirmWindowMs: number;
+  /** While the cascade runs, the finder hears "we are contacting the parents" this often. */
+  holdMessageIntervalMs: number;
+  /** The hotline is staffed but may queue: it rings longer than a parent. */
+  hotlineRingTimeoutMs: number;
+  withheldCallerPolicy: 'refuse' | 'hotline';
+  /** What the parents see: the service number, or the finder's own number. */
+  callerIdForLegs: 'service' | 'finder';
+  serviceNumber: string;
+  hotlineNumber: string;
+}
+
+export const defaultFlowSettings: FlowSettings = {
+  languages: LANGUAGES,
+  languageChoiceTimeoutMs: 4_000,
+  firstDigitTimeoutMs: 10_000,
+  interDigitTimeoutMs: 5_000,
+  maxNumberAttempts: 3,
+  lookupTimeoutMs: 8_000,
+  legRingTimeoutMs: 15_000,
+  legProgressTimeoutMs: 5_000,
+  confirmWindowMs: 10_000,
+  holdMessageIntervalMs: 20_000,
+  hotlineRingTimeoutMs: 60_000,
+  withheldCallerPolicy: 'refuse',
+  callerIdForLegs: 'service',
+  serviceNumber: '',
+  hotlineNumber: '116000',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Events: what happened (ARI, timers, I/O results), turned into data by the runner
+// ---------------------------------------------------------------------------------------------
+
+export interface CascadeLegInfo {
+  position: number;
+  number: string;
+}
+
+/**
+ * "unavailable" covers no cascade, a blocked one and an expired card; the finder hears exactly
+ * the same as when the cascade is found. Extra fields (a cascade id, a reason) are allowed and
+ * ignored by the machine.
+ */
+export type LookupResult =
+  | { kind: 'found'; legs: CascadeLegInfo[]; childFirstName: string | null; language: Lang }
+  | { kind: 'unavailable' }
+  | { kind: 'throttled' };
+
+export type LegFailureReason = 'busy' | 'rejected' | 'unreachable' | 'failed' | 'no-answer';
+
+export type CallEvent =
+  | { type: 'FinderArrived'; callerNumber: string | null; presentationRestricted: boolean; language: Lang; suspended: boolean }
+  /** Also sent when a playback was stopped. */
+  | { type: 'PlaybackFinished'; playbackId: string }
+  /** '0'-'9', '*', '#'. */
+  | { type: 'FinderDtmf'; digit: string }
+  | { type: 'TimerFired'; name: string }
+  | { type: 'CascadeLookedUp'; result: LookupResult }
+  | { type: 'LegRinging'; legId: string }
+  | { type: 'LegAnswered'; legId: string; machineDetected: boolean }
+  /** The leg's channel ended before it was answered. */
+  | { type: 'LegFailed'; legId: string; reason: LegFailureReason }
+  | { type: 'LegDtmf'; legId: string; digit: string }
+  /** The leg's channel ended after it was answered. */
+  | { type: 'LegHungUp'; legId: string }
+  | { type: 'FinderHungUp' }
+  /**
+   * A command the runner could not carry out. `legId` for commands on a leg; `playbackId` for
+   * play/stopPlayback, which lets the machine tell a stale failure from a current one (without
+   * it, a failed play is taken to be the one the current phase is waiting for).
+   */
+  | { type: 'CommandFailed'; commandType: string; legId?: string; playbackId?: string };
+
+export type CallEventType = CallEvent['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Commands: what the machine asks the runner to do, in order
+// ---------------------------------------------------------------------------------------------
+
+export type LegPosition = number | 'hotline';
+
+export type LegResult = 'busy' | 'no-answer' | 'unreachable' | 'machine' | 'declined' | 'no-key' | 'accepted' | 'failed' | 'cancelled' | 'connected';
+
+export type CallOutcome = 'refused-withheld' | 'connected-parent' | 'connected-hotline' | 'hotline-unreachable' | 'finder-hung-up' | 'failed';
+
+/** How an attempt at typing the national number ended (for metrics; never the digits). */
+export type NumberEntryResult = 'valid' | 'invalid' | 'timeout';
+
+export type Command =
+  | { type: 'answerFinder' }
+  | { type: 'play'; playbackId: string; target: PlaybackTarget; media: Media[] }
+  /** Stopping a playback that already ended is a success; a PlaybackFinished follows either way. */
+  | { type: 'stopPlayback'; playbackId: string }
+  | { type: 'startHold' }
+  | { type: 'stopHold' }
+  /** Timer names are unique within a call, so a late TimerFired can never be mistaken for a newer timer. */
+  | { type: 'startTimer'; name: string; ms: number }
+  | { type: 'cancelTimer'; name: string }
+  | { type: 'lookUpCascade'; nationalNumber: string; callerNumber: string }
+  | { type: 'dialLeg'; legId: string; position: LegPosition; number: string; callerId: string }
+  /** Hanging up a leg that is already gone is a success. */
+  | { type: 'hangupLeg'; legId: string }
+  | { type: 'bridgeFinderWith'; legId: string }
+  | { type: 'hangupFinder' }
+  | { type: 'recordNumberEntry'; attempt: number; result: NumberEntryResult }
+  | { type: 'recordLeg'; legId: string; position: LegPosition; result: LegResult }
+  | { type: 'recordCallEnd'; outcome: CallOutcome; connectedPosition?: LegPosition; hungUpBy?: 'finder' | 'callee' };
+
+export type CommandType = Command['type'];
+
+// ---------------------------------------------------------------------------------------------
+// State: a discriminated union on `phase`, plus what every phase shares (`call`)
+// ---------------------------------------------------------------------------------------------
+
+export interface CallContext {
+  callId: string;
+  /** The finder's language: the dialled number's until the finder picks one. */
+  language: Lang;
+  /** Null when withheld (then the call never reaches a parent). */
+  finderNumber: string | null;
+  /** Counters behind the deterministic playback ids and timer names. */
+  playbackCount: number;
+  timerCount: number;
+}
+
+export interface Cascade {
+  /** In position order. */
+  legs: CascadeLegInfo[];
+  childFirstName: string | null;
+  /** The parents' language: what the legs hear. */
+  language: Lang;
+}
+
+/** Where the current parent leg is. Each step lists the timers that run in it. */
+export type LegProgress =
+  /** Dialled, no sign of ringing yet. */
+  | { step: 'dialling'; progressTimer: string; ringTimer: string }
+  | { step: 'ringing'; ringTimer: string }
+  /** Answered by a person: hearing the prompt (playbackId) or in a key window (confirmTimer). */
+  | { step: 'confirming'; playbackId: string | null; confirmTimer: string | null; window: 1 | 2 };
+
+export interface CurrentLeg {
+  legId: string;
+  position: number;
+  /** Index in cascade.legs. */
+  index: number;
+  progress: LegProgress;
+}
+
+/** What the finder hears while the cascade runs. */
+export type FinderHold = { kind: 'music'; timer: string } | { kind: 'message'; playbackId: string };
+
+export type PhaseState =
+  /** Before FinderArrived. */
+  | { phase: 'idle' }
+  /** Withheld caller ID, policy 'refuse': telling the finder why, then hanging up. */
+  | { phase: 'refusingWithheld'; playbackId: string }
+  /** The service is suspended: telling the finder, then the hotline. */
+  | { phase: 'announcingSuspension'; playbackId: string }
+  /** Too many failed entries: telling the finder, then the hotline. */
+  | { phase: 'announcingHotline'; playbackId: string }
+  /** Greeting playing (playbackId) or waiting for a key (timer). */
+  | { phase: 'choosingLanguage'; playbackId: string | null; timer: string | null }
+  /** `failures` counts invalid or timed-out entries so far. */
+  | { phase: 'collectingNumber'; digits: string; failures: number; playbackId: string | null; timer: string | null }
+  /** Waiting for both the putting-through prompt to end and the look-up result. */
+  | { phase: 'lookingUp'; playbackId: string | null; result: LookupResult | null; timer: string | null }
+  | { phase: 'cascading'; cascade: Cascade; leg: CurrentLeg; hold: FinderHold }
+  | { phase: 'hotline'; legId: string; ringTimer: string }
+  /** The hotline could not be reached: telling the finder to dial 116 000, then hanging up. */
+  | { phase: 'hotlineUnreachable'; playbackId: string }
+  | { phase: 'connected'; legId: string; position: LegPosition }
+  | { phase: 'ended'; outcome: CallOutcome };
+
+export type CallState = PhaseState & { call: CallContext };
+
+export type Phase = CallState['phase'];
+
+export type StateIn<P extends Phase> = Extract<CallState, { phase: P }>;
+
+export interface Transition {
+  state: CallState;
+  commands: Command[];
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CallRecords } from '../calls/call-records';
+import { FinderLookupService } from '../cascades/finder-lookup.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
+import { AriCallControl } from './ari/ari-call-control';
+import { AriChannel, AriEventOf, isPresentationRestricted, legFailureFromCause, usableCallerNumber } from './ari/ari-events';
+import { AriGateway } from './ari/ari-gateway';
+import { AriRest } from './ari/ari-rest';
+import { CallSession, CallSessionDeps, systemClock } from './call-flow/call-session';
+import { flowSettingsFrom } from './call-flow/flow-settings';
+import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
+
+interface ChannelEntry {
+  callId: string;
+  role: 'finder' | 'leg';
+  legId?: string;
+  answered?: boolean;
+  ringing?: boolean;
+  gone?: boolean;
+}
+
+/** How long an ended call's ids are remembered, so late ARI events are recognised and dropped. */
+const FORGET_AFTER_MS = 60_000;
+
+/**
+ * The ARI edge of the call flow: creates a session per finder, routes every ARI event to the
+ * session that owns the channel or playback, and rescues calls left in the app after a restart.
+ */
+@Injectable()
+export class CallRegistry implements OnModuleInit {
+  private readonly log = new Logger('CallFlow');
+  private readonly sessions = new Map<string, CallSession>();
+  private readonly channels = new Map<string, ChannelEntry>();
+  private readonly playbacks = new Map<string, string>();
+  private readonly control: AriCallControl;
+  private readonly rest: AriRest;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ari: AriGateway,
+    private readonly metrics: Metrics,
+    @Inject(FINDER_LOOKUP) private readonly lookup: FinderLookupService,
+    @Inject(CALL_RECORDS) private readonly records: CallRecords,
+  ) {
+    this.rest = new AriRest(config.ari.url, config.ari.username, config.ari.password);
+    this.control = new AriCallControl(this.rest, config.ari.app);
+  }
+
+  onModuleInit(): void {
+    this.ari.onEvent((event) => {
+      try {
+        this.route(event as unknown as AriEventOf);
+      } catch (error) {
+        this.log.warn({ event: event.type, reason: (error as Error).message }, 'could not route an ARI event');
+      }
+    });
+    this.ari.onConnected(() => void this.rescueOrphans());
+    this.ari.connection.on('state', (state) => this.metrics.ariUp.set(state === 'up' ? 1 : 0));
+  }
+
+  get activeCalls(): number {
+    return [...this.sessions.values()].filter((s) => !s.ended).length;
+  }
+
+  private route(event: AriEventOf): void {
+    switch (event.type) {
+      case 'StasisStart':
+        if (event.args[0] === 'finder') return this.finderArrived(event.channel, event.args);
+        if (event.args[0] === 'leg') return this.legAnswered(event.channel, event.args);
+        return;
+      case 'ChannelStateChange': {
+        const entry = this.channels.get(event.channel.id);
+        if (entry?.role === 'leg' && !entry.ringing && event.channel.state === 'Ringing') {
+          entry.ringing = true;
+          this.dispatch(entry, { type: 'LegRinging', legId: entry.legId! });
+          this.noteFirstRing(entry.callId);
+        }
+        return;
+      }
+      case 'ChannelDtmfReceived': {
+        const entry = this.channels.get(event.channel.id);
+        if (!entry) return;
+        this.dispatch(entry, entry.role === 'finder' ? { type: 'FinderDtmf', digit: event.digit } : { type: 'LegDtmf', legId: entry.legId!, digit: event.digit });
+        return;
+      }
+      case 'PlaybackFinished': {
+        const callId = this.playbacks.get(event.playback.id);
+        if (callId) this.sessions.get(callId)?.dispatch({ type: 'PlaybackFinished', playbackId: event.playback.id });
+        return;
+      }
+      case 'StasisEnd':
+      case 'ChannelDestroyed': {
+        const entry = this.channels.get(event.channel.id);
+        if (!entry || entry.gone) return;
+        // A parent leg leaves no Stasis before it is answered; only its destruction counts then.
+        if (event.type === 'StasisEnd' && entry.role === 'leg' && !entry.answered) return;
+        entry.gone = true;
+        if (entry.role === 'finder') this.dispatch(entry, { type: 'FinderHungUp' });
+        else if (entry.answered) this.dispatch(entry, { type: 'LegHungUp', legId: entry.legId! });
+        else this.dispatch(entry, { type: 'LegFailed', legId: entry.legId!, reason: legFailureFromCause((event as { cause: number }).cause) });
+        return;
+      }
+    }
+  }
+
+  private finderArrived(channel: AriChannel, args: string[]): void {
+    const [, did = '', pres, mode] = args;
+    const callId = randomUUID();
+    this.channels.set(channel.id, { callId, role: 'finder' });
+    const session = new CallSession(callId, channel.id, this.sessionDeps(callId));
+    this.sessions.set(callId, session);
+    this.metrics.callsStarted.inc();
+    this.log.log({ callId, channelId: channel.id }, 'finder call entered Stasis');
+    void this.records.callStarted(callId, new Date()).catch((error: unknown) => this.log.warn({ callId, reason: (error as Error).message }, 'could not record the call start'));
+    void session.dispatch({
+      type: 'FinderArrived',
+      callerNumber: usableCallerNumber(channel.caller?.number),
+      presentationRestricted: isPresentationRestricted(pres),
+      language: this.config.service.numbers[did] ?? this.config.service.defaultLanguage,
+      suspended: mode === 'suspended',
+    });
+  }
+
+  private legAnswered(channel: AriChannel, args: string[]): void {
+    const [, legId, amdStatus] = args;
+    const entry = this.channels.get(channel.id);
+    if (!entry || entry.legId !== legId || entry.gone) {
+      // A leg whose call is gone (finder hung up, app restarted): nobody is waiting for it.
+      void this.control.hangup(channel.id).catch(() => undefined);
+      return;
+    }
+    entry.answered = true;
+    this.dispatch(entry, { type: 'LegAnswered', legId: entry.legId!, machineDetected: amdStatus === 'MACHINE' });
+  }
+
+  private dispatch(entry: ChannelEntry, event: Parameters<CallSession['dispatch']>[0]): void {
+    const session = this.sessions.get(entry.callId);
+    if (session) void session.dispatch(event);
+  }
+
+  /** Per call: when the last digit was typed, for the latency metrics. */
+  private readonly numberEnteredAt = new Map<string, number>();
+
+  private noteFirstRing(callId: string): void {
+    const at = this.numberEnteredAt.get(callId);
+    if (at === undefined || at < 0) return;
+    this.metrics.firstLegDelay.observe((Date.now() - at) / 1000);
+    // Only the first leg's ringing counts; keep the time for the connection metric.
+    this.numberEnteredAt.set(callId, -at);
+  }
+
+  private sessionDeps(callId: string): CallSessionDeps {
+    const sinceNumberEntered = () => {
+      const at = this.numberEnteredAt.get(callId);
+      return at === undefined ? undefined : (Date.now() - Math.abs(at)) / 1000;
+    };
+    return {
+      control: this.control,
+      lookUp: (id, nationalNumber, callerNumber) => this.lookup.lookUp(id, nationalNumber, callerNumber),
+      records: this.records,
+      settings: flowSettingsFrom(this.config),
+      clock: systemClock,
+      log: { info: (f, m) => this.log.log(f, m), warn: (f, m) => this.log.warn(f, m) },
+      deadline: { seconds: 30, refreshMs: 10_000 },
+      observe: {
+        legChannel: (legId, channelId) => this.channels.set(channelId, { callId, role: 'leg', legId }),
+        playback: (playbackId) => this.playbacks.set(playbackId, callId),
+        numberEntered: () => this.numberEnteredAt.set(callId, Date.now()),
+        connected: () => {
+          const seconds = sinceNumberEntered();
+          if (seconds !== undefined) this.metrics.timeToConnection.observe(seconds);
+        },
+        legResult: (result) => this.metrics.legsEnded.inc({ result }),
+        callEnded: (outcome) => {
+          this.metrics.callsEnded.inc({ outcome });
+          setTimeout(() => this.forget(callId), FORGET_AFTER_MS).unref();
+        },
+      },
+    };
+  }
+
+  private forget(callId: string): void {
+    this.sessions.delete(callId);
+    this.numberEnteredAt.delete(callId);
+    for (const [id, entry] of this.channels) if (entry.callId === callId) this.channels.delete(id);
+    for (const [id, owner] of this.playbacks) if (owner === callId) this.playbacks.delete(id);
+  }
+
+  /**
+   * After a (re)connection: channels still in our Stasis app that no session owns were left by a
+   * previous process or a lost connection. Finders go to the hotline; stray legs are hung up.
+   */
+  private async rescueOrphans(): Promise<void> {
+    let channels: AriChannel[];
+    try {
+      channels = await this.rest.request<AriChannel[]>('GET', '/channels');
+    } catch (error) {
+      this.log.warn({ reason: (error as Error).message }, 'could not list channels after connecting');
+      return;
+    }
+    const prefix = `${this.config.ari.app},`;
+    for (const channel of channels) {
+      const data = channel.dialplan?.app_name === 'Stasis' ? channel.dialplan.app_data ?? '' : '';
+      if (!data.startsWith(prefix) || this.channels.has(channel.id)) continue;
+      const role = data.slice(prefix.length).split(',')[0];
+      this.log.warn({ channelId: channel.id, role }, 'orphaned channel in the Stasis app');
+      if (role === 'finder') await this.control.sendToHotlineFallback(channel.id).catch(() => undefined);
+      else await this.control.hangup(channel.id).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { finderScenario } from '../support/finder-scenario';
+import { PHONES } from '../support/network';
+import { sleep, waitFor } from '../support/processes';
+import { expectSippPassed, sippCall } from '../support/sipp';
+import { World } from '../support/world';
+
+jest.setTimeout(120_000);
+
+/** Choose French during the greeting (interrupting it), then type the number and '#'. */
+const typeNumber = (nationalNumber: string) => [{ pause: 800 }, { dtmf: '1' }, { pause: 400 }, { dtmf: `${nationalNumber}#` }];
+
+describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated telephone network)', () => {
+  const world = new World();
+
+  beforeAll(() => world.start());
+  afterAll(() => world.stop());
+  beforeEach(() => world.network.takeLog());
+
+  it('given a withheld caller ID, then the call is answered, the finder hears why, and the call is hung up without any look-up', async () => {
+    const since = new Date();
+    const scenario = finderScenario('uac-withheld-cli-expect-refused', { withheld: true, steps: [{ expectBye: true, withinMs: 20_000 }] });
+    const call = await sippCall({ scenario, caller: null });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record.outcome).toBe('refused-withheld');
+    expect(world.network.takeLog()).toEqual([]);
+  });
+
+  it('given an active cascade, when leg 1 answers and presses 1, then the finder is connected to leg 1 and no other leg is dialled', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.person, PHONES.busy]);
+    const since = new Date();
+    const scenario = finderScenario('uac-leg1-accepts-expect-connected', { steps: [...typeNumber(nationalNumber), { pause: 14_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record).toMatchObject({ outcome: 'connected-parent', connected_position: '1' });
+    expect(record.legs).toEqual([{ position: '1', result: 'accepted' }]);
+    const dialled = world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number);
+    expect(dialled).toEqual([PHONES.person]);
+  });
+
+  it('given busy, no answer, voicemail and then a person, then the legs ring in order and the finder is connected to leg 4', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.busy, PHONES.ringsForever, PHONES.voicemail, PHONES.person]);
+    const since = new Date();
+    const scenario = finderScenario('uac-busy-noanswer-voicemail-person-expect-leg4', { steps: [...typeNumber(nationalNumber), { pause: 38_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber(), timeoutSeconds: 60 });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record).toMatchObject({ outcome: 'connected-parent', connected_position: '4' });
+    expect(record.legs.map((l) => l.result)).toEqual(['busy', 'no-answer', expect.stringMatching(/^(machine|no-key)$/), 'accepted']);
+    const dialled = world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number);
+    expect(dialled).toEqual([PHONES.busy, PHONES.ringsForever, PHONES.voicemail, PHONES.person]);
+  });
+
+  it('given nobody answers, then the finder is put through to the hotline', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.busy, PHONES.rejects]);
+    const since = new Date();
+    const scenario = finderScenario('uac-nobody-expect-hotline', { steps: [...typeNumber(nationalNumber), { pause: 9_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record).toMatchObject({ outcome: 'connected-hotline', connected_position: 'hotline' });
+    expect(record.legs.map((l) => l.result)).toEqual(['busy', 'declined', 'connected']);
+    const dialled = world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number);
+    expect(dialled).toEqual([PHONES.busy, PHONES.rejects, PHONES.hotline]);
+  });
+
+  it('given three invalid numbers, then the finder is put through to the hotline', async () => {
+    const since = new Date();
+    const invalid = '12345678901#';
+    const scenario = finderScenario('uac-three-invalid-numbers-expect-hotline', {
+      steps: [{ pause: 800 }, { dtmf: '1' }, { pause: 400 }, { dtmf: invalid }, { pause: 1500 }, { dtmf: invalid }, { pause: 1500 }, { dtmf: invalid }, { pause: 9_000 }, { hangUp: true }],
+    });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record.outcome).toBe('connected-hotline');
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+  });
+
+  it('given a valid number with no cascade, then the finder is put through to the hotline', async () => {
+    const since = new Date();
+    const scenario = finderScenario('uac-unknown-number-expect-hotline', { steps: [...typeNumber(world.nationalNumber()), { pause: 7_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record.outcome).toBe('connected-hotline');
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+  });
+
+  it('given the finder hangs up while leg 2 rings, then leg 2 is cancelled within a second and leg 3 is never dialled', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.rejects, PHONES.ringsForever, PHONES.person]);
+    const since = new Date();
+    const scenario = finderScenario('uac-hangs-up-during-leg2-expect-cancel', { steps: [...typeNumber(nationalNumber), { pause: 4_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record.outcome).toBe('finder-hung-up');
+    await sleep(2_000);
+    const log = world.network.takeLog();
+    expect(log.filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.rejects, PHONES.ringsForever]);
+    const leg2HungUp = log.find((e) => e.what === 'hangup' && e.number === PHONES.ringsForever);
+    expect(leg2HungUp).toBeDefined();
+    expect(leg2HungUp!.atMs - call.endedAt).toBeLessThan(1000);
+  });
+
+  it('given DTMF sent as SIP INFO, then the number is understood as well', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.person]);
+    const since = new Date();
+    const scenario = finderScenario('uac-sip-info-dtmf-expect-connected', { steps: [{ pause: 800 }, { sipInfo: '1' }, { pause: 400 }, { sipInfo: `${nationalNumber}#` }, { pause: 14_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    expect((await world.lastCall(since)).outcome).toBe('connected-parent');
+  });
+
+  it('given the finder presses 2 during the greeting, then the call continues in Dutch', async () => {
+    const since = new Date();
+    const scenario = finderScenario('uac-dtmf-during-greeting-expect-dutch', { steps: [{ pause: 600 }, { dtmf: '2' }, { pause: 400 }, { dtmf: `${world.nationalNumber()}#` }, { pause: 5_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    expect((await world.lastCall(since)).language).toBe('nl');
+  });
+
+  it('given the operators suspended the service, then the finder hears so and is put through to the hotline', async () => {
+    await world.asterisk.cli('dialplan set global ALLOPARENTS_MODE suspended');
+    try {
+      const since = new Date();
+      const scenario = finderScenario('uac-suspended-expect-hotline', { steps: [{ pause: 10_000 }, { hangUp: true }] });
+      const call = await sippCall({ scenario, caller: world.callerNumber() });
+      expectSippPassed(call);
+      expect((await world.lastCall(since)).outcome).toBe('connected-hotline');
+      expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+    } finally {
+      await world.asterisk.cli('dialplan set global ALLOPARENTS_MODE normal');
+    }
+  });
+
+  it('given the app is stopped, then the dialplan puts the finder through to the hotline', async () => {
+    await world.stopApp();
+    try {
+      await waitFor('Asterisk to notice the app is gone', async () => !(await world.asterisk.cli('ari show apps')).output.includes('alloparents'), 10_000);
+      const scenario = finderScenario('uac-app-stopped-expect-hotline', { steps: [{ pause: 4_000 }, { hangUp: true }] });
+      const call = await sippCall({ scenario, caller: world.callerNumber() });
+      expectSippPassed(call);
+      expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+    } finally {
+      await world.startApp();
+    }
+  });
+});

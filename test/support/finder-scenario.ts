@@ -1,0 +1,149 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KeyPress, writeDtmfPcap } from './dtmf-pcap';
+
+/**
+ * Builds a SIPp scenario for a finder's call: INVITE, answer, then a script of pauses and DTMF
+ * (RFC 4733, from the pcaps Debian's sip-tester ships), ending either with the finder hanging
+ * up or with the service hanging up. Written to reports/sipp/<name>.xml, named by expectation.
+ */
+export type FinderStep =
+  | { pause: number }
+  | { dtmf: string }
+  | { sipInfo: string }
+  | { hangUp: true }
+  | { expectBye: true; withinMs?: number };
+
+/** Time between two key presses, as a brisk typist on a phone keypad. */
+const KEY_SPACING_MS = 250;
+
+export function finderScenario(name: string, options: { withheld?: boolean; steps: FinderStep[] }): string {
+  const from = options.withheld ? '"Anonymous" <sip:anonymous@anonymous.invalid>' : '<sip:[caller]@[local_ip]:[local_port]>';
+  const privacy = options.withheld ? '\n      Privacy: id' : '';
+  const dir = join(__dirname, '../../reports/sipp');
+  mkdirSync(dir, { recursive: true });
+  // RFC 4733 key presses go in one RTP stream, started right after the answer; the scenario's
+  // pauses keep time with it.
+  const presses: KeyPress[] = [];
+  const parts: string[] = [];
+  let cseq = 1;
+  let clockMs = 0;
+  for (const step of options.steps) {
+    if ('pause' in step) {
+      parts.push(`  <pause milliseconds="${step.pause}"/>`);
+      clockMs += step.pause;
+    } else if ('dtmf' in step) {
+      for (const key of step.dtmf) {
+        presses.push({ key, atMs: clockMs });
+        clockMs += KEY_SPACING_MS;
+      }
+      parts.push(`  <pause milliseconds="${step.dtmf.length * KEY_SPACING_MS}"/>`);
+    } else if ('sipInfo' in step) {
+      for (const key of step.sipInfo) {
+        parts.push(`  <send>
+    <![CDATA[
+      INFO [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: ${from};tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: ${++cseq} INFO
+      Contact: <sip:finder@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/dtmf-relay
+      Content-Length: [len]
+
+      Signal=${key}
+      Duration=160
+    ]]>
+  </send>
+  <recv response="200"/>
+  <pause milliseconds="${KEY_SPACING_MS}"/>`);
+        clockMs += KEY_SPACING_MS;
+      }
+    } else if ('hangUp' in step) {
+      parts.push(`  <send>
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: ${from};tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: ${++cseq} BYE
+      Contact: <sip:finder@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+    ]]>
+  </send>
+  <recv response="200"/>`);
+    } else {
+      parts.push(`  <recv request="BYE"${step.withinMs ? ` timeout="${step.withinMs}"` : ''}/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+    ]]>
+  </send>`);
+    }
+  }
+  const pcap = join(dir, `${name}.dtmf.pcap`);
+  if (presses.length) writeDtmfPcap(pcap, presses);
+  const xml = `<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="${name}">
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: ${from};tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:finder@[local_ip]:[local_port]>${privacy}
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=finder 53655765 2353687637 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 8 101
+      a=rtpmap:8 PCMA/8000
+      a=rtpmap:101 telephone-event/8000
+      a=fmtp:101 0-16
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: ${from};tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:finder@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+    ]]>
+  </send>
+${presses.length ? `  <nop><action><exec play_pcap_audio="${pcap}"/></action></nop>\n` : ''}${parts.join('\n')}
+</scenario>
+`;
+  const file = join(dir, `${name}.xml`);
+  writeFileSync(file, xml);
+  return file;
+}

@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AsteriskInstance } from './asterisk';
+import { testEnvironment, TEST_PORTS } from './test-config';
+
+const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? join(process.env.ALLOPARENTS_CACHE ?? '/var/cache/alloparents', 'asterisk-root');
+
+/** Phones of the simulated network (test/e2e/network/extensions.conf). */
+export const PHONES = {
+  person: '+32470001001',
+  busy: '+32470001002',
+  ringsForever: '+32470001003',
+  voicemail: '+32470001004',
+  silentAfterHello: '+32470001005',
+  rejects: '+32470001006',
+  hotline: '116000',
+  unreachableHotline: '116999',
+} as const;
+
+export interface NetworkEntry {
+  atMs: number;
+  what: 'dialled' | 'hangup' | 'pressed-1';
+  number: string;
+}
+
+/** A second Asterisk instance on the trunk address, acting as the parents' phones and the hotline. */
+export class SimulatedNetwork {
+  readonly asterisk: AsteriskInstance;
+  private readonly logFile: string;
+  private offset = 0;
+
+  constructor(name = 'e2e-network') {
+    this.asterisk = new AsteriskInstance(
+      name,
+      testEnvironment({
+        SIP_PORT: String(TEST_PORTS.network),
+        SIP_TRUNK_URI: `sip:127.0.0.1:${TEST_PORTS.sip}`,
+        RTP_PORT_START: '21000',
+        RTP_PORT_END: '21999',
+        // The network has no ARI: keep its (unused) HTTP settings away from the service's.
+        ARI_URL: 'http://127.0.0.1:18089',
+      }),
+      join(__dirname, '../e2e/network'),
+    );
+    this.logFile = join(ASTERISK_ROOT, 'srv/alloparents', name, 'dialled.log');
+  }
+
+  async start(): Promise<void> {
+    await this.asterisk.start();
+    // The log outlives the instance: start reading from its current end.
+    this.offset = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').length : 0;
+  }
+
+  stop(): Promise<void> {
+    return this.asterisk.stop();
+  }
+
+  /** Entries logged since the last call of this method (each test reads only its own). */
+  takeLog(): NetworkEntry[] {
+    if (!existsSync(this.logFile)) return [];
+    const text = readFileSync(this.logFile, 'utf8');
+    const fresh = text.slice(this.offset);
+    this.offset = text.length;
+    return fresh
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [at, what, number = ''] = line.split(' ');
+        return { atMs: Number(at), what: what as NetworkEntry['what'], number };
+      });
+  }
+}

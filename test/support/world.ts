@@ -1,0 +1,105 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { makeNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
+import { PgCascadeEnrolment } from '../../apps/server/src/cascades/persistence/pg-cascade-enrolment';
+import { AppConfig } from '../../apps/server/src/config/app-config';
+import { createDataSource } from '../../apps/server/src/database/data-source';
+import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
+import { startApp, waitForHealth } from './app';
+import { AsteriskInstance } from './asterisk';
+import { SimulatedNetwork } from './network';
+import { waitFor } from './processes';
+import { testConfig, testEnvironment } from './test-config';
+
+/** Short timers so the end-to-end tests run in seconds; production uses the defaults. */
+export const E2E_TIMERS: Record<string, string> = {
+  LEG_RING_TIMEOUT_SECONDS: '6',
+  LEG_PROGRESS_TIMEOUT_SECONDS: '3',
+  CONFIRM_WINDOW_SECONDS: '3',
+  HOTLINE_RING_TIMEOUT_SECONDS: '10',
+  LANGUAGE_CHOICE_TIMEOUT_SECONDS: '1',
+  FIRST_DIGIT_TIMEOUT_SECONDS: '4',
+  INTER_DIGIT_TIMEOUT_SECONDS: '2',
+  HOLD_MESSAGE_INTERVAL_SECONDS: '5',
+  SERVICE_NUMBERS: '3278150000:fr,3278150001:nl',
+};
+
+/**
+ * Everything a finder's call meets: the service's Asterisk, the simulated telephone network,
+ * PostgreSQL with the migrations applied, and the app.
+ */
+export class World {
+  readonly config: AppConfig;
+  readonly asterisk: AsteriskInstance;
+  readonly network = new SimulatedNetwork();
+  db!: DataSource;
+  app: NestFastifyApplication | undefined;
+  private enrolment!: PgCascadeEnrolment;
+  private serial = Math.floor(Math.random() * 900);
+
+  constructor(overrides: Record<string, string> = {}) {
+    const env = { ...E2E_TIMERS, ...overrides };
+    this.config = testConfig(env);
+    this.asterisk = new AsteriskInstance('e2e-service', testEnvironment(env));
+  }
+
+  async start(): Promise<void> {
+    this.db = createDataSource(this.config.database.url);
+    await this.db.initialize();
+    this.enrolment = new PgCascadeEnrolment(this.db, new Pseudonymizer(this.config.pseudonymKey));
+    await Promise.all([this.asterisk.start(), this.network.start()]);
+    await this.startApp();
+  }
+
+  async startApp(): Promise<void> {
+    this.app = await startApp(this.config);
+    await waitForHealth(this.config, { status: 'ok' });
+  }
+
+  async stopApp(): Promise<void> {
+    await this.app?.close();
+    this.app = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopApp();
+    await Promise.all([this.asterisk.stop(), this.network.stop()]);
+    await this.db?.destroy();
+  }
+
+  /** A fresh, valid national number for each test, so tests never depend on each other. */
+  nationalNumber(): string {
+    this.serial = (this.serial + 1) % 998;
+    const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
+    return makeNationalNumber(`1805${day}`, String(this.serial + 1).padStart(3, '0'), true);
+  }
+
+  callerNumber(): string {
+    return `3247${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  }
+
+  async enrol(numbers: string[], options: { status?: 'draft' | 'active' | 'blocked'; issuedOn?: string; language?: 'fr' | 'nl' | 'de' | 'en' } = {}) {
+    const nationalNumber = this.nationalNumber();
+    const { cascadeId } = await this.enrolment.enrol({
+      nationalNumber,
+      issuedOn: options.issuedOn ?? new Date().toISOString().slice(0, 10),
+      status: options.status ?? 'active',
+      language: options.language ?? 'fr',
+      numbers: numbers.map((e164) => ({ e164, country: 'BE' })),
+    });
+    return { nationalNumber, cascadeId };
+  }
+
+  /** The call record of the latest call, once it has ended. */
+  async lastCall(since: Date): Promise<{ id: string; outcome: string; language: string; connected_position: string | null; cascade_id: string | null; legs: { position: string; result: string }[] }> {
+    return waitFor('the call record to be closed', async () => {
+      const [call] = await this.db.query(
+        `SELECT id, outcome, language, connected_position, cascade_id FROM call_records WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 1`,
+        [since],
+      );
+      if (!call?.outcome) return undefined;
+      const legs = await this.db.query(`SELECT position, result FROM leg_records WHERE call_id = $1 ORDER BY started_at, ended_at`, [call.id]);
+      return { ...call, legs };
+    }, 15_000, 200);
+  }
+}
