@@ -22,6 +22,7 @@ export interface AppConfig {
     holdMessageIntervalMs: number;
     maxNumberAttempts: number;
     abuseMaxNumbersPerHour: number;
+    deadmanSeconds: number;
   };
 }
 
@@ -62,6 +63,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       holdMessageIntervalMs: v.HOLD_MESSAGE_INTERVAL_SECONDS * 1000,
       maxNumberAttempts: v.MAX_NUMBER_ATTEMPTS,
       abuseMaxNumbersPerHour: v.ABUSE_MAX_NUMBERS_PER_HOUR,
+      deadmanSeconds: v.DEADMAN_SECONDS,
     },
   };
 }

@@ -77,6 +77,11 @@ export class EnvironmentVariables {
   @Transform(toNumber) @IsNumber() @Min(1) @Max(60) INTER_DIGIT_TIMEOUT_SECONDS = 5;
   @Transform(toNumber) @IsNumber() @Min(5) @Max(120) HOLD_MESSAGE_INTERVAL_SECONDS = 20;
   @Transform(toInt) @IsInt() @Min(1) @Max(10) MAX_NUMBER_ATTEMPTS = 3;
+  /**
+   * Dead-man switch: Asterisk puts a finder through to the hotline by itself unless the app
+   * pushes this deadline forward (it does every third of it) — the app dying cannot strand a finder.
+   */
+  @Transform(toInt) @IsInt() @Min(5) @Max(300) DEADMAN_SECONDS = 30;
   /** A caller asking for more distinct national numbers than this within an hour goes to the hotline. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) ABUSE_MAX_NUMBERS_PER_HOUR = 5;
 }

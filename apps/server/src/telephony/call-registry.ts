@@ -163,7 +163,7 @@ export class CallRegistry implements OnModuleInit {
       settings: flowSettingsFrom(this.config),
       clock: systemClock,
       log: { info: (f, m) => this.log.log(f, m), warn: (f, m) => this.log.warn(f, m) },
-      deadline: { seconds: 30, refreshMs: 10_000 },
+      deadline: { seconds: this.config.callFlow.deadmanSeconds, refreshMs: (this.config.callFlow.deadmanSeconds * 1000) / 3 },
       observe: {
         legChannel: (legId, channelId) => this.channels.set(channelId, { callId, role: 'leg', legId }),
         playback: (playbackId) => this.playbacks.set(playbackId, callId),

@@ -36,6 +36,7 @@ export function asteriskTemplateVariables(config: AppConfig, instanceDir: string
     RTP_PORT_END: String(config.sip.rtpPortEnd),
     HOTLINE_NUMBER: config.service.hotlineNumber,
     DEFAULT_LANGUAGE: config.service.defaultLanguage,
+    DEADMAN_SECONDS: String(config.callFlow.deadmanSeconds),
   };
 }
 

@@ -1,0 +1,152 @@
+import { CallRecords } from '../../calls/call-records';
+import { makeNationalNumber } from '../../cascades/domain/national-number';
+import { FinderLookupResult } from '../../cascades/domain/finder-lookup';
+import { CallControl, OutboundLeg } from '../call-control.port';
+import { CallSession, Clock } from './call-session';
+import { defaultFlowSettings } from './types';
+
+/** Records every call made to Asterisk; a method can be told to fail. */
+class FakeCallControl implements CallControl {
+  readonly calls: string[] = [];
+  readonly legs: OutboundLeg[] = [];
+  failing = new Set<string>();
+
+  private async record(what: string): Promise<void> {
+    this.calls.push(what);
+    if (this.failing.has(what.split(' ')[0])) throw new Error(`${what} failed`);
+  }
+  answer = (ch: string) => this.record(`answer ${ch}`);
+  readonly playbackIds: string[] = [];
+  play = (ch: string, id: string, media: string[]) => {
+    this.playbackIds.push(id);
+    return this.record(`play ${ch} ${media.join('+')}`);
+  };
+  stopPlayback = (id: string) => this.record(`stopPlayback ${id}`);
+  startHold = (ch: string) => this.record(`startHold ${ch}`);
+  stopHold = (ch: string) => this.record(`stopHold ${ch}`);
+  originate = (leg: OutboundLeg) => {
+    this.legs.push(leg);
+    return this.record(`originate ${leg.kind} ${leg.channelId}`);
+  };
+  hangup = (ch: string) => this.record(`hangup ${ch}`);
+  bridge = (id: string, chs: string[]) => this.record(`bridge ${chs.join('+')}`);
+  setDeadline = (ch: string, s: number) => this.record(`setDeadline ${ch} ${s}`);
+  sendToHotlineFallback = (ch: string) => this.record(`sendToHotlineFallback ${ch}`);
+}
+
+/** A clock that only moves when the test says so. */
+class FakeClock implements Clock {
+  private t = 0;
+  private timers: { at: number; fn: () => void; id: number }[] = [];
+  private nextId = 1;
+  now = () => this.t;
+  setTimeout = (fn: () => void, ms: number) => {
+    const id = this.nextId++;
+    this.timers.push({ at: this.t + ms, fn, id });
+    return id;
+  };
+  clearTimeout = (id: unknown) => {
+    this.timers = this.timers.filter((x) => x.id !== id);
+  };
+  async advance(ms: number): Promise<void> {
+    const until = this.t + ms;
+    for (;;) {
+      const due = this.timers.filter((x) => x.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((x) => x !== due);
+      this.t = due.at;
+      due.fn();
+      await flush();
+    }
+    this.t = until;
+  }
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+const records: CallRecords = { callStarted: async () => undefined, legEnded: async () => undefined, callEnded: async () => undefined };
+const NATIONAL_NUMBER = makeNationalNumber('170730', '033', true);
+
+function session(lookUp: () => Promise<FinderLookupResult>) {
+  const control = new FakeCallControl();
+  const clock = new FakeClock();
+  const warnings: string[] = [];
+  const s = new CallSession('call-1', 'finder-ch', {
+    control,
+    lookUp,
+    records,
+    settings: { ...defaultFlowSettings, serviceNumber: '3278150000' },
+    clock,
+    log: { info: () => undefined, warn: (_f, m) => warnings.push(m) },
+    deadline: { seconds: 30, refreshMs: 10_000 },
+  });
+  return { s, control, clock, warnings };
+}
+
+/** Drives a call to the end of the number entry: the finder picks French and types the number. */
+async function typeNumber(s: CallSession) {
+  await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'fr', suspended: false });
+  await s.dispatch({ type: 'FinderDtmf', digit: '1' });
+  for (const digit of NATIONAL_NUMBER) await s.dispatch({ type: 'FinderDtmf', digit });
+  await flush();
+}
+
+const lastPlayback = (control: FakeCallControl) => {
+  const plays = control.calls.filter((c) => c.startsWith('play '));
+  return plays[plays.length - 1];
+};
+
+describe('the call session runner', () => {
+  it('given a finder arrives, then the dead-man switch is armed and pushed forward while the call runs', async () => {
+    const { s, control, clock } = session(async () => ({ kind: 'unavailable', reason: 'unknown' }));
+    await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'fr', suspended: false });
+    expect(control.calls.filter((c) => c === 'setDeadline finder-ch 30')).toHaveLength(1);
+    await clock.advance(10_000);
+    expect(control.calls.filter((c) => c === 'setDeadline finder-ch 30')).toHaveLength(2);
+  });
+
+  it('given the prompts, then media URIs carry the language in their path', async () => {
+    const { s, control } = session(async () => ({ kind: 'unavailable', reason: 'unknown' }));
+    await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'nl', suspended: false });
+    expect(lastPlayback(control)).toContain('sound:alloparents/nl/greeting');
+  });
+
+  it('given the cascade look-up fails (database down), then the finder is put through to the hotline', async () => {
+    const { s, control, clock } = session(async () => {
+      throw new Error('connection refused');
+    });
+    await typeNumber(s);
+    await clock.advance(100);
+    // The putting-through prompt ends; with the look-up failed the next step is the hotline.
+    const playbackId = control.playbackIds[control.playbackIds.length - 1];
+    await s.dispatch({ type: 'PlaybackFinished', playbackId });
+    await flush();
+    expect(control.legs.map((l) => l.kind)).toEqual(['hotline']);
+    expect(control.legs[0].number).toBe('116000');
+  });
+
+  it('given Asterisk refuses to dial a parent, then the next leg is dialled', async () => {
+    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }, { position: 2, number: '+32470000002' }] }));
+    control.failing.add('originate');
+    await typeNumber(s);
+    const playbackId = control.playbackIds[control.playbackIds.length - 1];
+    await s.dispatch({ type: 'PlaybackFinished', playbackId });
+    await flush();
+    await flush();
+    expect(control.legs.map((l) => l.number)).toEqual(['+32470000001', '+32470000002', '116000']);
+  });
+
+  it('given the finder and a parent are bridged, then the dead-man switch is disarmed', async () => {
+    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    await typeNumber(s);
+    const playbackId = control.playbackIds[control.playbackIds.length - 1];
+    await s.dispatch({ type: 'PlaybackFinished', playbackId });
+    const legId = 'call-1:leg:1';
+    await s.dispatch({ type: 'LegRinging', legId });
+    await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
+    await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
+    expect(control.calls).toContain('setDeadline finder-ch 0');
+    expect(control.calls).toContain('bridge finder-ch+call-1-leg-1');
+    expect(s.phase).toBe('connected');
+  });
+});
