@@ -8,7 +8,8 @@ import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { startApp, waitForHealth } from './app';
 import { AsteriskInstance } from './asterisk';
 import { SimulatedNetwork } from './network';
-import { waitFor } from './processes';
+import { join } from 'node:path';
+import { start, Started, waitFor } from './processes';
 import { testConfig, testEnvironment } from './test-config';
 
 /** Short timers so the end-to-end tests run in seconds; production uses the defaults. */
@@ -30,7 +31,9 @@ export const E2E_TIMERS: Record<string, string> = {
  */
 export class World {
   readonly config: AppConfig;
+  readonly env: Record<string, string>;
   readonly asterisk: AsteriskInstance;
+  private appProcess: Started | undefined;
   readonly network = new SimulatedNetwork();
   db!: DataSource;
   app: NestFastifyApplication | undefined;
@@ -39,8 +42,9 @@ export class World {
 
   constructor(overrides: Record<string, string> = {}) {
     const env = { ...E2E_TIMERS, ...overrides };
+    this.env = testEnvironment(env);
     this.config = testConfig(env);
-    this.asterisk = new AsteriskInstance('e2e-service', testEnvironment(env));
+    this.asterisk = new AsteriskInstance('e2e-service', this.env);
   }
 
   async start(): Promise<void> {
@@ -61,7 +65,22 @@ export class World {
     this.app = undefined;
   }
 
+  /** The built app as its own process (dist/), for tests that kill it like a crash would. */
+  async startAppProcess(): Promise<void> {
+    this.appProcess = start('node', [join(__dirname, '../../dist/apps/server/src/main.js')], { env: { ...process.env, ...this.env } });
+    await waitForHealth(this.config, { status: 'ok' });
+  }
+
+  /** SIGKILL: no shutdown hook runs, exactly like a crash. */
+  async killAppProcess(): Promise<void> {
+    if (!this.appProcess) return;
+    this.appProcess.child.kill('SIGKILL');
+    await this.appProcess.exited;
+    this.appProcess = undefined;
+  }
+
   async stop(): Promise<void> {
+    await this.killAppProcess();
     await this.stopApp();
     await Promise.all([this.asterisk.stop(), this.network.stop()]);
     await this.db?.destroy();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CallRecords } from '../calls/call-records';
 import { FinderLookupService } from '../cascades/finder-lookup.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -29,7 +29,7 @@ const FORGET_AFTER_MS = 60_000;
  * session that owns the channel or playback, and rescues calls left in the app after a restart.
  */
 @Injectable()
-export class CallRegistry implements OnModuleInit {
+export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
   private readonly log = new Logger('CallFlow');
   private readonly sessions = new Map<string, CallSession>();
   private readonly channels = new Map<string, ChannelEntry>();
@@ -58,6 +58,25 @@ export class CallRegistry implements OnModuleInit {
     });
     this.ari.onConnected(() => void this.rescueOrphans());
     this.ari.connection.on('state', (state) => this.metrics.ariUp.set(state === 'up' ? 1 : 0));
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM, a deploy): finders still waiting go to the hotline through the
+   * dialplan and their ringing legs are cancelled; connected calls stay bridged in Asterisk.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const handoffs: Promise<unknown>[] = [];
+    for (const session of this.sessions.values()) {
+      if (session.ended) continue;
+      session.detach();
+      if (session.connected) continue;
+      this.log.warn({ callId: session.callId }, 'shutting down: handing the finder to the hotline');
+      handoffs.push(this.control.sendToHotlineFallback(session.finderChannelId).catch(() => undefined));
+      for (const [channelId, entry] of this.channels) {
+        if (entry.callId === session.callId && entry.role === 'leg' && !entry.gone) handoffs.push(this.control.hangup(channelId).catch(() => undefined));
+      }
+    }
+    await Promise.all(handoffs);
   }
 
   get activeCalls(): number {
@@ -206,8 +225,8 @@ export class CallRegistry implements OnModuleInit {
       if (!data.startsWith(prefix) || this.channels.has(channel.id)) continue;
       const role = data.slice(prefix.length).split(',')[0];
       this.log.warn({ channelId: channel.id, role }, 'orphaned channel in the Stasis app');
-      if (role === 'finder') await this.control.sendToHotlineFallback(channel.id).catch(() => undefined);
-      else await this.control.hangup(channel.id).catch(() => undefined);
+      const rescue = role === 'finder' ? this.control.sendToHotlineFallback(channel.id) : this.control.hangup(channel.id);
+      await rescue.catch((error: unknown) => this.log.warn({ channelId: channel.id, reason: (error as Error).message }, 'could not rescue an orphaned channel'));
     }
   }
 }

@@ -56,6 +56,7 @@ export class CallSession {
   private readonly legStarted = new Map<string, number>();
   private deadlineTimer: unknown;
   private cascadeId: string | undefined;
+  private detached = false;
 
   constructor(
     readonly callId: string,
@@ -79,8 +80,21 @@ export class CallSession {
   }
 
   dispatch(event: CallEvent): Promise<void> {
-    this.queue = this.queue.then(() => this.handle(event));
+    this.queue = this.queue.then(() => (this.detached ? undefined : this.handle(event)));
     return this.queue;
+  }
+
+  get connected(): boolean {
+    return this.state.phase === 'connected';
+  }
+
+  /**
+   * This process is going away: stop acting on the call (timers, events). The caller hands the
+   * finder to the dialplan; a connected call carries on in Asterisk without us.
+   */
+  detach(): void {
+    this.detached = true;
+    this.cleanUp();
   }
 
   private async handle(event: CallEvent): Promise<void> {
