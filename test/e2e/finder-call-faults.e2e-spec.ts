@@ -50,6 +50,23 @@ describe('the finder\'s call when things go wrong', () => {
       await world.startApp();
     });
 
+    it('given a whole call at debug level, then the app\'s logs name no national number, no caller number and no parent\'s number', async () => {
+      await world.killAppProcess();
+      await world.startAppProcess({ LOG_LEVEL: 'debug' });
+      const caller = world.callerNumber();
+      const { nationalNumber } = await world.enrol([PHONES.busy, PHONES.person]);
+      const scenario = finderScenario('uac-logs-expect-no-personal-data', { steps: [...typeNumber(nationalNumber), { pause: 16_000 }, { hangUp: true }] });
+      expectSippPassed(await sippCall({ scenario, caller, timeoutSeconds: 40 }));
+      const logs = world.appOutput();
+      // The logs are there, and they follow the call by its ids...
+      expect(logs).toMatch(/"callId":"[0-9a-f-]{36}"/);
+      expect(logs).toContain('leg ended');
+      // ...without the personal values, in any form.
+      for (const secret of [nationalNumber, caller, PHONES.person, PHONES.person.slice(1), PHONES.busy.slice(1)]) expect(logs).not.toContain(secret);
+      await world.killAppProcess();
+      await world.startAppProcess();
+    });
+
     it('given the app crashes while the parents\' phones ring, then the dead-man switch puts the finder through to the hotline', async () => {
       const { nationalNumber } = await world.enrol([PHONES.ringsForever]);
       const scenario = finderScenario('uac-app-crash-expect-deadman-hotline', { steps: [...typeNumber(nationalNumber), { expectBye: true, withinMs: 30_000 }] });

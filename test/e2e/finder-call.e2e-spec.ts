@@ -37,6 +37,12 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     expect(record.legs).toEqual([{ position: '1', result: 'accepted' }]);
     const dialled = world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number);
     expect(dialled).toEqual([PHONES.person]);
+
+    const metrics = await (await fetch(`http://127.0.0.1:${world.config.http.port}/metrics`)).text();
+    expect(metrics).toMatch(/alloparents_calls_total\{outcome="connected-parent"\} [1-9]/);
+    expect(metrics).toMatch(/alloparents_legs_total\{result="accepted"\} [1-9]/);
+    expect(metrics).toMatch(/alloparents_first_leg_ringing_seconds_count [1-9]/);
+    expect(metrics).toMatch(/alloparents_time_to_connection_seconds_count [1-9]/);
   });
 
   it('given busy, no answer, voicemail and then a person, then the legs ring in order and the finder is connected to leg 4', async () => {

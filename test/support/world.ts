@@ -66,9 +66,14 @@ export class World {
   }
 
   /** The built app as its own process (dist/), for tests that kill it like a crash would. */
-  async startAppProcess(): Promise<void> {
-    this.appProcess = start('node', [join(__dirname, '../../dist/apps/server/src/main.js')], { env: { ...process.env, ...this.env } });
+  async startAppProcess(extraEnv: Record<string, string> = {}): Promise<void> {
+    this.appProcess = start('node', [join(__dirname, '../../dist/apps/server/src/main.js')], { env: { ...process.env, ...this.env, ...extraEnv } });
     await waitForHealth(this.config, { status: 'ok' });
+  }
+
+  /** Everything the app process has written (its JSON logs). */
+  appOutput(): string {
+    return this.appProcess?.output() ?? '';
   }
 
   /** SIGKILL: no shutdown hook runs, exactly like a crash. */
