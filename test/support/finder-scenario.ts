@@ -27,6 +27,21 @@ export function finderScenario(name: string, options: { withheld?: boolean; step
   const presses: KeyPress[] = [];
   const parts: string[] = [];
   let cseq = 1;
+  /** A request of the finder's inside the call (after the INVITE's dialog is set up). */
+  const inDialog = (method: string, seq: number, tail: string[]) => `  <send>
+    <![CDATA[
+      ${method} [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: ${from};tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      [routes]
+      Call-ID: [call_id]
+      CSeq: ${seq} ${method}
+      Contact: <sip:finder@[local_ip]:[local_port]>
+      Max-Forwards: 70
+${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
+    ]]>
+  </send>`;
   let clockMs = 0;
   for (const step of options.steps) {
     if ('pause' in step) {
@@ -40,43 +55,13 @@ export function finderScenario(name: string, options: { withheld?: boolean; step
       parts.push(`  <pause milliseconds="${step.dtmf.length * KEY_SPACING_MS}"/>`);
     } else if ('sipInfo' in step) {
       for (const key of step.sipInfo) {
-        parts.push(`  <send>
-    <![CDATA[
-      INFO [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: ${from};tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: ${++cseq} INFO
-      Contact: <sip:finder@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/dtmf-relay
-      Content-Length: [len]
-
-      Signal=${key}
-      Duration=160
-    ]]>
-  </send>
+        parts.push(`${inDialog('INFO', ++cseq, ['Content-Type: application/dtmf-relay', 'Content-Length: [len]', '', `Signal=${key}`, 'Duration=160'])}
   <recv response="200"/>
   <pause milliseconds="${KEY_SPACING_MS}"/>`);
         clockMs += KEY_SPACING_MS;
       }
     } else if ('hangUp' in step) {
-      parts.push(`  <send>
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: ${from};tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      [routes]
-      Call-ID: [call_id]
-      CSeq: ${++cseq} BYE
-      Contact: <sip:finder@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-    ]]>
-  </send>
+      parts.push(`${inDialog('BYE', ++cseq, ['Content-Length: 0'])}
   <recv response="200"/>`);
     } else {
       parts.push(`  <recv request="BYE"${step.withinMs ? ` timeout="${step.withinMs}"` : ''}/>
