@@ -1,4 +1,6 @@
 FROM node:20-bookworm-slim
+# espeak-ng + sox speak the child's first name to the parents.
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng sox && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/alloparents
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --no-audit --no-fund

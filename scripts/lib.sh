@@ -42,12 +42,14 @@ load_env() {
   local envfile="$REPO_ROOT/.env"
   if [ ! -f "$envfile" ]; then
     say "creating .env with fresh secrets (edit it to configure the service)"
-    local ari_pw db_pw pseudonym_key
+    local ari_pw db_pw pseudonym_key encryption_key
     ari_pw="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
     db_pw="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
     pseudonym_key="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+    encryption_key="$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
     (umask 077; sed -e "s|^ARI_PASSWORD=.*|ARI_PASSWORD=$ari_pw|" \
         -e "s|^PSEUDONYM_KEY=.*|PSEUDONYM_KEY=$pseudonym_key|" \
+        -e "s|^ENCRYPTION_KEYS=.*|ENCRYPTION_KEYS=k1:$encryption_key|" \
         -e "s|alloparents:change-me@|alloparents:$db_pw@|" \
         "$REPO_ROOT/.env.example" > "$envfile")
   fi
@@ -55,6 +57,11 @@ load_env() {
   if ! grep -q '^PSEUDONYM_KEY=' "$envfile"; then
     printf '\nPSEUDONYM_KEY=%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >> "$envfile"
   fi
+  if ! grep -q '^ENCRYPTION_KEYS=' "$envfile"; then
+    printf '\nENCRYPTION_KEYS=k1:%s\n' "$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >> "$envfile"
+  fi
+  # The app speaks children's names into the chroot's sounds directory.
+  export ASTERISK_SOUNDS_DIR="${ASTERISK_SOUNDS_DIR:-$ASTERISK_ROOT/usr/share/asterisk/sounds}"
   # Variables already in the environment win over .env (the tests and CI set their own).
   local line key
   while IFS= read -r line || [ -n "$line" ]; do

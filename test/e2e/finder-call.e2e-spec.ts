@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { finderScenario } from '../support/finder-scenario';
 import { PHONES } from '../support/network';
 import { sleep, waitFor } from '../support/processes';
@@ -43,6 +45,23 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     expect(metrics).toMatch(/alloparents_legs_total\{result="accepted"\} [1-9]/);
     expect(metrics).toMatch(/alloparents_first_leg_ringing_seconds_count [1-9]/);
     expect(metrics).toMatch(/alloparents_time_to_connection_seconds_count [1-9]/);
+  });
+
+  it('given the card carries the child\'s first name, then it is spoken to the parent from a file made for this call only, deleted when the call ends', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.person], { firstName: 'Emma' });
+    const namesDir = join(world.config.asteriskSoundsDir, 'alloparents/names');
+    const since = new Date();
+    const scenario = finderScenario('uac-child-name-expect-connected', { steps: [...typeNumber(nationalNumber), { pause: 14_000 }, { hangUp: true }] });
+    const call = sippCall({ scenario, caller: world.callerNumber() });
+    const spoken = await waitFor('the name to be rendered for the call', async () => (existsSync(namesDir) ? readdirSync(namesDir).find((f) => f.endsWith('.wav')) : undefined), 12_000, 100);
+    expect(spoken).toMatch(/^[0-9a-f-]{36}\.wav$/);
+    expectSippPassed(await call);
+    const record = await world.lastCall(since);
+    expect(record.outcome).toBe('connected-parent');
+    expect(spoken).toBe(`${record.id}.wav`);
+    await waitFor('the name file to be deleted', async () => !existsSync(join(namesDir, spoken!)), 5_000);
+    const asteriskLog = (await world.asterisk.cli('core show version')).code === 0 ? world.asterisk.output() : '';
+    expect(asteriskLog).not.toMatch(/Playback failed for sound:alloparents\/names/);
   });
 
   it('given busy, no answer, voicemail and then a person, then the legs ring in order and the finder is connected to leg 4', async () => {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgCallRecords } from '../../apps/server/src/calls/pg-call-records';
-import { makeNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
 import { FinderLookupService } from '../../apps/server/src/cascades/finder-lookup.service';
 import { PgCascadeDirectory } from '../../apps/server/src/cascades/persistence/pg-cascade-directory';
 import { PgCascadeEnrolment } from '../../apps/server/src/cascades/persistence/pg-cascade-enrolment';
 import { createDataSource } from '../../apps/server/src/database/data-source';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { testConfig } from '../support/test-config';
+import { randomNationalNumber } from '../support/national-numbers';
 
 describe('the finder look-up against PostgreSQL', () => {
   const config = testConfig();
@@ -15,9 +15,7 @@ describe('the finder look-up against PostgreSQL', () => {
   let db: DataSource;
   let records: PgCallRecords;
   let enrolment: PgCascadeEnrolment;
-  let serial = Math.floor(Math.random() * 500);
-
-  const nationalNumber = () => makeNationalNumber('170312', String(++serial).padStart(3, '0'), true);
+  const nationalNumber = randomNationalNumber;
   const caller = () => `3249${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   const service = (max = 5, now = () => new Date()) => new FinderLookupService(new PgCascadeDirectory(db), records, pseudonymizer, max, now);
   const newCall = async () => {

@@ -1,10 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { makeNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
+import { randomNationalNumber } from './national-numbers';
 import { PgCascadeEnrolment } from '../../apps/server/src/cascades/persistence/pg-cascade-enrolment';
 import { AppConfig } from '../../apps/server/src/config/app-config';
 import { createDataSource } from '../../apps/server/src/database/data-source';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
+import { Encryptor } from '../../apps/server/src/privacy/encryptor';
+import { CardSealer } from '../../apps/server/src/cards/domain/card-ingest';
 import { startApp, waitForHealth } from './app';
 import { AsteriskInstance } from './asterisk';
 import { SimulatedNetwork } from './network';
@@ -38,7 +40,6 @@ export class World {
   db!: DataSource;
   app: NestFastifyApplication | undefined;
   private enrolment!: PgCascadeEnrolment;
-  private serial = Math.floor(Math.random() * 900);
 
   constructor(overrides: Record<string, string> = {}) {
     const env = { ...E2E_TIMERS, ...overrides };
@@ -50,7 +51,8 @@ export class World {
   async start(): Promise<void> {
     this.db = createDataSource(this.config.database.url);
     await this.db.initialize();
-    this.enrolment = new PgCascadeEnrolment(this.db, new Pseudonymizer(this.config.pseudonymKey));
+    const pseudonymizer = new Pseudonymizer(this.config.pseudonymKey);
+    this.enrolment = new PgCascadeEnrolment(this.db, pseudonymizer, new CardSealer(pseudonymizer, new Encryptor(this.config.encryption)));
     await Promise.all([this.asterisk.start(), this.network.start()]);
     await this.startApp();
   }
@@ -93,16 +95,14 @@ export class World {
 
   /** A fresh, valid national number for each test, so tests never depend on each other. */
   nationalNumber(): string {
-    this.serial = (this.serial + 1) % 998;
-    const day = String(1 + Math.floor(Math.random() * 28)).padStart(2, '0');
-    return makeNationalNumber(`1805${day}`, String(this.serial + 1).padStart(3, '0'), true);
+    return randomNationalNumber();
   }
 
   callerNumber(): string {
     return `3247${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   }
 
-  async enrol(numbers: string[], options: { status?: 'draft' | 'active' | 'blocked'; issuedOn?: string; language?: 'fr' | 'nl' | 'de' | 'en' } = {}) {
+  async enrol(numbers: string[], options: { status?: 'draft' | 'active' | 'blocked'; issuedOn?: string; language?: 'fr' | 'nl' | 'de' | 'en'; firstName?: string } = {}) {
     const nationalNumber = this.nationalNumber();
     const { cascadeId } = await this.enrolment.enrol({
       nationalNumber,
@@ -110,6 +110,7 @@ export class World {
       status: options.status ?? 'active',
       language: options.language ?? 'fr',
       numbers: numbers.map((e164) => ({ e164, country: 'BE' })),
+      ...(options.firstName ? { child: { firstName: options.firstName, lastName: 'Peeters', contactCode: 'ABCD-EFGH-JKLM' } } : {}),
     });
     return { nationalNumber, cascadeId };
   }

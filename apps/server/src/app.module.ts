@@ -1,11 +1,14 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { CardsModule } from './cards/cards.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { redactPaths } from './logging/redaction';
 import { MetricsModule } from './metrics/metrics.module';
+import { PrivacyModule } from './privacy/privacy.module';
+import { RetentionModule } from './retention/retention.module';
 import { TelephonyModule } from './telephony/telephony.module';
 
 @Module({})
@@ -31,6 +34,9 @@ export class AppModule {
         DatabaseModule,
         TelephonyModule,
         HealthModule,
+        PrivacyModule,
+        CardsModule,
+        RetentionModule,
       ],
     };
   }

@@ -2,13 +2,18 @@ import { EnvironmentVariables, validateEnvironment } from './environment';
 
 /** The typed configuration the app is built from. Tests build one directly. */
 export interface AppConfig {
-  http: { host: string; port: number };
+  http: { host: string; port: number; bodyLimitBytes: number };
   logLevel: string;
   database: { url: string };
   ari: { url: string; username: string; password: string; app: string };
+  asteriskSoundsDir: string;
   sip: { bindAddress: string; port: number; trunkUri: string; rtpPortStart: number; rtpPortEnd: number };
   service: { number: string; hotlineNumber: string; numbers: Record<string, Language>; defaultLanguage: Language };
   pseudonymKey: Buffer;
+  /** AES-256-GCM keys by id; `current` encrypts, every listed key decrypts. */
+  encryption: { current: string; keys: Record<string, Buffer> };
+  retention: { cron: string; timeZone: string; callRecordDays: number; batchSize: number };
+  portal: { publicUrl: string; cookieSecure: 'auto' | 'always' | 'never'; rateLimitPerMinute: number };
   callFlow: {
     withheldCallerPolicy: 'refuse' | 'hotline';
     legCallerId: 'service' | 'finder';
@@ -32,10 +37,11 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export function toAppConfig(v: EnvironmentVariables): AppConfig {
   return {
-    http: { host: v.HTTP_HOST, port: v.HTTP_PORT },
+    http: { host: v.HTTP_HOST, port: v.HTTP_PORT, bodyLimitBytes: v.HTTP_BODY_LIMIT_BYTES },
     logLevel: v.LOG_LEVEL,
     database: { url: v.DATABASE_URL },
     ari: { url: v.ARI_URL, username: v.ARI_USERNAME, password: v.ARI_PASSWORD, app: v.ARI_APP },
+    asteriskSoundsDir: v.ASTERISK_SOUNDS_DIR,
     sip: {
       bindAddress: v.SIP_BIND_ADDRESS,
       port: v.SIP_PORT,
@@ -50,6 +56,18 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       defaultLanguage: v.DEFAULT_LANGUAGE as Language,
     },
     pseudonymKey: Buffer.from(v.PSEUDONYM_KEY, 'base64'),
+    encryption: encryptionKeys(v.ENCRYPTION_KEYS),
+    retention: {
+      cron: v.RETENTION_CRON,
+      timeZone: v.RETENTION_TIME_ZONE,
+      callRecordDays: v.CALL_RECORD_RETENTION_DAYS,
+      batchSize: v.RETENTION_BATCH_SIZE,
+    },
+    portal: {
+      publicUrl: v.PORTAL_PUBLIC_URL.replace(/\/+$/, ''),
+      cookieSecure: v.PORTAL_COOKIE_SECURE as 'auto' | 'always' | 'never',
+      rateLimitPerMinute: v.PORTAL_RATE_LIMIT_PER_MINUTE,
+    },
     callFlow: {
       withheldCallerPolicy: v.WITHHELD_CALLER_POLICY as 'refuse' | 'hotline',
       legCallerId: v.LEG_CALLER_ID as 'service' | 'finder',
@@ -66,6 +84,11 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       deadmanSeconds: v.DEADMAN_SECONDS,
     },
   };
+}
+
+function encryptionKeys(value: string): AppConfig['encryption'] {
+  const pairs = value.split(',').map((pair) => [pair.slice(0, pair.indexOf(':')), Buffer.from(pair.slice(pair.indexOf(':') + 1), 'base64')] as const);
+  return { current: pairs[0][0], keys: Object.fromEntries(pairs) };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -1,7 +1,8 @@
 import { ConfigError } from './environment';
 import { loadConfig } from './app-config';
 
-const valid = { ARI_PASSWORD: 'a-long-enough-secret', PSEUDONYM_KEY: Buffer.alloc(32, 7).toString('base64') };
+const key = (fill: number) => Buffer.alloc(32, fill).toString('base64');
+const valid = { ARI_PASSWORD: 'a-long-enough-secret', PSEUDONYM_KEY: key(7), ENCRYPTION_KEYS: `k1:${key(8)}` };
 
 describe('configuration from the environment', () => {
   it('given only the required secret, then every other value takes its documented default', () => {
@@ -37,6 +38,15 @@ describe('configuration from the environment', () => {
     [{ SERVICE_NUMBERS: '3278150000:it' }, 'SERVICE_NUMBERS'],
     [{ LEG_RING_TIMEOUT_SECONDS: '25' }, 'LEG_RING_TIMEOUT_SECONDS'],
     [{ WITHHELD_CALLER_POLICY: 'allow' }, 'WITHHELD_CALLER_POLICY'],
+    [{ ENCRYPTION_KEYS: key(8) }, 'ENCRYPTION_KEYS'], // no key id
+    [{ ENCRYPTION_KEYS: 'k1:c2hvcnQ=' }, 'ENCRYPTION_KEYS'], // too short
+    [{ ENCRYPTION_KEYS: `k1:${Buffer.alloc(48, 1).toString('base64')}` }, 'ENCRYPTION_KEYS'], // too long
+    [{ ENCRYPTION_KEYS: `k1:${key(1)},k1:${key(2)}` }, 'ENCRYPTION_KEYS'], // duplicate id
+    [{ RETENTION_CRON: 'every night' }, 'RETENTION_CRON'],
+    [{ RETENTION_TIME_ZONE: 'Europe/Atlantis' }, 'RETENTION_TIME_ZONE'],
+    [{ CALL_RECORD_RETENTION_DAYS: '0' }, 'CALL_RECORD_RETENTION_DAYS'],
+    [{ RETENTION_BATCH_SIZE: '10' }, 'RETENTION_BATCH_SIZE'],
+    [{ HTTP_BODY_LIMIT_BYTES: '1000' }, 'HTTP_BODY_LIMIT_BYTES'],
   ])('given %p, then start-up stops with a message naming %s', (overrides, variable) => {
     let error: unknown;
     try {
@@ -48,7 +58,18 @@ describe('configuration from the environment', () => {
     expect((error as ConfigError).message).toContain(variable);
   });
 
-  it('given no secrets, then start-up stops naming both ARI_PASSWORD and PSEUDONYM_KEY', () => {
-    expect(() => loadConfig({})).toThrow(/ARI_PASSWORD[\s\S]*PSEUDONYM_KEY/);
+  it('given no secrets, then start-up stops naming ARI_PASSWORD, PSEUDONYM_KEY and ENCRYPTION_KEYS', () => {
+    expect(() => loadConfig({})).toThrow(/ARI_PASSWORD[\s\S]*PSEUDONYM_KEY[\s\S]*ENCRYPTION_KEYS/);
+  });
+
+  it('given several encryption keys, then the first one encrypts and every one decrypts', () => {
+    const config = loadConfig({ ...valid, ENCRYPTION_KEYS: `k2:${key(2)},k1:${key(1)}` });
+    expect(config.encryption.current).toBe('k2');
+    expect(Object.keys(config.encryption.keys)).toEqual(['k2', 'k1']);
+    expect(config.encryption.keys.k1).toEqual(Buffer.alloc(32, 1));
+  });
+
+  it('given nothing about retention, then the purge runs daily at 03:17 in Brussels and keeps call records 183 days', () => {
+    expect(loadConfig(valid).retention).toEqual({ cron: '17 3 * * *', timeZone: 'Europe/Brussels', callRecordDays: 183, batchSize: 2000 });
   });
 });

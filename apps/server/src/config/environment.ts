@@ -14,6 +14,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { validateCronExpression } from 'cron';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
@@ -22,6 +23,11 @@ const toNumber = ({ value }: { value: unknown }) =>
 
 /** SERVICE_NUMBERS: "3278150000:fr,3278150001:nl" — the DID a finder dialled picks the language. */
 const SERVICE_NUMBERS_PATTERN = /^\d{3,15}:(fr|nl|de|en)(,\d{3,15}:(fr|nl|de|en))*$/;
+
+/** ENCRYPTION_KEYS: "k2:<base64>,k1:<base64>" — key id, then 32 random bytes in base64; the first encrypts. */
+const ENCRYPTION_KEY_PATTERN = /^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{43}=$/;
+const ENCRYPTION_KEYS_MESSAGE =
+  'ENCRYPTION_KEYS must be id:key pairs separated by commas, each key 32 random bytes in base64 (e.g. k1:$(openssl rand -base64 32)), the current key first, ids unique';
 
 /**
  * Every environment variable the service reads, with its default and its rule.
@@ -47,6 +53,10 @@ export class EnvironmentVariables {
   SIP_TRUNK_URI = 'sip:127.0.0.1:5080';
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) RTP_PORT_START = 10000;
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) RTP_PORT_END = 10999;
+
+  /** Asterisk's sounds directory as this process sees it: the app writes the children's spoken names there. */
+  @Matches(/^\//, { message: 'ASTERISK_SOUNDS_DIR must be an absolute path' })
+  ASTERISK_SOUNDS_DIR = '/var/cache/alloparents/asterisk-root/usr/share/asterisk/sounds';
 
   @Matches(/^\d{3,15}$/, { message: 'SERVICE_NUMBER must be 3 to 15 digits (E.164 without +)' })
   SERVICE_NUMBER = '3278150000';
@@ -84,6 +94,30 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(5) @Max(300) DEADMAN_SECONDS = 30;
   /** A caller asking for more distinct national numbers than this within an hour goes to the hotline. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) ABUSE_MAX_NUMBERS_PER_HOUR = 5;
+
+  // AES-256-GCM keys for the values that must be read back (contact codes, children's names).
+  // No default: without it nothing personal can be stored. Keep retired keys listed (after the
+  // current one) until `npm run keys:rotate` has re-encrypted every row (docs/data.md).
+  @IsString({ message: ENCRYPTION_KEYS_MESSAGE }) ENCRYPTION_KEYS!: string;
+  /** The issuing authority posts batches of up to 10,000 cards (~2 MB of JSON). */
+  @Transform(toInt) @IsInt() @Min(1_048_576, { message: 'HTTP_BODY_LIMIT_BYTES must be at least 1048576' }) @Max(67_108_864) HTTP_BODY_LIMIT_BYTES = 8_388_608;
+  /** When the daily purge runs (cron syntax, in RETENTION_TIME_ZONE); one instance at a time. */
+  @IsString() RETENTION_CRON = '17 3 * * *';
+  /** The calendar the retention days are counted in (an IANA zone). */
+  @IsString() RETENTION_TIME_ZONE = 'Europe/Brussels';
+  /** Call and leg records older than this are deleted (operations only need recent ones). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650) CALL_RECORD_RETENTION_DAYS = 183;
+  /** Rows per purge transaction: small enough that no look-up ever waits on it. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(50_000) RETENTION_BATCH_SIZE = 2000;
+
+  // --- The parents' portal ---
+  /** The portal's address as parents reach it: links in e-mails point here. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'PORTAL_PUBLIC_URL must be an http(s) URL such as https://allo-parents.example' })
+  PORTAL_PUBLIC_URL = 'http://127.0.0.1:3000';
+  /** auto: Secure cookies when the request came over https; always: behind a TLS-terminating proxy; never: local development only. */
+  @IsIn(['auto', 'always', 'never']) PORTAL_COOKIE_SECURE = 'auto';
+  /** Requests per minute and client address on registration, sign-in, password reset and linking a child. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000) PORTAL_RATE_LIMIT_PER_MINUTE = 10;
 }
 
 export class ConfigError extends Error {
@@ -102,6 +136,25 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
     Object.values(e.constraints ?? {}).map((msg) => (msg.startsWith(e.property) ? msg : `${e.property}: ${msg}`)),
   );
   if (vars.RTP_PORT_END <= vars.RTP_PORT_START) problems.push('RTP_PORT_END must be greater than RTP_PORT_START');
+  if (typeof vars.ENCRYPTION_KEYS === 'string' && !validEncryptionKeys(vars.ENCRYPTION_KEYS)) problems.push(ENCRYPTION_KEYS_MESSAGE);
+  if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);
+  if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
   if (problems.length > 0) throw new ConfigError(problems);
   return vars;
+}
+
+function validEncryptionKeys(value: string): boolean {
+  const pairs = value.split(',');
+  if (!pairs.every((pair) => ENCRYPTION_KEY_PATTERN.test(pair))) return false;
+  const ids = pairs.map((pair) => pair.slice(0, pair.indexOf(':')));
+  return new Set(ids).size === ids.length && pairs.every((pair) => Buffer.from(pair.slice(pair.indexOf(':') + 1), 'base64').length === 32);
+}
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }

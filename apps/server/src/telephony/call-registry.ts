@@ -9,6 +9,7 @@ import { AriChannel, AriEventOf, isPresentationRestricted, legFailureFromCause, 
 import { AriGateway } from './ari/ari-gateway';
 import { AriRest } from './ari/ari-rest';
 import { CallSession, CallSessionDeps, systemClock } from './call-flow/call-session';
+import { ChildNameVoice, EspeakChildNameVoice } from './prompts/child-name-voice';
 import { flowSettingsFrom } from './call-flow/flow-settings';
 import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
 
@@ -36,6 +37,7 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
   private readonly playbacks = new Map<string, string>();
   private readonly control: AriCallControl;
   private readonly rest: AriRest;
+  private readonly childName: ChildNameVoice;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,6 +48,7 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
   ) {
     this.rest = new AriRest(config.ari.url, config.ari.username, config.ari.password);
     this.control = new AriCallControl(this.rest, config.ari.app);
+    this.childName = new EspeakChildNameVoice(config.asteriskSoundsDir);
   }
 
   onModuleInit(): void {
@@ -181,6 +184,7 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
       records: this.records,
       settings: flowSettingsFrom(this.config),
       clock: systemClock,
+      childName: this.childName,
       log: { info: (f, m) => this.log.log(f, m), warn: (f, m) => this.log.warn(f, m) },
       deadline: { seconds: this.config.callFlow.deadmanSeconds, refreshMs: (this.config.callFlow.deadmanSeconds * 1000) / 3 },
       observe: {

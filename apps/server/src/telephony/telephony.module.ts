@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PgCallRecords } from '../calls/pg-call-records';
+import { CardsModule } from '../cards/cards.module';
+import { CardSealer } from '../cards/domain/card-ingest';
 import { FinderLookupService } from '../cascades/finder-lookup.service';
 import { PgCascadeDirectory } from '../cascades/persistence/pg-cascade-directory';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -11,15 +13,16 @@ import { CallRegistry } from './call-registry';
 import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
 
 @Module({
+  imports: [CardsModule],
   providers: [
     AriGateway,
     CallRegistry,
     { provide: CALL_RECORDS, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new PgCallRecords(db) },
     {
       provide: FINDER_LOOKUP,
-      inject: [getDataSourceToken(), APP_CONFIG, CALL_RECORDS],
-      useFactory: (db: DataSource, config: AppConfig, records: PgCallRecords) =>
-        new FinderLookupService(new PgCascadeDirectory(db), records, new Pseudonymizer(config.pseudonymKey), config.callFlow.abuseMaxNumbersPerHour),
+      inject: [getDataSourceToken(), APP_CONFIG, CALL_RECORDS, Pseudonymizer, CardSealer],
+      useFactory: (db: DataSource, config: AppConfig, records: PgCallRecords, pseudonymizer: Pseudonymizer, sealer: CardSealer) =>
+        new FinderLookupService(new PgCascadeDirectory(db, sealer), records, pseudonymizer, config.callFlow.abuseMaxNumbersPerHour),
     },
   ],
   exports: [AriGateway, CallRegistry],

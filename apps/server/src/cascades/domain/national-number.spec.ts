@@ -1,4 +1,4 @@
-import { checkNationalNumber, makeNationalNumber } from './national-number';
+import { birthDateOf, checkNationalNumber, makeNationalNumber } from './national-number';
 
 describe('checking a national register number', () => {
   it.each([
@@ -64,5 +64,22 @@ describe('checking a national register number', () => {
     ['letters', '15o314', '123'],
   ])('refuses to make a number from %s', (_, yymmdd, sss) => {
     expect(() => makeNationalNumber(yymmdd, sss, true)).toThrow();
+  });
+});
+
+describe('the birth date in a national number', () => {
+  it.each([
+    [makeNationalNumber('150314', '123', true), '2015-03-14'],
+    [makeNationalNumber('850314', '123', false), '1985-03-14'],
+    [makeNationalNumber('153314', '123', true), null], // month 33 - 20 = 13: not a date
+    [makeNationalNumber('152314', '123', true), '2015-03-14'], // bis number: month + 20
+    [makeNationalNumber('150014', '123', true), null], // month unknown
+    [makeNationalNumber('150431', '123', true), null], // 31 April
+  ])('%s was born on %s', (digits, expected) => {
+    expect(birthDateOf(digits)).toBe(expected);
+  });
+
+  it('given an invalid number, then there is no birth date', () => {
+    expect(birthDateOf('15031412300')).toBeNull();
   });
 });

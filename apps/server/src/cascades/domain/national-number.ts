@@ -59,3 +59,20 @@ function withoutBisOffset(month: number): number {
 function invalid(reason: NationalNumberProblem): NationalNumberCheck {
   return { valid: false, reason };
 }
+
+/**
+ * The birth date a valid number encodes ('YYYY-MM-DD'), the century told by which check-digit
+ * form matches; null when the register left the month or day unknown (0) or the number is invalid.
+ */
+export function birthDateOf(digits: string): string | null {
+  if (!checkNationalNumber(digits).valid) return null;
+  const base = Number(digits.slice(0, 9));
+  const born2000 = Number(digits.slice(9, 11)) === checkDigits(base, true);
+  const year = (born2000 ? 2000 : 1900) + Number(digits.slice(0, 2));
+  const month = withoutBisOffset(Number(digits.slice(2, 4)));
+  const day = Number(digits.slice(4, 6));
+  if (month === 0 || day === 0) return null;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1) return null; // 31 April and the like
+  return date.toISOString().slice(0, 10);
+}

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { CardSealer } from '../../cards/domain/card-ingest';
 import { Language } from '../../config/app-config';
 import { CascadeDirectory, CascadeLeg, StoredCascade } from '../domain/finder-lookup';
 
@@ -7,20 +8,31 @@ interface Row {
   status: StoredCascade['status'];
   language: Language;
   latest_card_issued_on: string | null;
+  card_key_id: string | null;
+  card_sealed: Buffer | null;
   legs: CascadeLeg[];
 }
 
-/** One indexed query per look-up: the child by hash, its cascade, its latest card, its numbers. */
+/**
+ * One indexed query per look-up: the child by hash, its cascade, its newest card (for the
+ * validity date and the sealed first name the parents hear) and its numbers.
+ */
 export class PgCascadeDirectory implements CascadeDirectory {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly sealer?: CardSealer,
+  ) {}
 
   async findByNationalNumberHash(hash: Buffer): Promise<StoredCascade | null> {
     const rows: Row[] = await this.db.query(
       `SELECT c.id AS cascade_id, c.status, c.language,
-              (SELECT to_char(max(k.issued_on), 'YYYY-MM-DD') FROM cards k WHERE k.child_id = ch.id) AS latest_card_issued_on,
+              to_char(k.issued_on, 'YYYY-MM-DD') AS latest_card_issued_on, k.encryption_key_id AS card_key_id, k.sealed AS card_sealed,
               COALESCE((SELECT json_agg(json_build_object('position', n.position, 'number', n.e164) ORDER BY n.position)
                           FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]') AS legs
-         FROM children ch JOIN cascades c ON c.child_id = ch.id
+         FROM children ch
+         JOIN cascades c ON c.child_id = ch.id
+         LEFT JOIN LATERAL (SELECT issued_on, encryption_key_id, sealed FROM cards
+                             WHERE child_id = ch.id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
         WHERE ch.national_number_hash = $1`,
       [hash],
     );
@@ -32,7 +44,17 @@ export class PgCascadeDirectory implements CascadeDirectory {
       language: row.language,
       latestCardIssuedOn: row.latest_card_issued_on,
       legs: row.legs,
-      childFirstName: null,
+      childFirstName: this.firstName(hash, row),
     };
+  }
+
+  /** The name is a courtesy to the parents: a card without one, or one that will not open, costs nothing. */
+  private firstName(hash: Buffer, row: Row): string | null {
+    if (!this.sealer || !row.card_sealed || !row.card_key_id) return null;
+    try {
+      return this.sealer.open(hash, row.card_key_id, row.card_sealed).firstName || null;
+    } catch {
+      return null;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { CardSealer } from '../../cards/domain/card-ingest';
 import { Language } from '../../config/app-config';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 
@@ -16,6 +17,7 @@ export class PgCascadeEnrolment {
   constructor(
     private readonly db: DataSource,
     private readonly pseudonymizer: Pseudonymizer,
+    private readonly sealer?: CardSealer,
   ) {}
 
   async enrol(input: {
@@ -24,6 +26,8 @@ export class PgCascadeEnrolment {
     status: 'draft' | 'active' | 'blocked';
     language: Language;
     numbers: EnrolmentNumber[];
+    /** Sealed on the card as the authority's ingest does (needs the sealer). */
+    child?: { firstName: string; lastName: string; contactCode: string };
   }): Promise<{ childId: string; cascadeId: string }> {
     return this.db.transaction(async (tx) => {
       const hash = this.pseudonymizer.hash('national-number', input.nationalNumber);
@@ -33,7 +37,18 @@ export class PgCascadeEnrolment {
          RETURNING id`,
         [hash],
       );
-      await tx.query(`INSERT INTO cards (child_id, issued_on) VALUES ($1, $2)`, [childId, input.issuedOn]);
+      if (input.child && this.sealer) {
+        const card = this.sealer.prepare({ nationalNumber: input.nationalNumber, issuedOn: input.issuedOn, ...input.child });
+        await tx.query(`INSERT INTO cards (child_id, issued_on, ingest_key, encryption_key_id, sealed) VALUES ($1, $2, $3, $4, $5)`, [
+          childId,
+          input.issuedOn,
+          card.ingestKey,
+          card.keyId,
+          card.sealed,
+        ]);
+      } else {
+        await tx.query(`INSERT INTO cards (child_id, issued_on) VALUES ($1, $2)`, [childId, input.issuedOn]);
+      }
       const [{ id: cascadeId }] = await tx.query(
         `INSERT INTO cascades (child_id, status, blocked_reason, language, activated_at)
          VALUES ($1, $2, $3, $4, CASE WHEN $2 = 'active' THEN now() END)

@@ -1,5 +1,6 @@
 import { CardsCascadesAndCallRecords1795500000000 } from './1795500000000-CardsCascadesAndCallRecords';
+import { CardsIngestAndRetention1795600000000 } from './1795600000000-CardsIngestAndRetention';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
-export const migrations: Function[] = [CardsCascadesAndCallRecords1795500000000];
+export const migrations: Function[] = [CardsCascadesAndCallRecords1795500000000, CardsIngestAndRetention1795600000000];

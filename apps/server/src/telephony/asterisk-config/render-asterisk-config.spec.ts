@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config/app-config';
 import { asteriskTemplateVariables, renderAsteriskConfig, renderTemplate } from './render-asterisk-config';
 
-const secrets = { PSEUDONYM_KEY: Buffer.alloc(32, 1).toString('base64') };
+const secrets = { PSEUDONYM_KEY: Buffer.alloc(32, 1).toString('base64'), ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 2).toString('base64')}` };
 
 describe('rendering asterisk-config/', () => {
   it('replaces {{NAME}} and leaves Asterisk ${VARIABLES} alone', () => {

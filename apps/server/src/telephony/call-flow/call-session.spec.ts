@@ -2,7 +2,7 @@ import { CallRecords } from '../../calls/call-records';
 import { makeNationalNumber } from '../../cascades/domain/national-number';
 import { FinderLookupResult } from '../../cascades/domain/finder-lookup';
 import { CallControl, OutboundLeg } from '../call-control.port';
-import { CallSession, Clock } from './call-session';
+import { CallSession, CallSessionDeps, Clock } from './call-session';
 import { defaultFlowSettings } from './types';
 
 /** Records every call made to Asterisk; a method can be told to fail. */
@@ -67,7 +67,7 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 const records: CallRecords = { callStarted: async () => undefined, legEnded: async () => undefined, callEnded: async () => undefined };
 const NATIONAL_NUMBER = makeNationalNumber('170730', '033', true);
 
-function session(lookUp: () => Promise<FinderLookupResult>) {
+function session(lookUp: () => Promise<FinderLookupResult>, childName?: CallSessionDeps['childName']) {
   const control = new FakeCallControl();
   const clock = new FakeClock();
   const warnings: string[] = [];
@@ -79,6 +79,7 @@ function session(lookUp: () => Promise<FinderLookupResult>) {
     clock,
     log: { info: () => undefined, warn: (_f, m) => warnings.push(m) },
     deadline: { seconds: 30, refreshMs: 10_000 },
+    childName,
   });
   return { s, control, clock, warnings };
 }
@@ -148,5 +149,29 @@ describe('the call session runner', () => {
     expect(control.calls).toContain('setDeadline finder-ch 0');
     expect(control.calls).toContain('bridge finder-ch+call-1-leg-1');
     expect(s.phase).toBe('connected');
+  });
+});
+
+describe('the child\'s first name', () => {
+  it('given the card has a first name, then the parent hears it (rendered for this call, in the cascade\'s language) and it is released when the call ends', async () => {
+    const prepared: string[] = [];
+    const released: string[] = [];
+    const voice = {
+      prepare: async (callId: string, name: string, language: string) => {
+        prepared.push(`${callId} ${name} ${language}`);
+        return `sound:alloparents/names/${callId}`;
+      },
+      release: async (callId: string) => {
+        released.push(callId);
+      },
+    };
+    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'de', childFirstName: 'Emma', legs: [{ position: 1, number: '+32470000001' }] }), voice);
+    await typeNumber(s);
+    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    await s.dispatch({ type: 'LegAnswered', legId: 'call-1:leg:1', machineDetected: false });
+    expect(prepared).toEqual(['call-1 Emma de']);
+    expect(lastPlayback(control)).toBe('play call-1-leg-1 sound:alloparents/de/parent-intro+sound:alloparents/names/call-1+sound:alloparents/de/parent-options');
+    await s.dispatch({ type: 'FinderHungUp' });
+    expect(released).toEqual(['call-1']);
   });
 });

@@ -1,6 +1,7 @@
 import { CallRecords } from '../../calls/call-records';
 import { FinderLookupResult } from '../../cascades/domain/finder-lookup';
 import { CallControl } from '../call-control.port';
+import { ChildNameVoice } from '../prompts/child-name-voice';
 import { digitSound, Language, promptSound } from '../prompts/prompt-catalog';
 import { describeTransition, initialState, transition } from './machine';
 import { CallEvent, CallState, Command, FlowSettings, Media } from './types';
@@ -32,6 +33,7 @@ export interface CallSessionDeps {
   /** Seconds the dead-man switch is set to, and how often it is pushed forward. */
   deadline: { seconds: number; refreshMs: number };
   observe?: SessionObserver;
+  childName?: ChildNameVoice;
 }
 
 /** Hooks for metrics and the registry; called after each command. */
@@ -57,6 +59,8 @@ export class CallSession {
   private deadlineTimer: unknown;
   private cascadeId: string | undefined;
   private detached = false;
+  /** The child's spoken first name, once rendered (the parents hear it if it is ready). */
+  private childNameMedia: string | null = null;
 
   constructor(
     readonly callId: string,
@@ -114,6 +118,7 @@ export class CallSession {
     if (event.type === 'FinderArrived') this.armDeadline();
     if (event.type === 'CascadeLookedUp' && event.result.kind === 'found') {
       this.cascadeId = 'cascadeId' in event.result ? String(event.result.cascadeId) : undefined;
+      if (event.result.childFirstName && this.deps.childName) this.prepareChildName(event.result.childFirstName, event.result.language);
     }
     for (const command of next.commands) await this.execute(command);
     if (this.ended) this.cleanUp();
@@ -229,8 +234,7 @@ export class CallSession {
       case 'digits':
         return [...media.digits].filter((d) => /\d/.test(d)).map((d) => digitSound(lang, d));
       case 'childName':
-        // The child's spoken name needs the card data of the cards issue; until then, nothing.
-        return [];
+        return this.childNameMedia ? [this.childNameMedia] : [];
     }
   }
 
@@ -269,7 +273,15 @@ export class CallSession {
     this.deadlineTimer = undefined;
   }
 
+  private prepareChildName(firstName: string, language: Language): void {
+    this.deps.childName!
+      .prepare(this.callId, firstName, language)
+      .then((uri) => (this.childNameMedia = uri))
+      .catch((error: unknown) => this.deps.log.warn({ callId: this.callId, reason: (error as Error).message }, 'could not render the child\'s name'));
+  }
+
   private cleanUp(): void {
+    if (this.deps.childName) void this.deps.childName.release(this.callId).catch(() => undefined);
     this.disarmDeadline();
     for (const name of [...this.timers.keys()]) this.cancelTimer(name);
   }

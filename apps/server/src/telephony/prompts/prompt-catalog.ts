@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 export const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** espeak-ng voices for the rendered prompts and the children's names, per language. */
+export const ESPEAK_VOICES: Record<Language, string> = { fr: 'fr-be', nl: 'nl', de: 'de', en: 'en-gb' };
+
 export interface PromptCatalog {
-  voices: Record<Language, string>;
   digits: Record<Language, string[]>;
   prompts: Record<string, Record<Language, string>>;
 }
@@ -14,7 +16,6 @@ export function loadPromptCatalog(file: string): PromptCatalog {
   const catalog = JSON.parse(readFileSync(file, 'utf8')) as PromptCatalog;
   const problems: string[] = [];
   for (const lang of LANGUAGES) {
-    if (!catalog.voices?.[lang]) problems.push(`no espeak-ng voice for ${lang}`);
     if (catalog.digits?.[lang]?.length !== 10) problems.push(`digits for ${lang} must list 0 to 9`);
     for (const [id, texts] of Object.entries(catalog.prompts ?? {})) {
       if (!texts[lang]?.trim()) problems.push(`prompt '${id}' has no ${lang} text`);

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { LANGUAGES, loadPromptCatalog } from './prompt-catalog';
+import { ESPEAK_VOICES, LANGUAGES, loadPromptCatalog } from './prompt-catalog';
 
 const run = promisify(execFile);
 const RENDERER_VERSION = '1';
@@ -42,9 +42,9 @@ export async function renderPrompts(promptsDir: string, soundsDir: string): Prom
     mkdirSync(join(dir, 'digits'), { recursive: true });
     for (const [id, texts] of Object.entries(catalog.prompts)) {
       const recording = join(recordedDir, lang, `${id}.wav`);
-      jobs.push(existsSync(recording) ? { out: join(dir, `${id}.wav`), recording } : { out: join(dir, `${id}.wav`), text: texts[lang], voice: catalog.voices[lang] });
+      jobs.push(existsSync(recording) ? { out: join(dir, `${id}.wav`), recording } : { out: join(dir, `${id}.wav`), text: texts[lang], voice: ESPEAK_VOICES[lang] });
     }
-    catalog.digits[lang].forEach((word, digit) => jobs.push({ out: join(dir, 'digits', `${digit}.wav`), text: word, voice: catalog.voices[lang] }));
+    catalog.digits[lang].forEach((word, digit) => jobs.push({ out: join(dir, 'digits', `${digit}.wav`), text: word, voice: ESPEAK_VOICES[lang] }));
   }
   const work = mkdtempDir();
   let next = 0;

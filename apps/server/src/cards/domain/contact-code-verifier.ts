@@ -1,0 +1,30 @@
+import { sameSecret } from '../../privacy/encryptor';
+import { Pseudonymizer } from '../../privacy/pseudonymizer';
+import { CardSealer } from './card-ingest';
+import { normalizeContactCode } from './card-record';
+
+/** Port: the child's current card (the newest one, the only one whose code still opens anything). */
+export interface CurrentCards {
+  currentCard(nationalNumberHash: Buffer): Promise<{ childId: string; keyId: string; sealed: Buffer } | null>;
+}
+
+/**
+ * "Is this the code of this child's current card?" — the portal's gate. Codes of superseded cards
+ * are gone from the database, so an old letter opens nothing. The comparison takes the same time
+ * whether the child exists, the code differs early or late, or the lengths differ.
+ */
+export class ContactCodeVerifier {
+  constructor(
+    private readonly cards: CurrentCards,
+    private readonly pseudonymizer: Pseudonymizer,
+    private readonly sealer: CardSealer,
+  ) {}
+
+  async verify(nationalNumber: string, contactCode: string): Promise<{ childId: string } | null> {
+    const hash = this.pseudonymizer.hash('national-number', nationalNumber);
+    const card = await this.cards.currentCard(hash);
+    const stored = card ? this.sealer.open(hash, card.keyId, card.sealed).contactCode : '\0no-card';
+    const same = sameSecret(normalizeContactCode(contactCode), stored);
+    return card && same ? { childId: card.childId } : null;
+  }
+}

@@ -1,0 +1,128 @@
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { inTransaction } from '../../database/pg-client';
+import { AuditActor, CardSealer } from '../domain/card-ingest';
+import { CardProblem, checkCardRecord } from '../domain/card-record';
+import { mergeStagedCards, prepareStaging } from '../persistence/card-merge';
+import { COPY_SIGNATURE, COPY_TRAILER, encodeStagingRow } from './copy-binary';
+import { splitCsvLine } from './csv-line';
+
+/** The CSV columns, in the header, in any order (names as the authority's API fields). */
+export const CSV_COLUMNS = ['nationalNumber', 'contactCode', 'issuedOn', 'firstName', 'lastName'] as const;
+
+export interface ImportProgress {
+  lines: number;
+  bytesRead: number;
+  totalBytes: number;
+  imported: number;
+  alreadyPresent: number;
+  rejected: number;
+  blockedCascades: number;
+}
+
+export interface ImportSummary extends ImportProgress {
+  elapsedMs: number;
+}
+
+export interface ImportOptions {
+  /** Rows per COPY + merge transaction; an interrupted import loses at most the open chunk. */
+  chunkSize?: number;
+  today: string;
+  actor: AuditActor;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Called once per bad line, with its number and reasons (never its content: it is personal data). */
+  onRejected?: (line: number, problems: CardProblem[] | 'csv') => void;
+}
+
+/**
+ * The initial load: streams a CSV file through the same checks as the API, then into PostgreSQL
+ * by chunks. Each chunk is COPYed (binary, pg-copy-streams: COPY is several times faster than
+ * multi-row INSERTs and streams without holding the chunk as SQL text) into the session's
+ * staging table, then merged like an API batch (card-merge.ts) and committed. The next chunk is
+ * parsed, checked and sealed while the database merges the previous one.
+ *
+ * Re-running after an interruption is safe: cards already stored have the same ingest key and are
+ * skipped (ON CONFLICT DO NOTHING), so only the missing ones are added.
+ */
+export async function importCardsCsv(client: ClientBase, file: string, sealer: CardSealer, options: ImportOptions): Promise<ImportSummary> {
+  const started = Date.now();
+  const chunkSize = options.chunkSize ?? 50_000;
+  const progress: ImportProgress = { lines: 0, bytesRead: 0, totalBytes: statSync(file).size, imported: 0, alreadyPresent: 0, rejected: 0, blockedCascades: 0 };
+  await client.query(`SET statement_timeout = 0`);
+  await prepareStaging(client);
+
+  const input = createReadStream(file);
+  input.on('data', (chunk) => (progress.bytesRead += chunk.length));
+  const lines = createInterface({ input, crlfDelay: Infinity });
+
+  let columns: number[] | null = null;
+  let rows: Buffer[] = [];
+  let rejectedInChunk = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const flush = (chunk: Buffer[], rejected: number): Promise<void> =>
+    inTransaction(client, async () => {
+      if (chunk.length > 0) {
+        const copy = client.query(copyFrom(`COPY card_staging (ord, national_number_hash, ingest_key, issued_on, sealed, encryption_key_id) FROM STDIN (FORMAT binary)`));
+        await pipeline(Readable.from([COPY_SIGNATURE, ...chunk, COPY_TRAILER]), copy);
+      }
+      const merged = await mergeStagedCards(client, { actor: options.actor, received: chunk.length + rejected, rejected, returnKeys: false });
+      progress.imported += merged.created;
+      progress.alreadyPresent += chunk.length - merged.created;
+      progress.blockedCascades += merged.blockedCascades;
+      options.onProgress?.(progress);
+    });
+
+  for await (const line of lines) {
+    progress.lines += 1;
+    const lineNumber = progress.lines;
+    if (lineNumber === 1) {
+      columns = headerColumns(line);
+      continue;
+    }
+    if (line.trim() === '') continue;
+    const fields = splitCsvLine(line);
+    if (!fields || fields.length !== CSV_COLUMNS.length) {
+      progress.rejected += 1;
+      rejectedInChunk += 1;
+      options.onRejected?.(lineNumber, 'csv');
+      continue;
+    }
+    const record = Object.fromEntries(CSV_COLUMNS.map((name, i) => [name, fields[columns![i]]]));
+    const check = checkCardRecord(record, options.today);
+    if (!check.valid) {
+      progress.rejected += 1;
+      rejectedInChunk += 1;
+      options.onRejected?.(lineNumber, check.problems);
+      continue;
+    }
+    const card = sealer.prepare(check.card);
+    rows.push(encodeStagingRow(lineNumber, card.nationalNumberHash, card.ingestKey, card.issuedOn, card.sealed, card.keyId));
+    if (rows.length >= chunkSize) {
+      await inFlight;
+      inFlight = flush(rows, rejectedInChunk);
+      // Unhandled until awaited: keep the rejection for the next await.
+      inFlight.catch(() => undefined);
+      rows = [];
+      rejectedInChunk = 0;
+    }
+  }
+  if (columns === null) throw new Error(`${file} is empty: expected a header line ${CSV_COLUMNS.join(',')}`);
+  await inFlight;
+  if (rows.length > 0 || rejectedInChunk > 0) await flush(rows, rejectedInChunk);
+  return { ...progress, elapsedMs: Date.now() - started };
+}
+
+/** Where each expected column is in the file; a clear error when the header is not ours. */
+function headerColumns(line: string): number[] {
+  const header = (splitCsvLine(line.replace(/^\uFEFF/, '')) ?? []).map((h) => h.trim());
+  const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0 || header.length !== CSV_COLUMNS.length) {
+    throw new Error(`line 1 must be the header ${CSV_COLUMNS.join(',')} (any order); missing: ${missing.join(', ') || 'none'}, found ${header.length} columns`);
+  }
+  return CSV_COLUMNS.map((c) => header.indexOf(c));
+}

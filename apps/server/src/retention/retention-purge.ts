@@ -1,0 +1,167 @@
+import type { ClientBase } from 'pg';
+import { DataSource } from 'typeorm';
+import { withPgClient } from '../database/pg-client';
+import { accountInactivityCutoff, auditCutoff, calendarDay, callRecordCutoff, cardRecordCutoff, orphanAccountCutoff } from './retention-policy';
+
+export interface RetentionSettings {
+  timeZone: string;
+  callRecordDays: number;
+  batchSize: number;
+}
+
+/** How many rows each rule deleted (or would delete, in a dry run). Counts only: never who. */
+export interface PurgeCounts {
+  cards: number;
+  children: number;
+  cascades: number;
+  parentAccounts: number;
+  callRecords: number;
+  auditEvents: number;
+}
+
+export type PurgeOutcome =
+  | { ran: false; reason: 'another-instance-is-purging' }
+  | { ran: true; dryRun: boolean; counts: PurgeCounts; cutoffs: Record<string, string>; batches: number; maxBatchMs: number; elapsedMs: number };
+
+/** Session advisory lock id ('alloretn'): one purge at a time across every instance. */
+export const RETENTION_LOCK = 0x616c6c6f_7265746en;
+
+/**
+ * The daily purge (PRODUCT.md, "Data kept, and for how long"). Every rule deletes in batches of
+ * `batchSize` rows, each batch its own short transaction (autocommit), so a look-up never waits
+ * for more than one batch's row locks; the cut-offs come from retention-policy.ts.
+ */
+export class RetentionPurge {
+  constructor(
+    private readonly db: DataSource,
+    private readonly settings: RetentionSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async run(options: { dryRun: boolean }): Promise<PurgeOutcome> {
+    return withPgClient(this.db, async (client) => {
+      const [{ locked }] = (await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock($1) AS locked`, [RETENTION_LOCK.toString()])).rows;
+      if (!locked) return { ran: false, reason: 'another-instance-is-purging' } as const;
+      try {
+        return await this.purge(client, options.dryRun);
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock($1)`, [RETENTION_LOCK.toString()]);
+      }
+    });
+  }
+
+  private async purge(client: ClientBase, dryRun: boolean): Promise<PurgeOutcome> {
+    const started = Date.now();
+    const now = this.now();
+    const cutoffs = {
+      cardIssuedBefore: cardRecordCutoff(calendarDay(now, this.settings.timeZone)),
+      accountsInactiveSince: accountInactivityCutoff(now).toISOString(),
+      orphanAccountsCreatedBefore: orphanAccountCutoff(now).toISOString(),
+      callRecordsStartedBefore: callRecordCutoff(now, this.settings.callRecordDays).toISOString(),
+      auditEventsBefore: auditCutoff(now).toISOString(),
+    };
+    const counts: PurgeCounts = { cards: 0, children: 0, cascades: 0, parentAccounts: 0, callRecords: 0, auditEvents: 0 };
+    let batches = 0;
+    let maxBatchMs = 0;
+    const batch = async <R extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<R> => {
+      const t0 = process.hrtime.bigint();
+      const { rows } = await client.query<R>(sql, params);
+      maxBatchMs = Math.max(maxBatchMs, Number(process.hrtime.bigint() - t0) / 1e6);
+      batches += 1;
+      return rows[0];
+    };
+    const size = this.settings.batchSize;
+
+    if (dryRun) {
+      const r = await batch<{ cards: string; children: string; cascades: string; accounts: string; calls: string; audit: string }>(
+        `WITH expired_children AS (
+           SELECT ch.id FROM children ch
+            WHERE EXISTS (SELECT 1 FROM cards k WHERE k.child_id = ch.id AND k.issued_on < $1)
+              AND NOT EXISTS (SELECT 1 FROM cards k WHERE k.child_id = ch.id AND k.issued_on >= $1))
+         SELECT (SELECT count(*) FROM cards WHERE issued_on < $1) AS cards,
+                (SELECT count(*) FROM expired_children) AS children,
+                (SELECT count(*) FROM cascades WHERE child_id IN (SELECT id FROM expired_children)) AS cascades,
+                (SELECT count(*) FROM parent_accounts p WHERE ${accountExpired('p', '$2', '$3')}) AS accounts,
+                (SELECT count(*) FROM call_records WHERE started_at < $4) AS calls,
+                (SELECT count(*) FROM audit_events WHERE at < $5) AS audit`,
+        [cutoffs.cardIssuedBefore, cutoffs.orphanAccountsCreatedBefore, cutoffs.accountsInactiveSince, cutoffs.callRecordsStartedBefore, cutoffs.auditEventsBefore],
+      );
+      Object.assign(counts, { cards: +r.cards, children: +r.children, cascades: +r.cascades, parentAccounts: +r.accounts, callRecords: +r.calls, auditEvents: +r.audit });
+      return { ran: true, dryRun, counts, cutoffs, batches, maxBatchMs, elapsedMs: Date.now() - started };
+    }
+
+    // 1. Cards past retention; a child left without a card goes too, and with it its cascade,
+    //    numbers and guardian links (ON DELETE CASCADE). Cards still in `doomed` are excluded from
+    //    the "other cards" test: the statement sees the table as it was before it started.
+    for (;;) {
+      const r = await batch<{ cards: string; children: string; cascades: string }>(
+        `WITH doomed AS (SELECT id, child_id FROM cards WHERE issued_on < $1 LIMIT $2),
+              gone AS (DELETE FROM cards k USING doomed d WHERE k.id = d.id RETURNING k.child_id),
+              orphans AS (DELETE FROM children ch
+                           WHERE ch.id IN (SELECT child_id FROM gone)
+                             AND NOT EXISTS (SELECT 1 FROM cards k WHERE k.child_id = ch.id AND k.id NOT IN (SELECT id FROM doomed))
+                          RETURNING ch.id)
+         SELECT (SELECT count(*) FROM gone) AS cards, (SELECT count(*) FROM orphans) AS children,
+                (SELECT count(*) FROM cascades WHERE child_id IN (SELECT id FROM orphans)) AS cascades`,
+        [cutoffs.cardIssuedBefore, size],
+      );
+      counts.cards += +r.cards;
+      counts.children += +r.children;
+      counts.cascades += +r.cascades;
+      if (+r.cards < size) break;
+    }
+
+    // 2. Parent accounts: every linked cascade inactive for 3y6m, or no child left. Keyset pages
+    //    over the primary key, so accounts that stay are read once, not once per batch.
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const r = await batch<{ last: string | null; deleted: string }>(
+        `WITH page AS (SELECT id, created_at FROM parent_accounts WHERE id > $1 ORDER BY id LIMIT $2),
+              doomed AS (SELECT p.id FROM page p WHERE ${accountExpired('p', '$3', '$4')}),
+              gone AS (DELETE FROM parent_accounts a USING doomed d WHERE a.id = d.id RETURNING a.id)
+         SELECT (SELECT id FROM page ORDER BY id DESC LIMIT 1) AS last, (SELECT count(*) FROM gone) AS deleted`,
+        [after, size, cutoffs.orphanAccountsCreatedBefore, cutoffs.accountsInactiveSince],
+      );
+      counts.parentAccounts += +r.deleted;
+      if (!r.last) break;
+      after = r.last;
+    }
+
+    // 3. Call records (their legs go with them) and 4. the audit trail.
+    for (;;) {
+      const r = await batch<{ deleted: string }>(
+        `WITH gone AS (DELETE FROM call_records WHERE id IN (SELECT id FROM call_records WHERE started_at < $1 LIMIT $2) RETURNING 1)
+         SELECT count(*) AS deleted FROM gone`,
+        [cutoffs.callRecordsStartedBefore, size],
+      );
+      counts.callRecords += +r.deleted;
+      if (+r.deleted < size) break;
+    }
+    for (;;) {
+      const r = await batch<{ deleted: string }>(
+        `WITH gone AS (DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE at < $1 LIMIT $2) RETURNING 1)
+         SELECT count(*) AS deleted FROM gone`,
+        [cutoffs.auditEventsBefore, size],
+      );
+      counts.auditEvents += +r.deleted;
+      if (+r.deleted < size) break;
+    }
+
+    await client.query(
+      `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, details) VALUES ('system', 'retention', 'retention.purged', 'retention', $1)`,
+      [JSON.stringify({ ...counts, cutoffs })],
+    );
+    return { ran: true, dryRun, counts, cutoffs, batches, maxBatchMs, elapsedMs: Date.now() - started };
+  }
+}
+
+/**
+ * SQL condition: the account `p` was created before the orphan cut-off and has no live link — a
+ * link is live while its child's cascade is active, or inactive since the inactivity cut-off or
+ * later (a child without a cascade counts from when the link was made).
+ */
+function accountExpired(p: string, orphanCutoff: string, inactiveCutoff: string): string {
+  return `${p}.created_at < ${orphanCutoff} AND NOT EXISTS (
+            SELECT 1 FROM parent_children pc LEFT JOIN cascades c ON c.child_id = pc.child_id
+             WHERE pc.parent_id = ${p}.id AND (c.status = 'active' OR COALESCE(c.inactive_since, pc.created_at) >= ${inactiveCutoff}))`;
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { CardSealer } from '../../apps/server/src/cards/domain/card-ingest';
+import { CardProblem } from '../../apps/server/src/cards/domain/card-record';
+import { importCardsCsv } from '../../apps/server/src/cards/import/card-csv-import';
+import { Encryptor } from '../../apps/server/src/privacy/encryptor';
+import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
+import { cardRecord, daysAgo } from '../support/cards-data';
+import { testConfig } from '../support/test-config';
+
+describe('npm run cards:import (COPY-based bulk import) against PostgreSQL', () => {
+  const config = testConfig();
+  const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
+  const sealer = new CardSealer(pseudonymizer, new Encryptor(config.encryption));
+  const dir = mkdtempSync(join(tmpdir(), 'cards-import-'));
+  let client: Client;
+  let serial = 0;
+
+  const csv = (lines: string[]) => {
+    const file = join(dir, `cards-${++serial}.csv`);
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    return file;
+  };
+  const row = (r: Record<string, string>) => [r.nationalNumber, r.contactCode, r.issuedOn, `"${r.firstName.replace(/"/g, '""')}"`, r.lastName].join(',');
+  const header = 'nationalNumber,contactCode,issuedOn,firstName,lastName';
+  const run = (file: string, chunkSize = 2) => {
+    const rejected: [number, CardProblem[] | 'csv'][] = [];
+    return importCardsCsv(client, file, sealer, {
+      chunkSize,
+      today: new Date().toISOString().slice(0, 10),
+      actor: { kind: 'operator', id: 'test' },
+      onRejected: (line, problems) => rejected.push([line, problems]),
+    }).then((summary) => ({ summary, rejected }));
+  };
+  const storedCount = async (records: { nationalNumber: string }[]) =>
+    Number(
+      (
+        await client.query(`SELECT count(*) FROM cards k JOIN children ch ON ch.id = k.child_id WHERE ch.national_number_hash = ANY($1)`, [
+          records.map((r) => pseudonymizer.hash('national-number', r.nationalNumber)),
+        ])
+      ).rows[0].count,
+    );
+
+  beforeAll(async () => {
+    client = new Client({ connectionString: config.database.url });
+    await client.connect();
+  });
+  afterAll(() => client.end());
+
+  it('given a file with good and bad rows, then the good rows are imported in chunks, each bad row is reported by line number and skipped', async () => {
+    const good = [cardRecord({ firstName: 'Anne, "Nanou"' }), cardRecord(), cardRecord(), cardRecord(), cardRecord()];
+    const future = cardRecord({ issuedOn: daysAgo(-1) });
+    const file = csv([
+      header,
+      row(good[0]),
+      row(cardRecord({ nationalNumber: '15031412300' })), // line 3: check digits (00 is never a mod-97 check)
+      row(good[1]),
+      `${good[2].nationalNumber},"unterminated,2026-01-01,A,B`, // line 5: broken quoting
+      row(good[2]),
+      row(future), // line 7
+      '',
+      row(good[3]),
+      row(good[4]),
+    ]);
+    const { summary, rejected } = await run(file);
+    expect(summary).toMatchObject({ imported: 5, alreadyPresent: 0, rejected: 3 });
+    expect(rejected).toEqual([
+      [3, [{ field: 'nationalNumber', problem: 'check-digits' }]],
+      [5, 'csv'],
+      [7, [{ field: 'issuedOn', problem: 'in-the-future' }]],
+    ]);
+    expect(await storedCount(good)).toBe(5);
+    expect(await storedCount([future])).toBe(0);
+    const [stored] = (
+      await client.query(`SELECT k.encryption_key_id, k.sealed FROM cards k JOIN children ch ON ch.id = k.child_id WHERE ch.national_number_hash = $1`, [
+        pseudonymizer.hash('national-number', good[0].nationalNumber),
+      ])
+    ).rows;
+    expect(sealer.open(pseudonymizer.hash('national-number', good[0].nationalNumber), stored.encryption_key_id, stored.sealed)).toMatchObject({ firstName: 'Anne, "Nanou"', contactCode: good[0].contactCode });
+  });
+
+  it('given an import interrupted half-way, when it is run again on the whole file, then only the missing cards are added and none twice', async () => {
+    const records = Array.from({ length: 9 }, () => cardRecord());
+    await run(csv([header, ...records.slice(0, 4).map(row)]), 3);
+    const { summary } = await run(csv([header, ...records.map(row)]), 3);
+    expect(summary).toMatchObject({ imported: 5, alreadyPresent: 4, rejected: 0 });
+    expect(await storedCount(records)).toBe(9);
+    const again = await run(csv([header, ...records.map(row)]), 100);
+    expect(again.summary).toMatchObject({ imported: 0, alreadyPresent: 9 });
+    expect(await storedCount(records)).toBe(9);
+  });
+
+  it('given columns in another order, then they are read by name', async () => {
+    const r = cardRecord();
+    const { summary } = await run(csv(['lastName,firstName,issuedOn,contactCode,nationalNumber', [r.lastName, r.firstName, r.issuedOn, r.contactCode, r.nationalNumber].join(',')]));
+    expect(summary.imported).toBe(1);
+  });
+
+  it('given a file without the expected header, then it stops with a clear error before importing anything', async () => {
+    const r = cardRecord();
+    await expect(run(csv(['nn,code,date,first,last', row(r)]))).rejects.toThrow(/line 1 must be the header nationalNumber,contactCode,issuedOn,firstName,lastName/);
+    expect(await storedCount([r])).toBe(0);
+  });
+
+  it('given a new card for a child with an active cascade, then the import blocks it like the API does', async () => {
+    const first = cardRecord({ issuedOn: daysAgo(200) });
+    await run(csv([header, row(first)]));
+    await client.query(`INSERT INTO cascades (child_id, status, activated_at) SELECT id, 'active', now() FROM children WHERE national_number_hash = $1`, [pseudonymizer.hash('national-number', first.nationalNumber)]);
+    const { summary } = await run(csv([header, row(cardRecord({ nationalNumber: first.nationalNumber, issuedOn: daysAgo(1) }))]));
+    expect(summary.blockedCascades).toBe(1);
+    const { rows } = await client.query(`SELECT c.status, c.blocked_reason FROM cascades c JOIN children ch ON ch.id = c.child_id WHERE ch.national_number_hash = $1`, [pseudonymizer.hash('national-number', first.nationalNumber)]);
+    expect(rows).toEqual([{ status: 'blocked', blocked_reason: 'new-card' }]);
+  });
+});
