@@ -125,6 +125,6 @@ export class World {
       if (!call?.outcome) return undefined;
       const legs = await this.db.query(`SELECT position, result FROM leg_records WHERE call_id = $1 ORDER BY started_at, ended_at`, [call.id]);
       return { ...call, legs };
-    }, 15_000, 200);
+    }, 30_000, 200);
   }
 }
