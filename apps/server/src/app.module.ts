@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { redactPaths } from './logging/redaction';
 import { MetricsModule } from './metrics/metrics.module';
+import { PortalModule } from './portal/portal.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RetentionModule } from './retention/retention.module';
 import { TelephonyModule } from './telephony/telephony.module';
@@ -37,6 +38,7 @@ export class AppModule {
         PrivacyModule,
         CardsModule,
         RetentionModule,
+        PortalModule,
       ],
     };
   }

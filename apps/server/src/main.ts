@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigError } from './config/environment';
+import { registerPortalHttp } from './portal/http/portal-http';
 
 /** Fastify as the app uses it: the body limit fits the authority's batches of 10,000 cards. */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
@@ -16,6 +17,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  await registerPortalHttp(app);
   // SIGTERM/SIGINT close the HTTP server, the ARI connection and the database pool in order.
   app.enableShutdownHooks();
   return app;

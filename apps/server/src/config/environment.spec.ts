@@ -20,6 +20,11 @@ describe('configuration from the environment', () => {
     expect(config.pseudonymKey).toHaveLength(32);
   });
 
+  it('given the portal variables, then the public URL loses its trailing slash and the defaults are auto and 10 a minute', () => {
+    expect(loadConfig(valid).portal).toEqual({ publicUrl: 'http://127.0.0.1:3000', cookieSecure: 'auto', rateLimitPerMinute: 10 });
+    expect(loadConfig({ ...valid, PORTAL_PUBLIC_URL: 'https://allo-parents.example/', PORTAL_COOKIE_SECURE: 'always' }).portal).toMatchObject({ publicUrl: 'https://allo-parents.example', cookieSecure: 'always' });
+  });
+
   it('given numeric strings, then they become numbers', () => {
     expect(loadConfig({ ...valid, HTTP_PORT: '8080', SIP_PORT: '15060' }).sip.port).toBe(15060);
   });
@@ -44,6 +49,9 @@ describe('configuration from the environment', () => {
     [{ ENCRYPTION_KEYS: `k1:${key(1)},k1:${key(2)}` }, 'ENCRYPTION_KEYS'], // duplicate id
     [{ RETENTION_CRON: 'every night' }, 'RETENTION_CRON'],
     [{ RETENTION_TIME_ZONE: 'Europe/Atlantis' }, 'RETENTION_TIME_ZONE'],
+    [{ PORTAL_PUBLIC_URL: 'allo-parents.example' }, 'PORTAL_PUBLIC_URL'],
+    [{ PORTAL_COOKIE_SECURE: 'yes' }, 'PORTAL_COOKIE_SECURE'],
+    [{ PORTAL_RATE_LIMIT_PER_MINUTE: '0' }, 'PORTAL_RATE_LIMIT_PER_MINUTE'],
     [{ CALL_RECORD_RETENTION_DAYS: '0' }, 'CALL_RECORD_RETENTION_DAYS'],
     [{ RETENTION_BATCH_SIZE: '10' }, 'RETENTION_BATCH_SIZE'],
     [{ HTTP_BODY_LIMIT_BYTES: '1000' }, 'HTTP_BODY_LIMIT_BYTES'],

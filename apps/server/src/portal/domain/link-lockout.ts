@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { PortalError } from './portal-error';
+
+export const LINK_MAX_FAILURES = 5;
+export const LINK_WINDOW_MS = 3_600_000;
+export const LINK_LOCK_MS = 3_600_000;
+
+/** What a failed try is counted against: the national number typed (keyed hash) and the account. */
+export interface AttemptSubject {
+  kind: 'national-number' | 'account';
+  hash: Buffer;
+}
+
+/** Port: the failed tries (hashes and times only). */
+export interface LinkAttemptStore {
+  failuresSince(subjects: AttemptSubject[], since: Date): Promise<{ kind: AttemptSubject['kind']; at: Date }[]>;
+  recordFailure(subjects: AttemptSubject[], at: Date): Promise<void>;
+}
+
+/**
+ * The lock-out rule, pure: once 5 tries failed within an hour, further tries are refused for an
+ * hour from the 5th. Refused tries are not recorded, so the lock ends an hour after it began.
+ */
+export function lockedUntil(failures: Date[], now: Date): Date | null {
+  const times = failures.map((d) => d.getTime()).sort((a, b) => a - b);
+  let until: number | null = null;
+  for (let i = LINK_MAX_FAILURES - 1; i < times.length; i += 1) {
+    if (times[i] - times[i - LINK_MAX_FAILURES + 1] <= LINK_WINDOW_MS) {
+      const end = times[i] + LINK_LOCK_MS;
+      if (until === null || end > until) until = end;
+    }
+  }
+  return until !== null && until > now.getTime() ? new Date(until) : null;
+}
+
+export function accountSubject(parentId: string): AttemptSubject {
+  return { kind: 'account', hash: createHash('sha256').update(`account\0${parentId}`).digest() };
+}
+
+/** Guards every check of a contact code (linking a child, re-activating a blocked cascade). */
+export class LinkLockout {
+  constructor(
+    private readonly store: LinkAttemptStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async assertOpen(subjects: AttemptSubject[]): Promise<void> {
+    const now = this.now();
+    const failures = await this.store.failuresSince(subjects, new Date(now.getTime() - LINK_WINDOW_MS - LINK_LOCK_MS));
+    for (const kind of ['national-number', 'account'] as const) {
+      if (lockedUntil(failures.filter((f) => f.kind === kind).map((f) => f.at), now)) {
+        throw new PortalError('link-locked', `too many wrong tries: linking is paused for an hour (at most ${LINK_MAX_FAILURES} wrong tries per hour for one number or one account)`);
+      }
+    }
+  }
+
+  async recordFailure(subjects: AttemptSubject[]): Promise<void> {
+    await this.store.recordFailure(subjects, this.now());
+  }
+}

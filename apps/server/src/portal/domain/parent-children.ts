@@ -1,0 +1,215 @@
+import { sameSecret } from '../../privacy/encryptor';
+import { Pseudonymizer } from '../../privacy/pseudonymizer';
+import { checkNationalNumber } from '../../cascades/domain/national-number';
+import { normalizeContactCode } from '../../cards/domain/card-record';
+import { CascadeNumber, CascadeNumberInput, ForbiddenNumbers, checkCascadeNumbers } from './cascade-numbers';
+import { LinkLockout, accountSubject } from './link-lockout';
+import { FieldProblem, PortalError } from './portal-error';
+
+/** The terms of use a parent accepts when activating; bump with every change of the text. */
+export const CURRENT_TERMS_VERSION = '2025-01';
+
+export type CascadeStatus = 'draft' | 'active' | 'blocked';
+export type CascadeLanguage = 'fr' | 'nl' | 'de' | 'en';
+
+export interface StoredCascadeState {
+  id: string;
+  status: CascadeStatus;
+  blockedReason: string | null;
+  language: CascadeLanguage;
+  activatedAt: Date | null;
+  termsVersion: string | null;
+  termsAcceptedAt: Date | null;
+  updatedAt: Date;
+  numbers: (CascadeNumber & { position: number })[];
+}
+
+/** The child's newest card, sealed; opened only to show the name or compare a code. */
+export interface SealedCard {
+  nationalNumberHash: Buffer;
+  keyId: string;
+  sealed: Buffer;
+}
+
+export interface LinkedChild {
+  childId: string;
+  linkedAt: Date;
+  card: SealedCard | null;
+  cascade: StoredCascadeState | null;
+}
+
+/** Port: the children a parent manages, and their cascades. */
+export interface ParentChildrenStore {
+  link(parentId: string, childId: string): Promise<void>;
+  unlink(parentId: string, childId: string): Promise<boolean>;
+  isLinked(parentId: string, childId: string): Promise<boolean>;
+  children(parentId: string): Promise<LinkedChild[]>;
+  child(parentId: string, childId: string): Promise<LinkedChild | null>;
+  /** Replaces the numbers in order; creates the cascade as a draft if the child has none; the status is kept. */
+  saveNumbers(childId: string, numbers: CascadeNumber[], language: CascadeLanguage | undefined, actor: string): Promise<void>;
+  /** Activates if the status is still `expectedStatus` (a new card may have blocked it meanwhile). */
+  activate(childId: string, termsVersion: string, actor: string, expectedStatus: CascadeStatus): Promise<boolean>;
+  deleteCascade(childId: string, actor: string): Promise<boolean>;
+}
+
+/** Port: "is this the code of the current card of the child with this national number?" (cards/ContactCodeVerifier). */
+export interface ContactCodeCheck {
+  verify(nationalNumber: string, contactCode: string): Promise<{ childId: string } | null>;
+}
+
+/** Port: opens a card's sealed values (cards/CardSealer). */
+export interface CardOpener {
+  open(nationalNumberHash: Buffer, keyId: string, sealed: Buffer): { firstName: string; lastName: string; contactCode: string };
+}
+
+export interface ChildView {
+  id: string;
+  firstName: string | null;
+  linkedAt: string;
+  cascadeStatus: CascadeStatus | null;
+}
+
+export interface CascadeView {
+  childId: string;
+  status: CascadeStatus | null;
+  blockedReason: string | null;
+  language: CascadeLanguage | null;
+  activatedAt: string | null;
+  termsVersion: string | null;
+  termsAcceptedAt: string | null;
+  currentTermsVersion: string;
+  numbers: { position: number; number: string; country: string; label: string }[];
+}
+
+/** The one answer to a wrong code and to an unknown number: nothing tells them apart. */
+export const LINK_REFUSED = 'this national register number and contact code do not match a card we can link: check both against the letter that came with the card';
+
+/**
+ * What a signed-in parent does with children: link one with the card's number and code, see and
+ * edit its cascade, activate it (consent), delete it. A child not linked to this parent does not
+ * exist for them (not-found), whoever else manages it.
+ */
+export class ParentChildren {
+  constructor(
+    private readonly store: ParentChildrenStore,
+    private readonly codes: ContactCodeCheck,
+    private readonly cards: CardOpener,
+    private readonly lockout: LinkLockout,
+    private readonly pseudonymizer: Pseudonymizer,
+    private readonly forbidden: ForbiddenNumbers,
+  ) {}
+
+  async link(parentId: string, rawNationalNumber: string, contactCode: string): Promise<ChildView> {
+    const nationalNumber = rawNationalNumber.replace(/[\s.-]/g, '');
+    const check = checkNationalNumber(nationalNumber);
+    if (!check.valid) {
+      throw PortalError.invalid([{ field: 'nationalNumber', code: check.reason, message: 'the national register number has 11 digits (YYMMDD SSS CC) with valid check digits: check it against the card' }]);
+    }
+    const subjects = [{ kind: 'national-number' as const, hash: this.pseudonymizer.hash('national-number', nationalNumber) }, accountSubject(parentId)];
+    await this.lockout.assertOpen(subjects);
+    const found = await this.codes.verify(nationalNumber, contactCode);
+    if (!found) {
+      await this.lockout.recordFailure(subjects);
+      throw new PortalError('link-refused', LINK_REFUSED);
+    }
+    await this.store.link(parentId, found.childId);
+    return this.childView((await this.store.child(parentId, found.childId))!);
+  }
+
+  async unlink(parentId: string, childId: string): Promise<void> {
+    if (!isUuid(childId) || !(await this.store.unlink(parentId, childId))) throw PortalError.notFound();
+  }
+
+  async list(parentId: string): Promise<ChildView[]> {
+    return (await this.store.children(parentId)).map((c) => this.childView(c));
+  }
+
+  async cascade(parentId: string, childId: string): Promise<CascadeView> {
+    return this.cascadeView(await this.linked(parentId, childId));
+  }
+
+  async saveCascade(parentId: string, childId: string, inputs: CascadeNumberInput[], language?: CascadeLanguage): Promise<CascadeView> {
+    const child = await this.linked(parentId, childId);
+    const check = checkCascadeNumbers(inputs, this.forbidden);
+    if (!check.valid) throw PortalError.invalid(check.problems, 'the list of numbers was not saved: see fields');
+    if (check.numbers.length === 0 && child.cascade?.status === 'active') {
+      throw PortalError.invalid([{ field: 'numbers', code: 'empty-active', message: 'an active cascade needs at least one number: add one, or delete the cascade' }]);
+    }
+    await this.store.saveNumbers(childId, check.numbers, language, parentId);
+    return this.cascade(parentId, childId);
+  }
+
+  /**
+   * Consent: records the terms version and time. A cascade blocked because a new card was issued
+   * needs the new card's code, checked like a link (and counted by the same lock-out).
+   */
+  async activate(parentId: string, childId: string, termsVersion: string, contactCode?: string): Promise<CascadeView> {
+    const child = await this.linked(parentId, childId);
+    const problems: FieldProblem[] = [];
+    if (termsVersion !== CURRENT_TERMS_VERSION) {
+      problems.push({ field: 'termsVersion', code: 'not-current', message: `accept the current terms of use (version ${CURRENT_TERMS_VERSION}) to activate` });
+    }
+    if (!child.cascade || child.cascade.numbers.length === 0) {
+      problems.push({ field: 'numbers', code: 'empty', message: 'add at least one number before activating the cascade' });
+    }
+    const blocked = child.cascade?.status === 'blocked';
+    if (blocked && !contactCode) {
+      problems.push({ field: 'contactCode', code: 'required', message: 'a new card was issued for this child: enter the contact code from the new letter to re-activate' });
+    }
+    if (problems.length > 0) throw PortalError.invalid(problems, 'the cascade was not activated: see fields');
+    if (blocked) await this.checkCurrentCode(parentId, child, contactCode!);
+    if (!(await this.store.activate(childId, termsVersion, parentId, child.cascade!.status))) {
+      throw new PortalError('conflict', 'the cascade changed meanwhile (a new card may have been issued): reload it and try again');
+    }
+    return this.cascade(parentId, childId);
+  }
+
+  async deleteCascade(parentId: string, childId: string): Promise<void> {
+    await this.linked(parentId, childId);
+    if (!(await this.store.deleteCascade(childId, parentId))) throw PortalError.notFound('cascade');
+  }
+
+  childView(child: LinkedChild): ChildView {
+    return {
+      id: child.childId,
+      firstName: child.card ? this.cards.open(child.card.nationalNumberHash, child.card.keyId, child.card.sealed).firstName : null,
+      linkedAt: child.linkedAt.toISOString(),
+      cascadeStatus: child.cascade?.status ?? null,
+    };
+  }
+
+  cascadeView(child: LinkedChild): CascadeView {
+    const c = child.cascade;
+    return {
+      childId: child.childId,
+      status: c?.status ?? null,
+      blockedReason: c?.blockedReason ?? null,
+      language: c?.language ?? null,
+      activatedAt: c?.activatedAt?.toISOString() ?? null,
+      termsVersion: c?.termsVersion ?? null,
+      termsAcceptedAt: c?.termsAcceptedAt?.toISOString() ?? null,
+      currentTermsVersion: CURRENT_TERMS_VERSION,
+      numbers: (c?.numbers ?? []).map((n) => ({ position: n.position, number: n.e164, country: n.country, label: n.label })),
+    };
+  }
+
+  private async checkCurrentCode(parentId: string, child: LinkedChild, contactCode: string): Promise<void> {
+    const subjects = [accountSubject(parentId), ...(child.card ? [{ kind: 'national-number' as const, hash: child.card.nationalNumberHash }] : [])];
+    await this.lockout.assertOpen(subjects);
+    const stored = child.card ? this.cards.open(child.card.nationalNumberHash, child.card.keyId, child.card.sealed).contactCode : '\0no-card';
+    if (!sameSecret(normalizeContactCode(contactCode), stored) || !child.card) {
+      await this.lockout.recordFailure(subjects);
+      throw PortalError.invalid([{ field: 'contactCode', code: 'wrong-code', message: "this is not the code of the child's current card: use the letter that came with the newest card" }]);
+    }
+  }
+
+  private async linked(parentId: string, childId: string): Promise<LinkedChild> {
+    const child = isUuid(childId) ? await this.store.child(parentId, childId) : null;
+    if (!child) throw PortalError.notFound();
+    return child;
+  }
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

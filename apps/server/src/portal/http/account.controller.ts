@@ -1,0 +1,46 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { AccountData, AccountExport } from '../domain/account-data';
+import { AccountProfile, AccountService } from '../domain/accounts';
+import { clearSessionCookie } from './cookies';
+import { CsrfGuard } from './csrf.guard';
+import { DeleteAccountDto } from './dto/account.dto';
+import { PortalErrorFilter } from './portal-error.filter';
+import { PortalRequest } from './portal-request';
+import { SessionGuard } from './session.guard';
+import { portalValidation } from './validation';
+
+/** /api/v1/account — the signed-in parent's own account: see it, export everything, delete it. */
+@Controller('api/v1/account')
+@UseFilters(PortalErrorFilter)
+@UseGuards(CsrfGuard, SessionGuard)
+@UsePipes(portalValidation)
+export class AccountController {
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly data: AccountData,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  profile(@Req() request: PortalRequest): Promise<AccountProfile> {
+    return this.accounts.profile(request.parentId!);
+  }
+
+  @Get('export')
+  @Header('Content-Disposition', 'attachment; filename="allo-parents-my-data.json"')
+  @Header('Cache-Control', 'no-store')
+  export(@Req() request: PortalRequest): Promise<AccountExport> {
+    return this.data.export(request.parentId!);
+  }
+
+  /** `{"confirm": true, "deleteCascades": true}` — the cascades this parent alone manages go too. */
+  @Delete()
+  @HttpCode(200)
+  async delete(@Body() body: DeleteAccountDto, @Req() request: PortalRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ deletedCascades: number }> {
+    const result = await this.data.delete(request.parentId!, body.deleteCascades === true);
+    clearSessionCookie(reply, request, this.config);
+    return result;
+  }
+}

@@ -1,0 +1,102 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { AccountProfile, AccountService } from '../domain/accounts';
+import { isWellFormedToken, newSecretToken } from '../domain/secret-tokens';
+import { Sessions } from '../domain/sessions';
+import { CSRF_COOKIE, SESSION_COOKIE, clearSessionCookie, setCsrfCookie, setSessionCookie } from './cookies';
+import { CsrfGuard } from './csrf.guard';
+import { PasswordResetDto, PasswordResetRequestDto, RegisterDto, SignInDto, TokenDto } from './dto/auth.dto';
+import { PortalErrorFilter } from './portal-error.filter';
+import { PortalRequest } from './portal-request';
+import { SessionGuard } from './session.guard';
+import { portalValidation } from './validation';
+
+const CHECK_YOUR_MAIL = { message: 'if the address can be used, we sent a message to it: follow its link' };
+
+/**
+ * /api/v1/auth — local accounts: register, verify the e-mail, sign in and out, reset the password.
+ * Every POST needs the CSRF token (GET /api/v1/auth/csrf first).
+ */
+@Controller('api/v1/auth')
+@UseFilters(PortalErrorFilter)
+@UseGuards(CsrfGuard)
+@UsePipes(portalValidation)
+export class AuthController {
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly sessions: Sessions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Sets the ap_csrf cookie (kept if already set) and returns its value for the X-CSRF-Token header. */
+  @Get('csrf')
+  csrf(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): { csrfToken: string } {
+    const existing = request.cookies?.[CSRF_COOKIE];
+    const csrfToken = isWellFormedToken(existing) ? existing : newSecretToken().token;
+    setCsrfCookie(reply, request, this.config, csrfToken);
+    return { csrfToken };
+  }
+
+  @Post('register')
+  @HttpCode(202)
+  @UseGuards(ThrottlerGuard)
+  async register(@Body() body: RegisterDto): Promise<{ message: string }> {
+    await this.accounts.register(body.email, body.password);
+    return CHECK_YOUR_MAIL;
+  }
+
+  @Post('verify-email')
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  async verifyEmail(@Body() body: TokenDto): Promise<{ message: string }> {
+    await this.accounts.verifyEmail(body.token);
+    return { message: 'your e-mail address is confirmed: you can sign in' };
+  }
+
+  @Post('sign-in')
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  async signIn(@Body() body: SignInDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccountProfile> {
+    const parentId = await this.accounts.signIn(body.email, body.password);
+    // A new session id at every sign-in (no fixation), and a new CSRF token with it.
+    await this.sessions.end(request.cookies?.[SESSION_COOKIE]);
+    setSessionCookie(reply, request, this.config, await this.sessions.start(parentId));
+    setCsrfCookie(reply, request, this.config, newSecretToken().token);
+    return this.accounts.profile(parentId);
+  }
+
+  @Post('sign-out')
+  @HttpCode(204)
+  async signOut(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.sessions.end(request.cookies?.[SESSION_COOKIE]);
+    clearSessionCookie(reply, request, this.config);
+  }
+
+  @Post('sign-out-everywhere')
+  @HttpCode(204)
+  @UseGuards(SessionGuard)
+  async signOutEverywhere(@Req() request: PortalRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.sessions.endAll(request.parentId!);
+    clearSessionCookie(reply, request, this.config);
+  }
+
+  @Post('password-reset')
+  @HttpCode(202)
+  @UseGuards(ThrottlerGuard)
+  async requestPasswordReset(@Body() body: PasswordResetRequestDto): Promise<{ message: string }> {
+    await this.accounts.requestPasswordReset(body.email);
+    return CHECK_YOUR_MAIL;
+  }
+
+  /** Sets the new password and ends every session of the account. */
+  @Post('password-reset/confirm')
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  async resetPassword(@Body() body: PasswordResetDto): Promise<{ message: string }> {
+    const parentId = await this.accounts.resetPassword(body.token, body.password);
+    await this.sessions.endAll(parentId);
+    return { message: 'your password is changed and every session is signed out: sign in again' };
+  }
+}

@@ -1,0 +1,28 @@
+import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH } from '../../domain/passwords';
+
+const EMAIL = { message: 'enter an e-mail address such as name@example.org' };
+
+export class RegisterDto {
+  @IsEmail({}, EMAIL) @MaxLength(254, { message: 'the e-mail address is too long (254 characters at most)' }) email!: string;
+  // Length and commonness are checked by the password rules, with their own messages.
+  @IsString({ message: 'the password must be text' }) @MaxLength(PASSWORD_MAX_LENGTH, { message: `the password must be at most ${PASSWORD_MAX_LENGTH} characters long` }) password!: string;
+}
+
+export class SignInDto {
+  @IsString({ message: 'enter your e-mail address' }) @MaxLength(254, { message: 'the e-mail address is too long (254 characters at most)' }) email!: string;
+  @IsString({ message: 'enter your password' }) @MaxLength(PASSWORD_MAX_LENGTH, { message: `the password must be at most ${PASSWORD_MAX_LENGTH} characters long` }) password!: string;
+}
+
+export class TokenDto {
+  @IsString({ message: 'the token from the link is missing' }) @MaxLength(100, { message: 'this is not a token from one of our links' }) token!: string;
+}
+
+export class PasswordResetRequestDto {
+  @IsEmail({}, EMAIL) @MaxLength(254, { message: 'the e-mail address is too long (254 characters at most)' }) email!: string;
+}
+
+export class PasswordResetDto {
+  @IsString({ message: 'the token from the link is missing' }) @MaxLength(100, { message: 'this is not a token from one of our links' }) token!: string;
+  @IsString({ message: 'the password must be text' }) @MaxLength(PASSWORD_MAX_LENGTH, { message: `the password must be at most ${PASSWORD_MAX_LENGTH} characters long` }) password!: string;
+}

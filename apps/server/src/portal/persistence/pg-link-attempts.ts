@@ -1,0 +1,26 @@
+import { DataSource } from 'typeorm';
+import { AttemptSubject, LinkAttemptStore } from '../domain/link-lockout';
+import { query } from './sql';
+
+export class PgLinkAttemptStore implements LinkAttemptStore {
+  constructor(private readonly db: DataSource) {}
+
+  async failuresSince(subjects: AttemptSubject[], since: Date): Promise<{ kind: AttemptSubject['kind']; at: Date }[]> {
+    const { rows } = await query<{ subject_kind: AttemptSubject['kind']; failed_at: Date }>(
+      this.db,
+      `SELECT a.subject_kind, a.failed_at
+         FROM link_attempts a JOIN unnest($1::text[], $2::bytea[]) AS s(kind, hash) ON a.subject_kind = s.kind AND a.subject_hash = s.hash
+        WHERE a.failed_at > $3`,
+      [subjects.map((s) => s.kind), subjects.map((s) => s.hash), since],
+    );
+    return rows.map((r) => ({ kind: r.subject_kind, at: r.failed_at }));
+  }
+
+  async recordFailure(subjects: AttemptSubject[], at: Date): Promise<void> {
+    await query(this.db, `INSERT INTO link_attempts (subject_kind, subject_hash, failed_at) SELECT * FROM unnest($1::text[], $2::bytea[], $3::timestamptz[])`, [
+      subjects.map((s) => s.kind),
+      subjects.map((s) => s.hash),
+      subjects.map(() => at),
+    ]);
+  }
+}

@@ -1,0 +1,44 @@
+import { DataSource } from 'typeorm';
+import { SessionStore } from '../domain/sessions';
+import { query } from './sql';
+
+/** Sessions in PostgreSQL; expiry is decided with the database's clock, in the statement that records the use. */
+export class PgSessionStore implements SessionStore {
+  constructor(private readonly db: DataSource) {}
+
+  async create(idHash: Buffer, parentId: string): Promise<void> {
+    await query(this.db, `INSERT INTO portal_sessions (id_hash, parent_id) VALUES ($1, $2)`, [idHash, parentId]);
+  }
+
+  async touch(idHash: Buffer, idleMs: number, absoluteMs: number): Promise<string | null> {
+    const { rows } = await query<{ parent_id: string }>(
+      this.db,
+      `UPDATE portal_sessions SET last_seen_at = now()
+        WHERE id_hash = $1
+          AND last_seen_at > now() - make_interval(secs => $2::double precision / 1000)
+          AND created_at > now() - make_interval(secs => $3::double precision / 1000)
+        RETURNING parent_id`,
+      [idHash, idleMs, absoluteMs],
+    );
+    return rows[0]?.parent_id ?? null;
+  }
+
+  async delete(idHash: Buffer): Promise<void> {
+    await query(this.db, `DELETE FROM portal_sessions WHERE id_hash = $1`, [idHash]);
+  }
+
+  async deleteAllOf(parentId: string): Promise<number> {
+    return (await query(this.db, `DELETE FROM portal_sessions WHERE parent_id = $1`, [parentId])).count;
+  }
+
+  async sweep(parentId: string, idleMs: number, absoluteMs: number): Promise<void> {
+    await query(
+      this.db,
+      `DELETE FROM portal_sessions
+        WHERE parent_id = $1
+          AND (last_seen_at <= now() - make_interval(secs => $2::double precision / 1000)
+               OR created_at <= now() - make_interval(secs => $3::double precision / 1000))`,
+      [parentId, idleMs, absoluteMs],
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CardsModule } from '../cards/cards.module';
+import { CardSealer } from '../cards/domain/card-ingest';
+import { ContactCodeVerifier } from '../cards/domain/contact-code-verifier';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Encryptor } from '../privacy/encryptor';
+import { Pseudonymizer } from '../privacy/pseudonymizer';
+import { AccountData } from './domain/account-data';
+import { AccountService } from './domain/accounts';
+import { LinkLockout } from './domain/link-lockout';
+import { Mailer } from './domain/mailer';
+import { ParentChildren } from './domain/parent-children';
+import { Sessions } from './domain/sessions';
+import { AccountController } from './http/account.controller';
+import { AuthController } from './http/auth.controller';
+import { ChildrenController } from './http/children.controller';
+import { CsrfGuard } from './http/csrf.guard';
+import { SessionGuard } from './http/session.guard';
+import { LogMailer } from './mail/log-mailer';
+import { Argon2PasswordHasher } from './persistence/argon2-password-hasher';
+import { PgAccountDataStore } from './persistence/pg-account-data';
+import { PgAccountStore } from './persistence/pg-account-store';
+import { PgLinkAttemptStore } from './persistence/pg-link-attempts';
+import { PgParentChildrenStore } from './persistence/pg-parent-children';
+import { PgSessionStore } from './persistence/pg-session-store';
+
+/**
+ * The parents' portal API under /api/v1 (issue 5): accounts and sessions, linking a child with
+ * the card's code, editing and activating the cascade, export and deletion. Needs the Fastify
+ * plugins from http/portal-http.ts (cookies, helmet), registered by createApp.
+ */
+@Module({
+  imports: [
+    CardsModule,
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'portal', ttl: 60_000, limit: config.portal.rateLimitPerMinute }] }),
+    }),
+  ],
+  controllers: [AuthController, AccountController, ChildrenController],
+  providers: [
+    { provide: Mailer, useClass: LogMailer },
+    { provide: Sessions, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new Sessions(new PgSessionStore(db)) },
+    {
+      provide: AccountService,
+      inject: [getDataSourceToken(), Mailer, Pseudonymizer, Encryptor, APP_CONFIG],
+      useFactory: (db: DataSource, mailer: Mailer, p: Pseudonymizer, e: Encryptor, config: AppConfig) =>
+        new AccountService(new PgAccountStore(db), new Argon2PasswordHasher(), mailer, p, e, config.portal.publicUrl),
+    },
+    {
+      provide: ParentChildren,
+      inject: [getDataSourceToken(), ContactCodeVerifier, CardSealer, Pseudonymizer, APP_CONFIG],
+      useFactory: (db: DataSource, codes: ContactCodeVerifier, sealer: CardSealer, p: Pseudonymizer, config: AppConfig) =>
+        new ParentChildren(new PgParentChildrenStore(db, config.service.defaultLanguage), codes, sealer, new LinkLockout(new PgLinkAttemptStore(db)), p, {
+          serviceNumbers: [config.service.number, ...Object.keys(config.service.numbers)],
+          hotlineNumber: config.service.hotlineNumber,
+        }),
+    },
+    {
+      provide: AccountData,
+      inject: [AccountService, ParentChildren, getDataSourceToken()],
+      useFactory: (accounts: AccountService, children: ParentChildren, db: DataSource) => new AccountData(accounts, children, new PgAccountDataStore(db)),
+    },
+    CsrfGuard,
+    SessionGuard,
+  ],
+})
+export class PortalModule {}

@@ -1,0 +1,580 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { checkNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
+import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
+import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
+import { CURRENT_TERMS_VERSION, LINK_REFUSED } from '../../apps/server/src/portal/domain/parent-children';
+import { cardRecord, randomChildNumber, randomCode } from '../support/cards-data';
+import { CapturingMailer, PortalClient, startPortalApp } from '../support/portal-app';
+import { testConfig } from '../support/test-config';
+
+const PASSWORD = 'a quiet blue harbour at dawn';
+
+describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => {
+  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
+  const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let mailer: CapturingMailer;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    ({ app, db, mailer, baseUrl } = await startPortalApp(config));
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const newClient = () => new PortalClient(baseUrl);
+  const randomEmail = () => `parent-${randomUUID()}@example.org`;
+
+  /** A registered, verified, signed-in parent. */
+  async function signedInParent(email = randomEmail()): Promise<{ client: PortalClient; email: string; id: string }> {
+    const client = newClient();
+    await client.csrf();
+    expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
+    expect((await client.post('/api/v1/auth/verify-email', { token: mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
+    const signIn = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+    expect(signIn.status).toBe(200);
+    return { client, email, id: signIn.body.id as string };
+  }
+
+  /** A card ingested the way the issuing authority sends it. */
+  async function ingestedCard(overrides: Partial<Record<'nationalNumber' | 'contactCode' | 'issuedOn' | 'firstName', string>> = {}) {
+    const record = cardRecord(overrides);
+    const report = await app.get(CardIngestService).ingest([record], { kind: 'system', id: 'portal-test' });
+    expect(report.rejected).toEqual([]);
+    return record;
+  }
+
+  async function linkedChild(client: PortalClient, card?: { nationalNumber: string; contactCode: string }): Promise<string> {
+    const record = card ?? (await ingestedCard());
+    const response = await client.post('/api/v1/children/links', { nationalNumber: record.nationalNumber, contactCode: record.contactCode });
+    expect(response.status).toBe(201);
+    return response.body.id as string;
+  }
+
+  const threeNumbers = [
+    { number: '0470 12 34 56', label: 'Mum, mobile' },
+    { number: '06 12 34 56 78', country: 'FR', label: 'Dad, mobile (France)' },
+    { number: '+32 2 555 12 12', label: 'Home' },
+  ];
+
+  describe('security headers and CSRF', () => {
+    it('given any portal response, then helmet security headers are set', async () => {
+      const response = await newClient().get('/api/v1/auth/csrf');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    });
+
+    it('given a state-changing request without the X-CSRF-Token header, or with a wrong one, then 403 with a clear message and nothing happens', async () => {
+      const client = newClient();
+      await client.csrf();
+      const email = randomEmail();
+      for (const csrf of [false, 'A'.repeat(43)] as const) {
+        const response = await client.post('/api/v1/auth/register', { email, password: PASSWORD }, { csrf });
+        expect(response.status).toBe(403);
+        expect(response.body).toMatchObject({ error: 'csrf', message: expect.stringContaining('X-CSRF-Token') });
+      }
+      const noCookie = await newClient().post('/api/v1/auth/register', { email, password: PASSWORD }, { csrf: 'A'.repeat(43) });
+      expect(noCookie.status).toBe(403);
+      expect(mailer.mails.filter((m) => m.to === email)).toHaveLength(0);
+    });
+
+    it('given a signed-in parent, then PUT and DELETE need the CSRF token too', async () => {
+      const { client } = await signedInParent();
+      const childId = await linkedChild(client);
+      expect((await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers }, { csrf: false })).status).toBe(403);
+      expect((await client.delete(`/api/v1/children/${childId}/cascade`, undefined, { csrf: false })).status).toBe(403);
+      expect((await client.delete('/api/v1/account', { confirm: true }, { csrf: false })).status).toBe(403);
+      expect((await client.get(`/api/v1/children/${childId}/cascade`)).body.status).toBeNull();
+    });
+
+    it('the CSRF cookie is SameSite=Strict and readable by the page; the session cookie is HttpOnly and SameSite=Strict, not Secure over plain http', async () => {
+      const client = newClient();
+      const csrf = await client.get('/api/v1/auth/csrf');
+      expect(csrf.setCookies[0]).toMatch(/^ap_csrf=[A-Za-z0-9_-]{43};.*SameSite=Strict/);
+      expect(csrf.setCookies[0]).not.toMatch(/HttpOnly/);
+      const { client: signedIn, email } = await signedInParent();
+      const again = await signedIn.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+      const session = again.setCookies.find((c) => c.startsWith('ap_session='))!;
+      expect(session).toMatch(/HttpOnly/);
+      expect(session).toMatch(/SameSite=Strict/);
+      expect(session).not.toMatch(/Secure/);
+    });
+  });
+
+  describe('accounts', () => {
+    it('given invalid bodies, then 400 with one message per field', async () => {
+      const client = newClient();
+      await client.csrf();
+      const cases: [unknown, string, string][] = [
+        [{ email: 'not-an-address', password: PASSWORD }, 'email', 'isEmail'],
+        [{ email: randomEmail(), password: 'short pass' }, 'password', 'too-short'],
+        [{ email: randomEmail(), password: 'password1234' }, 'password', 'too-common'],
+        [{ email: randomEmail(), password: 'aaaaaaaaaaaaaaa' }, 'password', 'too-common'],
+        [{ email: randomEmail(), password: PASSWORD, admin: true }, 'admin', 'unknown-field'],
+        [{ email: randomEmail() }, 'password', 'isString'],
+      ];
+      for (const [body, field, code] of cases) {
+        const response = await client.post('/api/v1/auth/register', body);
+        expect(response.status).toBe(400);
+        expect(response.body.error).toBe('invalid');
+        expect(response.body.fields).toContainEqual({ field, code, message: expect.any(String) });
+      }
+      const tooCommon = await client.post('/api/v1/auth/register', { email: randomEmail(), password: 'Password1234' });
+      expect(tooCommon.body.fields[0].message).toMatch(/most common/);
+    });
+
+    it('given a registration, then the address is stored only as a keyed hash and sealed, the password as argon2id, and the mailed link verifies it', async () => {
+      const client = newClient();
+      await client.csrf();
+      const email = randomEmail();
+      const registered = await client.post('/api/v1/auth/register', { email: email.toUpperCase(), password: PASSWORD });
+      expect(registered.status).toBe(202);
+      const [row] = await db.query(`SELECT * FROM parent_accounts WHERE login_hash = $1`, [pseudonymizer.hash('parent-login', email)]);
+      expect(row.password_hash).toMatch(/^\$argon2id\$/);
+      expect(row.email_verified_at).toBeNull();
+      expect(JSON.stringify(row)).not.toContain(email);
+      expect(Buffer.from(row.sealed).includes(Buffer.from(email))).toBe(false);
+
+      const early = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+      expect(early.status).toBe(403);
+      expect(early.body.error).toBe('email-not-verified');
+
+      const token = mailer.tokenFor(email, 'verify-email');
+      expect((await client.post('/api/v1/auth/verify-email', { token })).status).toBe(200);
+      expect((await client.post('/api/v1/auth/verify-email', { token })).body.error).toBe('token-invalid');
+      const signIn = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+      expect(signIn.status).toBe(200);
+      expect(signIn.body).toMatchObject({ email, emailVerified: true });
+      expect((await client.get('/api/v1/account')).body.email).toBe(email);
+    });
+
+    it('given an address that already has an account, then registering answers the same and mails a notice instead of a link', async () => {
+      const { email } = await signedInParent();
+      const client = newClient();
+      await client.csrf();
+      const before = mailer.mails.length;
+      const response = await client.post('/api/v1/auth/register', { email, password: 'another long passphrase' });
+      expect(response.status).toBe(202);
+      const notice = mailer.mails.slice(before);
+      expect(notice).toHaveLength(1);
+      expect(notice[0].link).toBeUndefined();
+    });
+
+    it('given a wrong password or an unknown address, then the same 401 and message', async () => {
+      const { email } = await signedInParent();
+      const client = newClient();
+      await client.csrf();
+      const wrong = await client.post('/api/v1/auth/sign-in', { email, password: 'not the password at all' });
+      const unknown = await client.post('/api/v1/auth/sign-in', { email: randomEmail(), password: PASSWORD });
+      expect(wrong.status).toBe(401);
+      expect(unknown.status).toBe(401);
+      expect(unknown.body).toEqual(wrong.body);
+      expect(client.cookies.has('ap_session')).toBe(false);
+    });
+
+    it('given sign-out, then that session is gone; given sign-out everywhere, then every session of the account is gone', async () => {
+      const { client, email } = await signedInParent();
+      const second = newClient();
+      await second.csrf();
+      await second.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+      const third = newClient();
+      await third.csrf();
+      await third.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+
+      const stolen = client.cookies.get('ap_session')!;
+      expect((await client.post('/api/v1/auth/sign-out')).status).toBe(204);
+      expect(client.cookies.has('ap_session')).toBe(false);
+      client.cookies.set('ap_session', stolen);
+      expect((await client.get('/api/v1/account')).status).toBe(401);
+      expect((await second.get('/api/v1/account')).status).toBe(200);
+
+      expect((await second.post('/api/v1/auth/sign-out-everywhere')).status).toBe(204);
+      expect((await third.get('/api/v1/account')).status).toBe(401);
+      expect((await second.get('/api/v1/account')).status).toBe(401);
+    });
+
+    it('given 15 minutes without a request, or 12 hours since sign-in, then the session has expired', async () => {
+      const { client: idle, id } = await signedInParent();
+      await db.query(`UPDATE portal_sessions SET last_seen_at = now() - interval '15 minutes 1 second' WHERE parent_id = $1`, [id]);
+      const response = await idle.get('/api/v1/account');
+      expect(response.status).toBe(401);
+      expect(response.body.message).toMatch(/15 minutes/);
+
+      const { client: old, id: oldId } = await signedInParent();
+      await db.query(`UPDATE portal_sessions SET created_at = now() - interval '12 hours 1 second' WHERE parent_id = $1`, [oldId]);
+      expect((await old.get('/api/v1/account')).status).toBe(401);
+
+      const { client: active, id: activeId } = await signedInParent();
+      await db.query(`UPDATE portal_sessions SET last_seen_at = now() - interval '14 minutes', created_at = now() - interval '11 hours' WHERE parent_id = $1`, [activeId]);
+      expect((await active.get('/api/v1/account')).status).toBe(200);
+    });
+
+    it('the database holds only hashes of session ids', async () => {
+      const { client, id } = await signedInParent();
+      const cookie = client.cookies.get('ap_session')!;
+      const rows: { id_hash: Buffer }[] = await db.query(`SELECT id_hash FROM portal_sessions WHERE parent_id = $1`, [id]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].id_hash.toString('base64url')).not.toBe(cookie);
+      expect(rows[0].id_hash.includes(Buffer.from(cookie))).toBe(false);
+    });
+
+    it('given a password reset, then a weak password is refused without spending the link, the new one works, the old one and every session do not', async () => {
+      const { client, email } = await signedInParent();
+      const anonymous = newClient();
+      await anonymous.csrf();
+      expect((await anonymous.post('/api/v1/auth/password-reset', { email: randomEmail() })).status).toBe(202);
+      expect((await anonymous.post('/api/v1/auth/password-reset', { email })).status).toBe(202);
+      const token = mailer.tokenFor(email, 'reset-password');
+
+      const weak = await anonymous.post('/api/v1/auth/password-reset/confirm', { token, password: 'qwerty123456' });
+      expect(weak.status).toBe(400);
+      expect(weak.body.fields[0]).toMatchObject({ field: 'password', code: 'too-common' });
+      const newPassword = 'a different and long passphrase';
+      expect((await anonymous.post('/api/v1/auth/password-reset/confirm', { token, password: newPassword })).status).toBe(200);
+      expect((await anonymous.post('/api/v1/auth/password-reset/confirm', { token, password: newPassword })).body.error).toBe('token-invalid');
+
+      expect((await client.get('/api/v1/account')).status).toBe(401);
+      expect((await anonymous.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(401);
+      expect((await anonymous.post('/api/v1/auth/sign-in', { email, password: newPassword })).status).toBe(200);
+    });
+
+    it('given no session, then the account and children endpoints answer 401', async () => {
+      const client = newClient();
+      await client.csrf();
+      expect((await client.get('/api/v1/account')).status).toBe(401);
+      expect((await client.get('/api/v1/children')).status).toBe(401);
+      expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: 'ABCDEF' })).status).toBe(401);
+    });
+  });
+
+  describe('linking a child', () => {
+    it('given the number and the code of the current card, then the child is linked and listed with its first name', async () => {
+      const { client, id } = await signedInParent();
+      const card = await ingestedCard({ firstName: 'Zoë' });
+      const spaced = `${card.nationalNumber.slice(0, 6)} ${card.nationalNumber.slice(6, 9)}-${card.nationalNumber.slice(9)}`;
+      const response = await client.post('/api/v1/children/links', { nationalNumber: spaced, contactCode: card.contactCode.toLowerCase() });
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({ firstName: 'Zoë', cascadeStatus: null });
+      expect((await client.get('/api/v1/children')).body).toEqual([response.body]);
+      expect(await db.query(`SELECT 1 FROM parent_children WHERE parent_id = $1 AND child_id = $2`, [id, response.body.id])).toHaveLength(1);
+    });
+
+    it('given a wrong code or an unknown number, then the same status and the same message (no existence oracle)', async () => {
+      const { client } = await signedInParent();
+      const card = await ingestedCard();
+      const wrongCode = await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: randomCode() });
+      const unknownNumber = await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: card.contactCode });
+      expect(wrongCode.status).toBe(400);
+      expect(unknownNumber.status).toBe(400);
+      expect(wrongCode.body).toEqual(unknownNumber.body);
+      expect(wrongCode.body).toEqual({ statusCode: 400, error: 'link-refused', message: LINK_REFUSED, fields: [] });
+    });
+
+    it('given a malformed national number, then a field message (shape only, it reveals nothing about cards)', async () => {
+      const { client } = await signedInParent();
+      const valid = randomChildNumber();
+      const wrongCheck = Array.from({ length: 100 }, (_, i) => `${valid.slice(0, 9)}${String(i).padStart(2, '0')}`).find((n) => checkNationalNumber(n).valid === false)!;
+      const response = await client.post('/api/v1/children/links', { nationalNumber: wrongCheck, contactCode: 'ABCDEF' });
+      expect(response.status).toBe(400);
+      expect(response.body.fields).toEqual([{ field: 'nationalNumber', code: 'check-digits', message: expect.stringMatching(/11 digits/) }]);
+      const missing = await client.post('/api/v1/children/links', { nationalNumber: '12345678901' });
+      expect(missing.body.fields.map((f: { field: string }) => f.field)).toContain('contactCode');
+    });
+
+    it('given 5 wrong codes for one national number, then further tries are refused for an hour, even with the right code and from another account', async () => {
+      const { client } = await signedInParent();
+      const card = await ingestedCard();
+      for (let i = 0; i < 5; i += 1) {
+        expect((await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: randomCode() })).status).toBe(400);
+      }
+      const locked = await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode });
+      expect(locked.status).toBe(429);
+      expect(locked.body.error).toBe('link-locked');
+      const { client: other } = await signedInParent();
+      expect((await other.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(429);
+
+      // An hour after the 5th failure, the number can be tried again.
+      const hash = pseudonymizer.hash('national-number', card.nationalNumber);
+      await db.query(`UPDATE link_attempts SET failed_at = failed_at - interval '61 minutes' WHERE subject_kind = 'national-number' AND subject_hash = $1`, [hash]);
+      expect((await other.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(201);
+    });
+
+    it('given 5 failed tries from one account on different numbers, then that account is locked out, the same for known and unknown numbers', async () => {
+      const { client } = await signedInParent();
+      for (let i = 0; i < 5; i += 1) {
+        expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() })).status).toBe(400);
+      }
+      const card = await ingestedCard();
+      expect((await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(429);
+      expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() })).status).toBe(429);
+      const { client: other } = await signedInParent();
+      expect((await other.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(201);
+    });
+
+    it('the failed tries are stored as hashes only', async () => {
+      const { client } = await signedInParent();
+      const nationalNumber = randomChildNumber();
+      await client.post('/api/v1/children/links', { nationalNumber, contactCode: randomCode() });
+      const rows = await db.query(`SELECT subject_kind, subject_hash FROM link_attempts WHERE subject_hash = $1`, [pseudonymizer.hash('national-number', nationalNumber)]);
+      expect(rows).toHaveLength(1);
+      expect(JSON.stringify(rows)).not.toContain(nationalNumber);
+    });
+  });
+
+  describe('editing the cascade', () => {
+    it('given three numbers, then they are normalised to E.164, kept in order with their labels and countries, and the cascade is a draft', async () => {
+      const { client } = await signedInParent();
+      const childId = await linkedChild(client);
+      const saved = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      expect(saved.status).toBe(200);
+      expect(saved.body).toMatchObject({
+        status: 'draft',
+        currentTermsVersion: CURRENT_TERMS_VERSION,
+        numbers: [
+          { position: 1, number: '+32470123456', country: 'BE', label: 'Mum, mobile' },
+          { position: 2, number: '+33612345678', country: 'FR', label: 'Dad, mobile (France)' },
+          { position: 3, number: '+3225551212', country: 'BE', label: 'Home' },
+        ],
+      });
+      expect((await client.get(`/api/v1/children/${childId}/cascade`)).body).toEqual(saved.body);
+
+      const reordered = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: [threeNumbers[2], threeNumbers[0]] });
+      expect(reordered.body.numbers.map((n: { number: string }) => n.number)).toEqual(['+3225551212', '+32470123456']);
+    });
+
+    it('given an 8th number, then it is refused with its own message and nothing is saved', async () => {
+      const { client } = await signedInParent();
+      const childId = await linkedChild(client);
+      const eight = Array.from({ length: 8 }, (_, i) => ({ number: `+3247000000${i}` }));
+      const response = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: eight });
+      expect(response.status).toBe(400);
+      expect(response.body.fields).toEqual([{ field: 'numbers[7]', code: 'too-many', message: expect.stringMatching(/at most 7/) }]);
+      expect((await client.get(`/api/v1/children/${childId}/cascade`)).body.numbers).toEqual([]);
+      expect((await client.put(`/api/v1/children/${childId}/cascade`, { numbers: eight.slice(0, 7) })).status).toBe(200);
+    });
+
+    it('given a duplicate, an invalid, a premium-rate number, the service number or the hotline, then each is refused on its own field', async () => {
+      const { client } = await signedInParent();
+      const childId = await linkedChild(client);
+      const response = await client.put(`/api/v1/children/${childId}/cascade`, {
+        numbers: [
+          { number: '0470 12 34 56' },
+          { number: '+32470123456' },
+          { number: '0470 12' },
+          { number: '0903 12 345' },
+          { number: '078 15 00 00' },
+          { number: '116000' },
+          { number: '0470 99 88 77', country: 'XX' },
+        ],
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.fields.map((f: { field: string; code: string }) => [f.field, f.code])).toEqual([
+        ['numbers[1].number', 'duplicate'],
+        ['numbers[2].number', 'invalid'],
+        ['numbers[3].number', 'premium-rate'],
+        ['numbers[4].number', 'service-number'],
+        ['numbers[5].number', 'hotline'],
+        ['numbers[6].country', 'unknown-country'],
+      ]);
+      expect(response.body.fields[0].message).toMatch(/already in the list at position 1/);
+      expect((await client.get(`/api/v1/children/${childId}/cascade`)).body.numbers).toEqual([]);
+    });
+
+    it('given malformed bodies, then class-validator messages per field, unknown fields included', async () => {
+      const { client } = await signedInParent();
+      const childId = await linkedChild(client);
+      const cases: [unknown, string, string][] = [
+        [{}, 'numbers', 'isArray'],
+        [{ numbers: [{ number: '' }] }, 'numbers[0].number', 'isNotEmpty'],
+        [{ numbers: [{ number: '0470123456', colour: 'red' }] }, 'numbers[0].colour', 'unknown-field'],
+        [{ numbers: [{ number: '0470123456', country: 'Belgium' }] }, 'numbers[0].country', 'matches'],
+        [{ numbers: [{ number: '0470123456', label: 'x'.repeat(61) }] }, 'numbers[0].label', 'maxLength'],
+        [{ numbers: [], language: 'it' }, 'language', 'isIn'],
+        [{ numbers: [], status: 'active' }, 'status', 'unknown-field'],
+      ];
+      for (const [body, field, code] of cases) {
+        const response = await client.put(`/api/v1/children/${childId}/cascade`, body);
+        expect(response.status).toBe(400);
+        expect(response.body.fields).toContainEqual({ field, code, message: expect.any(String) });
+      }
+    });
+
+    it('given consent to the current terms, then the cascade is active with the version and time recorded; saving keeps it active', async () => {
+      const { client } = await signedInParent();
+      const childId = await linkedChild(client);
+      const noNumbers = await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: 'old' });
+      expect(noNumbers.status).toBe(400);
+      expect(noNumbers.body.fields.map((f: { field: string }) => f.field)).toEqual(['termsVersion', 'numbers']);
+
+      await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      const activated = await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION });
+      expect(activated.status).toBe(200);
+      expect(activated.body).toMatchObject({ status: 'active', termsVersion: CURRENT_TERMS_VERSION, activatedAt: expect.any(String), termsAcceptedAt: expect.any(String) });
+      const [row] = await db.query(`SELECT status, terms_version, terms_accepted_at FROM cascades WHERE child_id = $1`, [childId]);
+      expect(row).toMatchObject({ status: 'active', terms_version: CURRENT_TERMS_VERSION });
+      expect(Math.abs(new Date(row.terms_accepted_at).getTime() - Date.now())).toBeLessThan(60_000);
+
+      const saved = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: [threeNumbers[0]] });
+      expect(saved.body.status).toBe('active');
+      const emptied = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: [] });
+      expect(emptied.body.fields[0]).toMatchObject({ field: 'numbers', code: 'empty-active' });
+    });
+
+    it('given a new card for the child, then the cascade is blocked and re-activates only with the new code', async () => {
+      const { client } = await signedInParent();
+      const first = await ingestedCard({ issuedOn: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10) });
+      const childId = await linkedChild(client, first);
+      await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION });
+
+      const second = await ingestedCard({ nationalNumber: first.nationalNumber });
+      expect((await client.get(`/api/v1/children/${childId}/cascade`)).body).toMatchObject({ status: 'blocked', blockedReason: 'new-card' });
+
+      const noCode = await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION });
+      expect(noCode.body.fields).toEqual([{ field: 'contactCode', code: 'required', message: expect.stringMatching(/new letter/) }]);
+      const oldCode = await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION, contactCode: first.contactCode });
+      expect(oldCode.status).toBe(400);
+      expect(oldCode.body.fields[0]).toMatchObject({ field: 'contactCode', code: 'wrong-code' });
+      const saved = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers.slice(0, 2) });
+      expect(saved.body.status).toBe('blocked');
+
+      const reactivated = await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION, contactCode: second.contactCode });
+      expect(reactivated.status).toBe(200);
+      expect(reactivated.body).toMatchObject({ status: 'active', blockedReason: null });
+    });
+
+    it("given another family's child, an unknown id or a malformed id, then 404 for every operation, and their cascade is untouched", async () => {
+      const { client: owner } = await signedInParent();
+      const childId = await linkedChild(owner);
+      await owner.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      const { client: stranger } = await signedInParent();
+
+      for (const id of [childId, randomUUID(), 'not-a-uuid']) {
+        expect((await stranger.get(`/api/v1/children/${id}/cascade`)).status).toBe(404);
+        expect((await stranger.put(`/api/v1/children/${id}/cascade`, { numbers: [{ number: '+32470999999' }] })).status).toBe(404);
+        expect((await stranger.post(`/api/v1/children/${id}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION })).status).toBe(404);
+        expect((await stranger.delete(`/api/v1/children/${id}/cascade`)).status).toBe(404);
+        expect((await stranger.delete(`/api/v1/children/${id}`)).status).toBe(404);
+      }
+      const notFound = await stranger.get(`/api/v1/children/${childId}/cascade`);
+      expect(notFound.body).toEqual({ statusCode: 404, error: 'not-found', message: 'no such child in your account', fields: [] });
+      expect((await stranger.get('/api/v1/children')).body).toEqual([]);
+      expect((await owner.get(`/api/v1/children/${childId}/cascade`)).body).toMatchObject({ status: 'draft', numbers: [{ number: '+32470123456' }, {}, {}] });
+    });
+
+    it('given two guardians of one child, then both see and edit the same cascade', async () => {
+      const card = await ingestedCard();
+      const { client: mum } = await signedInParent();
+      const { client: dad } = await signedInParent();
+      const childId = await linkedChild(mum, card);
+      expect(await linkedChild(dad, card)).toBe(childId);
+      await mum.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      expect((await dad.get(`/api/v1/children/${childId}/cascade`)).body.numbers).toHaveLength(3);
+    });
+
+    it('given a cascade, when deleted, then its numbers are gone and the child stays linked', async () => {
+      const { client } = await signedInParent();
+      const childId = await linkedChild(client);
+      const { body } = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      const [{ id: cascadeId }] = await db.query(`SELECT id FROM cascades WHERE child_id = $1`, [childId]);
+      expect((await client.delete(`/api/v1/children/${childId}/cascade`)).status).toBe(204);
+      expect(body.numbers).toHaveLength(3);
+      expect(await db.query(`SELECT 1 FROM cascade_numbers WHERE cascade_id = $1`, [cascadeId])).toHaveLength(0);
+      expect((await client.get(`/api/v1/children/${childId}/cascade`)).body).toMatchObject({ status: null, numbers: [] });
+      expect((await client.delete(`/api/v1/children/${childId}/cascade`)).status).toBe(404);
+    });
+  });
+
+  describe('my data', () => {
+    it('given an export, then it holds the account, the sessions and every child with its cascade, as a JSON download', async () => {
+      const { client, email } = await signedInParent();
+      const childId = await linkedChild(client, await ingestedCard({ firstName: 'Noor' }));
+      await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      const response = await client.get('/api/v1/account/export');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-disposition')).toMatch(/attachment/);
+      expect(response.body).toMatchObject({
+        account: { email, emailVerified: true },
+        sessions: [{ createdAt: expect.any(String), lastSeenAt: expect.any(String) }],
+        children: [{ id: childId, firstName: 'Noor', cascade: { status: 'draft', numbers: [{ number: '+32470123456', label: 'Mum, mobile' }, {}, {}] } }],
+      });
+    });
+
+    it('given cascades this parent alone manages, then deleting the account needs the explicit flag, and then removes every row about them', async () => {
+      const { client, id } = await signedInParent();
+      const childId = await linkedChild(client);
+      await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() });
+
+      expect((await client.delete('/api/v1/account', {})).body.fields).toContainEqual({ field: 'confirm', code: 'equals', message: expect.any(String) });
+      const refused = await client.delete('/api/v1/account', { confirm: true });
+      expect(refused.status).toBe(409);
+      expect(refused.body.fields[0].field).toBe('deleteCascades');
+
+      const session = client.cookies.get('ap_session')!;
+      const deleted = await client.delete('/api/v1/account', { confirm: true, deleteCascades: true });
+      expect(deleted.status).toBe(200);
+      expect(deleted.body).toEqual({ deletedCascades: 1 });
+
+      for (const [table, column] of [
+        ['parent_accounts', 'id'],
+        ['portal_sessions', 'parent_id'],
+        ['parent_tokens', 'parent_id'],
+        ['parent_children', 'parent_id'],
+      ]) {
+        expect(await db.query(`SELECT 1 FROM ${table} WHERE ${column} = $1`, [id])).toHaveLength(0);
+      }
+      expect(await db.query(`SELECT 1 FROM cascades WHERE child_id = $1`, [childId])).toHaveLength(0);
+      const { accountSubject } = await import('../../apps/server/src/portal/domain/link-lockout');
+      expect(await db.query(`SELECT 1 FROM link_attempts WHERE subject_kind = 'account' AND subject_hash = $1`, [accountSubject(id).hash])).toHaveLength(0);
+      client.cookies.set('ap_session', session);
+      expect((await client.get('/api/v1/account')).status).toBe(401);
+    });
+
+    it('given a cascade shared with another guardian, then deleting the account keeps it for them', async () => {
+      const card = await ingestedCard();
+      const { client: leaving } = await signedInParent();
+      const { client: staying } = await signedInParent();
+      const childId = await linkedChild(leaving, card);
+      await linkedChild(staying, card);
+      await leaving.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      const deleted = await leaving.delete('/api/v1/account', { confirm: true });
+      expect(deleted.body).toEqual({ deletedCascades: 0 });
+      expect((await staying.get(`/api/v1/children/${childId}/cascade`)).body.numbers).toHaveLength(3);
+    });
+  });
+});
+
+describe('portal rate limits', () => {
+  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '3' });
+  let app: NestFastifyApplication;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    ({ app, baseUrl } = await startPortalApp(config));
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('given more sign-in attempts per minute than allowed from one address, then 429 with a clear message', async () => {
+    const client = new PortalClient(baseUrl);
+    await client.csrf();
+    const statuses: number[] = [];
+    let last;
+    for (let i = 0; i < 4; i += 1) {
+      last = await client.post('/api/v1/auth/sign-in', { email: `nobody-${randomUUID()}@example.org`, password: PASSWORD });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect(last!.body).toMatchObject({ error: 'rate-limited', message: expect.stringMatching(/too many requests/) });
+    // Reading is not limited.
+    expect((await client.get('/api/v1/auth/csrf')).status).toBe(200);
+  });
+});

@@ -1,0 +1,99 @@
+import { Test } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CardsModule } from '../../apps/server/src/cards/cards.module';
+import { AppConfig } from '../../apps/server/src/config/app-config';
+import { ConfigModule } from '../../apps/server/src/config/config.module';
+import { DatabaseModule } from '../../apps/server/src/database/database.module';
+import { createHttpAdapter } from '../../apps/server/src/main';
+import { Mail, Mailer } from '../../apps/server/src/portal/domain/mailer';
+import { registerPortalHttp } from '../../apps/server/src/portal/http/portal-http';
+import { PortalModule } from '../../apps/server/src/portal/portal.module';
+import { PrivacyModule } from '../../apps/server/src/privacy/privacy.module';
+import { waitFor } from './processes';
+
+/** Keeps the mail instead of logging it, so tests can follow the links. */
+export class CapturingMailer extends Mailer {
+  readonly mails: Mail[] = [];
+
+  async send(mail: Mail): Promise<void> {
+    this.mails.push(mail);
+  }
+
+  /** The token of the newest link mailed to this address, for this purpose. */
+  tokenFor(email: string, path: 'verify-email' | 'reset-password'): string {
+    const mail = [...this.mails].reverse().find((m) => m.to === email.toLowerCase() && m.link?.includes(`/${path}?`));
+    if (!mail?.link) throw new Error(`no ${path} link was mailed to ${email}`);
+    return new URL(mail.link).searchParams.get('token')!;
+  }
+}
+
+/**
+ * The portal without telephony (no ARI connection), with the cards module for seeding, on the
+ * app's own Fastify adapter and plugins, listening on an ephemeral port: tests speak real HTTP.
+ */
+export async function startPortalApp(config: AppConfig): Promise<{ app: NestFastifyApplication; db: DataSource; mailer: CapturingMailer; baseUrl: string }> {
+  const mailer = new CapturingMailer();
+  const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, CardsModule, PortalModule] })
+    .overrideProvider(Mailer)
+    .useValue(mailer)
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { logger: false });
+  await registerPortalHttp(app);
+  await app.listen(0, '127.0.0.1');
+  const db = app.get<DataSource>(getDataSourceToken());
+  await waitFor('the database connection', async () => (db.isInitialized ? true : undefined), 10_000, 50);
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, db, mailer, baseUrl: `http://127.0.0.1:${address.port}` };
+}
+
+export interface PortalResponse {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  headers: Headers;
+  setCookies: string[];
+}
+
+/** A browser-like client: keeps its cookies and echoes the CSRF cookie in X-CSRF-Token (unless told not to). */
+export class PortalClient {
+  readonly cookies = new Map<string, string>();
+
+  constructor(private readonly baseUrl: string) {}
+
+  async request(method: string, path: string, body?: unknown, options: { csrf?: boolean | string } = {}): Promise<PortalResponse> {
+    const headers: Record<string, string> = {};
+    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const csrf = options.csrf ?? true;
+    if (typeof csrf === 'string') headers['x-csrf-token'] = csrf;
+    else if (csrf && this.cookies.has('ap_csrf')) headers['x-csrf-token'] = this.cookies.get('ap_csrf')!;
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const setCookies = response.headers.getSetCookie();
+    for (const cookie of setCookies) {
+      const [pair] = cookie.split(';');
+      const name = pair.slice(0, pair.indexOf('='));
+      const value = pair.slice(pair.indexOf('=') + 1);
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(cookie)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed, headers: response.headers, setCookies };
+  }
+
+  get = (path: string) => this.request('GET', path);
+  post = (path: string, body?: unknown, options?: { csrf?: boolean | string }) => this.request('POST', path, body ?? {}, options);
+  put = (path: string, body: unknown, options?: { csrf?: boolean | string }) => this.request('PUT', path, body, options);
+  delete = (path: string, body?: unknown, options?: { csrf?: boolean | string }) => this.request('DELETE', path, body, options);
+
+  /** Fetches a CSRF token (sets the cookie). */
+  async csrf(): Promise<string> {
+    return (await this.get('/api/v1/auth/csrf')).body.csrfToken as string;
+  }
+}
