@@ -18,6 +18,13 @@ if ! wait "$provision_pid"; then
 fi
 grep -v '^$' "$provision_log" >&2 || true
 
+# A fresh schema each run: what is tested is exactly the migrations in this tree (the test
+# database's owner owns its public schema, so no CREATEDB right is needed).
+if psql "$TEST_DATABASE_URL" -qtA -v ON_ERROR_STOP=1 -c 'DROP SCHEMA public CASCADE' -c 'CREATE SCHEMA public' >/dev/null 2>&1; then
+  say "emptied the test database"
+else
+  warn "could not empty the test database: migrating it in place"
+fi
 say "applying migrations to the test database"
 DATABASE_URL="$TEST_DATABASE_URL" node dist/apps/server/src/cli/migrate.js || die "migrations failed on TEST_DATABASE_URL"
 
