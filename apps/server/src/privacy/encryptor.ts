@@ -40,6 +40,11 @@ export class Encryptor {
     for (const id of ids) if (keyring.keys[id].length !== 32) throw new Error(`encryption key '${id}' must be 32 bytes`);
   }
 
+  /** The key ring, for a worker thread of this same process (the bulk import's sealers); never to log or send. */
+  keyRingForWorkerThread(): EncryptionKeys {
+    return this.keyring;
+  }
+
   get currentKeyId(): string {
     return this.keyring.current;
   }

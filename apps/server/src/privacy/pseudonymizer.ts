@@ -12,6 +12,11 @@ export class Pseudonymizer {
     if (key.length < 32) throw new Error('the pseudonym key must be at least 32 bytes');
   }
 
+  /** The key, for a worker thread of this same process (the bulk import's sealers); never to log or send. */
+  keyForWorkerThread(): Buffer {
+    return this.key;
+  }
+
   hash(kind: PseudonymKind, value: string): Buffer {
     return createHmac('sha256', this.key).update(`${kind}\0${value}`).digest();
   }

@@ -23,6 +23,10 @@ export type PurgeOutcome =
   | { ran: false; reason: 'another-instance-is-purging' }
   | { ran: true; dryRun: boolean; counts: PurgeCounts; cutoffs: Record<string, string>; batches: number; maxBatchMs: number; elapsedMs: number };
 
+/** A purge batch is one transaction: kept well under the 100 ms the look-ups may wait behind. */
+const TARGET_BATCH_MS = 50;
+const MIN_BATCH = 100;
+
 /** Session advisory lock id ('alloretn'): one purge at a time across every instance. */
 export const RETENTION_LOCK = 0x616c6c6f_7265746en;
 
@@ -90,25 +94,48 @@ export class RetentionPurge {
       return { ran: true, dryRun, counts, cutoffs, batches, maxBatchMs, elapsedMs: Date.now() - started };
     }
 
-    // 1. Cards past retention; a child left without a card goes too, and with it its cascade,
-    //    numbers and guardian links (ON DELETE CASCADE). Cards still in `doomed` are excluded from
-    //    the "other cards" test: the statement sees the table as it was before it started.
+    // 1. Cards past retention, walked in (issued_on, id) order from where the previous batch
+    //    stopped (keyset: no batch re-reads what the previous ones deleted). A child left without
+    //    a card goes too, with its other cards, its cascade, the cascade's numbers and its
+    //    guardian links, all deleted explicitly and set-based in the batch's one statement
+    //    (dependants before the rows they reference; the foreign keys' ON DELETE CASCADE then
+    //    finds nothing left to do). One statement is one short transaction.
+    let last = { issuedOn: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
+    // Each batch deletes a card's child, cascade, numbers and links too: the batch shrinks while
+    // batches take longer than TARGET_BATCH_MS, and grows back (up to `batchSize`) when faster.
+    let cardBatch = Math.min(size, 500);
     for (;;) {
-      const r = await batch<{ cards: string; children: string; cascades: string }>(
-        `WITH doomed AS (SELECT id, child_id FROM cards WHERE issued_on < $1 LIMIT $2),
-              gone AS (DELETE FROM cards k USING doomed d WHERE k.id = d.id RETURNING k.child_id),
-              orphans AS (DELETE FROM children ch
-                           WHERE ch.id IN (SELECT child_id FROM gone)
-                             AND NOT EXISTS (SELECT 1 FROM cards k WHERE k.child_id = ch.id AND k.id NOT IN (SELECT id FROM doomed))
-                          RETURNING ch.id)
-         SELECT (SELECT count(*) FROM gone) AS cards, (SELECT count(*) FROM orphans) AS children,
-                (SELECT count(*) FROM cascades WHERE child_id IN (SELECT id FROM orphans)) AS cascades`,
-        [cutoffs.cardIssuedBefore, size],
+      const t0 = process.hrtime.bigint();
+      const r = await batch<{ cards: string; children: string; cascades: string; last_issued_on: string | null; last_id: string | null }>(
+        `WITH doomed AS MATERIALIZED (
+                SELECT id, child_id, issued_on FROM cards
+                 WHERE issued_on < $1 AND (issued_on, id) > ($2::date, $3::uuid)
+                 ORDER BY issued_on, id LIMIT $4),
+              orphans AS MATERIALIZED (
+                SELECT DISTINCT d.child_id AS id FROM doomed d
+                 WHERE NOT EXISTS (SELECT 1 FROM cards k WHERE k.child_id = d.child_id AND k.issued_on >= $1)),
+              orphan_cascades AS MATERIALIZED (SELECT c.id FROM cascades c JOIN orphans o ON c.child_id = o.id),
+              numbers_gone AS (DELETE FROM cascade_numbers n USING orphan_cascades oc WHERE n.cascade_id = oc.id),
+              cascades_gone AS (DELETE FROM cascades c USING orphan_cascades oc WHERE c.id = oc.id RETURNING 1),
+              links_gone AS (DELETE FROM parent_children pc USING orphans o WHERE pc.child_id = o.id),
+              orphan_cards_gone AS (DELETE FROM cards k USING orphans o WHERE k.child_id = o.id RETURNING 1),
+              other_cards_gone AS (
+                DELETE FROM cards k USING doomed d WHERE k.id = d.id AND NOT EXISTS (SELECT 1 FROM orphans o WHERE o.id = d.child_id) RETURNING 1),
+              children_gone AS (DELETE FROM children ch USING orphans o WHERE ch.id = o.id RETURNING 1),
+              tail AS (SELECT issued_on, id FROM doomed ORDER BY issued_on DESC, id DESC LIMIT 1)
+         SELECT (SELECT count(*) FROM orphan_cards_gone) + (SELECT count(*) FROM other_cards_gone) AS cards, (SELECT count(*) FROM children_gone) AS children,
+                (SELECT count(*) FROM cascades_gone) AS cascades,
+                (SELECT to_char(issued_on, 'YYYY-MM-DD') FROM tail) AS last_issued_on, (SELECT id FROM tail) AS last_id`,
+        [cutoffs.cardIssuedBefore, last.issuedOn, last.id, cardBatch],
       );
+      const tookMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (tookMs > TARGET_BATCH_MS) cardBatch = Math.max(MIN_BATCH, Math.floor(cardBatch / 2));
+      else if (tookMs < TARGET_BATCH_MS / 2) cardBatch = Math.min(size, Math.ceil(cardBatch * 1.25));
       counts.cards += +r.cards;
       counts.children += +r.children;
       counts.cascades += +r.cascades;
-      if (+r.cards < size) break;
+      if (!r.last_issued_on || !r.last_id) break;
+      last = { issuedOn: r.last_issued_on, id: r.last_id };
     }
 
     // 2. Parent accounts: every linked cascade inactive for 3y6m, or no child left. Keyset pages

@@ -1,4 +1,4 @@
-import { Encryptor } from '../../privacy/encryptor';
+import { EncryptionKeys, Encryptor } from '../../privacy/encryptor';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import { CardProblem, CardRecord, checkCardRecord } from './card-record';
 
@@ -59,6 +59,11 @@ export class CardSealer {
     private readonly pseudonymizer: Pseudonymizer,
     private readonly encryptor: Encryptor,
   ) {}
+
+  /** What a worker thread needs to build the same sealer (card-seal-worker.ts). */
+  keysForWorkerThread(): { pseudonymKey: Buffer; encryption: EncryptionKeys } {
+    return { pseudonymKey: this.pseudonymizer.keyForWorkerThread(), encryption: this.encryptor.keyRingForWorkerThread() };
+  }
 
   prepare(card: CardRecord): PreparedCard {
     const nationalNumberHash = this.pseudonymizer.hash('national-number', card.nationalNumber);

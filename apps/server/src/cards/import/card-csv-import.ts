@@ -6,10 +6,15 @@ import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { inTransaction } from '../../database/pg-client';
 import { AuditActor, CardSealer } from '../domain/card-ingest';
-import { CardProblem, checkCardRecord } from '../domain/card-record';
+import { CardProblem } from '../domain/card-record';
 import { mergeStagedCards, prepareStaging } from '../persistence/card-merge';
-import { COPY_SIGNATURE, COPY_TRAILER, encodeStagingRow } from './copy-binary';
+import { CardSealers, SealedBatch } from './card-sealers';
+import { COPY_SIGNATURE, COPY_TRAILER } from './copy-binary';
 import { splitCsvLine } from './csv-line';
+
+/** Lines per message to a sealer thread, and how many such batches may wait to be taken back. */
+const SEAL_BATCH_LINES = 2_000;
+const MAX_BATCHES_SEALING = 16;
 
 /** The CSV columns, in the header, in any order (names as the authority's API fields). */
 export const CSV_COLUMNS = ['nationalNumber', 'contactCode', 'issuedOn', 'firstName', 'lastName'] as const;
@@ -36,14 +41,17 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Called once per bad line, with its number and reasons (never its content: it is personal data). */
   onRejected?: (line: number, problems: CardProblem[] | 'csv') => void;
+  /** Worker threads that check and seal (default: one per core, at most 4). */
+  sealerThreads?: number;
 }
 
 /**
  * The initial load: streams a CSV file through the same checks as the API, then into PostgreSQL
  * by chunks. Each chunk is COPYed (binary, pg-copy-streams: COPY is several times faster than
  * multi-row INSERTs and streams without holding the chunk as SQL text) into the session's
- * staging table, then merged like an API batch (card-merge.ts) and committed. The next chunk is
- * parsed, checked and sealed while the database merges the previous one.
+ * staging table, then merged like an API batch (card-merge.ts) and committed. Lines are checked,
+ * hashed and sealed by worker threads (card-sealers.ts), one per core, while the database merges
+ * the previous chunk.
  *
  * Re-running after an interruption is safe: cards already stored have the same ingest key and are
  * skipped (ON CONFLICT DO NOTHING), so only the missing ones are added.
@@ -63,6 +71,12 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
   let rows: Buffer[] = [];
   let rejectedInChunk = 0;
   let inFlight: Promise<void> = Promise.resolve();
+  let sealers: CardSealers | null = null;
+  // Batches of lines out to the sealer threads, taken back in file order; a bounded queue keeps
+  // memory flat when the database is slower than the sealers.
+  const sealing: Promise<SealedBatch>[] = [];
+  let batch: string[] = [];
+  let batchFirstLine = 0;
 
   const flush = (chunk: Buffer[], rejected: number): Promise<void> =>
     inTransaction(client, async () => {
@@ -77,41 +91,51 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
       options.onProgress?.(progress);
     });
 
-  for await (const line of lines) {
-    progress.lines += 1;
-    const lineNumber = progress.lines;
-    if (lineNumber === 1) {
-      columns = headerColumns(line);
-      continue;
-    }
-    if (line.trim() === '') continue;
-    const fields = splitCsvLine(line);
-    if (!fields || fields.length !== CSV_COLUMNS.length) {
+  const take = async (): Promise<void> => {
+    const sealed = await sealing.shift()!;
+    for (const [lineNumber, problems] of sealed.rejected) {
       progress.rejected += 1;
       rejectedInChunk += 1;
-      options.onRejected?.(lineNumber, 'csv');
-      continue;
+      options.onRejected?.(lineNumber, problems);
     }
-    const record = Object.fromEntries(CSV_COLUMNS.map((name, i) => [name, fields[columns![i]]]));
-    const check = checkCardRecord(record, options.today);
-    if (!check.valid) {
-      progress.rejected += 1;
-      rejectedInChunk += 1;
-      options.onRejected?.(lineNumber, check.problems);
-      continue;
+    for (const row of sealed.rows) {
+      rows.push(row);
+      if (rows.length >= chunkSize) {
+        await inFlight;
+        inFlight = flush(rows, rejectedInChunk);
+        // Unhandled until awaited: keep the rejection for the next await.
+        inFlight.catch(() => undefined);
+        rows = [];
+        rejectedInChunk = 0;
+      }
     }
-    const card = sealer.prepare(check.card);
-    rows.push(encodeStagingRow(lineNumber, card.nationalNumberHash, card.ingestKey, card.issuedOn, card.sealed, card.keyId));
-    if (rows.length >= chunkSize) {
-      await inFlight;
-      inFlight = flush(rows, rejectedInChunk);
-      // Unhandled until awaited: keep the rejection for the next await.
-      inFlight.catch(() => undefined);
-      rows = [];
-      rejectedInChunk = 0;
+  };
+  const send = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    sealing.push(sealers!.seal(batchFirstLine, columns!, batch));
+    sealing[sealing.length - 1].catch(() => undefined);
+    batch = [];
+    if (sealing.length >= MAX_BATCHES_SEALING) await take();
+  };
+
+  try {
+    for await (const line of lines) {
+      progress.lines += 1;
+      if (progress.lines === 1) {
+        columns = headerColumns(line);
+        sealers = new CardSealers(sealer, options.today, options.sealerThreads);
+        continue;
+      }
+      if (batch.length === 0) batchFirstLine = progress.lines;
+      batch.push(line);
+      if (batch.length >= SEAL_BATCH_LINES) await send();
     }
+    if (columns === null) throw new Error(`${file} is empty: expected a header line ${CSV_COLUMNS.join(',')}`);
+    await send();
+    while (sealing.length > 0) await take();
+  } finally {
+    await sealers?.close();
   }
-  if (columns === null) throw new Error(`${file} is empty: expected a header line ${CSV_COLUMNS.join(',')}`);
   await inFlight;
   if (rows.length > 0 || rejectedInChunk > 0) await flush(rows, rejectedInChunk);
   return { ...progress, elapsedMs: Date.now() - started };
