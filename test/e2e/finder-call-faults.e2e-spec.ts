@@ -1,7 +1,7 @@
 import { finderScenario } from '../support/finder-scenario';
 import { PHONES } from '../support/network';
 import { waitFor } from '../support/processes';
-import { expectSippPassed, sippCall } from '../support/sipp';
+import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
 import { World } from '../support/world';
 
 jest.setTimeout(120_000);
@@ -17,6 +17,7 @@ describe('the finder\'s call when things go wrong', () => {
   beforeAll(() => world.start());
   afterAll(() => world.stop());
   beforeEach(() => world.network.takeLog());
+  afterEach(() => endLeftoverCalls());
 
   it('given the hotline cannot be reached either, then the finder hears "please call 116 000" and the call ends', async () => {
     const since = new Date();

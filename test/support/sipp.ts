@@ -1,8 +1,19 @@
 import { join } from 'node:path';
-import { run } from './processes';
+import { start, Started } from './processes';
 import { TEST_PORTS } from './test-config';
 
 export const SCENARIOS = join(__dirname, '../e2e/scenarios');
+const running = new Set<Started>();
+
+/**
+ * Ends the SIPp calls a failed test left running, so its call cannot spill into the next test
+ * (call it in afterEach).
+ */
+export async function endLeftoverCalls(): Promise<void> {
+  const leftovers = [...running];
+  for (const sipp of leftovers) sipp.child.kill('SIGKILL');
+  await Promise.all(leftovers.map((sipp) => sipp.exited));
+}
 let nextPort = 0;
 
 export interface SippCall {
@@ -33,8 +44,13 @@ export async function sippCall(call: SippCall): Promise<{ code: number | null; o
     '-trace_err',
     ...Object.entries(keys).flatMap(([k, v]) => ['-key', k, v]),
   ];
-  const result = await run('sipp', args, { cwd: join(__dirname, '../../reports') }, ((call.timeoutSeconds ?? 30) + 10) * 1000);
-  return { ...result, endedAt: Date.now() };
+  const sipp = start('sipp', args, { cwd: join(__dirname, '../../reports') });
+  running.add(sipp);
+  const timer = setTimeout(() => sipp.child.kill('SIGKILL'), ((call.timeoutSeconds ?? 30) + 10) * 1000);
+  const code = await sipp.exited;
+  clearTimeout(timer);
+  running.delete(sipp);
+  return { code, output: sipp.output(), endedAt: Date.now() };
 }
 
 /** Asserts SIPp's scenario passed, showing the end of its output when it did not. */

@@ -154,25 +154,21 @@ export class RetentionPurge {
       after = r.last;
     }
 
-    // 3. Call records (their legs go with them) and 4. the audit trail.
-    for (;;) {
-      const r = await batch<{ deleted: string }>(
-        `WITH gone AS (DELETE FROM call_records WHERE id IN (SELECT id FROM call_records WHERE started_at < $1 LIMIT $2) RETURNING 1)
-         SELECT count(*) AS deleted FROM gone`,
-        [cutoffs.callRecordsStartedBefore, size],
-      );
-      counts.callRecords += +r.deleted;
-      if (+r.deleted < size) break;
-    }
-    for (;;) {
-      const r = await batch<{ deleted: string }>(
-        `WITH gone AS (DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE at < $1 LIMIT $2) RETURNING 1)
-         SELECT count(*) AS deleted FROM gone`,
-        [cutoffs.auditEventsBefore, size],
-      );
-      counts.auditEvents += +r.deleted;
-      if (+r.deleted < size) break;
-    }
+    // 3. Call records (their legs go with them) and 4. the audit trail: rows older than a cut-off.
+    const deleteOlder = async (table: 'call_records' | 'audit_events', column: 'started_at' | 'at', before: Date | string): Promise<number> => {
+      let total = 0;
+      for (;;) {
+        const r = await batch<{ deleted: string }>(
+          `WITH gone AS (DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${column} < $1 LIMIT $2) RETURNING 1)
+           SELECT count(*) AS deleted FROM gone`,
+          [before, size],
+        );
+        total += +r.deleted;
+        if (+r.deleted < size) return total;
+      }
+    };
+    counts.callRecords += await deleteOlder('call_records', 'started_at', cutoffs.callRecordsStartedBefore);
+    counts.auditEvents += await deleteOlder('audit_events', 'at', cutoffs.auditEventsBefore);
 
     await client.query(
       `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, details) VALUES ('system', 'retention', 'retention.purged', 'retention', $1)`,
