@@ -38,8 +38,10 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     const record = await world.lastCall(since);
     expect(record).toMatchObject({ outcome: 'connected-parent', connected_position: '1' });
     expect(record.legs).toEqual([{ position: '1', result: 'accepted' }]);
-    const dialled = world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number);
-    expect(dialled).toEqual([PHONES.person]);
+    const dialled = world.network.takeLog().filter((e) => e.what === 'dialled');
+    expect(dialled.map((e) => e.number)).toEqual([PHONES.person]);
+    // The parent's phone shows the service number (LEG_CALLER_ID=service), not the finder's.
+    expect(dialled[0].callerId).toBe(world.config.service.number);
 
     const metrics = await (await fetch(`http://127.0.0.1:${world.config.http.port}/metrics`)).text();
     expect(metrics).toMatch(/alloparents_calls_total\{outcome="connected-parent"\} [1-9]/);
@@ -87,13 +89,16 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     const { nationalNumber } = await world.enrol([PHONES.busy, PHONES.rejects]);
     const since = new Date();
     const scenario = finderScenario('uac-nobody-expect-hotline', { steps: [...typeNumber(nationalNumber), { pause: 9_000 }, { hangUp: true }] });
-    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    const caller = world.callerNumber();
+    const call = await sippCall({ scenario, caller });
     expectSippPassed(call);
     const record = await world.lastCall(since);
     expect(record).toMatchObject({ outcome: 'connected-hotline', connected_position: 'hotline' });
     expect(record.legs.map((l) => l.result)).toEqual(['busy', 'declined', 'connected']);
-    const dialled = world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number);
-    expect(dialled).toEqual([PHONES.busy, PHONES.rejects, PHONES.hotline]);
+    const dialled = world.network.takeLog().filter((e) => e.what === 'dialled');
+    expect(dialled.map((e) => e.number)).toEqual([PHONES.busy, PHONES.rejects, PHONES.hotline]);
+    // The hotline sees the finder's own number, so it can call back.
+    expect(dialled[2].callerId).toBe(caller);
   });
 
   it('given three invalid numbers, then the finder is put through to the hotline', async () => {

@@ -21,6 +21,8 @@ export interface NetworkEntry {
   atMs: number;
   what: 'dialled' | 'hangup' | 'pressed-1';
   number: string;
+  /** The caller ID the network received with the call. */
+  callerId: string;
 }
 
 /** A second Asterisk instance on the trunk address, acting as the parents' phones and the hotline. */
@@ -65,8 +67,8 @@ export class SimulatedNetwork {
       .split('\n')
       .filter(Boolean)
       .map((line) => {
-        const [at, what, number = ''] = line.split(' ');
-        return { atMs: Number(at), what: what as NetworkEntry['what'], number };
+        const [at, what, number = '', callerId = ''] = line.split(' ');
+        return { atMs: Number(at), what: what as NetworkEntry['what'], number, callerId };
       });
   }
 }
