@@ -1,4 +1,4 @@
-import { finderScenario } from '../support/finder-scenario';
+import { finderScenario, typeNumber } from '../support/finder-scenario';
 import { PHONES } from '../support/network';
 import { waitFor } from '../support/processes';
 import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
@@ -6,7 +6,6 @@ import { World } from '../support/world';
 
 jest.setTimeout(120_000);
 
-const typeNumber = (nationalNumber: string) => [{ pause: 800 }, { dtmf: '1' }, { pause: 400 }, { dtmf: `${nationalNumber}#` }];
 const dialled = (world: World) => world.network.takeLog().filter((e) => e.what === 'dialled');
 
 /** Off-nominal: the hotline unreachable, abuse, the app crashing or stopping mid-call. */

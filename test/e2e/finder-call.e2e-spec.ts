@@ -1,15 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { finderScenario } from '../support/finder-scenario';
+import { finderScenario, typeNumber } from '../support/finder-scenario';
 import { PHONES } from '../support/network';
 import { sleep, waitFor } from '../support/processes';
 import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
 import { World } from '../support/world';
 
 jest.setTimeout(120_000);
-
-/** Choose French during the greeting (interrupting it), then type the number and '#'. */
-const typeNumber = (nationalNumber: string) => [{ pause: 800 }, { dtmf: '1' }, { pause: 400 }, { dtmf: `${nationalNumber}#` }];
 
 describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated telephone network)', () => {
   const world = new World();

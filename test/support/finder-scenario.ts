@@ -14,6 +14,9 @@ export type FinderStep =
   | { hangUp: true }
   | { expectBye: true; withinMs?: number };
 
+/** The finder picks French during the greeting (interrupting it), then types the number and '#'. */
+export const typeNumber = (nationalNumber: string): FinderStep[] => [{ pause: 800 }, { dtmf: '1' }, { pause: 400 }, { dtmf: `${nationalNumber}#` }];
+
 /** Time between two key presses, as a brisk typist on a phone keypad. */
 const KEY_SPACING_MS = 250;
 
