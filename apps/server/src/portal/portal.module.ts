@@ -19,6 +19,7 @@ import { AuthController } from './http/auth.controller';
 import { ChildrenController } from './http/children.controller';
 import { CsrfGuard } from './http/csrf.guard';
 import { SessionGuard } from './http/session.guard';
+import { WebController } from './http/web.controller';
 import { LogMailer } from './mail/log-mailer';
 import { Argon2PasswordHasher } from './persistence/argon2-password-hasher';
 import { PgAccountDataStore } from './persistence/pg-account-data';
@@ -40,7 +41,7 @@ import { PgSessionStore } from './persistence/pg-session-store';
       useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'portal', ttl: 60_000, limit: config.portal.rateLimitPerMinute }] }),
     }),
   ],
-  controllers: [AuthController, AccountController, ChildrenController],
+  controllers: [AuthController, AccountController, ChildrenController, WebController],
   providers: [
     { provide: Mailer, useClass: LogMailer },
     { provide: Sessions, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new Sessions(new PgSessionStore(db)) },

@@ -10,7 +10,23 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 export async function registerPortalHttp(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyCookie as never);
   await app.register(fastifyHelmet as never, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], formAction: ["'self'"], objectSrc: ["'none'"], baseUri: ["'self'"] } },
+    // Strict for the web UI at `/` (portal/web): its script and style are files of our own, nothing inline, no CDN.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+      },
+    },
     referrerPolicy: { policy: 'no-referrer' },
   } as never);
 }

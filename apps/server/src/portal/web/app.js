@@ -1,0 +1,633 @@
+// Allo Parents — the parents' web UI (issue 5). A plain ES module, no build step, no CDN.
+// Security: API data only ever reaches the page through textContent / value (never innerHTML);
+// every POST/PUT/DELETE echoes the ap_csrf cookie in X-CSRF-Token; same-origin fetch with cookies.
+
+const LANGUAGES = ['fr', 'nl', 'de', 'en'];
+const MAX_NUMBERS = 7;
+const FALLBACK_TERMS_VERSION = '2025-01';
+const COUNTRIES = ['BE', 'NL', 'FR', 'DE', 'LU', 'GB', 'ES', 'IT', 'PT', 'PL', 'RO', 'MA', 'TR', 'CH', 'AT', 'US'];
+
+let messages = {};
+let language = 'en';
+let current = { render: () => undefined };
+
+// ---------- i18n ----------
+
+/** The text for a key in the current language (the key itself if missing: the test keeps them complete). */
+function t(key, values) {
+  let text = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;
+  for (const [name, value] of Object.entries(values ?? {})) text = text.split(`{${name}}`).join(String(value));
+  return text;
+}
+
+function initialLanguage() {
+  const stored = localStorage.getItem('language');
+  if (LANGUAGES.includes(stored)) return stored;
+  for (const wanted of navigator.languages ?? [navigator.language]) {
+    const code = String(wanted).slice(0, 2).toLowerCase();
+    if (LANGUAGES.includes(code)) return code;
+  }
+  return 'en';
+}
+
+async function setLanguage(code) {
+  const response = await fetch(`/i18n/${code}.json`, { credentials: 'same-origin' });
+  messages = await response.json();
+  language = code;
+  localStorage.setItem('language', code);
+  document.documentElement.lang = code;
+  document.getElementById('language').value = code;
+  document.getElementById('language-label').textContent = t('app.language');
+  document.getElementById('skip-link').textContent = t('app.skip');
+  document.title = t('app.title');
+}
+
+// ---------- DOM helpers (textContent only) ----------
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'text') node.textContent = value;
+    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else if (name === 'value') node.value = value;
+    else if (name === 'checked') node.checked = Boolean(value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) if (child) node.append(child);
+  return node;
+}
+
+/** A labelled input with its error slot (aria-describedby), keyed by the API's field name. */
+function field(id, label, attributes = {}, hint) {
+  const input = el(attributes.tag ?? 'input', { id, name: id, 'aria-describedby': `${id}-error${hint ? ` ${id}-hint` : ''}`, ...attributes, tag: undefined });
+  return el(
+    'div',
+    { class: 'field' },
+    el('label', { for: id, text: label }),
+    hint ? el('p', { class: 'hint', id: `${id}-hint`, text: hint }) : null,
+    input,
+    el('p', { class: 'error', id: `${id}-error` }),
+  );
+}
+
+function announce(text) {
+  document.getElementById('alert').textContent = '';
+  const live = document.getElementById('live');
+  live.textContent = '';
+  // A fresh text node so screen readers announce a repeated message too.
+  setTimeout(() => (live.textContent = text), 50);
+}
+
+function alertError(text) {
+  document.getElementById('live').textContent = '';
+  const alert = document.getElementById('alert');
+  alert.textContent = '';
+  setTimeout(() => (alert.textContent = text), 50);
+}
+
+function clearMessages() {
+  document.getElementById('live').textContent = '';
+  document.getElementById('alert').textContent = '';
+}
+
+/** Shows the API's per-field messages next to the fields; `idOf` maps an API field name to an input id. */
+function showFieldErrors(root, fields, idOf = (name) => name) {
+  for (const slot of root.querySelectorAll('.error')) slot.textContent = '';
+  for (const input of root.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+  let first = null;
+  for (const problem of fields ?? []) {
+    const id = idOf(problem.field);
+    const input = id ? root.querySelector(`#${CSS.escape(id)}`) : null;
+    const slot = id ? root.querySelector(`#${CSS.escape(`${id}-error`)}`) : null;
+    if (input && slot) {
+      slot.textContent = slot.textContent ? `${slot.textContent} ${problem.message}` : problem.message;
+      input.setAttribute('aria-invalid', 'true');
+      first = first ?? input;
+    }
+  }
+  return first;
+}
+
+// ---------- API ----------
+
+function csrfCookie() {
+  for (const part of document.cookie.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === 'ap_csrf') return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+async function ensureCsrf() {
+  if (!csrfCookie()) await fetch('/api/v1/auth/csrf', { credentials: 'same-origin' });
+}
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.body = body ?? {};
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET') {
+    await ensureCsrf();
+    headers['X-CSRF-Token'] = csrfCookie() ?? '';
+  }
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, { message: t('error.network') });
+  }
+  const text = await response.text();
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) throw new ApiError(response.status, parsed);
+  return parsed;
+}
+
+/** The general message for a refused request; a lost session goes back to the sign-in screen. */
+function handleError(error, form, idOf) {
+  if (error instanceof ApiError && error.status === 401 && current.name !== 'signInScreen') {
+    go(signInScreen);
+    alertError(t('error.session'));
+    return;
+  }
+  const first = form ? showFieldErrors(form, error.body?.fields, idOf) : null;
+  // The refusals without fields, in the page's language (the API's own messages are in English).
+  const known = {
+    unauthenticated: t('error.wrongCredentials'),
+    'email-not-verified': t('error.emailNotVerified'),
+    'link-refused': t('error.linkRefused'),
+    'link-locked': t('error.linkLocked'),
+    'token-invalid': t('error.tokenInvalid'),
+    csrf: t('error.csrf'),
+    'not-found': t('error.notFound'),
+  };
+  const code = error instanceof ApiError ? error.body?.error : undefined;
+  if (error instanceof ApiError && error.status === 0) alertError(t('error.network'));
+  else if (!first && typeof code === 'string' && Object.prototype.hasOwnProperty.call(known, code)) alertError(known[code]);
+  else if (error instanceof ApiError && error.status === 429) alertError(`${t('error.tooMany')} ${error.body?.message ?? ''}`.trim());
+  else if (first) alertError(t('error.seeFields'));
+  else alertError(error instanceof ApiError ? error.message : t('error.unexpected'));
+  first?.focus();
+}
+
+// ---------- screens ----------
+
+const main = () => document.getElementById('main');
+
+/** Shows a screen: renders it, then moves the focus to its heading. */
+async function go(screen, ...args) {
+  current = { name: screen.name, render: () => screen(...args) };
+  clearMessages();
+  await renderCurrent();
+}
+
+async function renderCurrent() {
+  const content = await current.render();
+  if (!content) return;
+  main().replaceChildren(content);
+  renderNav();
+  const heading = main().querySelector('h1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus();
+  }
+}
+
+let signedIn = false;
+
+function renderNav() {
+  const nav = document.getElementById('nav');
+  nav.replaceChildren();
+  if (!signedIn) return;
+  nav.append(
+    el('button', { type: 'button', class: 'secondary', text: t('nav.children'), onclick: () => go(childrenScreen) }),
+    el('button', {
+      type: 'button',
+      class: 'secondary',
+      text: t('nav.signOut'),
+      onclick: async () => {
+        try {
+          await api('POST', '/auth/sign-out', {});
+        } catch {
+          // signed out anyway
+        }
+        signedIn = false;
+        await go(signInScreen);
+        announce(t('signIn.signedOut'));
+      },
+    }),
+  );
+}
+
+function submitting(form, busy) {
+  for (const button of form.querySelectorAll('button')) button.disabled = busy;
+}
+
+function signInScreen() {
+  const signIn = el(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'sign-in-title' },
+    el('h2', { id: 'sign-in-title', text: t('signIn.title') }),
+    field('email', t('field.email'), { type: 'email', autocomplete: 'username', required: true }),
+    field('password', t('field.password'), { type: 'password', autocomplete: 'current-password', required: true }),
+    el('button', { type: 'submit', text: t('signIn.submit') }),
+  );
+  signIn.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(signIn, true);
+    try {
+      await api('POST', '/auth/sign-in', { email: signIn.querySelector('#email').value, password: signIn.querySelector('#password').value });
+      signedIn = true;
+      await go(childrenScreen);
+      announce(t('signIn.done'));
+    } catch (error) {
+      handleError(error, signIn);
+    } finally {
+      submitting(signIn, false);
+    }
+  });
+
+  const register = el(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'register-title' },
+    el('h2', { id: 'register-title', text: t('register.title') }),
+    field('register-email', t('field.email'), { type: 'email', autocomplete: 'email', required: true }),
+    field('register-password', t('field.newPassword'), { type: 'password', autocomplete: 'new-password', required: true }, t('register.passwordHint')),
+    el('button', { type: 'submit', text: t('register.submit') }),
+  );
+  register.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(register, true);
+    try {
+      await api('POST', '/auth/register', { email: register.querySelector('#register-email').value, password: register.querySelector('#register-password').value });
+      showFieldErrors(register, []);
+      announce(t('register.checkMail'));
+    } catch (error) {
+      handleError(error, register, (name) => `register-${name}`);
+    } finally {
+      submitting(register, false);
+    }
+  });
+
+  const forgot = el(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'forgot-title' },
+    el('h2', { id: 'forgot-title', text: t('forgot.title') }),
+    field('forgot-email', t('field.email'), { type: 'email', autocomplete: 'email', required: true }),
+    el('button', { type: 'submit', class: 'secondary', text: t('forgot.submit') }),
+  );
+  forgot.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(forgot, true);
+    try {
+      await api('POST', '/auth/password-reset', { email: forgot.querySelector('#forgot-email').value });
+      showFieldErrors(forgot, []);
+      announce(t('register.checkMail'));
+    } catch (error) {
+      handleError(error, forgot, (name) => `forgot-${name}`);
+    } finally {
+      submitting(forgot, false);
+    }
+  });
+
+  return el('div', {}, el('h1', { text: t('signIn.heading') }), el('p', { text: t('app.intro') }), el('div', { class: 'columns' }, el('div', {}, signIn, forgot), register));
+}
+
+function tokenFromLink() {
+  return new URLSearchParams(location.search).get('token') ?? '';
+}
+
+/** Leaves a mailed link's path (and its token) once used, so a reload does not replay it. */
+function leaveLink() {
+  history.replaceState(null, '', '/');
+}
+
+/** 'done' | 'failed' | 'network' once the link's token was sent (a token is spent once: never resent on a redraw). */
+let verifyOutcome = null;
+
+async function verifyEmailScreen() {
+  if (verifyOutcome === null) {
+    try {
+      await api('POST', '/auth/verify-email', { token: tokenFromLink() });
+      verifyOutcome = 'done';
+    } catch (error) {
+      verifyOutcome = error instanceof ApiError && error.status !== 0 ? 'failed' : 'network';
+    }
+    leaveLink();
+  }
+  const outcomes = { done: t('verify.done'), failed: t('verify.failed'), network: t('error.network') };
+  const box = el('div', {}, el('h1', { text: t('verify.heading') }));
+  box.append(el('p', { class: verifyOutcome === 'done' ? undefined : 'error', text: outcomes[verifyOutcome] }));
+  box.append(el('button', { type: 'button', text: t('verify.continue'), onclick: () => go(signInScreen) }));
+  return box;
+}
+
+function resetPasswordScreen() {
+  const token = tokenFromLink();
+  const form = el(
+    'form',
+    { novalidate: true },
+    field('password', t('field.newPassword'), { type: 'password', autocomplete: 'new-password', required: true }, t('register.passwordHint')),
+    el('p', { class: 'error', id: 'token-error' }),
+    el('button', { type: 'submit', text: t('reset.submit') }),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(form, true);
+    try {
+      await api('POST', '/auth/password-reset/confirm', { token, password: form.querySelector('#password').value });
+      leaveLink();
+      await go(signInScreen);
+      announce(t('reset.done'));
+    } catch (error) {
+      handleError(error, form);
+    } finally {
+      submitting(form, false);
+    }
+  });
+  return el('div', {}, el('h1', { text: t('reset.heading') }), form);
+}
+
+function stateBadge(status) {
+  const labels = { active: t('state.active'), draft: t('state.draft'), blocked: t('state.blocked') };
+  return el('span', { class: `state ${status ?? 'none'}`, text: status ? labels[status] ?? status : t('state.none') });
+}
+
+async function childrenScreen() {
+  let children;
+  try {
+    children = await api('GET', '/children');
+    signedIn = true;
+  } catch (error) {
+    handleError(error);
+    return null;
+  }
+  const list = el('ul', { class: 'children' });
+  for (const child of children) {
+    const name = child.firstName ?? t('children.unnamed');
+    list.append(
+      el(
+        'li',
+        {},
+        el('span', {}, el('strong', { text: name }), ' ', stateBadge(child.cascadeStatus)),
+        el('button', { type: 'button', text: t('children.open', { name }), onclick: () => go(cascadeScreen, child.id, name) }),
+      ),
+    );
+  }
+
+  const link = el(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'link-title' },
+    el('h2', { id: 'link-title', text: t('link.title') }),
+    el('p', { class: 'hint', text: t('link.help') }),
+    field('nationalNumber', t('field.nationalNumber'), { type: 'text', inputmode: 'numeric', autocomplete: 'off', required: true }, t('link.nationalNumberHint')),
+    field('contactCode', t('field.contactCode'), { type: 'text', autocomplete: 'off', required: true, autocapitalize: 'characters' }),
+    el('button', { type: 'submit', text: t('link.submit') }),
+  );
+  link.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(link, true);
+    try {
+      const child = await api('POST', '/children/links', { nationalNumber: link.querySelector('#nationalNumber').value, contactCode: link.querySelector('#contactCode').value });
+      await go(cascadeScreen, child.id, child.firstName ?? t('children.unnamed'));
+      announce(t('link.done'));
+    } catch (error) {
+      // The refusal of a wrong code is one generic message (no field): show it as it is.
+      handleError(error, link);
+    } finally {
+      submitting(link, false);
+    }
+  });
+
+  return el(
+    'div',
+    {},
+    el('h1', { text: t('children.heading') }),
+    children.length === 0 ? el('p', { text: t('children.none') }) : list,
+    link,
+  );
+}
+
+/** The cascade editor and its activation, for one child. */
+async function cascadeScreen(childId, name) {
+  let cascade;
+  try {
+    cascade = await api('GET', `/children/${encodeURIComponent(childId)}/cascade`);
+  } catch (error) {
+    handleError(error);
+    return null;
+  }
+  // The rows being edited: {number, country, label}.
+  const rows = cascade.numbers.length > 0 ? cascade.numbers.map((n) => ({ number: n.number, country: n.country || 'BE', label: n.label ?? '' })) : [{ number: '', country: 'BE', label: '' }];
+
+  const rowsList = el('ol', { class: 'rows', 'aria-label': t('cascade.listLabel') });
+  const editor = el('form', { novalidate: true, 'aria-labelledby': 'numbers-title' });
+  const addButton = el('button', { type: 'button', class: 'secondary', text: t('cascade.add') });
+  const numbersError = el('p', { class: 'error', id: 'numbers-error' });
+
+  /** Keeps what was typed before redrawing the rows. */
+  function readRows() {
+    rows.forEach((row, i) => {
+      row.number = editor.querySelector(`#n-${i}-number`)?.value ?? row.number;
+      row.country = editor.querySelector(`#n-${i}-country`)?.value ?? row.country;
+      row.label = editor.querySelector(`#n-${i}-label`)?.value ?? row.label;
+    });
+  }
+
+  function drawRows(focusId) {
+    rowsList.replaceChildren();
+    rows.forEach((row, i) => {
+      const country = el('select', { id: `n-${i}-country`, name: `n-${i}-country`, 'aria-describedby': `n-${i}-country-error` });
+      const countries = COUNTRIES.includes(row.country) ? COUNTRIES : [...COUNTRIES, row.country];
+      for (const code of countries) country.append(el('option', { value: code, text: countryName(code) }));
+      country.value = row.country;
+      const move = (delta) => {
+        readRows();
+        const [moved] = rows.splice(i, 1);
+        rows.splice(i + delta, 0, moved);
+        drawRows(`n-${i + delta}-${delta < 0 ? 'up' : 'down'}`);
+        announce(t('cascade.moved', { position: i + delta + 1 }));
+      };
+      rowsList.append(
+        el(
+          'li',
+          { class: 'row' },
+          el('span', { class: 'position', 'aria-hidden': 'true', text: String(i + 1) }),
+          field(`n-${i}-number`, t('cascade.number', { position: i + 1 }), { type: 'tel', autocomplete: 'off', value: row.number }),
+          el('div', { class: 'field' }, el('label', { for: `n-${i}-country`, text: t('cascade.country') }), country, el('p', { class: 'error', id: `n-${i}-country-error` })),
+          field(`n-${i}-label`, t('cascade.label'), { type: 'text', maxlength: '60', value: row.label }, t('cascade.labelHint')),
+          el(
+            'div',
+            { class: 'actions' },
+            el('button', { type: 'button', class: 'secondary', id: `n-${i}-up`, disabled: i === 0, text: t('cascade.moveUp'), 'aria-label': t('cascade.moveUpOf', { position: i + 1 }), onclick: () => move(-1) }),
+            el('button', { type: 'button', class: 'secondary', id: `n-${i}-down`, disabled: i === rows.length - 1, text: t('cascade.moveDown'), 'aria-label': t('cascade.moveDownOf', { position: i + 1 }), onclick: () => move(1) }),
+            el('button', {
+              type: 'button',
+              class: 'secondary',
+              id: `n-${i}-remove`,
+              text: t('cascade.remove'),
+              'aria-label': t('cascade.removeOf', { position: i + 1 }),
+              onclick: () => {
+                readRows();
+                rows.splice(i, 1);
+                drawRows(rows.length > 0 ? `n-${Math.min(i, rows.length - 1)}-number` : 'add-number');
+                announce(t('cascade.removed'));
+              },
+            }),
+          ),
+        ),
+      );
+    });
+    addButton.disabled = rows.length >= MAX_NUMBERS;
+    if (focusId) {
+      let target = editor.querySelector(`#${CSS.escape(focusId)}`);
+      // A move button that became disabled (first/last row) cannot hold the focus: use the number.
+      if (!target || target.disabled) target = editor.querySelector(`#${CSS.escape(focusId.replace(/-(up|down)$/, '-number'))}`);
+      target?.focus();
+    }
+  }
+
+  addButton.id = 'add-number';
+  addButton.addEventListener('click', () => {
+    readRows();
+    if (rows.length >= MAX_NUMBERS) return;
+    rows.push({ number: '', country: 'BE', label: '' });
+    drawRows(`n-${rows.length - 1}-number`);
+  });
+
+  const idOfCascadeField = (name) => {
+    const match = /^numbers\[(\d+)\](?:\.(number|country|label))?$/.exec(name ?? '');
+    if (!match) return name === 'numbers' ? 'numbers' : null;
+    return match[2] ? `n-${match[1]}-${match[2]}` : 'numbers';
+  };
+
+  editor.append(
+    el('h2', { id: 'numbers-title', text: t('cascade.numbersTitle') }),
+    el('p', { class: 'hint', text: t('cascade.help', { max: MAX_NUMBERS }) }),
+    rowsList,
+    el('input', { type: 'hidden', id: 'numbers' }),
+    numbersError,
+    el('div', { class: 'buttons' }, addButton, el('button', { type: 'submit', text: t('cascade.save') })),
+  );
+  editor.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    readRows();
+    submitting(editor, true);
+    try {
+      const numbers = rows.filter((r) => r.number.trim() !== '' || r.label.trim() !== '').map((r) => ({ number: r.number.trim(), country: r.country, label: r.label.trim() }));
+      cascade = await api('PUT', `/children/${encodeURIComponent(childId)}/cascade`, { numbers, language });
+      await go(cascadeScreen, childId, name);
+      announce(t('cascade.saved'));
+    } catch (error) {
+      handleError(error, editor, idOfCascadeField);
+      if (error instanceof ApiError && error.body?.fields?.some((f) => idOfCascadeField(f.field) === 'numbers')) {
+        numbersError.textContent = error.body.fields.filter((f) => idOfCascadeField(f.field) === 'numbers').map((f) => f.message).join(' ');
+      }
+    } finally {
+      submitting(editor, false);
+      addButton.disabled = rows.length >= MAX_NUMBERS;
+    }
+  });
+  drawRows();
+
+  // Activation (consent), or re-activation of a blocked cascade with the new card's code.
+  const termsVersion = cascade.currentTermsVersion ?? FALLBACK_TERMS_VERSION;
+  const activation = el('form', { novalidate: true, 'aria-labelledby': 'activation-title' });
+  const blocked = cascade.status === 'blocked';
+  const alreadyActive = cascade.status === 'active' && cascade.termsVersion === termsVersion;
+  activation.append(
+    el('h2', { id: 'activation-title', text: blocked ? t('activation.reactivateTitle') : t('activation.title') }),
+    el('p', { text: t('activation.terms', { version: termsVersion }) }),
+    el('p', { class: 'hint', text: t('activation.saveContact') }),
+    blocked ? el('p', { text: t('activation.blockedHelp') }) : null,
+    blocked ? field('contactCode', t('field.contactCode'), { type: 'text', autocomplete: 'off', required: true }) : null,
+    el(
+      'div',
+      { class: 'check' },
+      el('input', { type: 'checkbox', id: 'termsVersion', 'aria-describedby': 'termsVersion-error', checked: alreadyActive }),
+      el('label', { for: 'termsVersion', text: t('activation.consent', { version: termsVersion }) }),
+    ),
+    el('p', { class: 'error', id: 'termsVersion-error' }),
+    el('p', { class: 'error', id: 'numbers-activation-error' }),
+    el('button', { type: 'submit', text: blocked ? t('activation.reactivate') : t('activation.submit') }),
+  );
+  activation.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const consent = activation.querySelector('#termsVersion');
+    if (!consent.checked) {
+      showFieldErrors(activation, [{ field: 'termsVersion', message: t('activation.consentNeeded') }]);
+      alertError(t('error.seeFields'));
+      consent.focus();
+      return;
+    }
+    submitting(activation, true);
+    try {
+      const body = { termsVersion };
+      if (blocked) body.contactCode = activation.querySelector('#contactCode').value;
+      await api('POST', `/children/${encodeURIComponent(childId)}/cascade/activation`, body);
+      await go(cascadeScreen, childId, name);
+      announce(t('activation.done'));
+    } catch (error) {
+      handleError(error, activation, (f) => (f === 'numbers' ? 'numbers-activation' : f));
+    } finally {
+      submitting(activation, false);
+    }
+  });
+  // The activation's "numbers" message has no input of its own: give it one to attach to.
+  activation.prepend(el('input', { type: 'hidden', id: 'numbers-activation' }));
+
+  return el(
+    'div',
+    {},
+    el('h1', { text: t('cascade.heading', { name }) }),
+    el('p', {}, el('span', { text: `${t('cascade.state')} ` }), stateBadge(cascade.status)),
+    blocked ? el('p', { class: 'error', text: t('state.blockedHelp') }) : null,
+    cascade.activatedAt ? el('p', { class: 'hint', text: t('cascade.activatedAt', { date: new Date(cascade.activatedAt).toLocaleString(language) }) }) : null,
+    editor,
+    activation,
+    el('button', { type: 'button', class: 'secondary', text: t('cascade.back'), onclick: () => go(childrenScreen) }),
+  );
+}
+
+function countryName(code) {
+  try {
+    return `${new Intl.DisplayNames([language], { type: 'region' }).of(code)} (${code})`;
+  } catch {
+    return code;
+  }
+}
+
+// ---------- start ----------
+
+async function start() {
+  await setLanguage(initialLanguage());
+  document.getElementById('language').addEventListener('change', async (event) => {
+    await setLanguage(event.target.value);
+    await renderCurrent();
+    announce(t('app.languageChanged'));
+  });
+  await ensureCsrf();
+  if (location.pathname === '/verify-email') return go(verifyEmailScreen);
+  if (location.pathname === '/reset-password') return go(resetPasswordScreen);
+  try {
+    await api('GET', '/account');
+    signedIn = true;
+    return go(childrenScreen);
+  } catch {
+    return go(signInScreen);
+  }
+}
+
+void start();
