@@ -6,7 +6,7 @@ import { CardIngestService } from '../../apps/server/src/cards/domain/card-inges
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { CURRENT_TERMS_VERSION, LINK_REFUSED } from '../../apps/server/src/portal/domain/parent-children';
 import { cardRecord, randomChildNumber, randomCode } from '../support/cards-data';
-import { CapturingMailer, PortalClient, startPortalApp } from '../support/portal-app';
+import { CapturingMailer, PortalClient, startPortalApp, usePortalApp } from '../support/portal-app';
 import { testConfig } from '../support/test-config';
 
 const PASSWORD = 'a quiet blue harbour at dawn';
@@ -552,19 +552,10 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 });
 
 describe('portal rate limits', () => {
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '3' });
-  let app: NestFastifyApplication;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    ({ app, baseUrl } = await startPortalApp(config));
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const portal = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '3' }));
 
   it('given more sign-in attempts per minute than allowed from one address, then 429 with a clear message', async () => {
-    const client = new PortalClient(baseUrl);
+    const client = new PortalClient(portal.baseUrl);
     await client.csrf();
     const statuses: number[] = [];
     let last;

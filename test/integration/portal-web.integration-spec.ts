@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { webDirectory } from '../../apps/server/src/portal/http/web.controller';
-import { startPortalApp } from '../support/portal-app';
+import { usePortalApp } from '../support/portal-app';
 import { testConfig } from '../support/test-config';
 
 const WEB = resolve(__dirname, '../../apps/server/src/portal/web');
@@ -40,19 +39,10 @@ function keysUsedBy(script: string): string[] {
 }
 
 describe('the parents web UI at / (static files served by the portal)', () => {
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
-  let app: NestFastifyApplication;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    ({ app, baseUrl } = await startPortalApp(config));
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const portal = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' }));
 
   it('serves the page at / with a strict Content-Security-Policy, and no inline script or style in it', async () => {
-    const response = await fetch(`${baseUrl}/`);
+    const response = await fetch(`${portal.baseUrl}/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8/);
     const html = await response.text();
@@ -82,7 +72,7 @@ describe('the parents web UI at / (static files served by the portal)', () => {
 
   it('serves the page at the paths of the links we mail', async () => {
     for (const path of ['/verify-email?token=abc', '/reset-password?token=abc']) {
-      const response = await fetch(`${baseUrl}${path}`);
+      const response = await fetch(`${portal.baseUrl}${path}`);
       expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 200, 'text/html; charset=utf-8']);
     }
   });
@@ -94,14 +84,14 @@ describe('the parents web UI at / (static files served by the portal)', () => {
       ...LANGUAGES.map((l): [string, RegExp] => [`/i18n/${l}.json`, /^application\/json; charset=utf-8/]),
     ];
     for (const [path, type] of expectations) {
-      const response = await fetch(`${baseUrl}${path}`);
+      const response = await fetch(`${portal.baseUrl}${path}`);
       expect([path, response.status]).toEqual([path, 200]);
       expect(response.headers.get('content-type')).toMatch(type);
       expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     }
-    const nl = (await (await fetch(`${baseUrl}/i18n/nl.json`)).json()) as Record<string, string>;
+    const nl = (await (await fetch(`${portal.baseUrl}/i18n/nl.json`)).json()) as Record<string, string>;
     expect(nl['signIn.submit']).toBe('Aanmelden');
-    expect(await (await fetch(`${baseUrl}/app.js`)).text()).toBe(readFileSync(resolve(WEB, 'app.js'), 'utf8'));
+    expect(await (await fetch(`${portal.baseUrl}/app.js`)).text()).toBe(readFileSync(resolve(WEB, 'app.js'), 'utf8'));
   });
 
   it('finds its files from the sources (and from dist/, by climbing back to the repo root)', () => {
@@ -143,7 +133,7 @@ describe('the parents web UI at / (static files served by the portal)', () => {
       '/app.ts',
     ];
     for (const path of paths) {
-      const response = await rawGet(baseUrl, path);
+      const response = await rawGet(portal.baseUrl, path);
       expect([path, response.status]).toEqual([path, 404]);
       expect(response.body).not.toContain(packageJson.slice(0, 40));
       expect(response.body).not.toContain('"dependencies"');

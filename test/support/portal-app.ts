@@ -97,3 +97,20 @@ export class PortalClient {
     return (await this.get('/api/v1/auth/csrf')).body.csrfToken as string;
   }
 }
+
+/** Starts the portal test app before a suite's tests and closes it after them. */
+export function usePortalApp(config: AppConfig): { readonly baseUrl: string } {
+  let started: Awaited<ReturnType<typeof startPortalApp>> | undefined;
+  beforeAll(async () => {
+    started = await startPortalApp(config);
+  });
+  afterAll(async () => {
+    await started?.app.close();
+  });
+  return {
+    get baseUrl() {
+      if (!started) throw new Error('the portal app is not started yet');
+      return started.baseUrl;
+    },
+  };
+}
