@@ -2,7 +2,16 @@
 // e2e (real Asterisk + SIPp + PostgreSQL + the app).
 // Type checking is tsc's job (npm run typecheck, and the build in npm test); jest only transpiles.
 const tsJest = ['ts-jest', { diagnostics: false }];
-const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': tsJest }, moduleFileExtensions: ['ts', 'js', 'json'] };
+// openid-client v6 and its two dependencies are ES modules only: Node 20.19+ loads them with
+// require() in the built app, but jest's own module loader cannot, so jest compiles them to CommonJS.
+const esmOnly = ['openid-client', 'oauth4webapi', 'jose'];
+const esmToCjs = ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' } }];
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': tsJest, [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: esmToCjs },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
   projects: [

@@ -14,6 +14,8 @@ export interface AppConfig {
   encryption: { current: string; keys: Record<string, Buffer> };
   retention: { cron: string; timeZone: string; callRecordDays: number; batchSize: number };
   portal: { publicUrl: string; cookieSecure: 'auto' | 'always' | 'never'; rateLimitPerMinute: number };
+  /** Sign-in with an OpenID Connect provider (a government's federal login); null when off. */
+  oidc: OidcConfig | null;
   callFlow: {
     withheldCallerPolicy: 'refuse' | 'hotline';
     legCallerId: 'service' | 'finder';
@@ -29,6 +31,16 @@ export interface AppConfig {
     abuseMaxNumbersPerHour: number;
     deadmanSeconds: number;
   };
+}
+
+export interface OidcConfig {
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+  displayName: string;
+  scopes: string;
+  /** Where the provider sends the parent back: register it with the provider. */
+  redirectUri: string;
 }
 
 export type Language = 'fr' | 'nl' | 'de' | 'en';
@@ -68,6 +80,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       cookieSecure: v.PORTAL_COOKIE_SECURE as 'auto' | 'always' | 'never',
       rateLimitPerMinute: v.PORTAL_RATE_LIMIT_PER_MINUTE,
     },
+    oidc: oidcConfig(v),
     callFlow: {
       withheldCallerPolicy: v.WITHHELD_CALLER_POLICY as 'refuse' | 'hotline',
       legCallerId: v.LEG_CALLER_ID as 'service' | 'finder',
@@ -83,6 +96,20 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       abuseMaxNumbersPerHour: v.ABUSE_MAX_NUMBERS_PER_HOUR,
       deadmanSeconds: v.DEADMAN_SECONDS,
     },
+  };
+}
+
+export const OIDC_CALLBACK_PATH = '/api/v1/auth/oidc/callback';
+
+function oidcConfig(v: EnvironmentVariables): OidcConfig | null {
+  if (!v.OIDC_ISSUER_URL || !v.OIDC_CLIENT_ID || !v.OIDC_CLIENT_SECRET || !v.OIDC_DISPLAY_NAME) return null;
+  return {
+    issuerUrl: v.OIDC_ISSUER_URL,
+    clientId: v.OIDC_CLIENT_ID,
+    clientSecret: v.OIDC_CLIENT_SECRET,
+    displayName: v.OIDC_DISPLAY_NAME,
+    scopes: v.OIDC_SCOPES,
+    redirectUri: `${v.PORTAL_PUBLIC_URL.replace(/\/+$/, '')}${OIDC_CALLBACK_PATH}`,
   };
 }
 

@@ -55,6 +55,8 @@ describe('configuration from the environment', () => {
     [{ CALL_RECORD_RETENTION_DAYS: '0' }, 'CALL_RECORD_RETENTION_DAYS'],
     [{ RETENTION_BATCH_SIZE: '10' }, 'RETENTION_BATCH_SIZE'],
     [{ HTTP_BODY_LIMIT_BYTES: '1000' }, 'HTTP_BODY_LIMIT_BYTES'],
+    [{ OIDC_ISSUER_URL: 'login.example.gov' }, 'OIDC_ISSUER_URL'],
+    [{ OIDC_SCOPES: 'openid  email' }, 'OIDC_SCOPES'],
   ])('given %p, then start-up stops with a message naming %s', (overrides, variable) => {
     let error: unknown;
     try {
@@ -79,5 +81,41 @@ describe('configuration from the environment', () => {
 
   it('given nothing about retention, then the purge runs daily at 03:17 in Brussels and keeps call records 183 days', () => {
     expect(loadConfig(valid).retention).toEqual({ cron: '17 3 * * *', timeZone: 'Europe/Brussels', callRecordDays: 183, batchSize: 2000 });
+  });
+
+  describe('OpenID Connect sign-in', () => {
+    const oidc = { OIDC_ISSUER_URL: 'https://login.example.gov', OIDC_CLIENT_ID: 'allo-parents', OIDC_CLIENT_SECRET: 'a-client-secret', OIDC_DISPLAY_NAME: 'FederalLogin' };
+
+    it('given no OIDC variable, then OpenID Connect sign-in is off', () => {
+      expect(loadConfig(valid).oidc).toBeNull();
+    });
+
+    it('given the issuer, client and label, then it is on, asks for "openid email" and the redirect URI is the public URL\'s callback', () => {
+      expect(loadConfig({ ...valid, ...oidc, PORTAL_PUBLIC_URL: 'https://allo-parents.example/' }).oidc).toEqual({
+        issuerUrl: 'https://login.example.gov',
+        clientId: 'allo-parents',
+        clientSecret: 'a-client-secret',
+        displayName: 'FederalLogin',
+        scopes: 'openid email',
+        redirectUri: 'https://allo-parents.example/api/v1/auth/oidc/callback',
+      });
+    });
+
+    it('given a provider on this machine over plain http, then it is accepted (tests, development)', () => {
+      expect(loadConfig({ ...valid, ...oidc, OIDC_ISSUER_URL: 'http://127.0.0.1:9000/oidc' }).oidc?.issuerUrl).toBe('http://127.0.0.1:9000/oidc');
+    });
+
+    it.each([
+      [{ OIDC_CLIENT_ID: undefined }, 'OIDC_CLIENT_ID must be set when OIDC_ISSUER_URL is'],
+      [{ OIDC_CLIENT_SECRET: undefined }, 'OIDC_CLIENT_SECRET must be set when OIDC_ISSUER_URL is'],
+      [{ OIDC_DISPLAY_NAME: '' }, 'OIDC_DISPLAY_NAME must be set when OIDC_ISSUER_URL is'],
+      [{ OIDC_ISSUER_URL: undefined }, 'OIDC_ISSUER_URL must be set when OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_DISPLAY_NAME are'],
+      [{ OIDC_ISSUER_URL: undefined, OIDC_CLIENT_SECRET: undefined, OIDC_DISPLAY_NAME: undefined }, 'OIDC_ISSUER_URL must be set when OIDC_CLIENT_ID is'],
+      [{ OIDC_ISSUER_URL: 'http://login.example.gov' }, 'OIDC_ISSUER_URL must be an https URL'],
+      [{ OIDC_SCOPES: 'email profile' }, 'OIDC_SCOPES must include openid'],
+    ])('given a partial or wrong OIDC configuration (%p), then start-up stops: %s', (overrides, message) => {
+      const env = Object.fromEntries(Object.entries({ ...valid, ...oidc, ...overrides }).filter(([, value]) => value !== undefined)) as Record<string, string>;
+      expect(() => loadConfig(env)).toThrow(message);
+    });
   });
 });

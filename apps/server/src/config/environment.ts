@@ -6,11 +6,13 @@ import {
   IsIP,
   IsNumber,
   IsNotEmpty,
+  IsOptional,
   IsString,
   IsUrl,
   Matches,
   Max,
   Min,
+  MaxLength,
   MinLength,
   validateSync,
 } from 'class-validator';
@@ -118,6 +120,17 @@ export class EnvironmentVariables {
   @IsIn(['auto', 'always', 'never']) PORTAL_COOKIE_SECURE = 'auto';
   /** Requests per minute and client address on registration, sign-in, password reset and linking a child. */
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000) PORTAL_RATE_LIMIT_PER_MINUTE = 10;
+
+  // --- Sign-in with OpenID Connect (optional: off while OIDC_ISSUER_URL is unset; see oidcProblems) ---
+  /** The provider's issuer identifier; its /.well-known/openid-configuration is read from there. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'OIDC_ISSUER_URL must be an https URL such as https://login.example.gov' })
+  OIDC_ISSUER_URL?: string;
+  @IsOptional() @IsString() OIDC_CLIENT_ID?: string;
+  @IsOptional() @IsString() OIDC_CLIENT_SECRET?: string;
+  /** The button's label after "Sign in with", e.g. the federal login's name. */
+  @IsOptional() @IsString() @MaxLength(60, { message: 'OIDC_DISPLAY_NAME must be at most 60 characters' }) OIDC_DISPLAY_NAME?: string;
+  @Matches(/^([\x21\x23-\x5B\x5D-\x7E]+ )*[\x21\x23-\x5B\x5D-\x7E]+$/, { message: 'OIDC_SCOPES must be scope names separated by single spaces, such as "openid email"' })
+  OIDC_SCOPES = 'openid email';
 }
 
 export class ConfigError extends Error {
@@ -139,6 +152,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   if (typeof vars.ENCRYPTION_KEYS === 'string' && !validEncryptionKeys(vars.ENCRYPTION_KEYS)) problems.push(ENCRYPTION_KEYS_MESSAGE);
   if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);
   if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
+  problems.push(...oidcProblems(vars));
   if (problems.length > 0) throw new ConfigError(problems);
   return vars;
 }
@@ -148,6 +162,29 @@ function validEncryptionKeys(value: string): boolean {
   if (!pairs.every((pair) => ENCRYPTION_KEY_PATTERN.test(pair))) return false;
   const ids = pairs.map((pair) => pair.slice(0, pair.indexOf(':')));
   return new Set(ids).size === ids.length && pairs.every((pair) => Buffer.from(pair.slice(pair.indexOf(':') + 1), 'base64').length === 32);
+}
+
+const OIDC_CLIENT_VARIABLES = ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_DISPLAY_NAME'] as const;
+
+/**
+ * OpenID Connect is on when OIDC_ISSUER_URL is set, and then needs the client's id, secret and
+ * button label; half a configuration is a mistake to report, not a feature to switch off quietly.
+ */
+function oidcProblems(vars: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (!vars.OIDC_ISSUER_URL) {
+    const set = OIDC_CLIENT_VARIABLES.filter((name) => vars[name] !== undefined);
+    if (set.length > 0) problems.push(`OIDC_ISSUER_URL must be set when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} (or unset them all: OpenID Connect sign-in is off without an issuer)`);
+    return problems;
+  }
+  for (const name of OIDC_CLIENT_VARIABLES) if (vars[name] === undefined) problems.push(`${name} must be set when OIDC_ISSUER_URL is (OpenID Connect sign-in)`);
+  if (URL.canParse(vars.OIDC_ISSUER_URL)) {
+    const issuer = new URL(vars.OIDC_ISSUER_URL);
+    // Plain http only for a provider on this machine (tests, development).
+    if (issuer.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname)) problems.push('OIDC_ISSUER_URL must be an https URL (http only on 127.0.0.1 or localhost)');
+  }
+  if (!vars.OIDC_SCOPES.split(' ').includes('openid')) problems.push('OIDC_SCOPES must include openid');
+  return problems;
 }
 
 function validTimeZone(zone: string): boolean {
