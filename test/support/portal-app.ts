@@ -31,9 +31,10 @@ export class CapturingMailer extends Mailer {
 
 /**
  * The portal without telephony (no ARI connection), with the cards module for seeding, on the
- * app's own Fastify adapter and plugins, listening on an ephemeral port: tests speak real HTTP.
+ * app's own Fastify adapter and plugins, listening on an ephemeral port (or the one given, when the
+ * config must name the app's address beforehand): tests speak real HTTP.
  */
-export async function startPortalApp(config: AppConfig): Promise<{ app: NestFastifyApplication; db: DataSource; mailer: CapturingMailer; baseUrl: string }> {
+export async function startPortalApp(config: AppConfig, port = 0): Promise<{ app: NestFastifyApplication; db: DataSource; mailer: CapturingMailer; baseUrl: string }> {
   const mailer = new CapturingMailer();
   const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, CardsModule, PortalModule] })
     .overrideProvider(Mailer)
@@ -41,7 +42,7 @@ export async function startPortalApp(config: AppConfig): Promise<{ app: NestFast
     .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { logger: false });
   await registerPortalHttp(app);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   const db = app.get<DataSource>(getDataSourceToken());
   await waitFor('the database connection', async () => (db.isInitialized ? true : undefined), 10_000, 50);
   const address = app.getHttpServer().address() as { port: number };

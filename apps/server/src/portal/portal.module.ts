@@ -12,12 +12,15 @@ import { AccountData } from './domain/account-data';
 import { AccountService } from './domain/accounts';
 import { LinkLockout } from './domain/link-lockout';
 import { Mailer } from './domain/mailer';
+import { OidcAccounts } from './domain/oidc-sign-in';
 import { ParentChildren } from './domain/parent-children';
 import { Sessions } from './domain/sessions';
 import { AccountController } from './http/account.controller';
 import { AuthController } from './http/auth.controller';
 import { ChildrenController } from './http/children.controller';
 import { CsrfGuard } from './http/csrf.guard';
+import { OIDC_RELYING_PARTY, OidcController } from './http/oidc.controller';
+import { OidcRelyingParty } from './http/oidc-relying-party';
 import { SessionGuard } from './http/session.guard';
 import { WebController } from './http/web.controller';
 import { LogMailer } from './mail/log-mailer';
@@ -25,6 +28,7 @@ import { Argon2PasswordHasher } from './persistence/argon2-password-hasher';
 import { PgAccountDataStore } from './persistence/pg-account-data';
 import { PgAccountStore } from './persistence/pg-account-store';
 import { PgLinkAttemptStore } from './persistence/pg-link-attempts';
+import { PgOidcIdentityStore } from './persistence/pg-oidc-identities';
 import { PgParentChildrenStore } from './persistence/pg-parent-children';
 import { PgSessionStore } from './persistence/pg-session-store';
 
@@ -41,7 +45,7 @@ import { PgSessionStore } from './persistence/pg-session-store';
       useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'portal', ttl: 60_000, limit: config.portal.rateLimitPerMinute }] }),
     }),
   ],
-  controllers: [AuthController, AccountController, ChildrenController, WebController],
+  controllers: [AuthController, OidcController, AccountController, ChildrenController, WebController],
   providers: [
     { provide: Mailer, useClass: LogMailer },
     { provide: Sessions, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new Sessions(new PgSessionStore(db)) },
@@ -64,6 +68,12 @@ import { PgSessionStore } from './persistence/pg-session-store';
       provide: AccountData,
       inject: [AccountService, ParentChildren, getDataSourceToken()],
       useFactory: (accounts: AccountService, children: ParentChildren, db: DataSource) => new AccountData(accounts, children, new PgAccountDataStore(db)),
+    },
+    { provide: OIDC_RELYING_PARTY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.oidc ? new OidcRelyingParty(config.oidc) : null) },
+    {
+      provide: OidcAccounts,
+      inject: [getDataSourceToken(), Pseudonymizer, Encryptor],
+      useFactory: (db: DataSource, p: Pseudonymizer, e: Encryptor) => new OidcAccounts(new PgOidcIdentityStore(db), p, e),
     },
     CsrfGuard,
     SessionGuard,
