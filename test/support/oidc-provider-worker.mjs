@@ -13,7 +13,8 @@ let signInAs = null;
 
 const server = createServer();
 await new Promise((listening) => server.listen(0, '127.0.0.1', listening));
-const issuer = `http://127.0.0.1:${server.address().port}`;
+// The host name may differ from the app's (localhost vs 127.0.0.1) to make the provider another site, as in real life.
+const issuer = `http://${workerData.issuerHost ?? '127.0.0.1'}:${server.address().port}`;
 
 const provider = new Provider(issuer, {
   clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], token_endpoint_auth_method: 'client_secret_basic' }],

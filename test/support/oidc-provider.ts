@@ -14,7 +14,7 @@ export class TestOidcProvider {
     readonly issuer: string,
   ) {}
 
-  static async start(client: { clientId: string; clientSecret: string; redirectUri: string }): Promise<TestOidcProvider> {
+  static async start(client: { clientId: string; clientSecret: string; redirectUri: string; issuerHost?: 'localhost' | '127.0.0.1' }): Promise<TestOidcProvider> {
     const worker = new Worker(resolve(__dirname, 'oidc-provider-worker.mjs'), { workerData: client, stdout: true, stderr: true });
     // Its development-mode warnings (in-memory adapter, generated keys, Node 22 preferred) are expected here; anything else is shown.
     worker.stdout.resume();

@@ -302,7 +302,42 @@ function signInScreen() {
     }
   });
 
-  return el('div', {}, el('h1', { text: t('signIn.heading') }), el('p', { text: t('app.intro') }), el('div', { class: 'columns' }, el('div', {}, signIn, forgot), register));
+  return el(
+    'div',
+    {},
+    el('h1', { text: t('signIn.heading') }),
+    el('p', { text: t('app.intro') }),
+    el('div', { class: 'columns' }, el('div', {}, signIn, providerSignIn(), forgot), register),
+  );
+}
+
+/** The sign-in providers the server offers (GET /auth/providers): an OpenID Connect login, when configured. */
+let providers = [];
+
+/** "Sign in with <provider>": a plain link, since the browser leaves for the provider and comes back signed in. */
+function providerSignIn() {
+  if (providers.length === 0) return null;
+  return el(
+    'section',
+    { class: 'box', 'aria-labelledby': 'provider-title' },
+    el('h2', { id: 'provider-title', text: t('signIn.providerTitle') }),
+    el('div', { class: 'buttons' }, ...providers.map((provider) => el('a', { class: 'button', href: provider.startUrl, text: t('signIn.withProvider', { name: provider.displayName }) }))),
+  );
+}
+
+/** Why the provider's sign-in was refused: the callback sends the browser to /?oidc-error=<reason>. */
+function providerRefusal() {
+  const reason = new URLSearchParams(location.search).get('oidc-error');
+  if (reason === null) return null;
+  leaveLink();
+  const messages = {
+    state: t('error.oidcState'),
+    provider: t('error.oidcProvider'),
+    unavailable: t('error.oidcUnavailable'),
+    'email-unverified': t('error.oidcEmailUnverified'),
+    'account-exists': t('error.oidcAccountExists'),
+  };
+  return Object.prototype.hasOwnProperty.call(messages, reason) ? messages[reason] : t('error.oidcProvider');
 }
 
 function tokenFromLink() {
@@ -621,12 +656,15 @@ async function start() {
   await ensureCsrf();
   if (location.pathname === '/verify-email') return go(verifyEmailScreen);
   if (location.pathname === '/reset-password') return go(resetPasswordScreen);
+  const refusal = providerRefusal();
+  providers = await api('GET', '/auth/providers').then((body) => body?.providers ?? [], () => []);
   try {
     await api('GET', '/account');
     signedIn = true;
     return go(childrenScreen);
   } catch {
-    return go(signInScreen);
+    await go(signInScreen);
+    if (refusal) alertError(refusal);
   }
 }
 
