@@ -178,6 +178,21 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider in a wor
     expect(await identities(user.sub)).toHaveLength(1);
   });
 
+  it('given an account created through the provider, then its export lists the provider (not the subject, held only hashed), and deleting the account deletes the identity', async () => {
+    const user = newUser();
+    const browser = new Browser();
+    await signInWithProvider(browser, user);
+    const exported = JSON.parse((await browser.get(`${baseUrl}/api/v1/account/export`)).body);
+    expect(exported.signInProviders).toEqual([{ issuer: provider.issuer, linkedAt: expect.any(String), lastUsedAt: expect.any(String) }]);
+    expect(JSON.stringify(exported)).not.toContain(user.sub);
+
+    const session = new PortalClient(baseUrl);
+    session.cookies.set('ap_session', browser.jar(baseUrl).get('ap_session')!);
+    await session.csrf();
+    expect((await session.delete('/api/v1/account', { confirm: true })).status).toBe(200);
+    expect(await identities(user.sub)).toEqual([]);
+  });
+
   it('given the provider sent the browser back with a tampered state, then the callback refuses it, opens no session and creates no account', async () => {
     const user = newUser();
     const browser = new Browser();

@@ -6,6 +6,8 @@ import { PortalError } from './portal-error';
 /** Port: what is held about an account beyond its profile, and its deletion. */
 export interface AccountDataStore {
   sessions(parentId: string): Promise<{ createdAt: Date; lastSeenAt: Date }[]>;
+  /** The OpenID Connect identities that sign in to this account (the subject is only held hashed). */
+  signInProviders(parentId: string): Promise<{ issuer: string; linkedAt: Date; lastUsedAt: Date }[]>;
   /** Children of this account that have a cascade and no other guardian. */
   soleGuardianCascades(parentId: string): Promise<string[]>;
   /** In one transaction: deletes these children's cascades, the account's failed tries, then the account (sessions, tokens and links go with it). */
@@ -16,6 +18,7 @@ export interface AccountExport {
   exportedAt: string;
   account: AccountProfile;
   sessions: { createdAt: string; lastSeenAt: string }[];
+  signInProviders: { issuer: string; linkedAt: string; lastUsedAt: string }[];
   children: (ChildView & { cascade: CascadeView })[];
   notes: string[];
 }
@@ -35,10 +38,12 @@ export class AccountData {
       exportedAt: new Date().toISOString(),
       account,
       sessions: (await this.store.sessions(parentId)).map((s) => ({ createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString() })),
+      signInProviders: (await this.store.signInProviders(parentId)).map((p) => ({ issuer: p.issuer, linkedAt: p.linkedAt.toISOString(), lastUsedAt: p.lastUsedAt.toISOString() })),
       children: await Promise.all(children.map(async (child) => ({ ...child, cascade: await this.children.cascade(parentId, child.id) }))),
       notes: [
         'Your password is stored only as an argon2id hash, your e-mail address encrypted, and failed code attempts as keyed hashes: none can be exported in clear.',
         "The children's national register numbers are stored only as keyed hashes.",
+        'Your identifier at a sign-in provider (signInProviders) is stored only as a keyed hash.',
       ],
     };
   }

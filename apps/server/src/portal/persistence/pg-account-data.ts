@@ -12,6 +12,15 @@ export class PgAccountDataStore implements AccountDataStore {
     return rows.map((r) => ({ createdAt: r.created_at, lastSeenAt: r.last_seen_at }));
   }
 
+  async signInProviders(parentId: string): Promise<{ issuer: string; linkedAt: Date; lastUsedAt: Date }[]> {
+    const { rows } = await query<{ issuer: string; created_at: Date; last_used_at: Date }>(
+      this.db,
+      `SELECT issuer, created_at, last_used_at FROM parent_oidc_identities WHERE parent_id = $1 ORDER BY created_at`,
+      [parentId],
+    );
+    return rows.map((r) => ({ issuer: r.issuer, linkedAt: r.created_at, lastUsedAt: r.last_used_at }));
+  }
+
   async soleGuardianCascades(parentId: string): Promise<string[]> {
     const { rows } = await query<{ child_id: string }>(
       this.db,
