@@ -94,7 +94,7 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider in a wor
       OIDC_DISPLAY_NAME: 'TestLogin',
     });
     pseudonymizer = new Pseudonymizer(config.pseudonymKey);
-    ({ app, db, mailer, baseUrl } = await startPortalApp(config, port));
+    ({ app, db, mailer, baseUrl } = await startPortalApp(config, { port }));
   }, 30_000);
   afterAll(async () => {
     await app?.close();

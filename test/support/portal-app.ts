@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -29,20 +30,40 @@ export class CapturingMailer extends Mailer {
   }
 }
 
+/** A Nest logger that keeps every line, so tests can check what reaches the log (and what must not). */
+export class CapturingLogger implements LoggerService {
+  readonly lines: { level: string; message: string; context?: string }[] = [];
+  private keep(level: string, message: unknown, rest: unknown[]): void {
+    const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
+    this.lines.push({ level, message: typeof message === 'string' ? message : JSON.stringify(message), context });
+  }
+  log = (message: unknown, ...rest: unknown[]) => this.keep('log', message, rest);
+  error = (message: unknown, ...rest: unknown[]) => this.keep('error', message, rest);
+  warn = (message: unknown, ...rest: unknown[]) => this.keep('warn', message, rest);
+  debug = (message: unknown, ...rest: unknown[]) => this.keep('debug', message, rest);
+  verbose = (message: unknown, ...rest: unknown[]) => this.keep('verbose', message, rest);
+  /** Everything logged, one line each, for `not.toContain` checks. */
+  text(): string {
+    return this.lines.map((l) => `${l.level} [${l.context ?? ''}] ${l.message}`).join('\n');
+  }
+}
+
 /**
  * The portal without telephony (no ARI connection), with the cards module for seeding, on the
- * app's own Fastify adapter and plugins, listening on an ephemeral port (or the one given, when the
- * config must name the app's address beforehand): tests speak real HTTP.
+ * app's own Fastify adapter and plugins, listening on an ephemeral port (or `port`, when the config
+ * must name the app's address beforehand): tests speak real HTTP.
+ * Mail is captured unless `configuredMailer` (then the app's own choice from the config: SMTP or log).
  */
-export async function startPortalApp(config: AppConfig, port = 0): Promise<{ app: NestFastifyApplication; db: DataSource; mailer: CapturingMailer; baseUrl: string }> {
+export async function startPortalApp(
+  config: AppConfig,
+  options: { configuredMailer?: boolean; logger?: LoggerService; port?: number } = {},
+): Promise<{ app: NestFastifyApplication; db: DataSource; mailer: CapturingMailer; baseUrl: string }> {
   const mailer = new CapturingMailer();
-  const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, CardsModule, PortalModule] })
-    .overrideProvider(Mailer)
-    .useValue(mailer)
-    .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { logger: false });
+  const builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, CardsModule, PortalModule] });
+  const moduleRef = await (options.configuredMailer ? builder : builder.overrideProvider(Mailer).useValue(mailer)).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { logger: options.logger ?? false });
   await registerPortalHttp(app);
-  await app.listen(port, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const db = app.get<DataSource>(getDataSourceToken());
   await waitFor('the database connection', async () => (db.isInitialized ? true : undefined), 10_000, 50);
   const address = app.getHttpServer().address() as { port: number };

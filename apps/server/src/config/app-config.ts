@@ -16,6 +16,8 @@ export interface AppConfig {
   portal: { publicUrl: string; cookieSecure: 'auto' | 'always' | 'never'; rateLimitPerMinute: number };
   /** Sign-in with an OpenID Connect provider (a government's federal login); null when off. */
   oidc: OidcConfig | null;
+  /** `smtp` null: no SMTP server configured, mail is logged (development). */
+  mail: { smtp: SmtpSettings | null; from: string; timeoutMs: number };
   callFlow: {
     withheldCallerPolicy: 'refuse' | 'hotline';
     legCallerId: 'service' | 'finder';
@@ -44,6 +46,15 @@ export interface OidcConfig {
 }
 
 export type Language = 'fr' | 'nl' | 'de' | 'en';
+
+/** Where mail leaves, from SMTP_URL or the SMTP_HOST family (one shape for both). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the start (smtps, port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  auth: { user: string; password: string } | null;
+}
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -81,6 +92,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       rateLimitPerMinute: v.PORTAL_RATE_LIMIT_PER_MINUTE,
     },
     oidc: oidcConfig(v),
+    mail: { smtp: smtpSettings(v), from: v.MAIL_FROM ?? 'Allo Parents <no-reply@localhost>', timeoutMs: v.SMTP_TIMEOUT_SECONDS * 1000 },
     callFlow: {
       withheldCallerPolicy: v.WITHHELD_CALLER_POLICY as 'refuse' | 'hotline',
       legCallerId: v.LEG_CALLER_ID as 'service' | 'finder',
@@ -116,6 +128,28 @@ function oidcConfig(v: EnvironmentVariables): OidcConfig | null {
 function encryptionKeys(value: string): AppConfig['encryption'] {
   const pairs = value.split(',').map((pair) => [pair.slice(0, pair.indexOf(':')), Buffer.from(pair.slice(pair.indexOf(':') + 1), 'base64')] as const);
   return { current: pairs[0][0], keys: Object.fromEntries(pairs) };
+}
+
+function smtpSettings(v: EnvironmentVariables): SmtpSettings | null {
+  if (v.SMTP_URL) {
+    const url = new URL(v.SMTP_URL);
+    const secure = url.protocol === 'smtps:';
+    const user = decodeURIComponent(url.username);
+    return {
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port ? Number(url.port) : secure ? 465 : 587,
+      secure,
+      auth: user ? { user, password: decodeURIComponent(url.password) } : null,
+    };
+  }
+  if (!v.SMTP_HOST) return null;
+  const port = v.SMTP_PORT ?? 587;
+  return {
+    host: v.SMTP_HOST,
+    port,
+    secure: v.SMTP_SECURE === undefined ? port === 465 : v.SMTP_SECURE === 'true',
+    auth: v.SMTP_USER ? { user: v.SMTP_USER, password: v.SMTP_PASSWORD ?? '' } : null,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

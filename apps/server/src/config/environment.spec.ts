@@ -25,6 +25,23 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...valid, PORTAL_PUBLIC_URL: 'https://allo-parents.example/', PORTAL_COOKIE_SECURE: 'always' }).portal).toMatchObject({ publicUrl: 'https://allo-parents.example', cookieSecure: 'always' });
   });
 
+  it('given no SMTP variable, then mail is logged (no SMTP settings) and each SMTP phase times out after 10 seconds', () => {
+    expect(loadConfig(valid).mail).toMatchObject({ smtp: null, timeoutMs: 10_000 });
+  });
+
+  it('given SMTP_URL, then host, port, TLS and the percent-decoded credentials come from it (smtps: TLS on 465, smtp: 587)', () => {
+    const tls = loadConfig({ ...valid, SMTP_URL: 'smtps://relay%40allo:p%40ss%2Fword@mail.example', MAIL_FROM: 'Allo Parents <no-reply@allo.example>' }).mail;
+    expect(tls).toEqual({ smtp: { host: 'mail.example', port: 465, secure: true, auth: { user: 'relay@allo', password: 'p@ss/word' } }, from: 'Allo Parents <no-reply@allo.example>', timeoutMs: 10_000 });
+    expect(loadConfig({ ...valid, SMTP_URL: 'smtp://mail.example', MAIL_FROM: 'no-reply@allo.example' }).mail.smtp).toEqual({ host: 'mail.example', port: 587, secure: false, auth: null });
+  });
+
+  it('given SMTP_HOST and its companions, then port 587 with STARTTLS by default, implicit TLS on 465 unless SMTP_SECURE says otherwise', () => {
+    const base = { ...valid, SMTP_HOST: 'mail.example', MAIL_FROM: 'no-reply@allo.example' };
+    expect(loadConfig(base).mail.smtp).toEqual({ host: 'mail.example', port: 587, secure: false, auth: null });
+    expect(loadConfig({ ...base, SMTP_PORT: '465', SMTP_USER: 'me', SMTP_PASSWORD: 'secret' }).mail.smtp).toEqual({ host: 'mail.example', port: 465, secure: true, auth: { user: 'me', password: 'secret' } });
+    expect(loadConfig({ ...base, SMTP_PORT: '2525', SMTP_SECURE: 'true', SMTP_TIMEOUT_SECONDS: '3' }).mail).toMatchObject({ smtp: { port: 2525, secure: true }, timeoutMs: 3000 });
+  });
+
   it('given numeric strings, then they become numbers', () => {
     expect(loadConfig({ ...valid, HTTP_PORT: '8080', SIP_PORT: '15060' }).sip.port).toBe(15060);
   });
@@ -57,6 +74,16 @@ describe('configuration from the environment', () => {
     [{ HTTP_BODY_LIMIT_BYTES: '1000' }, 'HTTP_BODY_LIMIT_BYTES'],
     [{ OIDC_ISSUER_URL: 'login.example.gov' }, 'OIDC_ISSUER_URL'],
     [{ OIDC_SCOPES: 'openid  email' }, 'OIDC_SCOPES'],
+    [{ SMTP_URL: 'http://mail.example', MAIL_FROM: 'a@b.example' }, 'SMTP_URL'],
+    [{ SMTP_URL: 'smtp://mail.example:99999', MAIL_FROM: 'a@b.example' }, 'SMTP_URL'],
+    [{ SMTP_URL: 'smtp://mail.example', SMTP_HOST: 'other.example', MAIL_FROM: 'a@b.example' }, 'SMTP_URL'],
+    [{ SMTP_HOST: 'mail.example' }, 'MAIL_FROM'], // no sender
+    [{ SMTP_HOST: 'mail.example', MAIL_FROM: 'Allo Parents no-reply' }, 'MAIL_FROM'],
+    [{ SMTP_HOST: 'mail.example', MAIL_FROM: 'a@b.example', SMTP_USER: 'me' }, 'SMTP_PASSWORD'],
+    [{ SMTP_PORT: '465', MAIL_FROM: 'a@b.example' }, 'SMTP_HOST'],
+    [{ SMTP_HOST: 'mail.example', MAIL_FROM: 'a@b.example', SMTP_SECURE: 'yes' }, 'SMTP_SECURE'],
+    [{ SMTP_HOST: 'mail example', MAIL_FROM: 'a@b.example' }, 'SMTP_HOST'],
+    [{ SMTP_TIMEOUT_SECONDS: '0' }, 'SMTP_TIMEOUT_SECONDS'],
   ])('given %p, then start-up stops with a message naming %s', (overrides, variable) => {
     let error: unknown;
     try {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
+  isEmail,
   IsInt,
   IsIP,
   IsNumber,
@@ -131,6 +132,20 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MaxLength(60, { message: 'OIDC_DISPLAY_NAME must be at most 60 characters' }) OIDC_DISPLAY_NAME?: string;
   @Matches(/^([\x21\x23-\x5B\x5D-\x7E]+ )*[\x21\x23-\x5B\x5D-\x7E]+$/, { message: 'OIDC_SCOPES must be scope names separated by single spaces, such as "openid email"' })
   OIDC_SCOPES = 'openid email';
+  // --- Mail to parents (verification, password reset). No SMTP server: mail is logged (development). ---
+  /** smtp://user:password@host:587 (STARTTLS when offered) or smtps://… (TLS from the start, port 465); or the SMTP_HOST family below. */
+  @IsOptional() @Matches(/^smtps?:\/\/[^\s/?#]+(:\d{1,5})?\/?$/, { message: 'SMTP_URL must look like smtp://user:password@mail.example:587 or smtps://mail.example' })
+  SMTP_URL?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9.:[\]-]+$/, { message: 'SMTP_HOST must be a host name or an IP address' }) SMTP_HOST?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) SMTP_PORT?: number;
+  @IsOptional() @IsString() SMTP_USER?: string;
+  @IsOptional() @IsString() SMTP_PASSWORD?: string;
+  /** true: TLS from the start (port 465); false: plain, upgraded with STARTTLS when offered. Default: true on port 465 only. */
+  @IsOptional() @IsIn(['true', 'false'], { message: 'SMTP_SECURE must be true or false' }) SMTP_SECURE?: string;
+  /** Each SMTP phase (DNS, connection, greeting, every command) gives up after this; a whole delivery after three times it. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(120) SMTP_TIMEOUT_SECONDS = 10;
+  /** The sender of every mail: an address, or a name and an address such as "Allo Parents <no-reply@allo-parents.example>". */
+  @IsOptional() @IsString() MAIL_FROM?: string;
 }
 
 export class ConfigError extends Error {
@@ -153,6 +168,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);
   if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
   problems.push(...oidcProblems(vars));
+  problems.push(...mailProblems(vars));
   if (problems.length > 0) throw new ConfigError(problems);
   return vars;
 }
@@ -185,6 +201,41 @@ function oidcProblems(vars: EnvironmentVariables): string[] {
   }
   if (!vars.OIDC_SCOPES.split(' ').includes('openid')) problems.push('OIDC_SCOPES must include openid');
   return problems;
+}
+
+/** The SMTP variables that only make sense together. */
+function mailProblems(vars: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (vars.SMTP_URL && (vars.SMTP_HOST || vars.SMTP_PORT || vars.SMTP_USER || vars.SMTP_PASSWORD || vars.SMTP_SECURE)) {
+    problems.push('SMTP_URL already says where and how to connect: leave SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_SECURE unset');
+  }
+  if (!vars.SMTP_URL && !vars.SMTP_HOST && (vars.SMTP_PORT || vars.SMTP_USER || vars.SMTP_PASSWORD || vars.SMTP_SECURE)) {
+    problems.push('SMTP_HOST is missing: SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_SECURE need it');
+  }
+  if (typeof vars.SMTP_URL === 'string' && !parsesAsUrl(vars.SMTP_URL)) problems.push('SMTP_URL is not a valid URL (percent-encode special characters of the user and password)');
+  if (Boolean(vars.SMTP_USER) !== Boolean(vars.SMTP_PASSWORD)) problems.push('SMTP_USER and SMTP_PASSWORD go together: set both or neither');
+  if ((vars.SMTP_URL || vars.SMTP_HOST) && !vars.MAIL_FROM) problems.push('MAIL_FROM is required with SMTP: the sender address, e.g. "Allo Parents <no-reply@allo-parents.example>"');
+  if (vars.MAIL_FROM && !isEmail(senderAddress(vars.MAIL_FROM))) {
+    problems.push('MAIL_FROM must be an address or a name and an address, e.g. "Allo Parents <no-reply@allo-parents.example>"');
+  }
+  return problems;
+}
+
+function parsesAsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The address in `name <address>` or a bare address. */
+export function senderAddress(from: string): string {
+  const match = /^[^<>]*<([^<>]+)>$/.exec(from.trim());
+  return (match ? match[1] : from).trim();
 }
 
 function validTimeZone(zone: string): boolean {

@@ -24,6 +24,7 @@ import { OidcRelyingParty } from './http/oidc-relying-party';
 import { SessionGuard } from './http/session.guard';
 import { WebController } from './http/web.controller';
 import { LogMailer } from './mail/log-mailer';
+import { SmtpMailer } from './mail/smtp-mailer';
 import { Argon2PasswordHasher } from './persistence/argon2-password-hasher';
 import { PgAccountDataStore } from './persistence/pg-account-data';
 import { PgAccountStore } from './persistence/pg-account-store';
@@ -47,13 +48,14 @@ import { PgSessionStore } from './persistence/pg-session-store';
   ],
   controllers: [AuthController, OidcController, AccountController, ChildrenController, WebController],
   providers: [
-    { provide: Mailer, useClass: LogMailer },
+    // SMTP when configured; otherwise (development) the mail's subject and link go to the log.
+    { provide: Mailer, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.mail.smtp ? new SmtpMailer(config.mail) : new LogMailer()) },
     { provide: Sessions, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new Sessions(new PgSessionStore(db)) },
     {
       provide: AccountService,
       inject: [getDataSourceToken(), Mailer, Pseudonymizer, Encryptor, APP_CONFIG],
       useFactory: (db: DataSource, mailer: Mailer, p: Pseudonymizer, e: Encryptor, config: AppConfig) =>
-        new AccountService(new PgAccountStore(db), new Argon2PasswordHasher(), mailer, p, e, config.portal.publicUrl),
+        new AccountService(new PgAccountStore(db), new Argon2PasswordHasher(), mailer, p, e, config.portal.publicUrl, config.service.defaultLanguage),
     },
     {
       provide: ParentChildren,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Encryptor } from '../../privacy/encryptor';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
+import { MailLanguage, mailText } from './mail-texts';
 import { Mailer } from './mailer';
 import { PasswordHasher, checkPassword } from './passwords';
 import { PortalError } from './portal-error';
@@ -64,9 +65,12 @@ export class AccountService {
     private readonly pseudonymizer: Pseudonymizer,
     private readonly encryptor: Encryptor,
     private readonly publicUrl: string,
+    /** The language of mail when the request names none. */
+    private readonly defaultLanguage: MailLanguage = 'en',
   ) {}
 
-  async register(rawEmail: string, password: string): Promise<void> {
+  /** `language`: the page's language, for the mail. */
+  async register(rawEmail: string, password: string, language?: MailLanguage): Promise<void> {
     const email = normalizeEmail(rawEmail);
     const problem = checkPassword(password, email);
     if (problem) throw PortalError.invalid([problem]);
@@ -75,13 +79,9 @@ export class AccountService {
     const { keyId, sealed } = this.encryptor.seal(JSON.stringify({ email }), accountAad(id));
     const created = await this.store.create({ id, loginHash: this.loginHash(email), passwordHash, keyId, sealed });
     if (created) {
-      await this.sendToken(id, email, 'verify-email');
+      await this.sendToken(id, email, 'verify-email', language);
     } else {
-      await this.mailer.send({
-        to: email,
-        subject: 'Allo Parents: someone tried to create an account with your address',
-        text: 'An account with this address already exists. If it was you, sign in or reset your password; otherwise ignore this message.',
-      });
+      await this.mailer.send({ to: email, ...mailText('already-registered', language ?? this.defaultLanguage) });
     }
   }
 
@@ -90,10 +90,10 @@ export class AccountService {
     await this.store.markVerified(parentId);
   }
 
-  async resendVerification(parentId: string): Promise<void> {
+  async resendVerification(parentId: string, language?: MailLanguage): Promise<void> {
     const account = await this.store.findById(parentId);
     if (!account || account.emailVerifiedAt) return;
-    await this.sendToken(parentId, this.emailOf(account), 'verify-email');
+    await this.sendToken(parentId, this.emailOf(account), 'verify-email', language);
   }
 
   /** Returns the account id; one message for an unknown address and a wrong password. */
@@ -112,10 +112,10 @@ export class AccountService {
   }
 
   /** Always succeeds from the caller's side: whether the address has an account is not revealed. */
-  async requestPasswordReset(rawEmail: string): Promise<void> {
+  async requestPasswordReset(rawEmail: string, language?: MailLanguage): Promise<void> {
     const email = normalizeEmail(rawEmail);
     const account = await this.store.findByLogin(this.loginHash(email));
-    if (account) await this.sendToken(account.id, email, 'reset-password');
+    if (account) await this.sendToken(account.id, email, 'reset-password', language);
   }
 
   /** Sets a new password; the address counts as verified (the parent proved they read its mail). Returns the account id. */
@@ -156,15 +156,11 @@ export class AccountService {
     return parentId;
   }
 
-  private async sendToken(parentId: string, email: string, purpose: TokenPurpose): Promise<void> {
+  private async sendToken(parentId: string, email: string, purpose: TokenPurpose, language = this.defaultLanguage): Promise<void> {
     const { token, hash } = newSecretToken();
     await this.store.issueToken(parentId, purpose, hash, new Date(Date.now() + TOKEN_LIFETIME_MS[purpose]));
-    const link = `${this.publicUrl}/${purpose === 'verify-email' ? 'verify-email' : 'reset-password'}?token=${token}`;
-    await this.mailer.send(
-      purpose === 'verify-email'
-        ? { to: email, subject: 'Allo Parents: confirm your e-mail address', text: `Open this link to confirm your address (valid 24 hours): ${link}`, link }
-        : { to: email, subject: 'Allo Parents: reset your password', text: `Open this link to choose a new password (valid 1 hour): ${link}`, link },
-    );
+    const link = `${this.publicUrl}/${purpose}?token=${token}`;
+    await this.mailer.send({ to: email, ...mailText(purpose, language, link), link });
   }
 }
 

@@ -43,7 +43,7 @@ export class AuthController {
   @HttpCode(202)
   @UseGuards(ThrottlerGuard)
   async register(@Body() body: RegisterDto): Promise<{ message: string }> {
-    await this.accounts.register(body.email, body.password);
+    await this.accounts.register(body.email, body.password, body.language);
     return CHECK_YOUR_MAIL;
   }
 
@@ -86,7 +86,7 @@ export class AuthController {
   @HttpCode(202)
   @UseGuards(ThrottlerGuard)
   async requestPasswordReset(@Body() body: PasswordResetRequestDto): Promise<{ message: string }> {
-    await this.accounts.requestPasswordReset(body.email);
+    await this.accounts.requestPasswordReset(body.email, body.language);
     return CHECK_YOUR_MAIL;
   }
 

@@ -271,7 +271,7 @@ function signInScreen() {
     event.preventDefault();
     submitting(register, true);
     try {
-      await api('POST', '/auth/register', { email: register.querySelector('#register-email').value, password: register.querySelector('#register-password').value });
+      await api('POST', '/auth/register', { email: register.querySelector('#register-email').value, password: register.querySelector('#register-password').value, language });
       showFieldErrors(register, []);
       announce(t('register.checkMail'));
     } catch (error) {
@@ -292,7 +292,7 @@ function signInScreen() {
     event.preventDefault();
     submitting(forgot, true);
     try {
-      await api('POST', '/auth/password-reset', { email: forgot.querySelector('#forgot-email').value });
+      await api('POST', '/auth/password-reset', { email: forgot.querySelector('#forgot-email').value, language });
       showFieldErrors(forgot, []);
       announce(t('register.checkMail'));
     } catch (error) {

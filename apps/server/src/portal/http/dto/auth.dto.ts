@@ -1,12 +1,16 @@
-import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { MAIL_LANGUAGES, MailLanguage } from '../../domain/mail-texts';
 import { PASSWORD_MAX_LENGTH } from '../../domain/passwords';
 
 const EMAIL = { message: 'enter an e-mail address such as name@example.org' };
+const LANGUAGE = { message: 'the language of the mail must be fr, nl, de or en' };
 
 export class RegisterDto {
   @IsEmail({}, EMAIL) @MaxLength(254, { message: 'the e-mail address is too long (254 characters at most)' }) email!: string;
   // Length and commonness are checked by the password rules, with their own messages.
   @IsString({ message: 'the password must be text' }) @MaxLength(PASSWORD_MAX_LENGTH, { message: `the password must be at most ${PASSWORD_MAX_LENGTH} characters long` }) password!: string;
+  /** The page's language: the mail is written in it (default: the deployment's DEFAULT_LANGUAGE). */
+  @IsOptional() @IsIn(MAIL_LANGUAGES, LANGUAGE) language?: MailLanguage;
 }
 
 export class SignInDto {
@@ -20,6 +24,7 @@ export class TokenDto {
 
 export class PasswordResetRequestDto {
   @IsEmail({}, EMAIL) @MaxLength(254, { message: 'the e-mail address is too long (254 characters at most)' }) email!: string;
+  @IsOptional() @IsIn(MAIL_LANGUAGES, LANGUAGE) language?: MailLanguage;
 }
 
 export class PasswordResetDto {

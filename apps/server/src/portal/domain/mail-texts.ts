@@ -1,0 +1,80 @@
+/** The languages of the portal (and of its mail). */
+export type MailLanguage = 'fr' | 'nl' | 'de' | 'en';
+
+export const MAIL_LANGUAGES: readonly MailLanguage[] = ['fr', 'nl', 'de', 'en'];
+
+export type MailKind = 'verify-email' | 'reset-password' | 'already-registered';
+
+interface Template {
+  subject: string;
+  /** `{link}` is replaced by the mailed link. */
+  text: string;
+}
+
+/**
+ * What the portal mails, in the parent's language: the language of the page they were on when
+ * they asked (the account keeps no language), else the deployment's DEFAULT_LANGUAGE.
+ */
+const TEMPLATES: Record<MailLanguage, Record<MailKind, Template>> = {
+  fr: {
+    'verify-email': {
+      subject: 'Allo Parents : confirmez votre adresse e-mail',
+      text: "Bonjour,\n\nPour confirmer votre adresse e-mail et activer votre compte Allo Parents, ouvrez ce lien (valable 24 heures) :\n{link}\n\nSi vous n'avez pas créé de compte, ignorez ce message.",
+    },
+    'reset-password': {
+      subject: 'Allo Parents : choisissez un nouveau mot de passe',
+      text: "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 1 heure) :\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.",
+    },
+    'already-registered': {
+      subject: "Allo Parents : quelqu'un a voulu créer un compte avec votre adresse",
+      text: "Bonjour,\n\nUn compte Allo Parents existe déjà avec cette adresse. Si c'était vous, connectez-vous ou choisissez un nouveau mot de passe (« Mot de passe oublié ») ; sinon, ignorez ce message.",
+    },
+  },
+  nl: {
+    'verify-email': {
+      subject: 'Allo Parents: bevestig uw e-mailadres',
+      text: 'Goeddag,\n\nOpen deze link om uw e-mailadres te bevestigen en uw Allo Parents-account te activeren (24 uur geldig):\n{link}\n\nHebt u geen account aangemaakt? Dan kunt u dit bericht negeren.',
+    },
+    'reset-password': {
+      subject: 'Allo Parents: kies een nieuw wachtwoord',
+      text: 'Goeddag,\n\nOpen deze link om een nieuw wachtwoord te kiezen (1 uur geldig):\n{link}\n\nHebt u niets aangevraagd? Negeer dan dit bericht: uw wachtwoord blijft ongewijzigd.',
+    },
+    'already-registered': {
+      subject: 'Allo Parents: iemand wilde een account aanmaken met uw adres',
+      text: 'Goeddag,\n\nEr bestaat al een Allo Parents-account met dit adres. Was u dat zelf? Meld u dan aan of kies een nieuw wachtwoord ("Wachtwoord vergeten"). Zo niet, negeer dan dit bericht.',
+    },
+  },
+  de: {
+    'verify-email': {
+      subject: 'Allo Parents: Bestätigen Sie Ihre E-Mail-Adresse',
+      text: 'Guten Tag,\n\nÖffnen Sie diesen Link, um Ihre E-Mail-Adresse zu bestätigen und Ihr Allo-Parents-Konto zu aktivieren (24 Stunden gültig):\n{link}\n\nWenn Sie kein Konto angelegt haben, ignorieren Sie diese Nachricht.',
+    },
+    'reset-password': {
+      subject: 'Allo Parents: Wählen Sie ein neues Passwort',
+      text: 'Guten Tag,\n\nÖffnen Sie diesen Link, um ein neues Passwort zu wählen (1 Stunde gültig):\n{link}\n\nWenn Sie nichts angefordert haben, ignorieren Sie diese Nachricht: Ihr Passwort bleibt unverändert.',
+    },
+    'already-registered': {
+      subject: 'Allo Parents: Jemand wollte mit Ihrer Adresse ein Konto anlegen',
+      text: 'Guten Tag,\n\nMit dieser Adresse besteht bereits ein Allo-Parents-Konto. Wenn Sie das waren, melden Sie sich an oder wählen Sie ein neues Passwort („Passwort vergessen“); andernfalls ignorieren Sie diese Nachricht.',
+    },
+  },
+  en: {
+    'verify-email': {
+      subject: 'Allo Parents: confirm your e-mail address',
+      text: 'Hello,\n\nOpen this link to confirm your e-mail address and activate your Allo Parents account (valid 24 hours):\n{link}\n\nIf you did not create an account, ignore this message.',
+    },
+    'reset-password': {
+      subject: 'Allo Parents: choose a new password',
+      text: 'Hello,\n\nOpen this link to choose a new password (valid 1 hour):\n{link}\n\nIf you did not ask for this, ignore this message: your password stays as it is.',
+    },
+    'already-registered': {
+      subject: 'Allo Parents: someone tried to create an account with your address',
+      text: 'Hello,\n\nAn Allo Parents account with this address already exists. If it was you, sign in or choose a new password ("Forgotten password"); otherwise ignore this message.',
+    },
+  },
+};
+
+export function mailText(kind: MailKind, language: MailLanguage, link = ''): { subject: string; text: string } {
+  const template = TEMPLATES[language][kind];
+  return { subject: template.subject, text: template.text.split('{link}').join(link) };
+}

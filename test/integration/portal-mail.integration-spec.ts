@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { AddressInfo, Server, Socket, createServer } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SMTPServer } from 'smtp-server';
+import { CapturingLogger, PortalClient, startPortalApp } from '../support/portal-app';
+import { waitFor } from '../support/processes';
+import { testConfig } from '../support/test-config';
+
+const PASSWORD = 'a quiet blue harbour at dawn';
+const MAIL_FROM = 'Allo Parents <no-reply@allo-parents.example>';
+const randomEmail = () => `parent-${randomUUID()}@example.org`;
+
+interface ReceivedMail {
+  from: string;
+  to: string[];
+  user: string | undefined;
+  headers: string;
+  body: string;
+}
+
+/** The decoded text of a single-part message as nodemailer writes it (7bit, quoted-printable or base64). */
+function decodeBody(headers: string, body: string): string {
+  const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
+
+/** A real SMTP server in the test process, on an ephemeral port, that keeps what it receives. */
+async function startSmtpServer(): Promise<{ server: SMTPServer; port: number; mails: ReceivedMail[] }> {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    logger: false,
+    disabledCommands: ['STARTTLS'],
+    // Plain-text AUTH on the loopback only: this test checks that SMTP_URL's credentials are sent.
+    allowInsecureAuth: true,
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'mailer' && auth.password === 'p@ss word') callback(null, { user: auth.username });
+      else callback(new Error('invalid credentials'));
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const split = raw.indexOf('\r\n\r\n');
+        const headers = raw.slice(0, split);
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user as string | undefined,
+          headers,
+          body: decodeBody(headers, raw.slice(split + 4)),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.server.address() as AddressInfo).port, mails };
+}
+
+/** A port on which nothing listens (taken, then given back). */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** A server that accepts connections and never says a word: the SMTP greeting never comes. */
+async function silentServer(): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, sockets };
+}
+
+// One logger for the file: Nest's logger is process-wide, whichever app set it last.
+const logger = new CapturingLogger();
+
+describe('portal mail over SMTP (a real SMTP server in the test process)', () => {
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let app: NestFastifyApplication;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', SMTP_URL: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`, MAIL_FROM, DEFAULT_LANGUAGE: 'nl' });
+    ({ app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger }));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await new Promise<void>((resolve) => (smtp ? smtp.server.close(() => resolve()) : resolve()));
+  });
+
+  async function mailTo(email: string, after = 0): Promise<ReceivedMail> {
+    return waitFor(`a mail to the new parent`, async () => smtp.mails.slice(after).find((m) => m.to.includes(email)), 10_000, 25);
+  }
+
+  it('given SMTP_URL, when a parent registers from a French page, then the verification mail arrives over SMTP in French, authenticated, and its link verifies the address', async () => {
+    const email = randomEmail();
+    const client = new PortalClient(baseUrl);
+    await client.csrf();
+    expect((await client.post('/api/v1/auth/register', { email: email.toUpperCase(), password: PASSWORD, language: 'fr' })).status).toBe(202);
+
+    const mail = await mailTo(email);
+    expect(mail.to).toEqual([email]);
+    expect(mail.from).toBe('no-reply@allo-parents.example');
+    expect(mail.user).toBe('mailer');
+    expect(mail.headers).toMatch(/^From: Allo Parents <no-reply@allo-parents\.example>$/m);
+    expect(mail.headers).toMatch(/^Auto-Submitted: auto-generated$/m);
+    expect(mail.body).toContain('Pour confirmer votre adresse e-mail');
+    const link = /http:\/\/\S+\/verify-email\?token=[A-Za-z0-9_-]{43}/.exec(mail.body)?.[0];
+    expect(link).toBeDefined();
+    expect(link!.startsWith('http://127.0.0.1:3000/verify-email?token=')).toBe(true);
+
+    const token = new URL(link!).searchParams.get('token');
+    expect((await client.post('/api/v1/auth/verify-email', { token })).status).toBe(200);
+    expect((await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(200);
+    expect(logger.text()).toContain('mail sent');
+    expect(logger.text()).not.toContain(email);
+  });
+
+  it('given no language in the request, then the mail is in DEFAULT_LANGUAGE; a password reset mail arrives the same way', async () => {
+    const email = randomEmail();
+    const client = new PortalClient(baseUrl);
+    await client.csrf();
+    await client.post('/api/v1/auth/register', { email, password: PASSWORD });
+    expect((await mailTo(email)).body).toContain('Open deze link om uw e-mailadres te bevestigen');
+
+    const before = smtp.mails.length;
+    expect((await client.post('/api/v1/auth/password-reset', { email, language: 'de' })).status).toBe(202);
+    const reset = await mailTo(email, before);
+    expect(reset.body).toContain('um ein neues Passwort zu wählen');
+    expect(reset.body).toMatch(/\/reset-password\?token=[A-Za-z0-9_-]{43}/);
+  });
+
+  it('given a language the portal does not speak, then 400 naming the field and no mail', async () => {
+    const email = randomEmail();
+    const client = new PortalClient(baseUrl);
+    await client.csrf();
+    const response = await client.post('/api/v1/auth/register', { email, password: PASSWORD, language: 'it' });
+    expect(response.status).toBe(400);
+    expect(response.body.fields).toEqual([{ field: 'language', code: 'isIn', message: 'the language of the mail must be fr, nl, de or en' }]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(smtp.mails.filter((m) => m.to.includes(email))).toHaveLength(0);
+  });
+});
+
+describe('portal mail when the SMTP server is down or silent', () => {
+  it('given nothing listening on the SMTP port, when a new and an existing address register, then both get the same 202 answer and each failure is logged without the address', async () => {
+    const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await closedPort()), MAIL_FROM, DEFAULT_LANGUAGE: 'en' });
+    const { app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger });
+    try {
+      const email = randomEmail();
+      const client = new PortalClient(baseUrl);
+      await client.csrf();
+      const first = await client.post('/api/v1/auth/register', { email, password: PASSWORD });
+      const again = await client.post('/api/v1/auth/register', { email, password: PASSWORD });
+      expect([first.status, first.body]).toEqual([202, { message: 'if the address can be used, we sent a message to it: follow its link' }]);
+      expect([again.status, again.body]).toEqual([first.status, first.body]);
+
+      const failures = await waitFor('two logged mail failures', async () => {
+        const lines = logger.lines.filter((l) => l.level === 'error' && l.message.startsWith('mail not sent'));
+        return lines.length >= 2 ? lines : undefined;
+      }, 10_000, 25);
+      expect(failures.map((l) => l.message)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^mail not sent: "Allo Parents: confirm your e-mail address" \(code ESOCKET, during CONN\)/), expect.stringMatching(/someone tried to create an account.*code ESOCKET/)]),
+      );
+      expect(logger.text()).not.toContain(email);
+      expect(logger.text()).not.toContain('example.org');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('given an SMTP server that never answers, when a parent asks for a password reset, then the answer comes at once and the delivery gives up after SMTP_TIMEOUT_SECONDS', async () => {
+    const silent = await silentServer();
+    const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(silent.port), MAIL_FROM, SMTP_TIMEOUT_SECONDS: '1', DEFAULT_LANGUAGE: 'en' });
+    const { app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger });
+    try {
+      const email = randomEmail();
+      const client = new PortalClient(baseUrl);
+      await client.csrf();
+      await client.post('/api/v1/auth/register', { email, password: PASSWORD });
+      const before = logger.lines.length;
+      const started = Date.now();
+      const response = await client.post('/api/v1/auth/password-reset', { email });
+      expect(response.status).toBe(202);
+      expect(Date.now() - started).toBeLessThan(900);
+
+      const failure = await waitFor('the reset mail given up', async () => logger.lines.slice(before).find((l) => l.message.startsWith('mail not sent: "Allo Parents: choose a new password"')), 8_000, 25);
+      expect(failure.message).toMatch(/code (ETIMEDOUT|EABORT)/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(logger.text()).not.toContain(email);
+    } finally {
+      await app.close();
+      for (const socket of silent.sockets) socket.destroy();
+      await new Promise((resolve) => silent.server.close(resolve));
+    }
+  });
+});
