@@ -15,6 +15,7 @@ import { Mailer } from './domain/mailer';
 import { OidcAccounts } from './domain/oidc-sign-in';
 import { ParentChildren } from './domain/parent-children';
 import { Sessions } from './domain/sessions';
+import { PasswordAccounts, TotpService } from './domain/totp';
 import { AccountController } from './http/account.controller';
 import { AuthController } from './http/auth.controller';
 import { ChildrenController } from './http/children.controller';
@@ -22,6 +23,7 @@ import { CsrfGuard } from './http/csrf.guard';
 import { OIDC_RELYING_PARTY, OidcController } from './http/oidc.controller';
 import { OidcRelyingParty } from './http/oidc-relying-party';
 import { SessionGuard } from './http/session.guard';
+import { TotpController } from './http/totp.controller';
 import { WebController } from './http/web.controller';
 import { LogMailer } from './mail/log-mailer';
 import { SmtpMailer } from './mail/smtp-mailer';
@@ -32,6 +34,7 @@ import { PgLinkAttemptStore } from './persistence/pg-link-attempts';
 import { PgOidcIdentityStore } from './persistence/pg-oidc-identities';
 import { PgParentChildrenStore } from './persistence/pg-parent-children';
 import { PgSessionStore } from './persistence/pg-session-store';
+import { PgTotpStore } from './persistence/pg-totp-store';
 
 /**
  * The parents' portal API under /api/v1 (issue 5): accounts and sessions, linking a child with
@@ -46,7 +49,7 @@ import { PgSessionStore } from './persistence/pg-session-store';
       useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'portal', ttl: 60_000, limit: config.portal.rateLimitPerMinute }] }),
     }),
   ],
-  controllers: [AuthController, OidcController, AccountController, ChildrenController, WebController],
+  controllers: [AuthController, OidcController, AccountController, ChildrenController, TotpController, WebController],
   providers: [
     // SMTP when configured; otherwise (development) the mail's subject and link go to the log.
     { provide: Mailer, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.mail.smtp ? new SmtpMailer(config.mail) : new LogMailer()) },
@@ -56,6 +59,12 @@ import { PgSessionStore } from './persistence/pg-session-store';
       inject: [getDataSourceToken(), Mailer, Pseudonymizer, Encryptor, APP_CONFIG],
       useFactory: (db: DataSource, mailer: Mailer, p: Pseudonymizer, e: Encryptor, config: AppConfig) =>
         new AccountService(new PgAccountStore(db), new Argon2PasswordHasher(), mailer, p, e, config.portal.publicUrl, config.service.defaultLanguage),
+    },
+    {
+      provide: TotpService,
+      inject: [getDataSourceToken(), AccountService, Encryptor, Pseudonymizer],
+      useFactory: (db: DataSource, accounts: AccountService, e: Encryptor, p: Pseudonymizer) =>
+        new TotpService(new PgTotpStore(db), new PasswordAccounts(new PgAccountStore(db), new Argon2PasswordHasher(), accounts), e, p),
     },
     {
       provide: ParentChildren,

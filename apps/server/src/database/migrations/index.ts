@@ -2,8 +2,16 @@ import { CardsCascadesAndCallRecords1795500000000 } from './1795500000000-CardsC
 import { CardsIngestAndRetention1795600000000 } from './1795600000000-CardsIngestAndRetention';
 import { PortalAccountsAndSessions1795700000000 } from './1795700000000-PortalAccountsAndSessions';
 import { RetentionAndImportPerformance1795800000000 } from './1795800000000-RetentionAndImportPerformance';
+import { TotpSecondFactor1795900000000 } from './1795900000000-TotpSecondFactor';
 import { OidcIdentities1796100000000 } from './1796100000000-OidcIdentities';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
-export const migrations: Function[] = [CardsCascadesAndCallRecords1795500000000, CardsIngestAndRetention1795600000000, PortalAccountsAndSessions1795700000000, RetentionAndImportPerformance1795800000000, OidcIdentities1796100000000];
+export const migrations: Function[] = [
+  CardsCascadesAndCallRecords1795500000000,
+  CardsIngestAndRetention1795600000000,
+  PortalAccountsAndSessions1795700000000,
+  RetentionAndImportPerformance1795800000000,
+  TotpSecondFactor1795900000000,
+  OidcIdentities1796100000000,
+];

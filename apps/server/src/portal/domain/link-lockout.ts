@@ -17,16 +17,26 @@ export interface LinkAttemptStore {
   recordFailure(subjects: AttemptSubject[], at: Date): Promise<void>;
 }
 
+/** `maxFailures` failed tries within `windowMs` lock further tries for `lockMs` from the last of them. */
+export interface LockoutRule {
+  maxFailures: number;
+  windowMs: number;
+  lockMs: number;
+}
+
+export const LINK_LOCKOUT: LockoutRule = { maxFailures: LINK_MAX_FAILURES, windowMs: LINK_WINDOW_MS, lockMs: LINK_LOCK_MS };
+
 /**
  * The lock-out rule, pure: once 5 tries failed within an hour, further tries are refused for an
  * hour from the 5th. Refused tries are not recorded, so the lock ends an hour after it began.
+ * (Other counts and durations: `rule`, e.g. the second factor's.)
  */
-export function lockedUntil(failures: Date[], now: Date): Date | null {
+export function lockedUntil(failures: Date[], now: Date, rule: LockoutRule = LINK_LOCKOUT): Date | null {
   const times = failures.map((d) => d.getTime()).sort((a, b) => a - b);
   let until: number | null = null;
-  for (let i = LINK_MAX_FAILURES - 1; i < times.length; i += 1) {
-    if (times[i] - times[i - LINK_MAX_FAILURES + 1] <= LINK_WINDOW_MS) {
-      const end = times[i] + LINK_LOCK_MS;
+  for (let i = rule.maxFailures - 1; i < times.length; i += 1) {
+    if (times[i] - times[i - rule.maxFailures + 1] <= rule.windowMs) {
+      const end = times[i] + rule.lockMs;
       if (until === null || end > until) until = end;
     }
   }

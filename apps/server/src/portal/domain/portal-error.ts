@@ -9,6 +9,7 @@ export interface FieldProblem {
 export type PortalErrorCode =
   | 'invalid'
   | 'unauthenticated'
+  | 'second-factor-required'
   | 'email-not-verified'
   | 'csrf'
   | 'not-found'

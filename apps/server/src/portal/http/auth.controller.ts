@@ -4,10 +4,22 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AccountProfile, AccountService } from '../domain/accounts';
 import { isWellFormedToken, newSecretToken } from '../domain/secret-tokens';
+import { PortalError } from '../domain/portal-error';
 import { Sessions } from '../domain/sessions';
-import { CSRF_COOKIE, SESSION_COOKIE, clearSessionCookie, setCsrfCookie, setSessionCookie } from './cookies';
+import { CHALLENGE_LIFETIME_MS, TotpService } from '../domain/totp';
+import {
+  CSRF_COOKIE,
+  SESSION_COOKIE,
+  SIGN_IN_CHALLENGE_COOKIE,
+  clearChallengeCookie,
+  clearSessionCookie,
+  setChallengeCookie,
+  setCsrfCookie,
+  setSessionCookie,
+} from './cookies';
 import { CsrfGuard } from './csrf.guard';
 import { PasswordResetDto, PasswordResetRequestDto, RegisterDto, SignInDto, TokenDto } from './dto/auth.dto';
+import { TotpCodeDto } from './dto/totp.dto';
 import { PortalErrorFilter } from './portal-error.filter';
 import { PortalRequest } from './portal-request';
 import { SessionGuard } from './session.guard';
@@ -27,6 +39,7 @@ export class AuthController {
   constructor(
     private readonly accounts: AccountService,
     private readonly sessions: Sessions,
+    private readonly totp: TotpService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,11 +73,22 @@ export class AuthController {
   @UseGuards(ThrottlerGuard)
   async signIn(@Body() body: SignInDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccountProfile> {
     const parentId = await this.accounts.signIn(body.email, body.password);
-    // A new session id at every sign-in (no fixation), and a new CSRF token with it.
-    await this.sessions.end(request.cookies?.[SESSION_COOKIE]);
-    setSessionCookie(reply, request, this.config, await this.sessions.start(parentId));
-    setCsrfCookie(reply, request, this.config, newSecretToken().token);
-    return this.accounts.profile(parentId);
+    if (await this.totp.isEnabled(parentId)) {
+      // No session yet: a challenge cookie for the code step, and 401 second-factor-required.
+      setChallengeCookie(reply, request, this.config, await this.totp.startSignIn(parentId), CHALLENGE_LIFETIME_MS);
+      throw new PortalError('second-factor-required', 'enter the 6-digit code from your authenticator app (POST /api/v1/auth/sign-in/totp {code}), or a recovery code');
+    }
+    return this.startSession(parentId, request, reply);
+  }
+
+  /** `{code}`: the second step of a sign-in with TOTP on (a recovery code works too, once). Wrong codes count towards the lock-out. */
+  @Post('sign-in/totp')
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  async signInWithCode(@Body() body: TotpCodeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccountProfile> {
+    const parentId = await this.totp.completeSignIn(request.cookies?.[SIGN_IN_CHALLENGE_COOKIE], body.code);
+    clearChallengeCookie(reply, request, this.config);
+    return this.startSession(parentId, request, reply);
   }
 
   @Post('sign-out')
@@ -98,5 +122,13 @@ export class AuthController {
     const parentId = await this.accounts.resetPassword(body.token, body.password);
     await this.sessions.endAll(parentId);
     return { message: 'your password is changed and every session is signed out: sign in again' };
+  }
+
+  private async startSession(parentId: string, request: FastifyRequest, reply: FastifyReply): Promise<AccountProfile> {
+    // A new session id at every sign-in (no fixation), and a new CSRF token with it.
+    await this.sessions.end(request.cookies?.[SESSION_COOKIE]);
+    setSessionCookie(reply, request, this.config, await this.sessions.start(parentId));
+    setCsrfCookie(reply, request, this.config, newSecretToken().token);
+    return this.accounts.profile(parentId);
   }
 }

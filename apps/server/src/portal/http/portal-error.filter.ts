@@ -6,6 +6,8 @@ import { PortalError, PortalErrorCode } from '../domain/portal-error';
 const STATUS: Record<PortalErrorCode, number> = {
   invalid: HttpStatus.BAD_REQUEST,
   unauthenticated: HttpStatus.UNAUTHORIZED,
+  // The password was right; no session until the code step (POST /api/v1/auth/sign-in/totp).
+  'second-factor-required': HttpStatus.UNAUTHORIZED,
   'email-not-verified': HttpStatus.FORBIDDEN,
   csrf: HttpStatus.FORBIDDEN,
   'not-found': HttpStatus.NOT_FOUND,

@@ -1,0 +1,13 @@
+import { IsString, MaxLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH } from '../../domain/passwords';
+
+const CODE = { message: 'enter the 6-digit code from your authenticator app (or a recovery code)' };
+
+export class TotpCodeDto {
+  @IsString(CODE) @MaxLength(32, CODE) code!: string;
+}
+
+export class TotpDisableDto {
+  @IsString({ message: 'enter your password' }) @MaxLength(PASSWORD_MAX_LENGTH, { message: `the password must be at most ${PASSWORD_MAX_LENGTH} characters long` }) password!: string;
+  @IsString(CODE) @MaxLength(32, CODE) code!: string;
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Post, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
+import { toString as qrCodeSvg } from 'qrcode';
+import { TotpEnrolment, TotpService, TotpStatus } from '../domain/totp';
+import { CsrfGuard } from './csrf.guard';
+import { TotpCodeDto, TotpDisableDto } from './dto/totp.dto';
+import { PortalErrorFilter } from './portal-error.filter';
+import { PortalRequest } from './portal-request';
+import { SessionGuard } from './session.guard';
+import { portalValidation } from './validation';
+
+const QR_CODE_PATH = '/api/v1/account/totp/enrolment/qr.svg';
+
+/**
+ * /api/v1/account/totp — the signed-in parent's optional second factor (TOTP): set it up (a first
+ * code confirms it and returns the recovery codes), see whether it is on, turn it off.
+ */
+@Controller('api/v1/account/totp')
+@UseFilters(PortalErrorFilter)
+@UseGuards(CsrfGuard, SessionGuard)
+@UsePipes(portalValidation)
+export class TotpController {
+  constructor(private readonly totp: TotpService) {}
+
+  @Get()
+  status(@Req() request: PortalRequest): Promise<TotpStatus> {
+    return this.totp.status(request.parentId!);
+  }
+
+  /** A new secret (replacing one not yet confirmed): for the app, as a URI, in base32, and as a QR code at `qrCode`. */
+  @Post('enrolment')
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  async startEnrolment(@Req() request: PortalRequest): Promise<TotpEnrolment & { qrCode: string }> {
+    return { ...(await this.totp.startEnrolment(request.parentId!)), qrCode: QR_CODE_PATH };
+  }
+
+  /** The pending secret as a QR code: an SVG of our own (the CSP allows images from 'self' only, no data: URLs). */
+  @Get('enrolment/qr.svg')
+  @Header('Cache-Control', 'no-store')
+  async qrCode(@Req() request: PortalRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const svg = await qrCodeSvg(await this.totp.pendingUri(request.parentId!), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    // Set here, not with @Header: a refusal above must still go out as JSON.
+    void reply.type('image/svg+xml; charset=utf-8');
+    return svg;
+  }
+
+  /** `{code}`: the app's first code turns the second factor on; the recovery codes are shown this once. */
+  @Post('enrolment/confirmation')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @UseGuards(ThrottlerGuard)
+  async confirm(@Body() body: TotpCodeDto, @Req() request: PortalRequest): Promise<{ recoveryCodes: string[] }> {
+    return { recoveryCodes: await this.totp.confirmEnrolment(request.parentId!, body.code) };
+  }
+
+  /** `{password, code}`: both are needed, so a session left open somewhere cannot remove the factor. */
+  @Delete()
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  async disable(@Body() body: TotpDisableDto, @Req() request: PortalRequest): Promise<{ message: string }> {
+    await this.totp.disable(request.parentId!, body.password, body.code);
+    return { message: 'two-step sign-in is off' };
+  }
+}
