@@ -213,6 +213,7 @@ function renderNav() {
   if (!signedIn) return;
   nav.append(
     el('button', { type: 'button', class: 'secondary', text: t('nav.children'), onclick: () => go(childrenScreen) }),
+    el('button', { type: 'button', class: 'secondary', text: t('nav.security'), onclick: () => go(securityScreen) }),
     el('button', {
       type: 'button',
       class: 'secondary',
@@ -253,6 +254,8 @@ function signInScreen() {
       await go(childrenScreen);
       announce(t('signIn.done'));
     } catch (error) {
+      // Right password, TOTP on: no session yet, the code comes next.
+      if (error instanceof ApiError && error.body?.error === 'second-factor-required') return go(secondFactorScreen);
       handleError(error, signIn);
     } finally {
       submitting(signIn, false);
@@ -393,6 +396,146 @@ function resetPasswordScreen() {
     }
   });
   return el('div', {}, el('h1', { text: t('reset.heading') }), form);
+}
+
+/** The sign-in's second step: the code from the authenticator app, or a recovery code. */
+function secondFactorScreen() {
+  const form = el(
+    'form',
+    { novalidate: true },
+    el('p', { class: 'hint', text: t('secondFactor.help') }),
+    field('code', t('totp.codeOrRecovery'), { type: 'text', autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', required: true }),
+    el('div', { class: 'buttons' }, el('button', { type: 'submit', text: t('secondFactor.submit') }), el('button', { type: 'button', class: 'secondary', text: t('secondFactor.back'), onclick: () => go(signInScreen) })),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(form, true);
+    try {
+      await api('POST', '/auth/sign-in/totp', { code: form.querySelector('#code').value });
+      signedIn = true;
+      await go(childrenScreen);
+      announce(t('signIn.done'));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        // The 5 minutes between password and code are over: start again.
+        await go(signInScreen);
+        alertError(t('secondFactor.expired'));
+      } else {
+        handleError(error, form);
+      }
+    } finally {
+      submitting(form, false);
+    }
+  });
+  return el('div', {}, el('h1', { text: t('secondFactor.heading') }), form);
+}
+
+/** The account's security: two-step sign-in (TOTP) on or off. */
+async function securityScreen() {
+  let status;
+  try {
+    status = await api('GET', '/account/totp');
+  } catch (error) {
+    handleError(error);
+    return null;
+  }
+  const box = el('section', { class: 'box', 'aria-labelledby': 'totp-title' }, el('h2', { id: 'totp-title', text: t('totp.title') }), el('p', { text: t('totp.intro') }));
+  if (!status.enabled) {
+    box.append(
+      el('p', { text: t('totp.off') }),
+      el('button', {
+        type: 'button',
+        text: t('totp.start'),
+        onclick: async (event) => {
+          event.target.disabled = true;
+          try {
+            await go(totpEnrolmentScreen, await api('POST', '/account/totp/enrolment', {}));
+          } catch (error) {
+            handleError(error);
+            event.target.disabled = false;
+          }
+        },
+      }),
+    );
+    return el('div', {}, el('h1', { text: t('security.heading') }), box);
+  }
+
+  box.append(el('p', { text: t('totp.on') }), el('p', { class: 'hint', text: t('totp.recoveryLeft', { count: status.recoveryCodesLeft }) }));
+  const disable = el(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'totp-disable-title' },
+    el('h2', { id: 'totp-disable-title', text: t('totp.disableTitle') }),
+    el('p', { class: 'hint', text: t('totp.disableHelp') }),
+    field('password', t('field.password'), { type: 'password', autocomplete: 'current-password', required: true }),
+    field('code', t('totp.codeOrRecovery'), { type: 'text', autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', required: true }),
+    el('button', { type: 'submit', class: 'secondary', text: t('totp.disable') }),
+  );
+  disable.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(disable, true);
+    try {
+      await api('DELETE', '/account/totp', { password: disable.querySelector('#password').value, code: disable.querySelector('#code').value });
+      await go(securityScreen);
+      announce(t('totp.off'));
+    } catch (error) {
+      handleError(error, disable);
+    } finally {
+      submitting(disable, false);
+    }
+  });
+  return el('div', {}, el('h1', { text: t('security.heading') }), box, disable);
+}
+
+/** Setting up TOTP: the QR code (an SVG from our own endpoint), the key by hand, then a first code. */
+function totpEnrolmentScreen(enrolment) {
+  const key = enrolment.secret.replace(/(.{4})(?=.)/g, '$1 ');
+  const form = el(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'totp-confirm-title' },
+    el('h2', { id: 'totp-confirm-title', text: t('totp.step3') }),
+    field('code', t('totp.code'), { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', required: true, maxlength: '7' }),
+    el('div', { class: 'buttons' }, el('button', { type: 'submit', text: t('totp.confirm') }), el('button', { type: 'button', class: 'secondary', text: t('totp.cancel'), onclick: () => go(securityScreen) })),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(form, true);
+    try {
+      const { recoveryCodes } = await api('POST', '/account/totp/enrolment/confirmation', { code: form.querySelector('#code').value });
+      await go(totpRecoveryCodesScreen, recoveryCodes);
+      announce(t('totp.on'));
+    } catch (error) {
+      handleError(error, form);
+    } finally {
+      submitting(form, false);
+    }
+  });
+  return el(
+    'div',
+    {},
+    el('h1', { text: t('totp.setUpHeading') }),
+    el(
+      'section',
+      { class: 'box' },
+      el('p', { text: t('totp.step1') }),
+      el('p', { text: t('totp.step2') }),
+      el('img', { class: 'qr', src: enrolment.qrCode, alt: t('totp.qrAlt'), width: '220', height: '220' }),
+      el('p', {}, el('span', { text: `${t('totp.key')} ` }), el('code', { class: 'secret', text: key })),
+      el('p', {}, el('a', { href: enrolment.uri, text: t('totp.openApp') })),
+    ),
+    form,
+  );
+}
+
+/** The recovery codes, shown this once. */
+function totpRecoveryCodesScreen(codes) {
+  return el(
+    'div',
+    {},
+    el('h1', { text: t('totp.recoveryHeading') }),
+    el('p', { text: t('totp.recoveryHelp') }),
+    el('ul', { class: 'recovery-codes', 'aria-label': t('totp.recoveryListLabel') }, codes.map((code) => el('li', {}, el('code', { text: code })))),
+    el('button', { type: 'button', text: t('totp.done'), onclick: () => go(securityScreen) }),
+  );
 }
 
 function stateBadge(status) {
