@@ -398,6 +398,15 @@ function resetPasswordScreen() {
   return el('div', {}, el('h1', { text: t('reset.heading') }), form);
 }
 
+/** The second factor's field refusals in the page's language (the API's are in English). */
+function localiseCodeErrors(error) {
+  const texts = { 'wrong-code': t('totp.wrongCode'), 'wrong-password': t('totp.wrongPassword') };
+  for (const problem of error instanceof ApiError ? error.body?.fields ?? [] : []) {
+    if (Object.prototype.hasOwnProperty.call(texts, problem.code)) problem.message = texts[problem.code];
+  }
+  return error;
+}
+
 /** The sign-in's second step: the code from the authenticator app, or a recovery code. */
 function secondFactorScreen() {
   const form = el(
@@ -421,7 +430,7 @@ function secondFactorScreen() {
         await go(signInScreen);
         alertError(t('secondFactor.expired'));
       } else {
-        handleError(error, form);
+        handleError(localiseCodeErrors(error), form);
       }
     } finally {
       submitting(form, false);
@@ -478,7 +487,7 @@ async function securityScreen() {
       await go(securityScreen);
       announce(t('totp.off'));
     } catch (error) {
-      handleError(error, disable);
+      handleError(localiseCodeErrors(error), disable);
     } finally {
       submitting(disable, false);
     }
@@ -504,7 +513,7 @@ function totpEnrolmentScreen(enrolment) {
       await go(totpRecoveryCodesScreen, recoveryCodes);
       announce(t('totp.on'));
     } catch (error) {
-      handleError(error, form);
+      handleError(localiseCodeErrors(error), form);
     } finally {
       submitting(form, false);
     }
