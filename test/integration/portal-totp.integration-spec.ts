@@ -225,6 +225,16 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
     expect((await fresh.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(200);
   });
 
+  it('given a parent with TOTP on who deletes the account, then the secret, recovery codes and failures go with it', async () => {
+    const { client, id } = await parentWithTotp();
+    await client.post('/api/v1/auth/sign-in/totp', { code: 'ZZZZZ-ZZZZZ' }); // no challenge: refused, nothing recorded
+    await db.query(`INSERT INTO second_factor_failures (parent_id) VALUES ($1)`, [id]);
+    expect((await client.delete('/api/v1/account', { confirm: true })).status).toBe(200);
+    for (const table of ['parent_totp', 'parent_recovery_codes', 'second_factor_failures', 'second_factor_challenges']) {
+      expect([table, await db.query(`SELECT 1 FROM ${table} WHERE parent_id = $1`, [id])]).toEqual([table, []]);
+    }
+  });
+
   it('given the TOTP endpoints without a session or without the CSRF token, then 401 / 403', async () => {
     const anonymous = new PortalClient(baseUrl);
     await anonymous.csrf();

@@ -44,6 +44,7 @@ export class AccountData {
         'Your password is stored only as an argon2id hash, your e-mail address encrypted, and failed code attempts as keyed hashes: none can be exported in clear.',
         "The children's national register numbers are stored only as keyed hashes.",
         'Your identifier at a sign-in provider (signInProviders) is stored only as a keyed hash.',
+        'If two-step sign-in is on, its secret and recovery codes are not exported: they would let anyone holding this file pass the second factor.',
       ],
     };
   }
