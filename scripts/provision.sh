@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provisions what the service needs on this machine, idempotently:
 #   PostgreSQL (database + role), an Asterisk 22 chroot (no Docker engine here), SIPp,
-#   and the tools that render the voice prompts.
+#   Chromium for the browser tests, and the tools that render the voice prompts.
 # Usage: scripts/provision.sh [all|postgres|asterisk|tools|prompts]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -80,6 +80,8 @@ provision_tools() {
     || apt_install sip-tester espeak-ng sox libsox-fmt-base
   # The compose file is validated by the tests even where no Docker engine runs.
   command -v docker-compose >/dev/null || apt_install docker-compose
+  # Debian's Chromium for the portal's browser tests (playwright-core drives it; no downloads).
+  [ -x /usr/bin/chromium ] || apt_install chromium
 }
 
 provision_prompts() {
