@@ -91,6 +91,43 @@ function clearMessages() {
   document.getElementById('alert').textContent = '';
 }
 
+/**
+ * One refused field in the page's language. The API's sentences are English: its stable codes pick
+ * the translation (by field and code, else by field); a problem without a code is the page's own.
+ */
+function fieldMessage(problem) {
+  if (!problem.code) return problem.message;
+  // numbers[2].number -> number; numbers[7] -> numbers
+  const name = String(problem.field ?? '').replace(/\[\d+\]/g, '').split('.').pop();
+  const byCode = {
+    'contactCode.wrong-code': t('fieldError.contactCodeWrong'),
+    'number.duplicate': t('fieldError.numberDuplicate'),
+    'number.hotline': t('fieldError.numberHotline'),
+    'number.invalid': t('fieldError.numberInvalid'),
+    'number.premium-rate': t('fieldError.numberPremiumRate'),
+    'number.service-number': t('fieldError.numberService'),
+    'numbers.empty': t('fieldError.numbersEmpty'),
+    'numbers.empty-active': t('fieldError.numbersEmptyActive'),
+    'numbers.too-many': t('fieldError.numbersTooMany', { max: MAX_NUMBERS }),
+    'password.like-email': t('fieldError.passwordLikeEmail'),
+    'password.maxLength': t('fieldError.passwordTooLong'),
+    'password.too-common': t('fieldError.passwordTooCommon'),
+    'password.too-long': t('fieldError.passwordTooLong'),
+    'password.too-short': t('fieldError.passwordTooShort'),
+  };
+  const byField = {
+    contactCode: t('fieldError.contactCode'),
+    country: t('fieldError.country'),
+    email: t('fieldError.email'),
+    label: t('fieldError.label'),
+    nationalNumber: t('fieldError.nationalNumber'),
+    number: t('fieldError.number'),
+    password: t('fieldError.password'),
+    termsVersion: t('activation.consentNeeded'),
+  };
+  return byCode[`${name}.${problem.code}`] ?? byField[name] ?? problem.message;
+}
+
 /** Shows the API's per-field messages next to the fields; `idOf` maps an API field name to an input id. */
 function showFieldErrors(root, fields, idOf = (name) => name) {
   for (const slot of root.querySelectorAll('.error')) slot.textContent = '';
@@ -101,7 +138,9 @@ function showFieldErrors(root, fields, idOf = (name) => name) {
     const input = id ? root.querySelector(`#${CSS.escape(id)}`) : null;
     const slot = id ? root.querySelector(`#${CSS.escape(`${id}-error`)}`) : null;
     if (input && slot) {
-      slot.textContent = slot.textContent ? `${slot.textContent} ${problem.message}` : problem.message;
+      const message = fieldMessage(problem);
+      // One sentence per field even when the API gives several codes that translate alike.
+      if (!slot.textContent.includes(message)) slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
       input.setAttribute('aria-invalid', 'true');
       first = first ?? input;
     }
@@ -172,11 +211,13 @@ function handleError(error, form, idOf) {
     'token-invalid': t('error.tokenInvalid'),
     csrf: t('error.csrf'),
     'not-found': t('error.notFound'),
+    conflict: t('error.conflict'),
+    'rate-limited': t('error.tooMany'),
   };
   const code = error instanceof ApiError ? error.body?.error : undefined;
   if (error instanceof ApiError && error.status === 0) alertError(t('error.network'));
   else if (!first && typeof code === 'string' && Object.prototype.hasOwnProperty.call(known, code)) alertError(known[code]);
-  else if (error instanceof ApiError && error.status === 429) alertError(`${t('error.tooMany')} ${error.body?.message ?? ''}`.trim());
+  else if (error instanceof ApiError && error.status === 429) alertError(t('error.tooMany'));
   else if (first) alertError(t('error.seeFields'));
   else alertError(error instanceof ApiError ? error.message : t('error.unexpected'));
   first?.focus();
@@ -720,7 +761,7 @@ async function cascadeScreen(childId, name) {
     } catch (error) {
       handleError(error, editor, idOfCascadeField);
       if (error instanceof ApiError && error.body?.fields?.some((f) => idOfCascadeField(f.field) === 'numbers')) {
-        numbersError.textContent = error.body.fields.filter((f) => idOfCascadeField(f.field) === 'numbers').map((f) => f.message).join(' ');
+        numbersError.textContent = error.body.fields.filter((f) => idOfCascadeField(f.field) === 'numbers').map(fieldMessage).join(' ');
       }
     } finally {
       submitting(editor, false);
@@ -734,7 +775,8 @@ async function cascadeScreen(childId, name) {
   const activation = el('form', { novalidate: true, 'aria-labelledby': 'activation-title' });
   const blocked = cascade.status === 'blocked';
   const alreadyActive = cascade.status === 'active' && cascade.termsVersion === termsVersion;
-  activation.append(
+  // Node.append would write a skipped (null) part as the text "null": keep only the parts shown.
+  const parts = [
     el('h2', { id: 'activation-title', text: blocked ? t('activation.reactivateTitle') : t('activation.title') }),
     el('p', { text: t('activation.terms', { version: termsVersion }) }),
     el('p', { class: 'hint', text: t('activation.saveContact') }),
@@ -743,13 +785,14 @@ async function cascadeScreen(childId, name) {
     el(
       'div',
       { class: 'check' },
-      el('input', { type: 'checkbox', id: 'termsVersion', 'aria-describedby': 'termsVersion-error', checked: alreadyActive }),
+      el('input', { type: 'checkbox', id: 'termsVersion', 'aria-describedby': 'termsVersion-error' }),
       el('label', { for: 'termsVersion', text: t('activation.consent', { version: termsVersion }) }),
     ),
     el('p', { class: 'error', id: 'termsVersion-error' }),
     el('p', { class: 'error', id: 'numbers-activation-error' }),
     el('button', { type: 'submit', text: blocked ? t('activation.reactivate') : t('activation.submit') }),
-  );
+  ];
+  activation.append(...parts.filter(Boolean));
   activation.addEventListener('submit', async (event) => {
     event.preventDefault();
     const consent = activation.querySelector('#termsVersion');
@@ -774,6 +817,14 @@ async function cascadeScreen(childId, name) {
   });
   // The activation's "numbers" message has no input of its own: give it one to attach to.
   activation.prepend(el('input', { type: 'hidden', id: 'numbers-activation' }));
+  // Active under the current terms: nothing to consent to again, say what "active" means instead.
+  const activeBox = el(
+    'section',
+    { class: 'box', 'aria-labelledby': 'activation-title' },
+    el('h2', { id: 'activation-title', text: t('activation.activeTitle') }),
+    el('p', { text: t('activation.activeHelp') }),
+    el('p', { class: 'hint', text: t('activation.saveContact') }),
+  );
 
   return el(
     'div',
@@ -783,7 +834,7 @@ async function cascadeScreen(childId, name) {
     blocked ? el('p', { class: 'error', text: t('state.blockedHelp') }) : null,
     cascade.activatedAt ? el('p', { class: 'hint', text: t('cascade.activatedAt', { date: new Date(cascade.activatedAt).toLocaleString(language) }) }) : null,
     editor,
-    activation,
+    alreadyActive ? activeBox : activation,
     el('button', { type: 'button', class: 'secondary', text: t('cascade.back'), onclick: () => go(childrenScreen) }),
   );
 }

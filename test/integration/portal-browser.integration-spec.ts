@@ -1,0 +1,360 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { AuthorityTokens } from '../../apps/server/src/cards/domain/authority-tokens';
+import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
+import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
+import { CapturingMailer, startPortalApp } from '../support/portal-app';
+import { testConfig } from '../support/test-config';
+
+/**
+ * The parents' journey in a real headless Chromium (Debian's `chromium`, driven by playwright-core),
+ * through the UI only: roles, labels, clicks and keys. Texts come from the i18n files, so each
+ * language's run also proves that the page shows that language. Screenshots go to
+ * reports/screenshots/ (test artefacts: look at them).
+ */
+
+const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
+type Language = (typeof LANGUAGES)[number];
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = resolve(__dirname, '../../reports/screenshots');
+const PASSWORD = 'a quiet blue harbour at dawn';
+
+const messages = Object.fromEntries(
+  LANGUAGES.map((l) => [l, JSON.parse(readFileSync(resolve(__dirname, `../../apps/server/src/portal/web/i18n/${l}.json`), 'utf8')) as Record<string, string>]),
+) as Record<Language, Record<string, string>>;
+
+/** The text the page shows for a key, as app.js's t() builds it. */
+function text(language: Language, key: string, values: Record<string, string | number> = {}): string {
+  const message = messages[language][key];
+  if (message === undefined) throw new Error(`no ${key} in ${language}.json`);
+  return Object.entries(values).reduce((s, [name, value]) => s.split(`{${name}}`).join(String(value)), message);
+}
+
+/** Playwright's own auto-waiting, without @playwright/test's expect. */
+const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 5_000 });
+async function focused(locator: Locator): Promise<boolean> {
+  // The tests' tsconfig has no DOM types: the page's objects are described just enough.
+  return locator.evaluate((node) => (node as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === node);
+}
+
+// A journey is some thirty page interactions and two password hashes: more than jest's default 5 s.
+jest.setTimeout(30_000);
+
+describe('the parents journey in headless Chromium', () => {
+  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
+  const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let mailer: CapturingMailer;
+  let baseUrl: string;
+  let browser: Browser;
+  let authority: { token: string; id: string };
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    [{ app, db, mailer, baseUrl }, browser] = await Promise.all([
+      startPortalApp(config),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        // Root on a closed network: no sandbox, and no background connections the network would refuse.
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      }),
+    ]);
+    authority = await app.get(AuthorityTokens).issue(`browser-test-${randomUUID()}`);
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    if (authority) await app.get(AuthorityTokens).revoke(authority.id);
+    await app?.close();
+  });
+
+  /** A fresh browser (cookies, storage) in a locale other than the language the journey chooses. */
+  async function newPage(startLocale: string, viewport = { width: 1000, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({ locale: startLocale, viewport });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(5_000);
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: resolve(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  /** Cards sent the way the issuing authority sends them: POST /api/v1/authority/cards with its token. */
+  async function ingest(card: ReturnType<typeof cardRecord>): Promise<{ accepted: { outcome: string }[]; rejected: unknown[]; blockedCascades: number }> {
+    const response = await fetch(`${baseUrl}/api/v1/authority/cards`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${authority.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ cards: [card] }),
+    });
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as Awaited<ReturnType<typeof ingest>>;
+    expect(report.rejected).toEqual([]);
+    return report;
+  }
+
+  /** What the database holds for the child's cascade: status and numbers in their saved order. */
+  async function storedCascade(nationalNumber: string): Promise<{ status: string; terms_version: string | null; numbers: [string, string, string][] }> {
+    const [cascade] = await db.query(
+      `SELECT c.status, c.terms_version,
+              (SELECT json_agg(json_build_array(n.e164, n.country, n.label) ORDER BY n.position) FROM cascade_numbers n WHERE n.cascade_id = c.id) AS numbers
+         FROM cascades c JOIN children ch ON ch.id = c.child_id WHERE ch.national_number_hash = $1`,
+      [pseudonymizer.hash('national-number', nationalNumber)],
+    );
+    return cascade;
+  }
+
+  /** Opens the portal and picks the language in the page's own selector (named in the start language). */
+  async function openIn(page: Page, startLanguage: Language, language: Language): Promise<void> {
+    await page.goto(baseUrl);
+    await shown(page.getByRole('heading', { level: 1, name: text(startLanguage, 'signIn.heading') }));
+    await page.getByRole('combobox', { name: text(startLanguage, 'app.language') }).selectOption(language);
+    await shown(page.getByRole('heading', { level: 1, name: text(language, 'signIn.heading') }));
+    expect(await page.locator('html').getAttribute('lang')).toBe(language);
+    expect(await page.title()).toBe(text(language, 'app.title'));
+  }
+
+  /** Register, follow the mailed link, sign in: ends on "my children". */
+  async function registerVerifyAndSignIn(page: Page, language: Language, prefix: string): Promise<string> {
+    const email = `parent-${randomUUID()}@example.org`;
+    const register = page.getByRole('form', { name: text(language, 'register.title') });
+    await register.getByLabel(text(language, 'field.email'), { exact: true }).fill(email);
+    await register.getByLabel(text(language, 'field.newPassword'), { exact: true }).fill(PASSWORD);
+    await register.getByRole('button', { name: text(language, 'register.submit') }).click();
+    await shown(page.getByRole('status').filter({ hasText: text(language, 'register.checkMail') }));
+    await shot(page, `${prefix}-01-registered`);
+
+    // The mailed link (its origin is PORTAL_PUBLIC_URL; the test app listens on another port).
+    const mail = mailer.mails.find((m) => m.to === email && m.link?.includes('/verify-email?'));
+    expect(mail).toBeDefined();
+    const link = new URL(mail!.link!);
+    await page.goto(`${baseUrl}${link.pathname}${link.search}`);
+    await shown(page.getByRole('heading', { level: 1, name: text(language, 'verify.heading') }));
+    await shown(page.getByText(text(language, 'verify.done'), { exact: true }));
+    expect(new URL(page.url()).search).toBe(''); // the spent token leaves the address bar
+    await shot(page, `${prefix}-02-email-verified`);
+    await page.getByRole('button', { name: text(language, 'verify.continue') }).click();
+
+    const signIn = page.getByRole('form', { name: text(language, 'signIn.title') });
+    await signIn.getByLabel(text(language, 'field.email'), { exact: true }).fill(email);
+    await signIn.getByLabel(text(language, 'field.password'), { exact: true }).fill(PASSWORD);
+    await signIn.getByLabel(text(language, 'field.password'), { exact: true }).press('Enter');
+    await shown(page.getByRole('heading', { level: 1, name: text(language, 'children.heading') }));
+    await shown(page.getByRole('status').filter({ hasText: text(language, 'signIn.done') }));
+    await shown(page.getByText(text(language, 'children.none'), { exact: true }));
+    return email;
+  }
+
+  async function fillLinkForm(page: Page, language: Language, nationalNumber: string, contactCode: string): Promise<void> {
+    const link = page.getByRole('form', { name: text(language, 'link.title') });
+    await link.getByLabel(text(language, 'field.nationalNumber'), { exact: true }).fill(nationalNumber);
+    await link.getByLabel(text(language, 'field.contactCode'), { exact: true }).fill(contactCode);
+    await link.getByRole('button', { name: text(language, 'link.submit') }).click();
+  }
+
+  const rows = (page: Page, language: Language) => page.getByRole('list', { name: text(language, 'cascade.listLabel') }).getByRole('listitem');
+
+  /** Types one number into row `index` (0-based) of the editor. */
+  async function fillRow(page: Page, language: Language, index: number, number: { number: string; country: string; label: string }): Promise<void> {
+    const row = rows(page, language).nth(index);
+    await row.getByLabel(text(language, 'cascade.number', { position: index + 1 }), { exact: true }).fill(number.number);
+    await row.getByLabel(text(language, 'cascade.country'), { exact: true }).selectOption(number.country);
+    await row.getByLabel(text(language, 'cascade.label'), { exact: true }).fill(number.label);
+  }
+
+  async function activate(page: Page, language: Language): Promise<void> {
+    const activation = page.getByRole('form', { name: text(language, 'activation.title') });
+    await activation.getByRole('checkbox', { name: text(language, 'activation.consent', { version: '2025-01' }) }).check();
+    await activation.getByRole('button', { name: text(language, 'activation.submit') }).click();
+    await shown(page.getByRole('status').filter({ hasText: text(language, 'activation.done') }));
+  }
+
+  /** Nothing on the page is a raw i18n key, an unfilled {placeholder}, or a stray null/undefined. */
+  async function noRawText(page: Page): Promise<void> {
+    const shownText = await page.locator('body').innerText();
+    expect([shownText.match(/null|undefined|\{\w+\}/g), Object.keys(messages.en).filter((key) => shownText.includes(key))]).toEqual([null, []]);
+  }
+
+  const stateIs = (page: Page, language: Language, state: 'active' | 'draft' | 'blocked') =>
+    shown(page.locator('main').getByText(text(language, `state.${state}`), { exact: true }));
+
+  const NUMBERS = [
+    { number: '0470 12 34 56', country: 'BE', label: 'Mum, mobile', e164: '+32470123456' },
+    { number: '06 12 34 56 78', country: 'FR', label: 'Dad, mobile (France)', e164: '+33612345678' },
+    { number: '+32 2 555 12 12', country: 'BE', label: 'Home', e164: '+3225551212' },
+  ];
+
+  it.each(LANGUAGES)(
+    'in %s: given a card ingested by the authority, when a parent registers, confirms the e-mail, signs in, links the child, adds three numbers, reorders them with the keyboard and accepts the terms, then the cascade is active with the numbers in that order',
+    async (language) => {
+      const prefix = `journey-${language}`;
+      const card = cardRecord({ firstName: 'Zoë', issuedOn: daysAgo(20) });
+      await ingest(card);
+      // Start in another language, so choosing this one in the selector is what changes the page.
+      const start: Language = language === 'en' ? 'fr' : 'en';
+      // One journey on a phone-sized screen: the layout is one column there (responsive).
+      const page = await newPage(start === 'fr' ? 'fr-BE' : 'en-GB', language === 'nl' ? { width: 390, height: 844 } : undefined);
+      await openIn(page, start, language);
+
+      await registerVerifyAndSignIn(page, language, prefix);
+      await shot(page, `${prefix}-03-signed-in`);
+
+      // Link the child with the card's number (typed the way it is printed) and the letter's code.
+      const printed = `${card.nationalNumber.slice(0, 2)}.${card.nationalNumber.slice(2, 4)}.${card.nationalNumber.slice(4, 6)}-${card.nationalNumber.slice(6, 9)}.${card.nationalNumber.slice(9)}`;
+      await fillLinkForm(page, language, printed, card.contactCode.toLowerCase());
+      await shown(page.getByRole('heading', { level: 1, name: text(language, 'cascade.heading', { name: 'Zoë' }) }));
+      await shown(page.getByRole('status').filter({ hasText: text(language, 'link.done') }));
+      await shot(page, `${prefix}-04-child-linked`);
+
+      // Three numbers: the first row is there; "add" moves the focus to the new row's number.
+      await fillRow(page, language, 0, NUMBERS[0]);
+      for (const index of [1, 2]) {
+        await page.getByRole('button', { name: text(language, 'cascade.add') }).click();
+        expect(await focused(rows(page, language).nth(index).getByLabel(text(language, 'cascade.number', { position: index + 1 }), { exact: true }))).toBe(true);
+        await fillRow(page, language, index, NUMBERS[index]);
+      }
+      await shot(page, `${prefix}-05-three-numbers`);
+
+      // Reorder from the keyboard: "Home" up twice (Enter, then Space), then "Mum" down once.
+      await page.getByRole('button', { name: text(language, 'cascade.moveUpOf', { position: 3 }) }).focus();
+      await page.keyboard.press('Enter');
+      await shown(page.getByRole('status').filter({ hasText: text(language, 'cascade.moved', { position: 2 }) }));
+      const upOfSecond = page.getByRole('button', { name: text(language, 'cascade.moveUpOf', { position: 2 }) });
+      expect(await focused(upOfSecond)).toBe(true); // the focus follows the moved number
+      await page.keyboard.press('Space');
+      // At the top its "move up" is disabled: the focus lands on the moved number itself.
+      const firstNumber = page.getByLabel(text(language, 'cascade.number', { position: 1 }), { exact: true });
+      expect(await focused(firstNumber)).toBe(true);
+      expect(await firstNumber.inputValue()).toBe(NUMBERS[2].number);
+      await page.getByRole('button', { name: text(language, 'cascade.moveDownOf', { position: 2 }) }).focus();
+      await page.keyboard.press('Enter');
+      const labels = await Promise.all((await rows(page, language).getByLabel(text(language, 'cascade.label'), { exact: true }).all()).map((input) => input.inputValue()));
+      expect(labels).toEqual(['Home', 'Dad, mobile (France)', 'Mum, mobile']);
+      await shot(page, `${prefix}-06-reordered`);
+
+      await page.getByRole('button', { name: text(language, 'cascade.save') }).click();
+      await shown(page.getByRole('status').filter({ hasText: text(language, 'cascade.saved') }));
+      await stateIs(page, language, 'draft');
+      expect(await storedCascade(card.nationalNumber)).toMatchObject({
+        status: 'draft',
+        numbers: [NUMBERS[2], NUMBERS[1], NUMBERS[0]].map((n) => [n.e164, n.country, n.label]),
+      });
+      await shot(page, `${prefix}-07-saved-draft`);
+
+      await activate(page, language);
+      await stateIs(page, language, 'active');
+      // Active under the current terms: what that means, and no consent form to fill again.
+      await shown(page.getByRole('region', { name: text(language, 'activation.activeTitle') }).getByText(text(language, 'activation.activeHelp'), { exact: true }));
+      expect(await page.getByRole('button', { name: text(language, 'activation.submit') }).count()).toBe(0);
+      await noRawText(page);
+      expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', terms_version: '2025-01' });
+      await shot(page, `${prefix}-08-active`);
+
+      // Back on "my children", the child shows as active too.
+      await page.getByRole('button', { name: text(language, 'cascade.back') }).click();
+      await shown(page.getByRole('heading', { level: 1, name: text(language, 'children.heading') }));
+      await stateIs(page, language, 'active');
+      await shown(page.getByRole('button', { name: text(language, 'children.open', { name: 'Zoë' }) }));
+    },
+  );
+
+  it('given invalid numbers, when a parent saves, then each refusal is shown next to its field in the page language and nothing is saved', async () => {
+    const language: Language = 'de';
+    const card = cardRecord({ issuedOn: daysAgo(20) });
+    await ingest(card);
+    const page = await newPage('de-BE');
+    await openIn(page, 'de', language);
+    await registerVerifyAndSignIn(page, language, 'invalid-numbers-de');
+    await fillLinkForm(page, language, card.nationalNumber, card.contactCode);
+    await fillRow(page, language, 0, NUMBERS[0]);
+    await page.getByRole('button', { name: text(language, 'cascade.add') }).click();
+    await fillRow(page, language, 1, { number: '0470/12.34.56', country: 'BE', label: 'Again' });
+    await page.getByRole('button', { name: text(language, 'cascade.add') }).click();
+    await fillRow(page, language, 2, { number: '12', country: 'DE', label: 'Short' });
+    await page.getByRole('button', { name: text(language, 'cascade.save') }).click();
+
+    await shown(page.getByRole('alert').filter({ hasText: text(language, 'error.seeFields') }));
+    const second = rows(page, language).nth(1).getByLabel(text(language, 'cascade.number', { position: 2 }), { exact: true });
+    const third = rows(page, language).nth(2).getByLabel(text(language, 'cascade.number', { position: 3 }), { exact: true });
+    await shown(rows(page, language).nth(1).getByText(text(language, 'fieldError.numberDuplicate'), { exact: true }));
+    await shown(rows(page, language).nth(2).getByText(text(language, 'fieldError.numberInvalid'), { exact: true }));
+    expect([await second.getAttribute('aria-invalid'), await third.getAttribute('aria-invalid')]).toEqual(['true', 'true']);
+    expect(await focused(second)).toBe(true); // the first refused field
+    await noRawText(page);
+    await shot(page, 'invalid-numbers-de-01-refused');
+    expect(await storedCascade(card.nationalNumber)).toBeUndefined();
+  });
+
+  it('given a wrong contact code, when a parent links a child, then the one generic message is shown and no child is linked; an unknown number gets the same message', async () => {
+    const language: Language = 'nl';
+    const card = cardRecord({ issuedOn: daysAgo(20) });
+    await ingest(card);
+    const page = await newPage('nl-BE');
+    await openIn(page, 'nl', language);
+    await registerVerifyAndSignIn(page, language, 'wrong-code-nl');
+
+    await fillLinkForm(page, language, card.nationalNumber, randomCode());
+    const alert = page.getByRole('alert');
+    await shown(alert.filter({ hasText: text(language, 'error.linkRefused') }));
+    await shot(page, 'wrong-code-nl-01-refused');
+    const wrongCodeMessage = await alert.textContent();
+
+    await fillLinkForm(page, language, cardRecord().nationalNumber, card.contactCode);
+    await shown(alert.filter({ hasText: text(language, 'error.linkRefused') }));
+    expect(await alert.textContent()).toBe(wrongCodeMessage);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(text(language, 'children.heading'));
+    await shown(page.getByText(text(language, 'children.none'), { exact: true }));
+  });
+
+  it('given an active cascade, when the authority sends a new card, then the page shows it blocked with the way to re-activate; the old code is refused and the new one re-activates it', async () => {
+    const language: Language = 'fr';
+    const card = cardRecord({ firstName: 'Noé', issuedOn: daysAgo(400) });
+    await ingest(card);
+    const page = await newPage('fr-BE');
+    await openIn(page, 'fr', language);
+    await registerVerifyAndSignIn(page, language, 'blocked-fr');
+    await fillLinkForm(page, language, card.nationalNumber, card.contactCode);
+    await fillRow(page, language, 0, NUMBERS[0]);
+    await page.getByRole('button', { name: text(language, 'cascade.save') }).click();
+    await shown(page.getByRole('status').filter({ hasText: text(language, 'cascade.saved') }));
+    await activate(page, language);
+
+    const newCard = cardRecord({ nationalNumber: card.nationalNumber, firstName: 'Noé', issuedOn: daysAgo(2) });
+    expect((await ingest(newCard)).blockedCascades).toBe(1);
+
+    await page.reload();
+    await shown(page.getByRole('heading', { level: 1, name: text(language, 'children.heading') }));
+    await stateIs(page, language, 'blocked');
+    await page.getByRole('button', { name: text(language, 'children.open', { name: 'Noé' }) }).click();
+    await stateIs(page, language, 'blocked');
+    await shown(page.getByText(text(language, 'state.blockedHelp'), { exact: true }));
+    const reactivation = page.getByRole('form', { name: text(language, 'activation.reactivateTitle') });
+    await shown(reactivation.getByText(text(language, 'activation.blockedHelp'), { exact: true }));
+    await shot(page, 'blocked-fr-01-blocked');
+
+    const code = reactivation.getByLabel(text(language, 'field.contactCode'), { exact: true });
+    const consent = reactivation.getByRole('checkbox', { name: text(language, 'activation.consent', { version: '2025-01' }) });
+    await code.fill(card.contactCode);
+    await consent.check();
+    await reactivation.getByRole('button', { name: text(language, 'activation.reactivate') }).click();
+    await shown(page.getByRole('alert').filter({ hasText: text(language, 'error.seeFields') }));
+    // The refusal, in French, next to the field, which is marked and has the focus.
+    await shown(reactivation.getByText(text(language, 'fieldError.contactCodeWrong'), { exact: true }));
+    expect(await code.getAttribute('aria-invalid')).toBe('true');
+    expect(await focused(code)).toBe(true);
+    expect((await storedCascade(card.nationalNumber)).status).toBe('blocked');
+    await shot(page, 'blocked-fr-02-old-code-refused');
+
+    await code.fill(newCard.contactCode);
+    await reactivation.getByRole('button', { name: text(language, 'activation.reactivate') }).click();
+    await shown(page.getByRole('status').filter({ hasText: text(language, 'activation.done') }));
+    await stateIs(page, language, 'active');
+    expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', numbers: [[NUMBERS[0].e164, 'BE', NUMBERS[0].label]] });
+    await shot(page, 'blocked-fr-03-reactivated');
+  });
+});
