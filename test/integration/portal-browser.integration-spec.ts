@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
@@ -34,15 +34,18 @@ function text(language: Language, key: string, values: Record<string, string | n
   return Object.entries(values).reduce((s, [name, value]) => s.split(`{${name}}`).join(String(value)), message);
 }
 
+// Generous waits: the two cores are shared with other test runs; a passing step takes milliseconds.
+const STEP_TIMEOUT = 10_000;
+
 /** Playwright's own auto-waiting, without @playwright/test's expect. */
-const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 5_000 });
+const shown = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
 async function focused(locator: Locator): Promise<boolean> {
   // The tests' tsconfig has no DOM types: the page's objects are described just enough.
   return locator.evaluate((node) => (node as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === node);
 }
 
-// A journey is some thirty page interactions and two password hashes: more than jest's default 5 s.
-jest.setTimeout(30_000);
+// A journey is some forty page interactions, eight screenshots and two password hashes.
+jest.setTimeout(60_000);
 
 describe('the parents journey in headless Chromium', () => {
   const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
@@ -56,6 +59,7 @@ describe('the parents journey in headless Chromium', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/provision.sh tools (it installs Debian's chromium)`);
     mkdirSync(SCREENSHOTS, { recursive: true });
     [{ app, db, mailer, baseUrl }, browser] = await Promise.all([
       startPortalApp(config),
@@ -79,7 +83,7 @@ describe('the parents journey in headless Chromium', () => {
     const context = await browser.newContext({ locale: startLocale, viewport });
     contexts.push(context);
     const page = await context.newPage();
-    page.setDefaultTimeout(5_000);
+    page.setDefaultTimeout(STEP_TIMEOUT);
     return page;
   }
 
