@@ -336,6 +336,8 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       expect(saved.body).toMatchObject({
         status: 'draft',
         currentTermsVersion: CURRENT_TERMS_VERSION,
+        // SERVICE_NUMBER in the tests, as the parents' phones show it (LEG_CALLER_ID=service).
+        callerNumber: '+32 78 15 00 00',
         numbers: [
           { position: 1, number: '+32470123456', country: 'BE', label: 'Mum, mobile' },
           { position: 2, number: '+33612345678', country: 'FR', label: 'Dad, mobile (France)' },

@@ -253,7 +253,10 @@ describe('the parents journey in headless Chromium', () => {
       await activate(page, language);
       await stateIs(page, language, 'active');
       // Active under the current terms: what that means, and no consent form to fill again.
-      await shown(page.getByRole('region', { name: text(language, 'activation.activeTitle') }).getByText(text(language, 'activation.activeHelp'), { exact: true }));
+      const activeBox = page.getByRole('region', { name: text(language, 'activation.activeTitle') });
+      await shown(activeBox.getByText(text(language, 'activation.activeHelp'), { exact: true }));
+      // The number that will ring their phone (SERVICE_NUMBER 3278150000 in the tests), to save as a contact.
+      await shown(activeBox.getByText(text(language, 'activation.callerNumber', { number: '+32 78 15 00 00' }), { exact: true }));
       expect(await page.getByRole('button', { name: text(language, 'activation.submit') }).count()).toBe(0);
       await noRawText(page);
       expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', terms_version: '2025-01' });

@@ -70,10 +70,16 @@ import { PgTotpStore } from './persistence/pg-totp-store';
       provide: ParentChildren,
       inject: [getDataSourceToken(), ContactCodeVerifier, CardSealer, Pseudonymizer, APP_CONFIG],
       useFactory: (db: DataSource, codes: ContactCodeVerifier, sealer: CardSealer, p: Pseudonymizer, config: AppConfig) =>
-        new ParentChildren(new PgParentChildrenStore(db, config.service.defaultLanguage), codes, sealer, new LinkLockout(new PgLinkAttemptStore(db)), p, {
-          serviceNumbers: [config.service.number, ...Object.keys(config.service.numbers)],
-          hotlineNumber: config.service.hotlineNumber,
-        }),
+        new ParentChildren(
+          new PgParentChildrenStore(db, config.service.defaultLanguage),
+          codes,
+          sealer,
+          new LinkLockout(new PgLinkAttemptStore(db)),
+          p,
+          { serviceNumbers: [config.service.number, ...Object.keys(config.service.numbers)], hotlineNumber: config.service.hotlineNumber },
+          // What the parents' phones show when a leg rings them (see LEG_CALLER_ID).
+          config.callFlow.legCallerId === 'service' ? config.service.number : null,
+        ),
     },
     {
       provide: AccountData,

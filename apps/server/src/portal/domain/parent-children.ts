@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { sameSecret } from '../../privacy/encryptor';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import { checkNationalNumber } from '../../cascades/domain/national-number';
@@ -78,6 +79,11 @@ export interface CascadeView {
   termsVersion: string | null;
   termsAcceptedAt: string | null;
   currentTermsVersion: string;
+  /**
+   * The number the parents' phones show when the service calls them, in international format, so
+   * they can save it as a contact; null when they are shown the finder's own number instead.
+   */
+  callerNumber: string | null;
   numbers: { position: number; number: string; country: string; label: string }[];
 }
 
@@ -97,7 +103,13 @@ export class ParentChildren {
     private readonly lockout: LinkLockout,
     private readonly pseudonymizer: Pseudonymizer,
     private readonly forbidden: ForbiddenNumbers,
-  ) {}
+    /** E.164 (with or without +) of the service's caller ID towards parents; null when legs show the finder's number. */
+    callerNumber: string | null = null,
+  ) {
+    this.callerNumber = callerNumber === null ? null : displayNumber(callerNumber);
+  }
+
+  private readonly callerNumber: string | null;
 
   async link(parentId: string, rawNationalNumber: string, contactCode: string): Promise<ChildView> {
     const nationalNumber = rawNationalNumber.replace(/[\s.-]/g, '');
@@ -189,6 +201,7 @@ export class ParentChildren {
       termsVersion: c?.termsVersion ?? null,
       termsAcceptedAt: c?.termsAcceptedAt?.toISOString() ?? null,
       currentTermsVersion: CURRENT_TERMS_VERSION,
+      callerNumber: this.callerNumber,
       numbers: (c?.numbers ?? []).map((n) => ({ position: n.position, number: n.e164, country: n.country, label: n.label })),
     };
   }
@@ -208,6 +221,12 @@ export class ParentChildren {
     if (!child) throw PortalError.notFound();
     return child;
   }
+}
+
+/** `+32 78 15 00 00`: grouped the way the country writes it (the digits alone if libphonenumber does not know them). */
+function displayNumber(e164: string): string {
+  const digits = `+${e164.replace(/^\+/, '')}`;
+  return parsePhoneNumberFromString(digits)?.formatInternational() ?? digits;
 }
 
 export function isUuid(value: string): boolean {

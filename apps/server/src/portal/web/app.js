@@ -779,7 +779,7 @@ async function cascadeScreen(childId, name) {
   const parts = [
     el('h2', { id: 'activation-title', text: blocked ? t('activation.reactivateTitle') : t('activation.title') }),
     el('p', { text: t('activation.terms', { version: termsVersion }) }),
-    el('p', { class: 'hint', text: t('activation.saveContact') }),
+    callerHint(cascade),
     blocked ? el('p', { text: t('activation.blockedHelp') }) : null,
     blocked ? field('contactCode', t('field.contactCode'), { type: 'text', autocomplete: 'off', required: true }) : null,
     el(
@@ -823,7 +823,7 @@ async function cascadeScreen(childId, name) {
     { class: 'box', 'aria-labelledby': 'activation-title' },
     el('h2', { id: 'activation-title', text: t('activation.activeTitle') }),
     el('p', { text: t('activation.activeHelp') }),
-    el('p', { class: 'hint', text: t('activation.saveContact') }),
+    callerHint(cascade),
   );
 
   return el(
@@ -837,6 +837,14 @@ async function cascadeScreen(childId, name) {
     alreadyActive ? activeBox : activation,
     el('button', { type: 'button', class: 'secondary', text: t('cascade.back'), onclick: () => go(childrenScreen) }),
   );
+}
+
+/** Which number will ring the parent's phone: saved as a contact, phones that screen unknown callers let it through. */
+function callerHint(cascade) {
+  if (!cascade.callerNumber) return el('p', { class: 'caller', text: t('activation.callerFinder') });
+  // The number in bold and never broken across lines: the sentence is split at its placeholder.
+  const [before, after = ''] = t('activation.callerNumber').split('{number}');
+  return el('p', { class: 'caller' }, before, el('strong', { class: 'phone', text: cascade.callerNumber }), after);
 }
 
 function countryName(code) {
