@@ -71,8 +71,11 @@ describe('the parents journey in headless Chromium', () => {
     ]);
     authority = await app.get(AuthorityTokens).issue(`browser-test-${randomUUID()}`);
   });
+  afterEach(async () => {
+    // Each journey's browser state (and its renderer processes) ends with it.
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
   afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
     await browser?.close();
     if (authority) await app.get(AuthorityTokens).revoke(authority.id);
     await app?.close();
@@ -267,6 +270,7 @@ describe('the parents journey in headless Chromium', () => {
       await shown(page.getByRole('heading', { level: 1, name: text(language, 'children.heading') }));
       await stateIs(page, language, 'active');
       await shown(page.getByRole('button', { name: text(language, 'children.open', { name: 'Zoë' }) }));
+      await shot(page, `${prefix}-09-my-children`);
     },
   );
 

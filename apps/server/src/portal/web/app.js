@@ -778,10 +778,11 @@ async function cascadeScreen(childId, name) {
   // Node.append would write a skipped (null) part as the text "null": keep only the parts shown.
   const parts = [
     el('h2', { id: 'activation-title', text: blocked ? t('activation.reactivateTitle') : t('activation.title') }),
-    el('p', { text: t('activation.terms', { version: termsVersion }) }),
-    callerHint(cascade),
+    // Re-activation starts with what is new: the code from the new letter.
     blocked ? el('p', { text: t('activation.blockedHelp') }) : null,
     blocked ? field('contactCode', t('field.contactCode'), { type: 'text', autocomplete: 'off', required: true }) : null,
+    el('p', { text: t('activation.terms', { version: termsVersion }) }),
+    callerHint(cascade),
     el(
       'div',
       { class: 'check' },
