@@ -274,7 +274,7 @@ describe('the parents journey in headless Chromium', () => {
     },
   );
 
-  it('given invalid numbers, when a parent saves, then each refusal is shown next to its field in the page language and nothing is saved', async () => {
+  it('given invalid numbers typed before a switch of language, when a parent saves, then the typing was kept, each refusal is shown next to its field in the page language and nothing is saved', async () => {
     const language: Language = 'de';
     const card = cardRecord({ issuedOn: daysAgo(20) });
     await ingest(card);
@@ -287,6 +287,29 @@ describe('the parents journey in headless Chromium', () => {
     await fillRow(page, language, 1, { number: '0470/12.34.56', country: 'BE', label: 'Again' });
     await page.getByRole('button', { name: text(language, 'cascade.add') }).click();
     await fillRow(page, language, 2, { number: '12', country: 'DE', label: 'Short' });
+
+    // Switching the language on the way redraws the screen, but keeps what was typed and the focus.
+    const rowValues = async (l: Language) =>
+      Promise.all(
+        [0, 1, 2].map(async (i) => {
+          const row = rows(page, l).nth(i);
+          return [
+            await row.getByLabel(text(l, 'cascade.number', { position: i + 1 }), { exact: true }).inputValue(),
+            await row.getByLabel(text(l, 'cascade.country'), { exact: true }).inputValue(),
+            await row.getByLabel(text(l, 'cascade.label'), { exact: true }).inputValue(),
+          ];
+        }),
+      );
+    const typed = await rowValues(language);
+    const selector = page.getByRole('combobox', { name: text(language, 'app.language') });
+    await selector.selectOption('en');
+    await shown(page.getByRole('heading', { level: 1, name: text('en', 'cascade.heading', { name: 'Lina' }) }));
+    expect(await rowValues('en')).toEqual(typed);
+    expect(await focused(page.getByRole('combobox', { name: text('en', 'app.language') }))).toBe(true);
+    await page.getByRole('combobox', { name: text('en', 'app.language') }).selectOption(language);
+    await shown(page.getByRole('heading', { level: 1, name: text(language, 'cascade.heading', { name: 'Lina' }) }));
+    expect(await rowValues(language)).toEqual(typed);
+
     await page.getByRole('button', { name: text(language, 'cascade.save') }).click();
 
     await shown(page.getByRole('alert').filter({ hasText: text(language, 'error.seeFields') }));

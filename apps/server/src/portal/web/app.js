@@ -247,6 +247,8 @@ async function renderCurrent() {
 }
 
 let signedIn = false;
+/** The cascade editor's rows while the screen is redrawn in another language: {childId, rows} or null. */
+let keptRows = null;
 
 function renderNav() {
   const nav = document.getElementById('nav');
@@ -658,7 +660,10 @@ async function cascadeScreen(childId, name) {
     return null;
   }
   // The rows being edited: {number, country, label}.
-  const rows = cascade.numbers.length > 0 ? cascade.numbers.map((n) => ({ number: n.number, country: n.country || 'BE', label: n.label ?? '' })) : [{ number: '', country: 'BE', label: '' }];
+  const saved = cascade.numbers.length > 0 ? cascade.numbers.map((n) => ({ number: n.number, country: n.country || 'BE', label: n.label ?? '' })) : [{ number: '', country: 'BE', label: '' }];
+  // Unsaved rows survive a redraw in another language (see the language selector).
+  const rows = keptRows?.childId === childId ? keptRows.rows : saved;
+  keptRows = null;
 
   const rowsList = el('ol', { class: 'rows', 'aria-label': t('cascade.listLabel') });
   const editor = el('form', { novalidate: true, 'aria-labelledby': 'numbers-title' });
@@ -769,6 +774,10 @@ async function cascadeScreen(childId, name) {
     }
   });
   drawRows();
+  current.unsavedRows = () => {
+    readRows();
+    return { childId, rows: rows.map((row) => ({ ...row })) };
+  };
 
   // Activation (consent), or re-activation of a blocked cascade with the new card's code.
   const termsVersion = cascade.currentTermsVersion ?? FALLBACK_TERMS_VERSION;
@@ -860,9 +869,20 @@ function countryName(code) {
 
 async function start() {
   await setLanguage(initialLanguage());
-  document.getElementById('language').addEventListener('change', async (event) => {
+  const selector = document.getElementById('language');
+  selector.addEventListener('change', async (event) => {
+    // The screen is drawn again in the new language: what was typed stays, and so does the focus.
+    const typed = [...main().querySelectorAll('input[id]:not([type=hidden]), select[id]')].map((input) => [input.id, input.type === 'checkbox' ? input.checked : input.value]);
+    keptRows = current.unsavedRows?.() ?? null;
     await setLanguage(event.target.value);
     await renderCurrent();
+    keptRows = null;
+    for (const [id, value] of typed) {
+      const input = document.getElementById(id);
+      if (input && input.type === 'checkbox') input.checked = value;
+      else if (input) input.value = value;
+    }
+    selector.focus();
     announce(t('app.languageChanged'));
   });
   await ensureCsrf();
