@@ -339,9 +339,9 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
         // SERVICE_NUMBER in the tests, as the parents' phones show it (LEG_CALLER_ID=service).
         callerNumber: '+32 78 15 00 00',
         numbers: [
-          { position: 1, number: '+32470123456', country: 'BE', label: 'Mum, mobile' },
-          { position: 2, number: '+33612345678', country: 'FR', label: 'Dad, mobile (France)' },
-          { position: 3, number: '+3225551212', country: 'BE', label: 'Home' },
+          { position: 1, number: '+32470123456', formatted: '+32 470 12 34 56', country: 'BE', label: 'Mum, mobile' },
+          { position: 2, number: '+33612345678', formatted: '+33 6 12 34 56 78', country: 'FR', label: 'Dad, mobile (France)' },
+          { position: 3, number: '+3225551212', formatted: '+32 2 555 12 12', country: 'BE', label: 'Home' },
         ],
       });
       expect((await client.get(`/api/v1/children/${childId}/cascade`)).body).toEqual(saved.body);

@@ -84,7 +84,8 @@ export interface CascadeView {
    * they can save it as a contact; null when they are shown the finder's own number instead.
    */
   callerNumber: string | null;
-  numbers: { position: number; number: string; country: string; label: string }[];
+  /** `number` is E.164; `formatted` the same number grouped for reading (`+32 470 12 34 56`). */
+  numbers: { position: number; number: string; formatted: string; country: string; label: string }[];
 }
 
 /** The one answer to a wrong code and to an unknown number: nothing tells them apart. */
@@ -202,7 +203,7 @@ export class ParentChildren {
       termsAcceptedAt: c?.termsAcceptedAt?.toISOString() ?? null,
       currentTermsVersion: CURRENT_TERMS_VERSION,
       callerNumber: this.callerNumber,
-      numbers: (c?.numbers ?? []).map((n) => ({ position: n.position, number: n.e164, country: n.country, label: n.label })),
+      numbers: (c?.numbers ?? []).map((n) => ({ position: n.position, number: n.e164, formatted: displayNumber(n.e164), country: n.country, label: n.label })),
     };
   }
 

@@ -660,7 +660,7 @@ async function cascadeScreen(childId, name) {
     return null;
   }
   // The rows being edited: {number, country, label}.
-  const saved = cascade.numbers.length > 0 ? cascade.numbers.map((n) => ({ number: n.number, country: n.country || 'BE', label: n.label ?? '' })) : [{ number: '', country: 'BE', label: '' }];
+  const saved = cascade.numbers.length > 0 ? cascade.numbers.map((n) => ({ number: n.formatted ?? n.number, country: n.country || 'BE', label: n.label ?? '' })) : [{ number: '', country: 'BE', label: '' }];
   // Unsaved rows survive a redraw in another language (see the language selector).
   const rows = keptRows?.childId === childId ? keptRows.rows : saved;
   keptRows = null;
