@@ -394,5 +394,11 @@ describe('the parents journey in headless Chromium', () => {
     await stateIs(page, language, 'active');
     expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', numbers: [[NUMBERS[0].e164, 'BE', NUMBERS[0].label]] });
     await shot(page, 'blocked-fr-03-reactivated');
+
+    // Saving the list as shown (numbers grouped for reading) stores the same numbers; it stays active.
+    expect(await page.getByLabel(text(language, 'cascade.number', { position: 1 }), { exact: true }).inputValue()).toBe(NUMBERS[0].formatted);
+    await page.getByRole('button', { name: text(language, 'cascade.save') }).click();
+    await shown(page.getByRole('status').filter({ hasText: text(language, 'cascade.saved') }));
+    expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', numbers: [[NUMBERS[0].e164, 'BE', NUMBERS[0].label]] });
   });
 });
