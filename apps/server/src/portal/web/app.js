@@ -100,6 +100,7 @@ function fieldMessage(problem) {
   // numbers[2].number -> number; numbers[7] -> numbers
   const name = String(problem.field ?? '').replace(/\[\d+\]/g, '').split('.').pop();
   const byCode = {
+    'code.wrong-code': t('totp.wrongCode'),
     'contactCode.wrong-code': t('fieldError.contactCodeWrong'),
     'number.duplicate': t('fieldError.numberDuplicate'),
     'number.hotline': t('fieldError.numberHotline'),
@@ -114,6 +115,7 @@ function fieldMessage(problem) {
     'password.too-common': t('fieldError.passwordTooCommon'),
     'password.too-long': t('fieldError.passwordTooLong'),
     'password.too-short': t('fieldError.passwordTooShort'),
+    'password.wrong-password': t('totp.wrongPassword'),
   };
   const byField = {
     contactCode: t('fieldError.contactCode'),
