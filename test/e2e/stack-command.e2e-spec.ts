@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { health } from '../support/app';
 import { start, waitFor } from '../support/processes';
@@ -8,9 +9,18 @@ jest.setTimeout(240_000);
 
 const ROOT = join(__dirname, '../..');
 
+/** The stack's Asterisk (by instance directory) and this checkout's app (by working directory: other checkouts may run theirs). */
 function processesOf(instance: string): string[] {
   const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.includes(`/srv/alloparents/${instance}/`) || line.includes('dist/apps/server/src/main.js'));
+  return out.split('\n').filter((line) => {
+    if (line.includes(`/srv/alloparents/${instance}/`)) return true;
+    if (!line.includes('dist/apps/server/src/main.js')) return false;
+    try {
+      return realpathSync(`/proc/${line.trim().split(/\s+/)[0]}/cwd`) === realpathSync(ROOT);
+    } catch {
+      return false; // ended meanwhile
+    }
+  });
 }
 
 describe('npm run stack', () => {

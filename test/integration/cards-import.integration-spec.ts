@@ -10,6 +10,10 @@ import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { cardRecord, daysAgo } from '../support/cards-data';
 import { testConfig } from '../support/test-config';
 
+// Each import starts its sealer threads, which transpile their TypeScript source under jest:
+// seconds on a loaded 2-core machine, so more than jest's default 5 s per test.
+jest.setTimeout(30_000);
+
 describe('npm run cards:import (COPY-based bulk import) against PostgreSQL', () => {
   const config = testConfig();
   const pseudonymizer = new Pseudonymizer(config.pseudonymKey);

@@ -34,4 +34,11 @@ describe('rendering asterisk-config/', () => {
     expect(readFileSync(join(out, 'pjsip.conf'), 'utf8')).toContain('bind = 127.0.0.1:15060');
     expect(readFileSync(join(out, 'http.conf'), 'utf8')).toContain('bindport = 18088');
   });
+
+  it('never lets Asterisk refuse a finder because the machine is busy (no maxload, no minmemfree)', () => {
+    // Either option makes Asterisk answer new calls 503 (cause 42) past a threshold: a finder turned away.
+    const asteriskConf = readFileSync(join(__dirname, '../../../../../asterisk-config/service/asterisk.conf'), 'utf8');
+    const settings = asteriskConf.split('\n').filter((line) => !line.trim().startsWith(';'));
+    expect(settings.filter((line) => /^\s*(maxload|minmemfree)\s*=/.test(line))).toEqual([]);
+  });
 });
