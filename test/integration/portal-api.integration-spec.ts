@@ -459,6 +459,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
       for (const id of [childId, randomUUID(), 'not-a-uuid']) {
         expect((await stranger.get(`/api/v1/children/${id}/cascade`)).status).toBe(404);
+        expect((await stranger.get(`/api/v1/children/${id}/calls`)).status).toBe(404);
         expect((await stranger.put(`/api/v1/children/${id}/cascade`, { numbers: [{ number: '+32470999999' }] })).status).toBe(404);
         expect((await stranger.post(`/api/v1/children/${id}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION })).status).toBe(404);
         expect((await stranger.delete(`/api/v1/children/${id}/cascade`)).status).toBe(404);

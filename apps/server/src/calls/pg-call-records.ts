@@ -23,8 +23,18 @@ export class PgCallRecords implements CallRecords, LookupLedger {
   }
 
   async legEnded(leg: { legId: string; callId: string; position: string; result: string; startedAt: Date; endedAt: Date }): Promise<void> {
+    // The label of the number at this position of the child's cascade (the child found by the
+    // number the finder typed), copied now: the parents' history must still name the right
+    // number after they edit or reorder the list. One statement, indexed look-ups only.
     await this.db.query(
-      `INSERT INTO leg_records (id, call_id, position, result, started_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO leg_records (id, call_id, position, result, started_at, ended_at, label)
+       SELECT $1::text, $2::uuid, $3::text, $4::text, $5::timestamptz, $6::timestamptz,
+              (SELECT NULLIF(n.label, '')
+                 FROM call_records c
+                 JOIN children ch ON ch.national_number_hash = c.national_number_hash
+                 JOIN cascades k ON k.child_id = ch.id
+                 JOIN cascade_numbers n ON n.cascade_id = k.id AND n.position::text = $3
+                WHERE c.id = $2)
        ON CONFLICT (id) DO NOTHING`,
       [leg.legId, leg.callId, leg.position, leg.result, leg.startedAt, leg.endedAt],
     );

@@ -10,6 +10,7 @@ import { Encryptor } from '../privacy/encryptor';
 import { Pseudonymizer } from '../privacy/pseudonymizer';
 import { AccountData } from './domain/account-data';
 import { AccountService } from './domain/accounts';
+import { ChildCallHistory } from './domain/call-history';
 import { LinkLockout } from './domain/link-lockout';
 import { Mailer } from './domain/mailer';
 import { OidcAccounts } from './domain/oidc-sign-in';
@@ -30,6 +31,7 @@ import { SmtpMailer } from './mail/smtp-mailer';
 import { Argon2PasswordHasher } from './persistence/argon2-password-hasher';
 import { PgAccountDataStore } from './persistence/pg-account-data';
 import { PgAccountStore } from './persistence/pg-account-store';
+import { PgCallHistoryStore } from './persistence/pg-call-history';
 import { PgLinkAttemptStore } from './persistence/pg-link-attempts';
 import { PgOidcIdentityStore } from './persistence/pg-oidc-identities';
 import { PgParentChildrenStore } from './persistence/pg-parent-children';
@@ -80,6 +82,11 @@ import { PgTotpStore } from './persistence/pg-totp-store';
           // What the parents' phones show when a leg rings them (see LEG_CALLER_ID).
           config.callFlow.legCallerId === 'service' ? config.service.number : null,
         ),
+    },
+    {
+      provide: ChildCallHistory,
+      inject: [getDataSourceToken(), APP_CONFIG],
+      useFactory: (db: DataSource, config: AppConfig) => new ChildCallHistory(new PgParentChildrenStore(db, config.service.defaultLanguage), new PgCallHistoryStore(db)),
     },
     {
       provide: AccountData,

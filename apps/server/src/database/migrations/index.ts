@@ -3,6 +3,7 @@ import { CardsIngestAndRetention1795600000000 } from './1795600000000-CardsInges
 import { PortalAccountsAndSessions1795700000000 } from './1795700000000-PortalAccountsAndSessions';
 import { RetentionAndImportPerformance1795800000000 } from './1795800000000-RetentionAndImportPerformance';
 import { TotpSecondFactor1795900000000 } from './1795900000000-TotpSecondFactor';
+import { CallHistoryForParents1796000000000 } from './1796000000000-CallHistoryForParents';
 import { OidcIdentities1796100000000 } from './1796100000000-OidcIdentities';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
@@ -13,5 +14,6 @@ export const migrations: Function[] = [
   PortalAccountsAndSessions1795700000000,
   RetentionAndImportPerformance1795800000000,
   TotpSecondFactor1795900000000,
+  CallHistoryForParents1796000000000,
   OidcIdentities1796100000000,
 ];

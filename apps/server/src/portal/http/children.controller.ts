@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
+import { CallView, ChildCallHistory } from '../domain/call-history';
 import { CascadeView, ChildView, ParentChildren } from '../domain/parent-children';
 import { CsrfGuard } from './csrf.guard';
 import { ActivateCascadeDto, LinkChildDto, SaveCascadeDto } from './dto/children.dto';
@@ -17,7 +18,10 @@ import { portalValidation } from './validation';
 @UseGuards(CsrfGuard, SessionGuard)
 @UsePipes(portalValidation)
 export class ChildrenController {
-  constructor(private readonly children: ParentChildren) {}
+  constructor(
+    private readonly children: ParentChildren,
+    private readonly history: ChildCallHistory,
+  ) {}
 
   @Get()
   list(@Req() request: PortalRequest): Promise<ChildView[]> {
@@ -52,6 +56,12 @@ export class ChildrenController {
   @HttpCode(204)
   async deleteCascade(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<void> {
     await this.children.deleteCascade(request.parentId!, childId);
+  }
+
+  /** The calls about this child, newest first (at most 50): when, how they ended, which number answered. */
+  @Get(':childId/calls')
+  calls(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CallView[]> {
+    return this.history.calls(request.parentId!, childId);
   }
 
   /** Consent: `{termsVersion}` (plus `contactCode` of the new card when the cascade is blocked). */

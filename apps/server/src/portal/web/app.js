@@ -655,8 +655,9 @@ async function childrenScreen() {
 /** The cascade editor and its activation, for one child. */
 async function cascadeScreen(childId, name) {
   let cascade;
+  let calls;
   try {
-    cascade = await api('GET', `/children/${encodeURIComponent(childId)}/cascade`);
+    [cascade, calls] = await Promise.all([api('GET', `/children/${encodeURIComponent(childId)}/cascade`), api('GET', `/children/${encodeURIComponent(childId)}/calls`)]);
   } catch (error) {
     handleError(error);
     return null;
@@ -847,6 +848,7 @@ async function cascadeScreen(childId, name) {
     cascade.activatedAt ? el('p', { class: 'hint', text: t('cascade.activatedAt', { date: new Date(cascade.activatedAt).toLocaleString(language) }) }) : null,
     editor,
     alreadyActive ? activeBox : activation,
+    callHistory(calls),
     el('button', { type: 'button', class: 'secondary', text: t('cascade.back'), onclick: () => go(childrenScreen) }),
   );
 }
@@ -857,6 +859,64 @@ function callerHint(cascade) {
   // The number in bold and never broken across lines: the sentence is split at its placeholder.
   const [before, after = ''] = t('activation.callerNumber').split('{number}');
   return el('p', { class: 'caller' }, before, el('strong', { class: 'phone', text: cascade.callerNumber }), after);
+}
+
+/** Which leg: the hotline, or a number of the list by position and the label it had then. */
+function legName(leg) {
+  if (leg.hotline) return t('calls.hotline');
+  return leg.label ? t('calls.numberLabelled', { position: leg.position, label: leg.label }) : t('cascade.number', { position: leg.position });
+}
+
+/** The calls about the child (GET /children/:id/calls), newest first; the legs of each in a disclosure. */
+function callHistory(calls) {
+  const outcomes = {
+    'connected-parent': t('calls.outcomeParent'),
+    'connected-hotline': t('calls.outcomeHotline'),
+    'hotline-unreachable': t('calls.outcomeHotlineUnreachable'),
+    'finder-hung-up': t('calls.outcomeFinderHungUp'),
+    'refused-withheld': t('calls.outcomeRefused'),
+    failed: t('calls.outcomeFailed'),
+  };
+  const results = {
+    accepted: t('calls.resultAccepted'),
+    connected: t('calls.resultConnected'),
+    busy: t('calls.resultBusy'),
+    'no-answer': t('calls.resultNoAnswer'),
+    unreachable: t('calls.resultUnreachable'),
+    machine: t('calls.resultMachine'),
+    declined: t('calls.resultDeclined'),
+    'no-key': t('calls.resultNoKey'),
+    failed: t('calls.resultFailed'),
+    cancelled: t('calls.resultCancelled'),
+  };
+  const known = (map, code) => (Object.prototype.hasOwnProperty.call(map, code) ? map[code] : code);
+  const section = el('section', { class: 'box', 'aria-labelledby': 'calls-title' }, el('h2', { id: 'calls-title', text: t('calls.title') }), el('p', { class: 'hint', text: t('calls.help') }));
+  if (calls.length === 0) {
+    section.append(el('p', { text: t('calls.none') }));
+    return section;
+  }
+  const list = el('ol', { class: 'calls' });
+  for (const call of calls) {
+    const when = new Date(call.startedAt).toLocaleString(language, { dateStyle: 'medium', timeStyle: 'short' });
+    list.append(
+      el(
+        'li',
+        {},
+        el('p', {}, el('time', { datetime: call.startedAt, text: when }), ' — ', el('span', { text: call.outcome ? known(outcomes, call.outcome) : t('calls.outcomeUnknown') })),
+        call.answeredBy ? el('p', { text: t('calls.answeredBy', { leg: legName(call.answeredBy) }) }) : null,
+        call.legs.length > 0
+          ? el(
+              'details',
+              {},
+              el('summary', { text: t('calls.legs', { count: call.legs.length }) }),
+              el('ol', { class: 'legs' }, call.legs.map((leg) => el('li', { text: `${legName(leg)}: ${known(results, leg.result)}` }))),
+            )
+          : null,
+      ),
+    );
+  }
+  section.append(list);
+  return section;
 }
 
 function countryName(code) {

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { PgCallRecords } from '../../apps/server/src/calls/pg-call-records';
+import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
+import { FinderLookupService } from '../../apps/server/src/cascades/finder-lookup.service';
+import { PgCascadeDirectory } from '../../apps/server/src/cascades/persistence/pg-cascade-directory';
+import { CALL_HISTORY_LIMIT } from '../../apps/server/src/portal/domain/call-history';
+import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/domain/parent-children';
+import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
+import { cardRecord } from '../support/cards-data';
+import { CapturingMailer, PortalClient, startPortalApp } from '../support/portal-app';
+import { testConfig } from '../support/test-config';
+
+const PASSWORD = 'a quiet blue harbour at dawn';
+const FINDER = '32475123987';
+
+describe('the call history of a child (GET /api/v1/children/:id/calls) against PostgreSQL', () => {
+  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
+  const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
+  let app: NestFastifyApplication;
+  let db: DataSource;
+  let mailer: CapturingMailer;
+  let baseUrl: string;
+  let records: PgCallRecords;
+  let lookup: FinderLookupService;
+
+  beforeAll(async () => {
+    ({ app, db, mailer, baseUrl } = await startPortalApp(config));
+    // The call flow's own writer and look-up (telephony.module.ts wires the same two).
+    records = new PgCallRecords(db);
+    lookup = new FinderLookupService(new PgCascadeDirectory(db), records, pseudonymizer, 1000);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  async function signedInParent(): Promise<PortalClient> {
+    const client = new PortalClient(baseUrl);
+    const email = `parent-${randomUUID()}@example.org`;
+    await client.csrf();
+    expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
+    expect((await client.post('/api/v1/auth/verify-email', { token: mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
+    expect((await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(200);
+    return client;
+  }
+
+  /** A card ingested as the authority sends it, linked to the parent; returns the child's id and national number. */
+  async function linkedChild(client: PortalClient): Promise<{ childId: string; nationalNumber: string }> {
+    const record = cardRecord();
+    expect((await app.get(CardIngestService).ingest([record], { kind: 'system', id: 'call-history-test' })).rejected).toEqual([]);
+    const linked = await client.post('/api/v1/children/links', { nationalNumber: record.nationalNumber, contactCode: record.contactCode });
+    expect(linked.status).toBe(201);
+    return { childId: linked.body.id as string, nationalNumber: record.nationalNumber };
+  }
+
+  type Leg = [position: number | 'hotline', result: string];
+
+  /**
+   * One finder's call written the way the call flow writes it (call-session.ts): the call starts,
+   * the look-up notes the typed number, each leg is recorded as it ends, then the call's end.
+   */
+  async function recordedCall(nationalNumber: string, startedAt: Date, legs: Leg[], end?: { outcome: string; connected?: number | 'hotline' }): Promise<string> {
+    const callId = randomUUID();
+    await records.callStarted(callId, startedAt);
+    const found = await lookup.lookUp(callId, nationalNumber, FINDER);
+    let at = startedAt.getTime() + 20_000;
+    for (const [position, result] of legs) {
+      await records.legEnded({ legId: `${callId}:leg:${position}`, callId, position: String(position), result, startedAt: new Date(at), endedAt: new Date(at + 15_000) });
+      at += 16_000;
+    }
+    if (end) {
+      await records.callEnded(callId, end.outcome, new Date(at + 60_000), {
+        language: 'fr',
+        connectedPosition: end.connected === undefined ? undefined : String(end.connected),
+        cascadeId: found.kind === 'found' ? found.cascadeId : undefined,
+      });
+    }
+    return callId;
+  }
+
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+  it('given calls about my child, then I see them newest first with their outcome, each leg, and the number that answered named as it was then', async () => {
+    const parent = await signedInParent();
+    const { childId, nationalNumber } = await linkedChild(parent);
+    const numbers = [
+      { number: '0470 11 22 33', label: 'Mum, mobile' },
+      { number: '0470 44 55 66', label: 'Dad, mobile' },
+      { number: '+32 2 555 12 12' },
+    ];
+    expect((await parent.put(`/api/v1/children/${childId}/cascade`, { numbers })).status).toBe(200);
+    expect((await parent.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION })).status).toBe(200);
+
+    const [t1, t2, t3, t4] = [minutesAgo(300), minutesAgo(200), minutesAgo(100), minutesAgo(1)];
+    const first = await recordedCall(nationalNumber, t1, [[1, 'busy'], [2, 'accepted']], { outcome: 'connected-parent', connected: 2 });
+    // The parents reorder and relabel afterwards: the history keeps the names the legs had.
+    expect((await parent.put(`/api/v1/children/${childId}/cascade`, { numbers: [{ ...numbers[1], label: 'Papa' }, numbers[0], numbers[2]] })).status).toBe(200);
+    const second = await recordedCall(nationalNumber, t2, [[1, 'no-answer'], [2, 'machine'], [3, 'declined'], ['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
+    const third = await recordedCall(nationalNumber, t3, [[1, 'cancelled']], { outcome: 'finder-hung-up' });
+    // Still running (or its end was never recorded).
+    const running = await recordedCall(nationalNumber, t4, []);
+    // Another child's call, by the same finder: not in this history.
+    await recordedCall(cardRecord().nationalNumber, minutesAgo(50), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
+
+    const response = await parent.get(`/api/v1/children/${childId}/calls`);
+    expect(response.status).toBe(200);
+    const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const leg = (position: number | 'hotline', label: string | null, result: string) => ({
+      hotline: position === 'hotline',
+      position: position === 'hotline' ? null : position,
+      label,
+      result,
+      startedAt: iso,
+      endedAt: iso,
+    });
+    expect(response.body).toEqual([
+      { id: running, startedAt: t4.toISOString(), endedAt: null, outcome: null, answeredBy: null, legs: [] },
+      { id: third, startedAt: t3.toISOString(), endedAt: iso, outcome: 'finder-hung-up', answeredBy: null, legs: [leg(1, 'Papa', 'cancelled')] },
+      {
+        id: second,
+        startedAt: t2.toISOString(),
+        endedAt: iso,
+        outcome: 'connected-hotline',
+        answeredBy: { hotline: true, position: null, label: null },
+        legs: [leg(1, 'Papa', 'no-answer'), leg(2, 'Mum, mobile', 'machine'), leg(3, null, 'declined'), leg('hotline', null, 'connected')],
+      },
+      {
+        id: first,
+        startedAt: t1.toISOString(),
+        endedAt: iso,
+        outcome: 'connected-parent',
+        answeredBy: { hotline: false, position: 2, label: 'Dad, mobile' },
+        legs: [leg(1, 'Mum, mobile', 'busy'), leg(2, 'Dad, mobile', 'accepted')],
+      },
+    ]);
+    // The times as recorded: legs from 20 s after the start, 15 s each, 1 s apart; the end a minute after the last.
+    const firstCall = response.body[3];
+    expect([firstCall.legs[0].startedAt, firstCall.legs[1].endedAt, firstCall.endedAt]).toEqual(
+      [20_000, 20_000 + 16_000 + 15_000, 20_000 + 2 * 16_000 + 60_000].map((ms) => new Date(t1.getTime() + ms).toISOString()),
+    );
+
+    // Nothing about the finder: not their number, not its keyed hash, not the child's hash.
+    const text = JSON.stringify(response.body);
+    const callerHash = pseudonymizer.hash('caller', FINDER);
+    const childHash = pseudonymizer.hash('national-number', nationalNumber);
+    for (const secret of [FINDER, callerHash.toString('hex'), callerHash.toString('base64'), childHash.toString('hex'), childHash.toString('base64'), nationalNumber]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toMatch(/caller|hash|\+32/i);
+  });
+
+  it('given a child with more calls than the history shows, then only the newest ones are listed', async () => {
+    const parent = await signedInParent();
+    const { childId, nationalNumber } = await linkedChild(parent);
+    const ids: string[] = [];
+    for (let i = CALL_HISTORY_LIMIT + 2; i > 0; i -= 1) ids.push(await recordedCall(nationalNumber, minutesAgo(i), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' }));
+
+    const response = await parent.get(`/api/v1/children/${childId}/calls`);
+    expect(response.status).toBe(200);
+    expect(response.body.map((call: { id: string }) => call.id)).toEqual(ids.slice(2).reverse());
+  });
+
+  it('given a child with no calls yet (a draft cascade), then the history is an empty list', async () => {
+    const parent = await signedInParent();
+    const { childId } = await linkedChild(parent);
+    expect(await parent.get(`/api/v1/children/${childId}/calls`)).toMatchObject({ status: 200, body: [] });
+  });
+
+  it("given another family's child, an unknown id, a malformed id or no session, then 404 (401 without a session) exactly as for the cascade, and nothing of the calls", async () => {
+    const owner = await signedInParent();
+    const { childId, nationalNumber } = await linkedChild(owner);
+    await recordedCall(nationalNumber, minutesAgo(5), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
+    const stranger = await signedInParent();
+
+    for (const id of [childId, randomUUID(), 'not-a-uuid']) {
+      const calls = await stranger.get(`/api/v1/children/${id}/calls`);
+      const cascade = await stranger.get(`/api/v1/children/${id}/cascade`);
+      expect([id, calls.status, calls.body]).toEqual([id, 404, cascade.body]);
+    }
+    expect((await stranger.get(`/api/v1/children/${childId}/calls`)).body).toEqual({ statusCode: 404, error: 'not-found', message: 'no such child in your account', fields: [] });
+    expect((await new PortalClient(baseUrl).get(`/api/v1/children/${childId}/calls`)).status).toBe(401);
+    expect((await owner.get(`/api/v1/children/${childId}/calls`)).body).toHaveLength(1);
+  });
+});
