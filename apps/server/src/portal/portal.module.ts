@@ -23,6 +23,7 @@ import { ChildrenController } from './http/children.controller';
 import { CsrfGuard } from './http/csrf.guard';
 import { OIDC_RELYING_PARTY, OidcController } from './http/oidc.controller';
 import { OidcRelyingParty } from './http/oidc-relying-party';
+import { LegalController } from './http/legal.controller';
 import { SessionGuard } from './http/session.guard';
 import { TotpController } from './http/totp.controller';
 import { WebController } from './http/web.controller';
@@ -51,7 +52,7 @@ import { PgTotpStore } from './persistence/pg-totp-store';
       useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'portal', ttl: 60_000, limit: config.portal.rateLimitPerMinute }] }),
     }),
   ],
-  controllers: [AuthController, OidcController, AccountController, ChildrenController, TotpController, WebController],
+  controllers: [AuthController, OidcController, AccountController, ChildrenController, TotpController, LegalController, WebController],
   providers: [
     // SMTP when configured; otherwise (development) the mail's subject and link go to the log.
     { provide: Mailer, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.mail.smtp ? new SmtpMailer(config.mail) : new LogMailer()) },

@@ -5,10 +5,11 @@ import { checkNationalNumber } from '../../cascades/domain/national-number';
 import { normalizeContactCode } from '../../cards/domain/card-record';
 import { CascadeNumber, CascadeNumberInput, ForbiddenNumbers, checkCascadeNumbers } from './cascade-numbers';
 import { LinkLockout, accountSubject } from './link-lockout';
+import { CURRENT_TERMS_VERSION, termsVersionProblem } from '../legal/legal-documents';
 import { FieldProblem, PortalError } from './portal-error';
 
-/** The terms of use a parent accepts when activating; bump with every change of the text. */
-export const CURRENT_TERMS_VERSION = '2025-01';
+// The terms' version lives with their text (portal/legal): one source for the check, the view and the UI.
+export { CURRENT_TERMS_VERSION } from '../legal/legal-documents';
 
 export type CascadeStatus = 'draft' | 'active' | 'blocked';
 export type CascadeLanguage = 'fr' | 'nl' | 'de' | 'en';
@@ -159,9 +160,8 @@ export class ParentChildren {
   async activate(parentId: string, childId: string, termsVersion: string, contactCode?: string): Promise<CascadeView> {
     const child = await this.linked(parentId, childId);
     const problems: FieldProblem[] = [];
-    if (termsVersion !== CURRENT_TERMS_VERSION) {
-      problems.push({ field: 'termsVersion', code: 'not-current', message: `accept the current terms of use (version ${CURRENT_TERMS_VERSION}) to activate` });
-    }
+    const terms = termsVersionProblem(termsVersion);
+    if (terms) problems.push({ field: 'termsVersion', ...terms });
     if (!child.cascade || child.cascade.numbers.length === 0) {
       problems.push({ field: 'numbers', code: 'empty', message: 'add at least one number before activating the cascade' });
     }

@@ -39,8 +39,8 @@ export class WebController {
     void reply.header('Content-Type', TYPES[type]).header('Cache-Control', 'no-cache').send(this.file(name));
   }
 
-  /** The page itself, also at the paths of the links we mail (verify-email, reset-password). */
-  @Get(['', 'verify-email', 'reset-password'])
+  /** The page itself, also at the paths of the links we mail (verify-email, reset-password) and of the terms and privacy pages. */
+  @Get(['', 'verify-email', 'reset-password', 'terms', 'privacy'])
   index(@Res() reply: FastifyReply): void {
     this.send(reply, 'index.html', 'html');
   }

@@ -4,7 +4,6 @@
 
 const LANGUAGES = ['fr', 'nl', 'de', 'en'];
 const MAX_NUMBERS = 7;
-const FALLBACK_TERMS_VERSION = '2025-01';
 const COUNTRIES = ['BE', 'NL', 'FR', 'DE', 'LU', 'GB', 'ES', 'IT', 'PT', 'PL', 'RO', 'MA', 'TR', 'CH', 'AT', 'US'];
 
 let messages = {};
@@ -39,6 +38,8 @@ async function setLanguage(code) {
   document.getElementById('language').value = code;
   document.getElementById('language-label').textContent = t('app.language');
   document.getElementById('skip-link').textContent = t('app.skip');
+  document.getElementById('terms-link').textContent = t('footer.terms');
+  document.getElementById('privacy-link').textContent = t('footer.privacy');
   document.title = t('app.title');
 }
 
@@ -656,8 +657,13 @@ async function childrenScreen() {
 async function cascadeScreen(childId, name) {
   let cascade;
   let calls;
+  let terms;
   try {
-    [cascade, calls] = await Promise.all([api('GET', `/children/${encodeURIComponent(childId)}/cascade`), api('GET', `/children/${encodeURIComponent(childId)}/calls`)]);
+    [cascade, calls, terms] = await Promise.all([
+      api('GET', `/children/${encodeURIComponent(childId)}/cascade`),
+      api('GET', `/children/${encodeURIComponent(childId)}/calls`),
+      legalDocument('terms'),
+    ]);
   } catch (error) {
     handleError(error);
     return null;
@@ -782,8 +788,9 @@ async function cascadeScreen(childId, name) {
     return { childId, rows: rows.map((row) => ({ ...row })) };
   };
 
-  // Activation (consent), or re-activation of a blocked cascade with the new card's code.
-  const termsVersion = cascade.currentTermsVersion ?? FALLBACK_TERMS_VERSION;
+  // Activation (consent), or re-activation of a blocked cascade with the new card's code. The
+  // version accepted is the one of the text shown (the server refuses it if it is not current).
+  const termsVersion = terms.version;
   const activation = el('form', { novalidate: true, 'aria-labelledby': 'activation-title' });
   const blocked = cascade.status === 'blocked';
   const alreadyActive = cascade.status === 'active' && cascade.termsVersion === termsVersion;
@@ -794,6 +801,8 @@ async function cascadeScreen(childId, name) {
     blocked ? el('p', { text: t('activation.blockedHelp') }) : null,
     blocked ? field('contactCode', t('field.contactCode'), { type: 'text', autocomplete: 'off', required: true }) : null,
     el('p', { text: t('activation.terms', { version: termsVersion }) }),
+    cascade.termsVersion && cascade.termsVersion !== termsVersion ? el('p', { class: 'notice', text: t('activation.termsChanged', { version: cascade.termsVersion }) }) : null,
+    el('div', { class: 'terms', tabindex: '0', role: 'region', 'aria-labelledby': 'terms-title' }, legalText(terms, 'terms-title', 'h3')),
     callerHint(cascade),
     el(
       'div',
@@ -859,6 +868,34 @@ function callerHint(cascade) {
   // The number in bold and never broken across lines: the sentence is split at its placeholder.
   const [before, after = ''] = t('activation.callerNumber').split('{number}');
   return el('p', { class: 'caller' }, before, el('strong', { class: 'phone', text: cascade.callerNumber }), after);
+}
+
+/** The terms of use or the privacy statement (GET /legal/:document), in the page's language. */
+function legalDocument(documentId) {
+  return api('GET', `/legal/${documentId}?language=${encodeURIComponent(language)}`);
+}
+
+/** A legal document's title, version and sections; `level` is the title's heading level. */
+function legalText(doc, titleId, level) {
+  const sub = `h${Number(level.slice(1)) + 1}`;
+  const effective = new Date(`${doc.effectiveOn}T12:00:00Z`).toLocaleDateString(language, { dateStyle: 'long' });
+  return [
+    el(level, { id: titleId, text: doc.title }),
+    el('p', { class: 'hint', text: t('legal.version', { version: doc.version, date: effective }) }),
+    ...doc.sections.map((section) => el('section', {}, el(sub, { text: section.heading }), section.paragraphs.map((paragraph) => el('p', { text: paragraph })))),
+  ];
+}
+
+/** /terms and /privacy: a document on its own page, reachable signed in or not. */
+async function legalScreen(documentId) {
+  let doc;
+  try {
+    doc = await legalDocument(documentId);
+  } catch (error) {
+    handleError(error);
+    return null;
+  }
+  return el('article', { class: 'legal' }, legalText(doc, 'legal-title', 'h1'), el('p', {}, el('a', { href: '/', text: t('legal.back') })));
 }
 
 /** Which leg: the hotline, or a number of the list by position and the label it had then. */
@@ -950,6 +987,8 @@ async function start() {
   await ensureCsrf();
   if (location.pathname === '/verify-email') return go(verifyEmailScreen);
   if (location.pathname === '/reset-password') return go(resetPasswordScreen);
+  if (location.pathname === '/terms') return go(legalScreen, 'terms');
+  if (location.pathname === '/privacy') return go(legalScreen, 'privacy');
   const refusal = providerRefusal();
   providers = await api('GET', '/auth/providers').then((body) => body?.providers ?? [], () => []);
   try {

@@ -1,0 +1,60 @@
+import { ACCOUNT_INACTIVITY_MONTHS, CARD_RECORD_RETENTION_MONTHS, ORPHAN_ACCOUNT_GRACE_DAYS, AUDIT_RETENTION_MONTHS } from '../../retention/retention-policy';
+import { LINK_MAX_FAILURES } from '../domain/link-lockout';
+import { MAX_CASCADE_NUMBERS } from '../domain/cascade-numbers';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../domain/sessions';
+import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, LEGAL_LANGUAGES, PAST_TERMS_VERSIONS, legalDocumentView, termsVersionProblem } from './legal-documents';
+
+const plain = (id: 'terms' | 'privacy', language: (typeof LEGAL_LANGUAGES)[number]) => {
+  const text = LEGAL_DOCUMENTS[id].texts[language];
+  return [text.title, ...text.sections.flatMap((s) => [s.heading, ...s.paragraphs])].join('\n');
+};
+
+describe('the terms of use and the privacy statement', () => {
+  it.each(Object.keys(LEGAL_DOCUMENTS) as ('terms' | 'privacy')[])('given the %s, then every language has the same sections, none empty, each translated (not the English text)', (id) => {
+    const document = LEGAL_DOCUMENTS[id];
+    expect(document.version).toMatch(/^\d{4}-(0[1-9]|1[0-2])$/);
+    expect(document.effectiveOn.startsWith(document.version)).toBe(true);
+    const english = document.texts.en;
+    for (const language of LEGAL_LANGUAGES) {
+      const text = document.texts[language];
+      expect([language, text.sections.map((s) => s.paragraphs.length)]).toEqual([language, english.sections.map((s) => s.paragraphs.length)]);
+      for (const part of [text.title, ...text.sections.flatMap((s) => [s.heading, ...s.paragraphs])]) expect(part.trim().length).toBeGreaterThan(3);
+      if (language === 'en') continue;
+      const paragraphs = text.sections.flatMap((s) => s.paragraphs);
+      english.sections.flatMap((s) => s.paragraphs).forEach((paragraph, i) => expect([language, i, paragraphs[i] === paragraph]).toEqual([language, i, false]));
+    }
+  });
+
+  it('given the terms version, then the activation accepts only the current one, and tells an outdated version from an unknown one', () => {
+    expect(CURRENT_TERMS_VERSION).toBe(LEGAL_DOCUMENTS.terms.version);
+    expect(PAST_TERMS_VERSIONS).not.toContain(CURRENT_TERMS_VERSION);
+    expect(termsVersionProblem(CURRENT_TERMS_VERSION)).toBeNull();
+    expect(termsVersionProblem('2025-01')).toEqual({ code: 'outdated', message: expect.stringContaining(`current version (${CURRENT_TERMS_VERSION})`) });
+    for (const version of ['', '2099-01', CURRENT_TERMS_VERSION.toLowerCase() + ' ', 'latest']) {
+      expect([version, termsVersionProblem(version)?.code]).toEqual([version, 'unknown']);
+    }
+    expect(legalDocumentView('terms', 'nl')).toMatchObject({ document: 'terms', version: CURRENT_TERMS_VERSION, language: 'nl', title: 'Gebruiksvoorwaarden' });
+  });
+
+  it('given the privacy statement, then the durations and limits it states are the ones the code applies', () => {
+    // The code's figures, as the statement writes them in English.
+    expect(CARD_RECORD_RETENTION_MONTHS).toBe(42);
+    expect(ACCOUNT_INACTIVITY_MONTHS).toBe(42);
+    expect(AUDIT_RETENTION_MONTHS).toBe(42);
+    const en = plain('privacy', 'en');
+    expect(en).toContain('deleted 3 years and 6 months after the card was made');
+    expect(en).toContain('inactive for 3 years and 6 months');
+    expect(en).toContain(`${ORPHAN_ACCOUNT_GRACE_DAYS} days after it is left without any child`);
+    expect(en).toContain(`after ${SESSION_IDLE_MS / 60_000} minutes without use, and after ${SESSION_ABSOLUTE_MS / 3_600_000} hours`);
+    expect(en).toContain(`after ${LINK_MAX_FAILURES} wrong tries`);
+    expect(plain('terms', 'en')).toContain(`up to seven numbers`);
+    expect(MAX_CASCADE_NUMBERS).toBe(7);
+    // Every translation states the same figures.
+    for (const language of LEGAL_LANGUAGES) {
+      const text = plain('privacy', language);
+      for (const figure of [' 3 ', ' 6 ', ` ${ORPHAN_ACCOUNT_GRACE_DAYS} `, ` ${SESSION_IDLE_MS / 60_000} `, ` ${SESSION_ABSOLUTE_MS / 3_600_000} `, ` ${LINK_MAX_FAILURES} `, 'argon2id']) {
+        expect([language, figure, text.includes(figure)]).toEqual([language, figure, true]);
+      }
+    }
+  });
+});
