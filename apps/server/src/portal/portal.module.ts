@@ -18,6 +18,7 @@ import { ParentChildren } from './domain/parent-children';
 import { Sessions } from './domain/sessions';
 import { PasswordAccounts, TotpService } from './domain/totp';
 import { AccountController } from './http/account.controller';
+import { ApiDocsController } from './http/api-docs.controller';
 import { AuthController } from './http/auth.controller';
 import { ChildrenController } from './http/children.controller';
 import { CsrfGuard } from './http/csrf.guard';
@@ -52,7 +53,7 @@ import { PgTotpStore } from './persistence/pg-totp-store';
       useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'portal', ttl: 60_000, limit: config.portal.rateLimitPerMinute }] }),
     }),
   ],
-  controllers: [AuthController, OidcController, AccountController, ChildrenController, TotpController, LegalController, WebController],
+  controllers: [AuthController, OidcController, AccountController, ChildrenController, TotpController, LegalController, WebController, ApiDocsController],
   providers: [
     // SMTP when configured; otherwise (development) the mail's subject and link go to the log.
     { provide: Mailer, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.mail.smtp ? new SmtpMailer(config.mail) : new LogMailer()) },

@@ -1,6 +1,8 @@
 import { Body, Controller, HttpCode, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { CardIngestService, IngestReport } from '../domain/card-ingest';
 import { AuthorityRequest, AuthorityTokenGuard } from './authority-token.guard';
+import { CardsBatchDoc, IngestErrorView, IngestReportView } from './authority-cards.views';
 import { IngestErrorFilter } from './ingest-error.filter';
 
 /**
@@ -8,6 +10,7 @@ import { IngestErrorFilter } from './ingest-error.filter';
  * → 200 `{received, accepted: [{index, outcome}], rejected: [{index, problems: [{field, problem}]}], blockedCascades}`.
  * Records are identified by their index in the batch: no personal value is echoed back.
  */
+@ApiTags('authority')
 @Controller('api/v1/authority')
 @UseGuards(AuthorityTokenGuard)
 @UseFilters(IngestErrorFilter)
@@ -15,6 +18,11 @@ export class AuthorityCardsController {
   constructor(private readonly ingest: CardIngestService) {}
 
   @Post('cards')
+  @ApiOperation({ summary: 'Send newly issued cards (the issuing authority)', description: 'Idempotent: a record sent again is `already-present`. A new card blocks the child\'s active cascade and voids the old code.' })
+  @ApiBody({ type: CardsBatchDoc })
+  @ApiOkResponse({ type: IngestReportView, description: 'Each record accepted or rejected with its reasons.' })
+  @ApiBadRequestResponse({ type: IngestErrorView, description: 'Not a batch, or an empty one.' })
+  @ApiPayloadTooLargeResponse({ type: IngestErrorView, description: 'More cards than a batch holds.' })
   @HttpCode(200)
   async postCards(@Body() body: unknown, @Req() request: AuthorityRequest): Promise<IngestReport> {
     const cards = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { cards?: unknown }).cards : undefined;

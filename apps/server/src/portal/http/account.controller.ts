@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AccountData, AccountExport } from '../domain/account-data';
@@ -6,12 +7,14 @@ import { AccountProfile, AccountService } from '../domain/accounts';
 import { clearSessionCookie } from './cookies';
 import { CsrfGuard } from './csrf.guard';
 import { DeleteAccountDto } from './dto/account.dto';
+import { AccountExportView, AccountProfileView, DeletedAccountView } from './dto/views';
 import { PortalErrorFilter } from './portal-error.filter';
 import { PortalRequest } from './portal-request';
 import { SessionGuard } from './session.guard';
 import { portalValidation } from './validation';
 
 /** /api/v1/account — the signed-in parent's own account: see it, export everything, delete it. */
+@ApiTags('account')
 @Controller('api/v1/account')
 @UseFilters(PortalErrorFilter)
 @UseGuards(CsrfGuard, SessionGuard)
@@ -24,11 +27,15 @@ export class AccountController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'My account' })
+  @ApiOkResponse({ type: AccountProfileView, description: 'The signed-in account.' })
   profile(@Req() request: PortalRequest): Promise<AccountProfile> {
     return this.accounts.profile(request.parentId!);
   }
 
   @Get('export')
+  @ApiOperation({ summary: 'Download all the data held about me (JSON file)' })
+  @ApiOkResponse({ type: AccountExportView, description: 'Everything held about the account, as an attachment.' })
   @Header('Content-Disposition', 'attachment; filename="allo-parents-my-data.json"')
   @Header('Cache-Control', 'no-store')
   export(@Req() request: PortalRequest): Promise<AccountExport> {
@@ -37,6 +44,8 @@ export class AccountController {
 
   /** `{"confirm": true, "deleteCascades": true}` — the cascades this parent alone manages go too. */
   @Delete()
+  @ApiOperation({ summary: 'Delete my account', description: 'Refused (409) while this parent alone manages a cascade, unless deleteCascades is true.' })
+  @ApiOkResponse({ type: DeletedAccountView, description: 'Deleted; the session cookie is cleared.' })
   @HttpCode(200)
   async delete(@Body() body: DeleteAccountDto, @Req() request: PortalRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ deletedCascades: number }> {
     const result = await this.data.delete(request.parentId!, body.deleteCascades === true);

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -20,6 +21,7 @@ import {
 import { CsrfGuard } from './csrf.guard';
 import { PasswordResetDto, PasswordResetRequestDto, RegisterDto, SignInDto, TokenDto } from './dto/auth.dto';
 import { TotpCodeDto } from './dto/totp.dto';
+import { AccountProfileView, CsrfTokenView, MessageView } from './dto/views';
 import { PortalErrorFilter } from './portal-error.filter';
 import { PortalRequest } from './portal-request';
 import { SessionGuard } from './session.guard';
@@ -31,6 +33,7 @@ const CHECK_YOUR_MAIL = { message: 'if the address can be used, we sent a messag
  * /api/v1/auth — local accounts: register, verify the e-mail, sign in and out, reset the password.
  * Every POST needs the CSRF token (GET /api/v1/auth/csrf first).
  */
+@ApiTags('auth')
 @Controller('api/v1/auth')
 @UseFilters(PortalErrorFilter)
 @UseGuards(CsrfGuard)
@@ -45,6 +48,8 @@ export class AuthController {
 
   /** Sets the ap_csrf cookie (kept if already set) and returns its value for the X-CSRF-Token header. */
   @Get('csrf')
+  @ApiOperation({ summary: 'Get a CSRF token', description: 'Sets the ap_csrf cookie (kept if already set); send its value in X-CSRF-Token.' })
+  @ApiOkResponse({ type: CsrfTokenView, description: 'The token, also in the ap_csrf cookie.' })
   csrf(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): { csrfToken: string } {
     const existing = request.cookies?.[CSRF_COOKIE];
     const csrfToken = isWellFormedToken(existing) ? existing : newSecretToken().token;
@@ -53,6 +58,8 @@ export class AuthController {
   }
 
   @Post('register')
+  @ApiOperation({ summary: 'Create an account', description: 'Mails a verification link. The same answer whether or not the address already has an account.' })
+  @ApiAcceptedResponse({ type: MessageView, description: 'Accepted: check the mailbox.' })
   @HttpCode(202)
   @UseGuards(ThrottlerGuard)
   async register(@Body() body: RegisterDto): Promise<{ message: string }> {
@@ -61,6 +68,8 @@ export class AuthController {
   }
 
   @Post('verify-email')
+  @ApiOperation({ summary: 'Confirm the e-mail address with the token from the mailed link' })
+  @ApiOkResponse({ type: MessageView, description: 'Confirmed.' })
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   async verifyEmail(@Body() body: TokenDto): Promise<{ message: string }> {
@@ -69,6 +78,11 @@ export class AuthController {
   }
 
   @Post('sign-in')
+  @ApiOperation({
+    summary: 'Sign in',
+    description: 'Starts a session: sets the ap_session cookie (HttpOnly) and a new ap_csrf cookie. With two-step sign-in on: 401 `second-factor-required` and a challenge cookie; then POST /api/v1/auth/sign-in/totp.',
+  })
+  @ApiOkResponse({ type: AccountProfileView, description: 'Signed in.' })
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   async signIn(@Body() body: SignInDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccountProfile> {
@@ -83,6 +97,8 @@ export class AuthController {
 
   /** `{code}`: the second step of a sign-in with TOTP on (a recovery code works too, once). Wrong codes count towards the lock-out. */
   @Post('sign-in/totp')
+  @ApiOperation({ summary: 'Second step of a sign-in: the code from the authenticator app (or a recovery code)', description: 'Wrong codes count towards a 15-minute lock-out.' })
+  @ApiOkResponse({ type: AccountProfileView, description: 'Signed in.' })
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   async signInWithCode(@Body() body: TotpCodeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccountProfile> {
@@ -92,6 +108,8 @@ export class AuthController {
   }
 
   @Post('sign-out')
+  @ApiOperation({ summary: 'Sign out (this session)' })
+  @ApiNoContentResponse({ description: 'Signed out; the session cookie is cleared.' })
   @HttpCode(204)
   async signOut(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.sessions.end(request.cookies?.[SESSION_COOKIE]);
@@ -99,6 +117,8 @@ export class AuthController {
   }
 
   @Post('sign-out-everywhere')
+  @ApiOperation({ summary: 'Sign out every session of the account' })
+  @ApiNoContentResponse({ description: 'Every session ended.' })
   @HttpCode(204)
   @UseGuards(SessionGuard)
   async signOutEverywhere(@Req() request: PortalRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
@@ -107,6 +127,8 @@ export class AuthController {
   }
 
   @Post('password-reset')
+  @ApiOperation({ summary: 'Ask for a password reset link', description: 'The same answer whether or not the address has an account.' })
+  @ApiAcceptedResponse({ type: MessageView, description: 'Accepted: check the mailbox.' })
   @HttpCode(202)
   @UseGuards(ThrottlerGuard)
   async requestPasswordReset(@Body() body: PasswordResetRequestDto): Promise<{ message: string }> {
@@ -116,6 +138,8 @@ export class AuthController {
 
   /** Sets the new password and ends every session of the account. */
   @Post('password-reset/confirm')
+  @ApiOperation({ summary: 'Set a new password with the token from the mailed link', description: 'Ends every session of the account.' })
+  @ApiOkResponse({ type: MessageView, description: 'Changed.' })
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   async resetPassword(@Body() body: PasswordResetDto): Promise<{ message: string }> {

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { CallView, ChildCallHistory } from '../domain/call-history';
 import { CascadeView, ChildView, ParentChildren } from '../domain/parent-children';
 import { CsrfGuard } from './csrf.guard';
 import { ActivateCascadeDto, LinkChildDto, SaveCascadeDto } from './dto/children.dto';
+import { CallViewDoc, CascadeViewDoc, ChildViewDoc } from './dto/views';
 import { PortalErrorFilter } from './portal-error.filter';
 import { PortalRequest } from './portal-request';
 import { SessionGuard } from './session.guard';
@@ -13,6 +15,7 @@ import { portalValidation } from './validation';
  * /api/v1/children — the children the signed-in parent manages and their cascades. A child not
  * linked to this parent answers 404, like one that does not exist.
  */
+@ApiTags('children')
 @Controller('api/v1/children')
 @UseFilters(PortalErrorFilter)
 @UseGuards(CsrfGuard, SessionGuard)
@@ -24,35 +27,47 @@ export class ChildrenController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'The children I manage' })
+  @ApiOkResponse({ type: [ChildViewDoc], description: 'In the order they were linked.' })
   list(@Req() request: PortalRequest): Promise<ChildView[]> {
     return this.children.list(request.parentId!);
   }
 
   /** `{nationalNumber, contactCode}` → 201 the child; one generic 400 for a wrong code or an unknown number; 429 when locked out. */
   @Post('links')
+  @ApiOperation({ summary: 'Link a child with the card\'s number and the letter\'s code', description: 'One generic 400 (link-refused) for a wrong code and an unknown number; 5 wrong tries per number or account within an hour lock linking for an hour (429).' })
+  @ApiCreatedResponse({ type: ChildViewDoc, description: 'Linked.' })
   @UseGuards(ThrottlerGuard)
   link(@Body() body: LinkChildDto, @Req() request: PortalRequest): Promise<ChildView> {
     return this.children.link(request.parentId!, body.nationalNumber, body.contactCode);
   }
 
   @Delete(':childId')
+  @ApiOperation({ summary: 'Unlink a child from my account' })
+  @ApiNoContentResponse({ description: 'Unlinked.' })
   @HttpCode(204)
   async unlink(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<void> {
     await this.children.unlink(request.parentId!, childId);
   }
 
   @Get(':childId/cascade')
+  @ApiOperation({ summary: "The child's cascade" })
+  @ApiOkResponse({ type: CascadeViewDoc, description: 'The cascade (status null: none yet).' })
   cascade(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CascadeView> {
     return this.children.cascade(request.parentId!, childId);
   }
 
   /** Replaces the list (in order). A new cascade is a draft; saving keeps the status. */
   @Put(':childId/cascade')
+  @ApiOperation({ summary: 'Save the list of numbers (in order)', description: 'Up to 7 numbers, E.164 after normalisation; refused per field: invalid, duplicate, an 8th, premium-rate, the service\'s own number. A new cascade is a draft.' })
+  @ApiOkResponse({ type: CascadeViewDoc, description: 'Saved.' })
   save(@Param('childId') childId: string, @Body() body: SaveCascadeDto, @Req() request: PortalRequest): Promise<CascadeView> {
     return this.children.saveCascade(request.parentId!, childId, body.numbers, body.language);
   }
 
   @Delete(':childId/cascade')
+  @ApiOperation({ summary: 'Delete the cascade (withdraws consent)' })
+  @ApiNoContentResponse({ description: 'Deleted: the cascade calls no one.' })
   @HttpCode(204)
   async deleteCascade(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<void> {
     await this.children.deleteCascade(request.parentId!, childId);
@@ -60,12 +75,16 @@ export class ChildrenController {
 
   /** The calls about this child, newest first (at most 50): when, how they ended, which number answered. */
   @Get(':childId/calls')
+  @ApiOperation({ summary: 'The call history of the child', description: 'Newest first, at most 50: when, the outcome, each leg and the number that answered. Never the finder\'s number.' })
+  @ApiOkResponse({ type: [CallViewDoc], description: 'The calls, newest first.' })
   calls(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CallView[]> {
     return this.history.calls(request.parentId!, childId);
   }
 
   /** Consent: `{termsVersion}` (plus `contactCode` of the new card when the cascade is blocked). */
   @Post(':childId/cascade/activation')
+  @ApiOperation({ summary: 'Activate the cascade (consent to the terms of use)', description: 'Records the terms version and time. A cascade blocked by a new card needs the new letter\'s code.' })
+  @ApiOkResponse({ type: CascadeViewDoc, description: 'Active.' })
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   activate(@Param('childId') childId: string, @Body() body: ActivateCascadeDto, @Req() request: PortalRequest): Promise<CascadeView> {

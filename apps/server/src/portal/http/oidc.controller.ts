@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Logger, OnApplicationBootstrap, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -8,6 +9,7 @@ import { PortalError } from '../domain/portal-error';
 import { newSecretToken } from '../domain/secret-tokens';
 import { Sessions } from '../domain/sessions';
 import { SESSION_COOKIE, secureCookies, setCsrfCookie, setSessionCookie } from './cookies';
+import { PortalErrorView, SignInProvidersView } from './dto/views';
 import { OidcRelyingParty, ROUND_TRIP_MS, openRoundTrip, sealRoundTrip } from './oidc-relying-party';
 import { PortalErrorFilter } from './portal-error.filter';
 
@@ -33,6 +35,7 @@ export interface SignInProvider {
  * the password sign-in does, and sends the browser to the page (with `?oidc-error=<reason>` when
  * it was refused, for the page to explain).
  */
+@ApiTags('auth')
 @Controller('api/v1/auth')
 @UseFilters(PortalErrorFilter)
 export class OidcController implements OnApplicationBootstrap {
@@ -52,12 +55,17 @@ export class OidcController implements OnApplicationBootstrap {
   }
 
   @Get('providers')
+  @ApiOperation({ summary: 'The sign-in providers the page offers besides the password (OpenID Connect)' })
+  @ApiOkResponse({ type: SignInProvidersView, description: 'The providers; none without OIDC_ISSUER_URL.' })
   providers(): { providers: SignInProvider[] } {
     if (!this.relyingParty) return { providers: [] };
     return { providers: [{ id: 'oidc', displayName: this.relyingParty.settings.displayName, startUrl: START_PATH }] };
   }
 
   @Get('oidc/start')
+  @ApiOperation({ summary: 'Sign in with the OpenID Connect provider (a browser navigation, not fetch)' })
+  @ApiResponse({ status: 303, description: "To the provider's sign-in page (a short-lived, sealed ap_oidc cookie holds the round trip)." })
+  @ApiNotFoundResponse({ type: PortalErrorView, description: 'OpenID Connect is not configured on this server.' })
   @UseGuards(ThrottlerGuard)
   async start(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const relyingParty = this.enabled();
@@ -80,6 +88,9 @@ export class OidcController implements OnApplicationBootstrap {
   }
 
   @Get('oidc/callback')
+  @ApiOperation({ summary: "The provider's redirect back", description: 'Starts a session as the password sign-in does.' })
+  @ApiResponse({ status: 303, description: 'To the portal, signed in; or with `?oidc-error=<reason>` when the sign-in was refused.' })
+  @ApiNotFoundResponse({ type: PortalErrorView, description: 'OpenID Connect is not configured on this server.' })
   @UseGuards(ThrottlerGuard)
   async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const relyingParty = this.enabled();

@@ -946,7 +946,7 @@ function callHistory(calls) {
               'details',
               {},
               el('summary', { text: t('calls.legs', { count: call.legs.length }) }),
-              el('ol', { class: 'legs' }, call.legs.map((leg) => el('li', { text: `${legName(leg)}: ${known(results, leg.result)}` }))),
+              el('ol', { class: 'legs' }, call.legs.map((leg) => el('li', { text: t('calls.leg', { leg: legName(leg), result: known(results, leg.result) }) }))),
             )
           : null,
       ),

@@ -1,11 +1,14 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 export class LinkChildDto {
+  @ApiProperty({ description: "The child's national register number, from the card: 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed." })
   @IsString({ message: 'enter the national register number from the card (11 digits)' })
   @Matches(/^[\d\s.-]{11,20}$/, { message: 'the national register number has 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed' })
   nationalNumber!: string;
 
+  @ApiProperty({ description: 'The "Contact Parents" code from the letter that came with the card.' })
   @IsString({ message: 'enter the contact code from the letter that came with the card' })
   @IsNotEmpty({ message: 'enter the contact code from the letter that came with the card' })
   @MaxLength(64, { message: 'the contact code is at most 64 characters' })
@@ -13,17 +16,21 @@ export class LinkChildDto {
 }
 
 export class CascadeNumberDto {
+  @ApiProperty({ description: 'A phone number, national or international; stored as E.164.', example: '0470 12 34 56' })
   @IsString({ message: 'enter a phone number' }) @IsNotEmpty({ message: 'enter a phone number' }) @MaxLength(40, { message: 'a phone number is at most 40 characters' })
   number!: string;
 
+  @ApiPropertyOptional({ description: 'ISO 3166 country of a national number.', default: 'BE', example: 'BE' })
   @IsOptional() @IsString({ message: 'the country is a two-letter code such as BE' }) @Matches(/^[A-Za-z]{2}$/, { message: 'the country is a two-letter code such as BE' })
   country?: string;
 
+  @ApiPropertyOptional({ maxLength: 60, example: 'Mum, mobile' })
   @IsOptional() @IsString({ message: 'the label must be text' }) @MaxLength(60, { message: 'the label must be at most 60 characters' })
   label?: string;
 }
 
 export class SaveCascadeDto {
+  @ApiProperty({ type: [CascadeNumberDto], maxItems: 7, description: 'The whole list, in the order the numbers are called (at most 7).' })
   // The limit of 7 is a cascade rule with its own message (numbers[7]); this only bounds the request.
   @IsArray({ message: 'numbers must be a list of {number, country, label}, in the order they are called' })
   @ArrayMaxSize(50, { message: 'a cascade holds at most 7 numbers' })
@@ -31,14 +38,17 @@ export class SaveCascadeDto {
   @Type(() => CascadeNumberDto)
   numbers!: CascadeNumberDto[];
 
+  @ApiPropertyOptional({ enum: ['fr', 'nl', 'de', 'en'], description: 'The language the parents hear on the phone.' })
   @IsOptional() @IsIn(['fr', 'nl', 'de', 'en'], { message: 'the language of the calls must be fr, nl, de or en' })
   language?: 'fr' | 'nl' | 'de' | 'en';
 }
 
 export class ActivateCascadeDto {
+  @ApiProperty({ description: 'The version of the terms of use accepted: the current one (GET /api/v1/legal/terms).', example: '2026-11' })
   @IsString({ message: 'accept the terms of use: send the version you accepted' }) @MaxLength(32, { message: 'unknown terms version' })
   termsVersion!: string;
 
+  @ApiPropertyOptional({ description: "Needed to re-activate a cascade blocked by a new card: the new letter's code." })
   @IsOptional() @IsString({ message: 'the contact code must be text' }) @MaxLength(64, { message: 'the contact code is at most 64 characters' })
   contactCode?: string;
 }

@@ -1,0 +1,186 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { AccountExport } from '../../domain/account-data';
+import { AccountProfile } from '../../domain/accounts';
+import { CallView, LegRef, LegView } from '../../domain/call-history';
+import { CascadeView, ChildView } from '../../domain/parent-children';
+import { FieldProblem, PortalErrorCode } from '../../domain/portal-error';
+import { TotpEnrolment, TotpStatus } from '../../domain/totp';
+import { LEGAL_LANGUAGES, LegalDocumentView, LegalSection } from '../../legal/legal-documents';
+import type { SignInProvider } from '../oidc.controller';
+
+/**
+ * The shapes the portal API answers with, for the OpenAPI document (/api/docs). Each class
+ * implements the domain's own type, so the compiler keeps the description and the answer in step.
+ */
+
+const LANGUAGES = ['fr', 'nl', 'de', 'en'];
+const STATUSES = ['draft', 'active', 'blocked'];
+
+export class MessageView {
+  @ApiProperty({ example: 'if the address can be used, we sent a message to it: follow its link' }) message!: string;
+}
+
+export class CsrfTokenView {
+  @ApiProperty({ description: 'The value of the ap_csrf cookie: send it in the X-CSRF-Token header of every POST, PUT and DELETE.' }) csrfToken!: string;
+}
+
+export class FieldProblemView implements FieldProblem {
+  @ApiProperty({ description: 'The field in the request, e.g. `numbers[2].number`.', example: 'email' }) field!: string;
+  @ApiProperty({ description: 'A stable code, for translations.', example: 'isEmail' }) code!: string;
+  @ApiProperty({ example: 'enter an e-mail address such as name@example.org' }) message!: string;
+}
+
+// Every code, checked by the compiler: a new PortalErrorCode must be added here too.
+const ERROR_CODES: Record<PortalErrorCode, true> = {
+  invalid: true,
+  unauthenticated: true,
+  'second-factor-required': true,
+  'email-not-verified': true,
+  csrf: true,
+  'not-found': true,
+  'link-refused': true,
+  'link-locked': true,
+  conflict: true,
+  'token-invalid': true,
+  'rate-limited': true,
+};
+
+export class PortalErrorView {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ enum: Object.keys(ERROR_CODES), example: 'invalid' }) error!: PortalErrorCode;
+  @ApiProperty({ example: 'some fields are invalid: see fields' }) message!: string;
+  @ApiProperty({ type: [FieldProblemView] }) fields!: FieldProblemView[];
+}
+
+export class AccountProfileView implements AccountProfile {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'name@example.org' }) email!: string;
+  @ApiProperty() emailVerified!: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class ChildViewDoc implements ChildView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The first name on the child's newest card.", example: 'Lina' }) firstName!: string | null;
+  @ApiProperty({ format: 'date-time' }) linkedAt!: string;
+  @ApiProperty({ enum: STATUSES, nullable: true, description: 'null: no cascade yet.' }) cascadeStatus!: ChildView['cascadeStatus'];
+}
+
+export class CascadeNumberView {
+  @ApiProperty({ minimum: 1, maximum: 7 }) position!: number;
+  @ApiProperty({ description: 'E.164.', example: '+32470123456' }) number!: string;
+  @ApiProperty({ example: 'BE' }) country!: string;
+  @ApiProperty({ example: 'Mum, mobile' }) label!: string;
+}
+
+export class CascadeViewDoc implements CascadeView {
+  @ApiProperty({ format: 'uuid' }) childId!: string;
+  @ApiProperty({ enum: STATUSES, nullable: true }) status!: CascadeView['status'];
+  @ApiProperty({ type: String, nullable: true, description: '`new-card` when a new card blocked the cascade.' }) blockedReason!: string | null;
+  @ApiProperty({ enum: LANGUAGES, nullable: true, description: 'The language the parents hear on the phone.' }) language!: CascadeView['language'];
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) activatedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The version of the terms of use accepted.' }) termsVersion!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) termsAcceptedAt!: string | null;
+  @ApiProperty({ description: 'The version the activation accepts (GET /api/v1/legal/terms).', example: '2026-11' }) currentTermsVersion!: string;
+  @ApiProperty({ type: [CascadeNumberView], description: 'In the order they are called.' }) numbers!: CascadeNumberView[];
+}
+
+export class LegRefView implements LegRef {
+  @ApiProperty({ description: 'The hotline (then position and label are null), or a number of the list.' }) hotline!: boolean;
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 7 }) position!: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The label the number had when its leg ended.', example: 'Mum, mobile' }) label!: string | null;
+}
+
+export class LegViewDoc extends LegRefView implements LegView {
+  @ApiProperty({
+    enum: ['accepted', 'connected', 'busy', 'no-answer', 'unreachable', 'machine', 'declined', 'no-key', 'failed', 'cancelled'],
+    description: '`accepted`: a parent answered and pressed 1; `connected`: the hotline answered.',
+  })
+  result!: string;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ format: 'date-time' }) endedAt!: string;
+}
+
+export class CallViewDoc implements CallView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    enum: ['connected-parent', 'connected-hotline', 'hotline-unreachable', 'finder-hung-up', 'refused-withheld', 'failed'],
+    nullable: true,
+    description: 'null while the call runs, or when its end was not recorded.',
+  })
+  outcome!: string | null;
+  @ApiProperty({ type: LegRefView, nullable: true, description: 'The leg that took the call.' }) answeredBy!: LegRefView | null;
+  @ApiProperty({ type: [LegViewDoc], description: 'In the order they rang.' }) legs!: LegViewDoc[];
+}
+
+export class LegalSectionView implements LegalSection {
+  @ApiProperty() heading!: string;
+  @ApiProperty({ type: [String] }) paragraphs!: string[];
+}
+
+export class LegalDocumentViewDoc implements LegalDocumentView {
+  @ApiProperty({ enum: ['terms', 'privacy'] }) document!: LegalDocumentView['document'];
+  @ApiProperty({ example: '2026-11' }) version!: string;
+  @ApiProperty({ format: 'date', example: '2026-11-30' }) effectiveOn!: string;
+  @ApiProperty({ enum: LEGAL_LANGUAGES }) language!: LegalDocumentView['language'];
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: [LegalSectionView] }) sections!: LegalSectionView[];
+}
+
+export class SessionView {
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) lastSeenAt!: string;
+}
+
+export class ExportedChildView extends ChildViewDoc {
+  @ApiProperty({ type: CascadeViewDoc }) cascade!: CascadeViewDoc;
+}
+
+export class SignInProviderLinkView {
+  @ApiProperty({ description: "The OpenID Connect provider's issuer." }) issuer!: string;
+  @ApiProperty({ format: 'date-time' }) linkedAt!: string;
+  @ApiProperty({ format: 'date-time' }) lastUsedAt!: string;
+}
+
+export class AccountExportView implements AccountExport {
+  @ApiProperty({ format: 'date-time' }) exportedAt!: string;
+  @ApiProperty({ type: AccountProfileView }) account!: AccountProfileView;
+  @ApiProperty({ type: [SessionView] }) sessions!: SessionView[];
+  @ApiProperty({ type: [SignInProviderLinkView], description: 'Sign-in providers linked to the account (the subject is held only hashed).' }) signInProviders!: SignInProviderLinkView[];
+  @ApiProperty({ type: [ExportedChildView] }) children!: ExportedChildView[];
+  @ApiProperty({ type: [String] }) notes!: string[];
+}
+
+export class SignInProviderView implements SignInProvider {
+  @ApiProperty({ enum: ['oidc'] }) id!: 'oidc';
+  @ApiProperty({ description: 'The button reads "Sign in with <displayName>".' }) displayName!: string;
+  @ApiProperty({ description: 'Navigate the browser there (a link, not fetch).', example: '/api/v1/auth/oidc/start' }) startUrl!: string;
+}
+
+export class SignInProvidersView {
+  @ApiProperty({ type: [SignInProviderView], description: 'Empty when no OpenID Connect provider is configured.' }) providers!: SignInProviderView[];
+}
+
+export class TotpStatusView implements TotpStatus {
+  @ApiProperty({ description: 'Two-step sign-in is on.' }) enabled!: boolean;
+  @ApiProperty({ description: 'An enrolment was started and waits for its first code.' }) pending!: boolean;
+  @ApiProperty() recoveryCodesLeft!: number;
+}
+
+export class TotpEnrolmentView implements TotpEnrolment {
+  @ApiProperty({ description: 'base32, for typing into the app by hand.' }) secret!: string;
+  @ApiProperty({ description: 'otpauth://totp/… (what the QR code holds).' }) uri!: string;
+  @ApiProperty({ description: 'Where the QR code of the secret is (an SVG).', example: '/api/v1/account/totp/enrolment/qr.svg' }) qrCode!: string;
+}
+
+export class RecoveryCodesView {
+  @ApiProperty({ type: [String], description: 'Each works once instead of a code; shown this once.' }) recoveryCodes!: string[];
+}
+
+export class DeletedAccountView {
+  @ApiProperty({ description: 'Cascades deleted with the account (those this parent alone managed).' }) deletedCascades!: number;
+}
+
