@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { AuthorityTokens } from '../../apps/server/src/cards/domain/authority-tokens';
+import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/legal/legal-documents';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
 import { CapturingMailer, startPortalApp } from '../support/portal-app';
@@ -176,7 +177,7 @@ describe('the parents journey in headless Chromium', () => {
 
   async function activate(page: Page, language: Language): Promise<void> {
     const activation = page.getByRole('form', { name: text(language, 'activation.title') });
-    await activation.getByRole('checkbox', { name: text(language, 'activation.consent', { version: '2025-01' }) }).check();
+    await activation.getByRole('checkbox', { name: text(language, 'activation.consent', { version: CURRENT_TERMS_VERSION }) }).check();
     await activation.getByRole('button', { name: text(language, 'activation.submit') }).click();
     await shown(page.getByRole('status').filter({ hasText: text(language, 'activation.done') }));
   }
@@ -265,7 +266,7 @@ describe('the parents journey in headless Chromium', () => {
       await shown(activeBox.getByText(text(language, 'activation.callerNumber', { number: '+32 78 15 00 00' }), { exact: true }));
       expect(await page.getByRole('button', { name: text(language, 'activation.submit') }).count()).toBe(0);
       await noRawText(page);
-      expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', terms_version: '2025-01' });
+      expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', terms_version: CURRENT_TERMS_VERSION });
       await shot(page, `${prefix}-08-active`);
 
       // Back on "my children", the child shows as active too.
@@ -376,7 +377,7 @@ describe('the parents journey in headless Chromium', () => {
     await shot(page, 'blocked-fr-01-blocked');
 
     const code = reactivation.getByLabel(text(language, 'field.contactCode'), { exact: true });
-    const consent = reactivation.getByRole('checkbox', { name: text(language, 'activation.consent', { version: '2025-01' }) });
+    const consent = reactivation.getByRole('checkbox', { name: text(language, 'activation.consent', { version: CURRENT_TERMS_VERSION }) });
     await code.fill(card.contactCode);
     await consent.check();
     await reactivation.getByRole('button', { name: text(language, 'activation.reactivate') }).click();

@@ -69,6 +69,7 @@ export class ChildViewDoc implements ChildView {
 export class CascadeNumberView {
   @ApiProperty({ minimum: 1, maximum: 7 }) position!: number;
   @ApiProperty({ description: 'E.164.', example: '+32470123456' }) number!: string;
+  @ApiProperty({ description: 'The same number grouped for reading.', example: '+32 470 12 34 56' }) formatted!: string;
   @ApiProperty({ example: 'BE' }) country!: string;
   @ApiProperty({ example: 'Mum, mobile' }) label!: string;
 }
@@ -82,6 +83,13 @@ export class CascadeViewDoc implements CascadeView {
   @ApiProperty({ type: String, nullable: true, description: 'The version of the terms of use accepted.' }) termsVersion!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) termsAcceptedAt!: string | null;
   @ApiProperty({ description: 'The version the activation accepts (GET /api/v1/legal/terms).', example: '2026-11' }) currentTermsVersion!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The number the parents' phones show when the service calls (to save as a contact); null when they are shown the finder's own number.",
+    example: '+32 78 15 00 00',
+  })
+  callerNumber!: string | null;
   @ApiProperty({ type: [CascadeNumberView], description: 'In the order they are called.' }) numbers!: CascadeNumberView[];
 }
 
