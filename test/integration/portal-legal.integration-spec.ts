@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
-import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, LEGAL_LANGUAGES } from '../../apps/server/src/portal/legal/legal-documents';
+import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, LEGAL_LANGUAGES, legalDocumentView } from '../../apps/server/src/portal/legal/legal-documents';
 import { cardRecord } from '../support/cards-data';
 import { CapturingMailer, PortalClient, startPortalApp } from '../support/portal-app';
 import { testConfig } from '../support/test-config';
@@ -13,7 +13,8 @@ const PASSWORD = 'a quiet blue harbour at dawn';
 const WEB = resolve(__dirname, '../../apps/server/src/portal/web');
 
 describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/legal) and the consent they ask for', () => {
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', DEFAULT_LANGUAGE: 'nl' });
+  const operator = { name: 'Commune de Test — service Prévention', contact: 'Rue du Test 1, 1000 Bruxelles' };
+  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', DEFAULT_LANGUAGE: 'nl', OPERATOR_NAME: operator.name, OPERATOR_CONTACT: operator.contact });
   let app: NestFastifyApplication;
   let db: DataSource;
   let mailer: CapturingMailer;
@@ -45,13 +46,21 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
     for (const language of LEGAL_LANGUAGES) {
       const response = await anonymous.get(`/api/v1/legal/${id}?language=${language}`);
       expect([language, response.status]).toEqual([language, 200]);
-      const { title, sections } = LEGAL_DOCUMENTS[id].texts[language];
+      const { title, sections } = legalDocumentView(id, language, operator);
       expect(response.body).toEqual({ document: id, version: LEGAL_DOCUMENTS[id].version, effectiveOn: LEGAL_DOCUMENTS[id].effectiveOn, language, title, sections });
     }
     const titles = await Promise.all(LEGAL_LANGUAGES.map(async (l) => (await anonymous.get(`/api/v1/legal/${id}?language=${l}`)).body.title));
     expect(new Set(titles).size).toBe(4);
     // Without a language: the deployment's default (DEFAULT_LANGUAGE).
     expect((await anonymous.get(`/api/v1/legal/${id}`)).body).toMatchObject({ language: 'nl', title: LEGAL_DOCUMENTS[id].texts.nl.title });
+  });
+
+  it('given OPERATOR_NAME and OPERATOR_CONTACT, then the privacy statement served in every language names the operator and how to reach it', async () => {
+    const anonymous = new PortalClient(baseUrl);
+    for (const language of LEGAL_LANGUAGES) {
+      const text = JSON.stringify((await anonymous.get(`/api/v1/legal/privacy?language=${language}`)).body.sections);
+      expect([language, text.includes(operator.name), text.includes(operator.contact), /\{(operator|contact)\}/.test(text)]).toEqual([language, true, true, false]);
+    }
   });
 
   it('given a wrong document, language or parameter, then 404 or a per-field 400', async () => {

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.http.port, config.http.host);
   app.get(Logger).log({ url: `http://${config.http.host}:${config.http.port}` }, 'Allo Parents listening');
+  if (!config.operator) app.get(Logger).warn('the privacy statement names no data controller: set OPERATOR_NAME and OPERATOR_CONTACT');
 }
 
 if (require.main === module) {

@@ -18,6 +18,8 @@ export interface AppConfig {
   oidc: OidcConfig | null;
   /** `smtp` null: no SMTP server configured, mail is logged (development). */
   mail: { smtp: SmtpSettings | null; from: string; timeoutMs: number };
+  /** The data controller the privacy statement names; null when not configured (a generic wording is shown). */
+  operator: { name: string; contact: string } | null;
   callFlow: {
     withheldCallerPolicy: 'refuse' | 'hotline';
     legCallerId: 'service' | 'finder';
@@ -93,6 +95,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
     },
     oidc: oidcConfig(v),
     mail: { smtp: smtpSettings(v), from: v.MAIL_FROM ?? 'Allo Parents <no-reply@localhost>', timeoutMs: v.SMTP_TIMEOUT_SECONDS * 1000 },
+    operator: v.OPERATOR_NAME && v.OPERATOR_CONTACT ? { name: v.OPERATOR_NAME.trim(), contact: v.OPERATOR_CONTACT.trim() } : null,
     callFlow: {
       withheldCallerPolicy: v.WITHHELD_CALLER_POLICY as 'refuse' | 'hotline',
       legCallerId: v.LEG_CALLER_ID as 'service' | 'finder',

@@ -110,6 +110,33 @@ describe('configuration from the environment', () => {
     expect(loadConfig(valid).retention).toEqual({ cron: '17 3 * * *', timeZone: 'Europe/Brussels', callRecordDays: 183, batchSize: 2000 });
   });
 
+  describe('the operator named in the privacy statement', () => {
+    it('given neither OPERATOR_NAME nor OPERATOR_CONTACT, then no operator is configured (the statement describes the role)', () => {
+      expect(loadConfig(valid).operator).toBeNull();
+    });
+
+    it.each(['privacy@ville.example', 'Rue de la Loi 16, 1000 Bruxelles', 'Postbus 12, 9000 Gent'])('given a name and the contact %p, then both are kept, trimmed', (contact) => {
+      expect(loadConfig({ ...valid, OPERATOR_NAME: ' Ville de Bruxelles ', OPERATOR_CONTACT: ` ${contact} ` }).operator).toEqual({ name: 'Ville de Bruxelles', contact });
+    });
+
+    it.each([
+      [{ OPERATOR_NAME: 'Ville de Bruxelles' }, 'OPERATOR_NAME and OPERATOR_CONTACT go together'],
+      [{ OPERATOR_CONTACT: 'privacy@ville.example' }, 'OPERATOR_NAME and OPERATOR_CONTACT go together'],
+      [{ OPERATOR_NAME: 'X', OPERATOR_CONTACT: 'privacy@ville.example' }, 'OPERATOR_NAME must be'],
+      [{ OPERATOR_NAME: 'Ville <b>de</b> Bruxelles', OPERATOR_CONTACT: 'privacy@ville.example' }, 'OPERATOR_NAME must be'],
+      [{ OPERATOR_NAME: 'Ville\nde Bruxelles', OPERATOR_CONTACT: 'privacy@ville.example' }, 'OPERATOR_NAME must be'],
+      [{ OPERATOR_NAME: 'Ville de {contact}', OPERATOR_CONTACT: 'privacy@ville.example' }, 'OPERATOR_NAME must be'],
+      [{ OPERATOR_NAME: 'x'.repeat(121), OPERATOR_CONTACT: 'privacy@ville.example' }, 'OPERATOR_NAME must be'],
+      [{ OPERATOR_NAME: 'Ville de Bruxelles', OPERATOR_CONTACT: 'privacy@ville' }, 'OPERATOR_CONTACT must be an e-mail address'],
+      [{ OPERATOR_NAME: 'Ville de Bruxelles', OPERATOR_CONTACT: 'privacy at ville.example' }, 'OPERATOR_CONTACT must be an e-mail address'],
+      [{ OPERATOR_NAME: 'Ville de Bruxelles', OPERATOR_CONTACT: 'Rue de la Loi, Bruxelles' }, 'OPERATOR_CONTACT must be an e-mail address'], // no number, no postcode
+      [{ OPERATOR_NAME: 'Ville de Bruxelles', OPERATOR_CONTACT: 'write to dpo@ville.example please' }, 'OPERATOR_CONTACT must be an e-mail address'],
+      [{ OPERATOR_NAME: 'Ville de Bruxelles', OPERATOR_CONTACT: `Rue de la Loi 16, 1000 Bruxelles ${'x'.repeat(200)}` }, 'OPERATOR_CONTACT must be an e-mail address'],
+    ])('given %p, then start-up stops: %s', (overrides, message) => {
+      expect(() => loadConfig({ ...valid, ...overrides })).toThrow(message);
+    });
+  });
+
   describe('OpenID Connect sign-in', () => {
     const oidc = { OIDC_ISSUER_URL: 'https://login.example.gov', OIDC_CLIENT_ID: 'allo-parents', OIDC_CLIENT_SECRET: 'a-client-secret', OIDC_DISPLAY_NAME: 'FederalLogin' };
 

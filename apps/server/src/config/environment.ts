@@ -146,6 +146,12 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(120) SMTP_TIMEOUT_SECONDS = 10;
   /** The sender of every mail: an address, or a name and an address such as "Allo Parents <no-reply@allo-parents.example>". */
   @IsOptional() @IsString() MAIL_FROM?: string;
+
+  // --- The operator (the data controller the privacy statement names; see operatorProblems) ---
+  /** The organisation that runs this installation, e.g. "Ville de Bruxelles — service Prévention". */
+  @IsOptional() @IsString() OPERATOR_NAME?: string;
+  /** Where parents reach it about their data: an e-mail address or a postal address. */
+  @IsOptional() @IsString() OPERATOR_CONTACT?: string;
 }
 
 export class ConfigError extends Error {
@@ -169,6 +175,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
   problems.push(...oidcProblems(vars));
   problems.push(...mailProblems(vars));
+  problems.push(...operatorProblems(vars));
   if (problems.length > 0) throw new ConfigError(problems);
   return vars;
 }
@@ -219,6 +226,34 @@ function mailProblems(vars: EnvironmentVariables): string[] {
     problems.push('MAIL_FROM must be an address or a name and an address, e.g. "Allo Parents <no-reply@allo-parents.example>"');
   }
   return problems;
+}
+
+/** Printable text with no markup or template braces: it is shown to parents inside the statement. */
+const PLAIN_TEXT = /^[^\p{Cc}<>{}]+$/u;
+const OPERATOR_CONTACT_MESSAGE =
+  'OPERATOR_CONTACT must be an e-mail address (privacy@operator.example) or a postal address with its postcode (Rue de la Loi 16, 1000 Brussels), at most 200 characters';
+
+/**
+ * The privacy statement names the data controller and how to reach it (GDPR art. 13) from these
+ * two; one without the other would leave parents with a name they cannot write to, or the reverse.
+ */
+function operatorProblems(vars: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  const name = vars.OPERATOR_NAME?.trim();
+  const contact = vars.OPERATOR_CONTACT?.trim();
+  if (Boolean(name) !== Boolean(contact)) problems.push('OPERATOR_NAME and OPERATOR_CONTACT go together: set both (the privacy statement names the operator and how to reach it) or neither');
+  if (name !== undefined && (name.length < 2 || name.length > 120 || !PLAIN_TEXT.test(name))) {
+    problems.push('OPERATOR_NAME must be the operator\'s name, 2 to 120 characters, without <, >, { or } or line breaks');
+  }
+  if (contact !== undefined && !validOperatorContact(contact)) problems.push(OPERATOR_CONTACT_MESSAGE);
+  return problems;
+}
+
+/** An e-mail address, or a postal address: letters and a digit (street number, postcode). */
+export function validOperatorContact(contact: string): boolean {
+  if (contact.length > 200 || !PLAIN_TEXT.test(contact)) return false;
+  if (contact.includes('@') && !/\s/.test(contact)) return isEmail(contact);
+  return contact.length >= 10 && /\p{L}/u.test(contact) && /\d/.test(contact) && !contact.includes('@');
 }
 
 function parsesAsUrl(value: string): boolean {

@@ -27,6 +27,6 @@ export class LegalController {
   @Header('Cache-Control', 'no-cache')
   document(@Param('document') document: string, @Query() query: LegalQueryDto): LegalDocumentView {
     if (!Object.prototype.hasOwnProperty.call(LEGAL_DOCUMENTS, document)) throw new PortalError('not-found', 'no such document: ask for terms or privacy');
-    return legalDocumentView(document as keyof typeof LEGAL_DOCUMENTS, query.language ?? this.config.service.defaultLanguage);
+    return legalDocumentView(document as keyof typeof LEGAL_DOCUMENTS, query.language ?? this.config.service.defaultLanguage, this.config.operator);
   }
 }

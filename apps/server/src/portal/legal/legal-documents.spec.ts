@@ -2,11 +2,17 @@ import { ACCOUNT_INACTIVITY_MONTHS, CARD_RECORD_RETENTION_MONTHS, ORPHAN_ACCOUNT
 import { LINK_MAX_FAILURES } from '../domain/link-lockout';
 import { MAX_CASCADE_NUMBERS } from '../domain/cascade-numbers';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../domain/sessions';
+import { OPERATOR_WORDING } from './privacy';
 import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, LEGAL_LANGUAGES, PAST_TERMS_VERSIONS, legalDocumentView, termsVersionProblem } from './legal-documents';
 
 const plain = (id: 'terms' | 'privacy', language: (typeof LEGAL_LANGUAGES)[number]) => {
   const text = LEGAL_DOCUMENTS[id].texts[language];
   return [text.title, ...text.sections.flatMap((s) => [s.heading, ...s.paragraphs])].join('\n');
+};
+
+const plainView = (id: 'terms' | 'privacy', language: (typeof LEGAL_LANGUAGES)[number], operator: { name: string; contact: string } | null) => {
+  const view = legalDocumentView(id, language, operator);
+  return view.sections.flatMap((s) => s.paragraphs).join('\n');
 };
 
 describe('the terms of use and the privacy statement', () => {
@@ -34,6 +40,24 @@ describe('the terms of use and the privacy statement', () => {
       expect([version, termsVersionProblem(version)?.code]).toEqual([version, 'unknown']);
     }
     expect(legalDocumentView('terms', 'nl')).toMatchObject({ document: 'terms', version: CURRENT_TERMS_VERSION, language: 'nl', title: 'Gebruiksvoorwaarden' });
+  });
+
+  it('given an operator configured or not, then the privacy statement names it and its contact in every language, or describes the role, with no placeholder left', () => {
+    const operator = { name: 'Ville de Bruxelles', contact: 'privacy@ville.example' };
+    for (const language of LEGAL_LANGUAGES) {
+      const named = JSON.stringify(legalDocumentView('privacy', language, operator));
+      const unnamed = JSON.stringify(legalDocumentView('privacy', language, null));
+      expect([language, named.includes(operator.name), named.includes(operator.contact)]).toEqual([language, true, true]);
+      expect([language, /\{operator\}|\{contact\}/.test(named), /\{operator\}|\{contact\}/.test(unnamed)]).toEqual([language, false, false]);
+      expect([language, unnamed.includes(OPERATOR_WORDING[language].unnamed)]).toEqual([language, true]);
+    }
+    // The contact closes the sentence that tells parents where to write.
+    expect(plainView('privacy', 'en', operator)).toContain('contact the operator: privacy@ville.example.');
+    expect(plainView('privacy', 'fr', operator)).toContain("adressez-vous à l'exploitant : privacy@ville.example.");
+    expect(plainView('privacy', 'en', operator)).toContain('run by Ville de Bruxelles (the operator)');
+    expect(plainView('privacy', 'en', null)).toContain('contact the operator. You may');
+    // The terms carry no placeholder: filling them changes nothing.
+    expect(legalDocumentView('terms', 'de', operator).sections).toEqual(LEGAL_DOCUMENTS.terms.texts.de.sections);
   });
 
   it('given the privacy statement, then the durations and limits it states are the ones the code applies', () => {

@@ -1,4 +1,4 @@
-import { PRIVACY_STATEMENT } from './privacy';
+import { OPERATOR_WORDING, PRIVACY_STATEMENT } from './privacy';
 import { TERMS_OF_USE } from './terms';
 
 export const LEGAL_LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
@@ -55,7 +55,28 @@ export interface LegalDocumentView extends LegalText {
   language: LegalLanguage;
 }
 
-export function legalDocumentView(id: LegalDocument['id'], language: LegalLanguage): LegalDocumentView {
+/** The data controller as configured (OPERATOR_NAME, OPERATOR_CONTACT). */
+export interface Operator {
+  name: string;
+  contact: string;
+}
+
+/**
+ * A document in one language with the operator filled in where it says {operator} and
+ * {contact}: its name and contact when configured, a description of the role otherwise.
+ */
+export function legalDocumentView(id: LegalDocument['id'], language: LegalLanguage, operator: Operator | null = null): LegalDocumentView {
   const document = LEGAL_DOCUMENTS[id];
-  return { document: id, version: document.version, effectiveOn: document.effectiveOn, language, ...document.texts[language] };
+  const wording = OPERATOR_WORDING[language];
+  const fill = (text: string) =>
+    text.replaceAll('{operator}', operator ? operator.name : wording.unnamed).replaceAll('{contact}', operator ? wording.contact(operator.contact) : '');
+  const { title, sections } = document.texts[language];
+  return {
+    document: id,
+    version: document.version,
+    effectiveOn: document.effectiveOn,
+    language,
+    title,
+    sections: sections.map((section) => ({ heading: section.heading, paragraphs: section.paragraphs.map(fill) })),
+  };
 }

@@ -1,10 +1,22 @@
-import type { LegalDocument } from './legal-documents';
+import type { LegalDocument, LegalLanguage } from './legal-documents';
 
 /**
  * The privacy statement: what the system really keeps (docs/data.md is the technical version;
  * keep both true to the code: retention in retention/retention-policy.ts and
  * CALL_RECORD_RETENTION_DAYS, sessions in portal/domain/sessions.ts).
  */
+/**
+ * How each language names the operator where the statement says {operator} and gives its contact
+ * where it says {contact}: OPERATOR_NAME and OPERATOR_CONTACT when configured, a description of
+ * the role otherwise (legal-documents.ts fills them in).
+ */
+export const OPERATOR_WORDING: Record<LegalLanguage, { unnamed: string; contact: (contact: string) => string }> = {
+  en: { unnamed: 'the organisation that operates this Allo Parents installation', contact: (contact) => `: ${contact}` },
+  fr: { unnamed: "l'organisation qui exploite cette installation d'Allo Parents", contact: (contact) => ` : ${contact}` },
+  nl: { unnamed: 'de organisatie die deze installatie van Allo Parents beheert', contact: (contact) => `: ${contact}` },
+  de: { unnamed: 'der Betreiberorganisation dieser Allo-Parents-Installation', contact: (contact) => `: ${contact}` },
+};
+
 export const PRIVACY_STATEMENT: LegalDocument = {
   id: 'privacy',
   version: '2026-11',
@@ -17,7 +29,7 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           heading: 'In short',
           paragraphs: [
             'We keep only what is needed to call you when your child is found, we protect it, and we delete it on a fixed schedule. Nothing is sold or used for anything else: no advertising, no profiling, no automated decisions about anyone.',
-            'The service is run by the organisation that operates this Allo Parents installation (the operator), on its own servers. The software is open source.',
+            'The service is run by {operator} (the operator), on its own servers. The operator decides what is kept and why: it is the data controller. The software is open source.',
           ],
         },
         {
@@ -69,7 +81,7 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           heading: 'Your rights',
           paragraphs: [
             'In your account you can see and download all the data held about you (as a JSON file), correct your numbers, withdraw your consent by deleting the list, and delete your account.',
-            'For any other question, contact the operator. You may also complain to the data protection authority (in Belgium, the Data Protection Authority).',
+            'For any other question, or to exercise your rights in another way, contact the operator{contact}. You may also complain to the data protection authority (in Belgium, the Data Protection Authority).',
           ],
         },
       ],
@@ -81,7 +93,7 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           heading: 'En bref',
           paragraphs: [
             "Nous ne gardons que ce qu'il faut pour vous appeler quand votre enfant est trouvé, nous le protégeons, et nous le supprimons selon un calendrier fixe. Rien n'est vendu ni utilisé à d'autres fins : pas de publicité, pas de profilage, aucune décision automatisée concernant qui que ce soit.",
-            "Le service est assuré par l'organisation qui exploite cette installation d'Allo Parents (l'exploitant), sur ses propres serveurs. Le logiciel est libre.",
+            "Le service est assuré par {operator} (l'exploitant), sur ses propres serveurs. L'exploitant décide de ce qui est conservé et pourquoi : il est le responsable du traitement. Le logiciel est libre.",
           ],
         },
         {
@@ -133,7 +145,7 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           heading: 'Vos droits',
           paragraphs: [
             "Dans votre compte, vous pouvez voir et télécharger toutes les données qui vous concernent (en fichier JSON), corriger vos numéros, retirer votre consentement en supprimant la liste, et supprimer votre compte.",
-            "Pour toute autre question, adressez-vous à l'exploitant. Vous pouvez aussi introduire une plainte auprès de l'autorité de protection des données (en Belgique, l'Autorité de protection des données).",
+            "Pour toute autre question, ou pour exercer vos droits autrement, adressez-vous à l'exploitant{contact}. Vous pouvez aussi introduire une plainte auprès de l'autorité de protection des données (en Belgique, l'Autorité de protection des données).",
           ],
         },
       ],
@@ -145,7 +157,7 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           heading: 'In het kort',
           paragraphs: [
             'We bewaren alleen wat nodig is om u te bellen wanneer uw kind gevonden wordt, we beschermen het en we verwijderen het volgens een vast schema. Niets wordt verkocht of voor iets anders gebruikt: geen reclame, geen profilering, geen geautomatiseerde beslissingen over wie dan ook.',
-            'De dienst wordt geleverd door de organisatie die deze installatie van Allo Parents beheert (de beheerder), op haar eigen servers. De software is open source.',
+            'De dienst wordt geleverd door {operator} (de beheerder), op eigen servers. De beheerder bepaalt wat bewaard wordt en waarom: hij is de verwerkingsverantwoordelijke. De software is open source.',
           ],
         },
         {
@@ -197,7 +209,7 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           heading: 'Uw rechten',
           paragraphs: [
             'In uw account kunt u alle gegevens over u bekijken en downloaden (als JSON-bestand), uw nummers verbeteren, uw toestemming intrekken door de lijst te verwijderen, en uw account verwijderen.',
-            'Voor andere vragen kunt u terecht bij de beheerder. U kunt ook klacht indienen bij de toezichthouder voor gegevensbescherming (in België de Gegevensbeschermingsautoriteit).',
+            'Voor andere vragen, of om uw rechten op een andere manier uit te oefenen, kunt u terecht bij de beheerder{contact}. U kunt ook klacht indienen bij de toezichthouder voor gegevensbescherming (in België de Gegevensbeschermingsautoriteit).',
           ],
         },
       ],
@@ -209,7 +221,7 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           heading: 'Kurz gesagt',
           paragraphs: [
             'Wir speichern nur, was nötig ist, um Sie anzurufen, wenn Ihr Kind gefunden wird, wir schützen es und löschen es nach festen Fristen. Nichts wird verkauft oder für anderes verwendet: keine Werbung, kein Profiling, keine automatisierten Entscheidungen über irgendjemanden.',
-            'Der Dienst wird von der Organisation betrieben, die diese Allo-Parents-Installation betreibt (der Betreiber), auf ihren eigenen Servern. Die Software ist quelloffen.',
+            'Der Dienst wird von {operator} (dem Betreiber) auf eigenen Servern betrieben. Der Betreiber entscheidet, was aufbewahrt wird und wozu: Er ist der Verantwortliche für die Verarbeitung. Die Software ist quelloffen.',
           ],
         },
         {
@@ -261,7 +273,7 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           heading: 'Ihre Rechte',
           paragraphs: [
             'In Ihrem Konto können Sie alle Daten über Sie einsehen und herunterladen (als JSON-Datei), Ihre Nummern berichtigen, Ihre Zustimmung durch Löschen der Liste widerrufen und Ihr Konto löschen.',
-            'Bei anderen Fragen wenden Sie sich an den Betreiber. Sie können sich auch bei der Datenschutzaufsichtsbehörde beschweren (in Belgien bei der Datenschutzbehörde).',
+            'Bei anderen Fragen, oder um Ihre Rechte auf anderem Weg auszuüben, wenden Sie sich an den Betreiber{contact}. Sie können sich auch bei der Datenschutzaufsichtsbehörde beschweren (in Belgien bei der Datenschutzbehörde).',
           ],
         },
       ],
