@@ -1,7 +1,8 @@
 // Usage: npm run retention [-- --dry-run]
-// Runs the daily purge now (the app also runs it on RETENTION_CRON); --dry-run only counts.
+// Runs the daily purge and the portal's housekeeping now (the app also runs it on RETENTION_CRON); --dry-run only counts.
 import { loadConfig } from '../config/app-config';
 import { createDataSource } from '../database/data-source';
+import { HousekeepingOutcome, PortalHousekeeping } from '../retention/portal-housekeeping';
 import { RetentionPurge } from '../retention/retention-purge';
 import { runCli } from './run-cli';
 
@@ -28,7 +29,23 @@ runCli(async () => {
         `  audit events before ${outcome.cutoffs.auditEventsBefore}: ${c.auditEvents}\n` +
         (dryRun ? '' : `in ${outcome.batches} batches, the longest ${outcome.maxBatchMs.toFixed(1)} ms, ${outcome.elapsedMs} ms in all\n`),
     );
+    const housekeeping = await new PortalHousekeeping(db, config.retention).run({ dryRun });
+    if (!housekeeping.ran) throw new Error('another instance is housekeeping the portal right now (advisory lock held): try again later');
+    process.stdout.write(formatHousekeeping(housekeeping, dryRun));
   } finally {
     await db.destroy();
   }
 });
+
+function formatHousekeeping(outcome: Extract<HousekeepingOutcome, { ran: true }>, dryRun: boolean): string {
+  const { counts: c, cutoffs } = outcome;
+  return (
+    `portal housekeeping, ${dryRun ? 'would delete' : 'deleted'}:\n` +
+    `  failed tries at linking a child before ${cutoffs.failedAttemptsBefore}: ${c.linkAttempts}\n` +
+    `  wrong second-factor codes before ${cutoffs.failedAttemptsBefore}: ${c.secondFactorFailures}\n` +
+    `  expired sessions (idle since ${cutoffs.sessionsIdleSince} or begun before ${cutoffs.sessionsCreatedBefore}): ${c.sessions}\n` +
+    `  mailed tokens used or expired by ${cutoffs.expiredAtOrBefore}: ${c.parentTokens}\n` +
+    `  second-factor challenges expired by ${cutoffs.expiredAtOrBefore}: ${c.secondFactorChallenges}\n` +
+    `  used recovery codes: ${c.usedRecoveryCodes}\n`
+  );
+}

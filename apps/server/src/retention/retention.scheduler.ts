@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CronJob } from 'cron';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PortalHousekeeping } from './portal-housekeeping';
 import { RetentionPurge } from './retention-purge';
 
 /**
- * Runs the purge on RETENTION_CRON. Every instance schedules it; the advisory lock lets one of
+ * Runs the purge, then the portal's housekeeping (portal-housekeeping.ts), on RETENTION_CRON. Every instance schedules it; the advisory lock lets one of
  * them work and the others skip. Failures are logged (counts and messages only) and retried at
  * the next tick: the purge is idempotent.
  */
@@ -16,6 +17,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly purge: RetentionPurge,
+    private readonly housekeeping: PortalHousekeeping,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -36,6 +38,14 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
       else this.log.log({ retention: 'done', counts: outcome.counts, batches: outcome.batches, maxBatchMs: Math.round(outcome.maxBatchMs), elapsedMs: outcome.elapsedMs }, 'retention purge done');
     } catch (error) {
       this.log.error({ retention: 'failed', reason: (error as Error).message }, 'retention purge failed; retried at the next run');
+    }
+    // Independent of the purge: one failing does not hold the other back.
+    try {
+      const outcome = await this.housekeeping.run({ dryRun: false });
+      if (!outcome.ran) this.log.log({ housekeeping: 'skipped', reason: outcome.reason }, 'portal housekeeping skipped');
+      else this.log.log({ housekeeping: 'done', counts: outcome.counts, batches: outcome.batches, elapsedMs: outcome.elapsedMs }, 'portal housekeeping done');
+    } catch (error) {
+      this.log.error({ housekeeping: 'failed', reason: (error as Error).message }, 'portal housekeeping failed; retried at the next run');
     } finally {
       this.running = false;
     }

@@ -1,4 +1,5 @@
 import { ACCOUNT_INACTIVITY_MONTHS, CARD_RECORD_RETENTION_MONTHS, ORPHAN_ACCOUNT_GRACE_DAYS, AUDIT_RETENTION_MONTHS } from '../../retention/retention-policy';
+import { FAILED_ATTEMPT_RETENTION_HOURS } from '../../retention/portal-housekeeping-policy';
 import { LINK_MAX_FAILURES } from '../domain/link-lockout';
 import { MAX_CASCADE_NUMBERS } from '../domain/cascade-numbers';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../domain/sessions';
@@ -71,12 +72,17 @@ describe('the terms of use and the privacy statement', () => {
     expect(en).toContain(`${ORPHAN_ACCOUNT_GRACE_DAYS} days after it is left without any child`);
     expect(en).toContain(`after ${SESSION_IDLE_MS / 60_000} minutes without use, and after ${SESSION_ABSOLUTE_MS / 3_600_000} hours`);
     expect(en).toContain(`after ${LINK_MAX_FAILURES} wrong tries`);
+    // The portal's daily housekeeping (retention/portal-housekeeping-policy.ts).
+    expect(FAILED_ATTEMPT_RETENTION_HOURS).toBe(24);
+    expect(en).toContain('both deleted after 1 day');
+    expect(en).toContain('deleted within a day after they are used or expire');
+    expect(en).toContain('a recovery code once used is deleted within a day');
     expect(plain('terms', 'en')).toContain(`up to seven numbers`);
     expect(MAX_CASCADE_NUMBERS).toBe(7);
     // Every translation states the same figures.
     for (const language of LEGAL_LANGUAGES) {
       const text = plain('privacy', language);
-      for (const figure of [' 3 ', ' 6 ', ` ${ORPHAN_ACCOUNT_GRACE_DAYS} `, ` ${SESSION_IDLE_MS / 60_000} `, ` ${SESSION_ABSOLUTE_MS / 3_600_000} `, ` ${LINK_MAX_FAILURES} `, 'argon2id']) {
+      for (const figure of [' 3 ', ' 6 ', ` ${ORPHAN_ACCOUNT_GRACE_DAYS} `, ` ${SESSION_IDLE_MS / 60_000} `, ` ${SESSION_ABSOLUTE_MS / 3_600_000} `, ` ${LINK_MAX_FAILURES} `, 'argon2id', ' 1 ']) {
         expect([language, figure, text.includes(figure)]).toEqual([language, figure, true]);
       }
     }

@@ -45,10 +45,10 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           paragraphs: [
             'Your e-mail address (encrypted, plus a keyed fingerprint to sign you in) and when you confirmed it; your password, only as a one-way hash (argon2id) that cannot be turned back into the password.',
             'If you sign in through an OpenID Connect provider (such as a government login): which provider, a keyed fingerprint of your identifier there (never the identifier itself, which can be a national register number), and when the link was made and last used.',
-            'If you turn on two-step sign-in: the secret your authenticator app shares with us (encrypted) and fingerprints of your recovery codes, until you turn it off.',
-            'Your sessions: your browser holds a random token in a cookie and we keep only its fingerprint. A session ends after 15 minutes without use, and after 12 hours in any case.',
+            'If you turn on two-step sign-in: the secret your authenticator app shares with us (encrypted) and fingerprints of your recovery codes, until you turn it off (a recovery code once used is deleted within a day).',
+            'Your sessions: your browser holds a random token in a cookie and we keep only its fingerprint. A session ends after 15 minutes without use, and after 12 hours in any case; its record is deleted within a day after it ends. The links we e-mail you (to confirm your address, to choose a new password) are deleted within a day after they are used or expire.',
             'The children you manage, and for each list: the numbers, their country and label, the language of the calls, and your consent (the version of the terms you accepted, and when).',
-            'A record of the actions taken on the lists (which account did what, with counts), never your numbers or labels, kept 3 years and 6 months. Failed attempts at linking a child, as fingerprints only, to stop guessing after 5 wrong tries.',
+            'A record of the actions taken on the lists (which account did what, with counts), never your numbers or labels, kept 3 years and 6 months. Failed attempts at linking a child, as fingerprints only, to stop guessing after 5 wrong tries, and the times of wrong two-step sign-in codes: both deleted after 1 day.',
           ],
         },
         {
@@ -109,10 +109,10 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           paragraphs: [
             "Votre adresse e-mail (chiffrée, plus une empreinte à clé pour vous connecter) et la date à laquelle vous l'avez confirmée ; votre mot de passe, uniquement sous forme d'empreinte à sens unique (argon2id) dont on ne peut pas retrouver le mot de passe.",
             "Si vous vous connectez par un fournisseur OpenID Connect (comme une connexion des autorités) : quel fournisseur, une empreinte à clé de votre identifiant chez lui (jamais l'identifiant lui-même, qui peut être un numéro de registre national), et quand le lien a été créé et utilisé pour la dernière fois.",
-            "Si vous activez la connexion en deux étapes : le secret partagé avec votre application d'authentification (chiffré) et les empreintes de vos codes de secours, jusqu'à ce que vous la désactiviez.",
-            "Vos sessions : votre navigateur garde un jeton aléatoire dans un cookie et nous n'en gardons que l'empreinte. Une session prend fin après 15 minutes sans utilisation, et après 12 heures dans tous les cas.",
+            "Si vous activez la connexion en deux étapes : le secret partagé avec votre application d'authentification (chiffré) et les empreintes de vos codes de secours, jusqu'à ce que vous la désactiviez (un code de secours utilisé est supprimé dans la journée).",
+            "Vos sessions : votre navigateur garde un jeton aléatoire dans un cookie et nous n'en gardons que l'empreinte. Une session prend fin après 15 minutes sans utilisation, et après 12 heures dans tous les cas ; sa trace est supprimée dans la journée qui suit. Les liens que nous vous envoyons par e-mail (pour confirmer votre adresse, pour choisir un nouveau mot de passe) sont supprimés dans la journée qui suit leur utilisation ou leur expiration.",
             "Les enfants que vous gérez et, pour chaque liste : les numéros, leur pays et leur libellé, la langue des appels, et votre consentement (la version des conditions acceptée, et quand).",
-            "Un journal des actions faites sur les listes (quel compte a fait quoi, avec des nombres), jamais vos numéros ni vos libellés, gardé 3 ans et 6 mois. Les tentatives manquées de lier un enfant, sous forme d'empreintes uniquement, pour bloquer les essais au hasard après 5 erreurs.",
+            "Un journal des actions faites sur les listes (quel compte a fait quoi, avec des nombres), jamais vos numéros ni vos libellés, gardé 3 ans et 6 mois. Les tentatives manquées de lier un enfant, sous forme d'empreintes uniquement, pour bloquer les essais au hasard après 5 erreurs, et les heures des codes de connexion en deux étapes erronés : les deux sont supprimés après 1 jour.",
           ],
         },
         {
@@ -173,10 +173,10 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           paragraphs: [
             'Uw e-mailadres (versleuteld, plus een vingerafdruk met sleutel om u aan te melden) en wanneer u het bevestigde; uw wachtwoord, alleen als eenrichtingsvingerafdruk (argon2id) waaruit het wachtwoord niet terug te halen is.',
             'Meldt u zich aan via een OpenID Connect-aanbieder (zoals een aanmelding van de overheid): welke aanbieder, een vingerafdruk met sleutel van uw identificatie daar (nooit de identificatie zelf, die een rijksregisternummer kan zijn), en wanneer de koppeling gemaakt en het laatst gebruikt werd.',
-            'Zet u aanmelden in twee stappen aan: het geheim dat uw authenticator-app met ons deelt (versleuteld) en vingerafdrukken van uw herstelcodes, tot u het weer uitzet.',
-            'Uw sessies: uw browser bewaart een willekeurig token in een cookie en wij bewaren alleen de vingerafdruk ervan. Een sessie eindigt na 15 minuten zonder gebruik, en hoe dan ook na 12 uur.',
+            'Zet u aanmelden in twee stappen aan: het geheim dat uw authenticator-app met ons deelt (versleuteld) en vingerafdrukken van uw herstelcodes, tot u het weer uitzet (een gebruikte herstelcode wordt binnen een dag verwijderd).',
+            'Uw sessies: uw browser bewaart een willekeurig token in een cookie en wij bewaren alleen de vingerafdruk ervan. Een sessie eindigt na 15 minuten zonder gebruik, en hoe dan ook na 12 uur; de gegevens ervan worden binnen een dag daarna verwijderd. De links die we u mailen (om uw adres te bevestigen, om een nieuw wachtwoord te kiezen) worden binnen een dag na gebruik of na het verlopen verwijderd.',
             'De kinderen die u beheert en, voor elke lijst: de nummers, hun land en label, de taal van de oproepen, en uw toestemming (welke versie van de voorwaarden u aanvaardde, en wanneer).',
-            'Een logboek van de handelingen op de lijsten (welk account wat deed, met aantallen), nooit uw nummers of labels, 3 jaar en 6 maanden bewaard. Mislukte pogingen om een kind te koppelen, alleen als vingerafdrukken, om gokken na 5 foute pogingen te blokkeren.',
+            'Een logboek van de handelingen op de lijsten (welk account wat deed, met aantallen), nooit uw nummers of labels, 3 jaar en 6 maanden bewaard. Mislukte pogingen om een kind te koppelen, alleen als vingerafdrukken, om gokken na 5 foute pogingen te blokkeren, en de tijdstippen van foute codes bij aanmelden in twee stappen: beide worden na 1 dag verwijderd.',
           ],
         },
         {
@@ -237,10 +237,10 @@ export const PRIVACY_STATEMENT: LegalDocument = {
           paragraphs: [
             'Ihre E-Mail-Adresse (verschlüsselt, dazu ein schlüsselbasierter Fingerabdruck für die Anmeldung) und wann Sie sie bestätigt haben; Ihr Passwort nur als Einweg-Hash (argon2id), aus dem sich das Passwort nicht zurückgewinnen lässt.',
             'Wenn Sie sich über einen OpenID-Connect-Anbieter anmelden (etwa eine behördliche Anmeldung): welcher Anbieter, ein schlüsselbasierter Fingerabdruck Ihrer Kennung dort (nie die Kennung selbst, die eine Nationalregisternummer sein kann) und wann die Verknüpfung angelegt und zuletzt genutzt wurde.',
-            'Wenn Sie die Anmeldung in zwei Schritten einschalten: das Geheimnis, das Ihre Authenticator-App mit uns teilt (verschlüsselt), und Fingerabdrücke Ihrer Wiederherstellungscodes, bis Sie sie wieder ausschalten.',
-            'Ihre Sitzungen: Ihr Browser hält ein zufälliges Token in einem Cookie, wir speichern nur dessen Fingerabdruck. Eine Sitzung endet nach 15 Minuten ohne Nutzung und in jedem Fall nach 12 Stunden.',
+            'Wenn Sie die Anmeldung in zwei Schritten einschalten: das Geheimnis, das Ihre Authenticator-App mit uns teilt (verschlüsselt), und Fingerabdrücke Ihrer Wiederherstellungscodes, bis Sie sie wieder ausschalten (ein benutzter Wiederherstellungscode wird innerhalb eines Tages gelöscht).',
+            'Ihre Sitzungen: Ihr Browser hält ein zufälliges Token in einem Cookie, wir speichern nur dessen Fingerabdruck. Eine Sitzung endet nach 15 Minuten ohne Nutzung und in jedem Fall nach 12 Stunden; ihre Daten werden innerhalb eines Tages danach gelöscht. Die Links, die wir Ihnen per E-Mail schicken (um Ihre Adresse zu bestätigen, um ein neues Passwort zu wählen), werden innerhalb eines Tages nach ihrer Nutzung oder ihrem Ablauf gelöscht.',
             'Die Kinder, die Sie verwalten, und für jede Liste: die Nummern, ihr Land und ihre Bezeichnung, die Sprache der Anrufe und Ihre Zustimmung (welche Version der Bedingungen Sie angenommen haben und wann).',
-            'Ein Protokoll der Aktionen an den Listen (welches Konto was getan hat, mit Anzahlen), nie Ihre Nummern oder Bezeichnungen, 3 Jahre und 6 Monate aufbewahrt. Fehlgeschlagene Versuche, ein Kind zu verknüpfen, nur als Fingerabdrücke, um Raten nach 5 Fehlversuchen zu sperren.',
+            'Ein Protokoll der Aktionen an den Listen (welches Konto was getan hat, mit Anzahlen), nie Ihre Nummern oder Bezeichnungen, 3 Jahre und 6 Monate aufbewahrt. Fehlgeschlagene Versuche, ein Kind zu verknüpfen, nur als Fingerabdrücke, um Raten nach 5 Fehlversuchen zu sperren, und die Zeitpunkte falscher Codes bei der Anmeldung in zwei Schritten: beide werden nach 1 Tag gelöscht.',
           ],
         },
         {
