@@ -159,6 +159,39 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
     const response = await parent.get(`/api/v1/children/${childId}/calls`);
     expect(response.status).toBe(200);
     expect(response.body.map((call: { id: string }) => call.id)).toEqual(ids.slice(2).reverse());
+
+    // The account export holds every call still kept, not only the newest the screen shows.
+    const exported = await parent.get('/api/v1/account/export');
+    expect(exported.status).toBe(200);
+    expect(exported.body.children.find((c: { id: string }) => c.id === childId).calls.map((call: { id: string }) => call.id)).toEqual([...ids].reverse());
+  });
+
+  it("given calls about my children, when I download my data, then each child carries its calls exactly as the history shows them, nothing of the finder, and no other family's calls", async () => {
+    const parent = await signedInParent();
+    const called = await linkedChild(parent);
+    const quiet = await linkedChild(parent);
+    expect((await parent.put(`/api/v1/children/${called.childId}/cascade`, { numbers: [{ number: '0470 11 22 33', label: 'Mum, mobile' }] })).status).toBe(200);
+    await recordedCall(called.nationalNumber, minutesAgo(30), [[1, 'no-answer'], ['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
+    await recordedCall(called.nationalNumber, minutesAgo(10), [[1, 'accepted']], { outcome: 'connected-parent', connected: 1 });
+    const other = await signedInParent();
+    const stranger = await linkedChild(other);
+    await recordedCall(stranger.nationalNumber, minutesAgo(20), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
+
+    const exported = await parent.get('/api/v1/account/export');
+    expect(exported.status).toBe(200);
+    const byId = new Map<string, { calls: unknown[] }>(exported.body.children.map((c: { id: string; calls: unknown[] }) => [c.id, c]));
+    expect([...byId.keys()].sort()).toEqual([called.childId, quiet.childId].sort());
+    expect(byId.get(called.childId)!.calls).toEqual((await parent.get(`/api/v1/children/${called.childId}/calls`)).body);
+    expect(byId.get(called.childId)!.calls).toHaveLength(2);
+    expect(byId.get(called.childId)!.calls[0]).toMatchObject({ outcome: 'connected-parent', answeredBy: { hotline: false, position: 1, label: 'Mum, mobile' } });
+    expect(byId.get(quiet.childId)!.calls).toEqual([]);
+    expect(exported.body.notes.join(' ')).toContain('children[].calls');
+
+    const text = JSON.stringify(exported.body);
+    const callerHash = pseudonymizer.hash('caller', FINDER);
+    for (const secret of [FINDER, callerHash.toString('hex'), callerHash.toString('base64'), called.nationalNumber, stranger.nationalNumber]) expect(text).not.toContain(secret);
+    // The other family's export has its own call only.
+    expect((await other.get('/api/v1/account/export')).body.children.map((c: { calls: unknown[] }) => c.calls.length)).toEqual([1]);
   });
 
   it('given a child with no calls yet (a draft cascade), then the history is an empty list', async () => {

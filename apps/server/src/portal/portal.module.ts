@@ -92,8 +92,8 @@ import { PgTotpStore } from './persistence/pg-totp-store';
     },
     {
       provide: AccountData,
-      inject: [AccountService, ParentChildren, getDataSourceToken()],
-      useFactory: (accounts: AccountService, children: ParentChildren, db: DataSource) => new AccountData(accounts, children, new PgAccountDataStore(db)),
+      inject: [AccountService, ParentChildren, getDataSourceToken(), ChildCallHistory],
+      useFactory: (accounts: AccountService, children: ParentChildren, db: DataSource, callHistory: ChildCallHistory) => new AccountData(accounts, children, new PgAccountDataStore(db), callHistory),
     },
     { provide: OIDC_RELYING_PARTY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.oidc ? new OidcRelyingParty(config.oidc) : null) },
     {

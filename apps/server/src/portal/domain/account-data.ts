@@ -1,4 +1,5 @@
 import { AccountProfile, AccountService } from './accounts';
+import { CallView, ChildCallHistory } from './call-history';
 import { AttemptSubject, accountSubject } from './link-lockout';
 import { CascadeView, ChildView, ParentChildren } from './parent-children';
 import { PortalError } from './portal-error';
@@ -19,7 +20,8 @@ export interface AccountExport {
   account: AccountProfile;
   sessions: { createdAt: string; lastSeenAt: string }[];
   signInProviders: { issuer: string; linkedAt: string; lastUsedAt: string }[];
-  children: (ChildView & { cascade: CascadeView })[];
+  /** Each child with its cascade and every call about it still kept (newest first). */
+  children: (ChildView & { cascade: CascadeView; calls: CallView[] })[];
   notes: string[];
 }
 
@@ -29,6 +31,7 @@ export class AccountData {
     private readonly accounts: AccountService,
     private readonly children: ParentChildren,
     private readonly store: AccountDataStore,
+    private readonly callHistory: ChildCallHistory,
   ) {}
 
   async export(parentId: string): Promise<AccountExport> {
@@ -39,10 +42,13 @@ export class AccountData {
       account,
       sessions: (await this.store.sessions(parentId)).map((s) => ({ createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString() })),
       signInProviders: (await this.store.signInProviders(parentId)).map((p) => ({ issuer: p.issuer, linkedAt: p.linkedAt.toISOString(), lastUsedAt: p.lastUsedAt.toISOString() })),
-      children: await Promise.all(children.map(async (child) => ({ ...child, cascade: await this.children.cascade(parentId, child.id) }))),
+      children: await Promise.all(
+        children.map(async (child) => ({ ...child, cascade: await this.children.cascade(parentId, child.id), calls: await this.callHistory.allCalls(parentId, child.id) })),
+      ),
       notes: [
         'Your password is stored only as an argon2id hash, your e-mail address encrypted, and failed code attempts as keyed hashes: none can be exported in clear.',
         "The children's national register numbers are stored only as keyed hashes.",
+        "Each child's calls (children[].calls) are every call record still kept; the finder's number was never stored, only a keyed hash, which is not exported.",
         'Your identifier at a sign-in provider (signInProviders) is stored only as a keyed hash.',
         'If two-step sign-in is on, its secret and recovery codes are not exported: they would let anyone holding this file pass the second factor.',
       ],

@@ -23,9 +23,9 @@ export interface StoredCall {
   legs: StoredLeg[];
 }
 
-/** Port: the call records of one child (found by the number the finder typed), newest first. */
+/** Port: the call records of one child (found by the number the finder typed), newest first; `limit` null: every one kept. */
 export interface CallHistoryStore {
-  recentCallsOfChild(childId: string, limit: number): Promise<StoredCall[]>;
+  recentCallsOfChild(childId: string, limit: number | null): Promise<StoredCall[]>;
 }
 
 /** Port: "does this parent manage this child?" (ParentChildrenStore.isLinked). */
@@ -79,6 +79,12 @@ export class ChildCallHistory {
   async calls(parentId: string, childId: string): Promise<CallView[]> {
     if (!isUuid(childId) || !(await this.links.isLinked(parentId, childId))) throw PortalError.notFound();
     return (await this.store.recentCallsOfChild(childId, this.limit)).map(toView);
+  }
+
+  /** Every call still kept (CALL_RECORD_RETENTION_DAYS), not only the newest: the account export holds all. */
+  async allCalls(parentId: string, childId: string): Promise<CallView[]> {
+    if (!isUuid(childId) || !(await this.links.isLinked(parentId, childId))) throw PortalError.notFound();
+    return (await this.store.recentCallsOfChild(childId, null)).map(toView);
   }
 }
 

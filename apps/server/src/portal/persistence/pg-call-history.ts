@@ -19,7 +19,7 @@ interface CallRow {
 export class PgCallHistoryStore implements CallHistoryStore {
   constructor(private readonly db: DataSource) {}
 
-  async recentCallsOfChild(childId: string, limit: number): Promise<StoredCall[]> {
+  async recentCallsOfChild(childId: string, limit: number | null): Promise<StoredCall[]> {
     const { rows } = await query<CallRow>(
       this.db,
       `SELECT c.id, c.started_at, c.ended_at, c.outcome, c.connected_position,
@@ -31,7 +31,7 @@ export class PgCallHistoryStore implements CallHistoryStore {
          JOIN call_records c ON c.national_number_hash = ch.national_number_hash
         WHERE ch.id = $1
         ORDER BY c.started_at DESC, c.id DESC
-        LIMIT $2`,
+        LIMIT $2::int`, // LIMIT NULL: every row
       [childId, limit],
     );
     return rows.map((row) => ({

@@ -145,6 +145,7 @@ export class SessionView {
 
 export class ExportedChildView extends ChildViewDoc {
   @ApiProperty({ type: CascadeViewDoc }) cascade!: CascadeViewDoc;
+  @ApiProperty({ type: [CallViewDoc], description: 'Every call about the child still kept (CALL_RECORD_RETENTION_DAYS), newest first.' }) calls!: CallViewDoc[];
 }
 
 export class SignInProviderLinkView {
