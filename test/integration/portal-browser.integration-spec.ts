@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Secret, TOTP } from 'otpauth';
 import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { AuthorityTokens } from '../../apps/server/src/cards/domain/authority-tokens';
@@ -401,5 +402,47 @@ describe('the parents journey in headless Chromium', () => {
     await page.getByRole('button', { name: text(language, 'cascade.save') }).click();
     await shown(page.getByRole('status').filter({ hasText: text(language, 'cascade.saved') }));
     expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', numbers: [[NUMBERS[0].e164, 'BE', NUMBERS[0].label]] });
+  });
+
+  it('given two-step sign-in turned on in the page, when the parent makes new recovery codes, then a recovery code is refused in the page language, a current app code shows eight new codes, and the old ones no longer work', async () => {
+    const language: Language = 'de';
+    const page = await newPage('en-GB');
+    await openIn(page, 'en', language);
+    await registerVerifyAndSignIn(page, language, 'recovery-de');
+    const codeNow = (secret: string, laterMs = 0) => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: Date.now() + laterMs });
+
+    await page.getByRole('button', { name: text(language, 'nav.security') }).click();
+    await page.getByRole('button', { name: text(language, 'totp.start') }).click();
+    const secret = (await page.locator('code.secret').innerText()).replace(/\s/g, '');
+    await page.getByLabel(text(language, 'totp.code'), { exact: true }).fill(codeNow(secret));
+    await page.getByRole('button', { name: text(language, 'totp.confirm') }).click();
+    await shown(page.getByRole('heading', { level: 1, name: text(language, 'totp.recoveryHeading') }));
+    const codesShown = () => page.getByRole('list', { name: text(language, 'totp.recoveryListLabel') }).getByRole('listitem').allInnerTexts();
+    const old = await codesShown();
+    expect(old).toHaveLength(8);
+    await page.getByRole('button', { name: text(language, 'totp.done') }).click();
+
+    const renew = page.getByRole('form', { name: text(language, 'totp.newCodesTitle') });
+    await shown(renew.getByText(text(language, 'totp.newCodesHelp'), { exact: true }));
+    const code = renew.getByLabel(text(language, 'totp.code'), { exact: true });
+    await code.fill(old[0]);
+    await renew.getByRole('button', { name: text(language, 'totp.newCodes') }).click();
+    // The refusal in German next to its field (not the API's English), the field marked and focused.
+    await shown(renew.getByText(text(language, 'totp.appCodeNeeded'), { exact: true }));
+    expect(await code.getAttribute('aria-invalid')).toBe('true');
+    expect(await focused(code)).toBe(true);
+    await shot(page, 'recovery-de-01-recovery-code-refused');
+
+    // The code that turned TOTP on is spent (no code works twice): the app's next one, accepted for clock drift.
+    await code.fill(codeNow(secret, 30_000));
+    await renew.getByRole('button', { name: text(language, 'totp.newCodes') }).click();
+    await shown(page.getByRole('heading', { level: 1, name: text(language, 'totp.recoveryHeading') }));
+    await shown(page.getByRole('status').filter({ hasText: text(language, 'totp.newCodesDone') }));
+    const fresh = await codesShown();
+    expect([fresh.length, fresh.filter((c) => old.includes(c))]).toEqual([8, []]);
+    await noRawText(page);
+    await shot(page, 'recovery-de-02-new-codes');
+    await page.getByRole('button', { name: text(language, 'totp.done') }).click();
+    await shown(page.getByText(text(language, 'totp.recoveryLeft', { count: 8 }), { exact: true }));
   });
 });

@@ -206,6 +206,57 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
     expect((await first.get('/api/v1/account')).status).toBe(200);
   });
 
+  it('given TOTP on, when the parent asks for new recovery codes with a current code, then 8 new codes are shown once and every old one, used or not, stops working', async () => {
+    const { client, email, id, secret, recoveryCodes: old } = await parentWithTotp();
+    // One old code spent already, the others unused.
+    expect((await (await passwordStep(email)).post('/api/v1/auth/sign-in/totp', { code: old[0] })).status).toBe(200);
+    await forgetLastStep(id);
+    const fresh = await client.post('/api/v1/account/totp/recovery-codes', { code: codeFor(secret) });
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('cache-control')).toBe('no-store');
+    const codes = fresh.body.recoveryCodes as string[];
+    expect(codes).toHaveLength(8);
+    expect(new Set(codes).size).toBe(8);
+    for (const code of codes) expect(code).toMatch(/^[A-Z2-7]{5}-[A-Z2-7]{5}$/);
+    expect(codes.filter((code) => old.includes(code))).toEqual([]);
+    expect((await client.get('/api/v1/account/totp')).body).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 8 });
+    // Stored as keyed hashes only.
+    const stored = await db.query(`SELECT code_hash, used_at FROM parent_recovery_codes WHERE parent_id = $1`, [id]);
+    expect(stored).toHaveLength(8);
+    expect(JSON.stringify(stored)).not.toContain(codes[0].replace('-', ''));
+
+    // The old sheet opens nothing (an unused code included); a new code signs in.
+    expect((await (await passwordStep(email)).post('/api/v1/auth/sign-in/totp', { code: old[5] })).body.fields).toEqual([expect.objectContaining({ field: 'code', code: 'wrong-code' })]);
+    expect((await (await passwordStep(email)).post('/api/v1/auth/sign-in/totp', { code: codes[2] })).status).toBe(200);
+    expect((await client.get('/api/v1/account/totp')).body.recoveryCodesLeft).toBe(7);
+  });
+
+  it('given new recovery codes asked for with a recovery code, a wrong or reused code, or nothing, then a per-field refusal and the codes stay as they were', async () => {
+    const { client, id, secret, recoveryCodes } = await parentWithTotp();
+    const before = await db.query(`SELECT code_hash FROM parent_recovery_codes WHERE parent_id = $1 ORDER BY code_hash`, [id]);
+    const withRecovery = await client.post('/api/v1/account/totp/recovery-codes', { code: recoveryCodes[1] });
+    expect([withRecovery.status, withRecovery.body.fields]).toEqual([400, [{ field: 'code', code: 'app-code-needed', message: expect.stringContaining('authenticator app') }]]);
+    expect((await client.get('/api/v1/account/totp')).body.recoveryCodesLeft).toBe(8); // not spent by the refusal
+    const wrong = await client.post('/api/v1/account/totp/recovery-codes', { code: ['000000', '111111', '222222', '333333'].find((c) => ![-1, 0, 1].some((steps) => codeFor(secret, steps) === c)) });
+    expect([wrong.status, wrong.body.fields]).toEqual([400, [expect.objectContaining({ field: 'code', code: 'wrong-code' })]]);
+    // The code that turned TOTP on a moment ago: a replay.
+    expect((await client.post('/api/v1/account/totp/recovery-codes', { code: codeFor(secret) })).body.fields).toEqual([expect.objectContaining({ field: 'code', code: 'wrong-code' })]);
+    const missing = await client.post('/api/v1/account/totp/recovery-codes', {});
+    expect([missing.status, [...new Set(missing.body.fields.map((f: { field: string }) => f.field))]]).toEqual([400, ['code']]);
+    expect(await db.query(`SELECT code_hash FROM parent_recovery_codes WHERE parent_id = $1 ORDER BY code_hash`, [id])).toEqual(before);
+    // Wrong codes count towards the lock-out like any other.
+    expect((await db.query(`SELECT count(*)::int AS n FROM second_factor_failures WHERE parent_id = $1`, [id]))[0].n).toBe(2);
+  });
+
+  it('given TOTP off, or no session, or no CSRF token, then new recovery codes are refused (409, 401, 403)', async () => {
+    const { client } = await signedInParent();
+    expect(await client.post('/api/v1/account/totp/recovery-codes', { code: '123456' })).toMatchObject({ status: 409, body: { error: 'conflict' } });
+    const anonymous = new PortalClient(baseUrl);
+    await anonymous.csrf();
+    expect((await anonymous.post('/api/v1/account/totp/recovery-codes', { code: '123456' })).status).toBe(401);
+    expect((await client.post('/api/v1/account/totp/recovery-codes', { code: '123456' }, { csrf: false })).status).toBe(403);
+  });
+
   it('given TOTP on, then turning it off needs the password and a valid code; afterwards the password alone signs in again', async () => {
     const { client, email, id, secret } = await parentWithTotp();
     await forgetLastStep(id);

@@ -44,6 +44,11 @@ class MemoryTotpStore implements TotpStore {
   async recoveryCodesLeft(parentId: string) {
     return (this.recovery.get(parentId) ?? []).filter((c) => !c.used).length;
   }
+  async replaceRecoveryCodes(parentId: string, hashes: Buffer[]) {
+    if (!this.totp.get(parentId)?.confirmedAt) return false;
+    this.recovery.set(parentId, hashes.map((hash) => ({ hash, used: false })));
+    return true;
+  }
   async remove(parentId: string) {
     this.totp.delete(parentId);
     this.recovery.delete(parentId);

@@ -37,6 +37,8 @@ export interface TotpStore {
   /** Spends an unused recovery code: false if there is none with this hash. */
   useRecoveryCode(parentId: string, codeHash: Buffer): Promise<boolean>;
   recoveryCodesLeft(parentId: string): Promise<number>;
+  /** Replaces every recovery code (used or not) with these, while TOTP is on: false if it is not. */
+  replaceRecoveryCodes(parentId: string, recoveryCodeHashes: Buffer[]): Promise<boolean>;
   /** Turns TOTP off: the secret, the recovery codes and the pending challenges go. */
   remove(parentId: string): Promise<void>;
   createChallenge(tokenHash: Buffer, parentId: string, expiresAt: Date): Promise<void>;
@@ -169,6 +171,24 @@ export class TotpService {
     await this.checkCode(parentId, input);
     await this.store.deleteChallenge(hash);
     return parentId;
+  }
+
+  /**
+   * New recovery codes, replacing every earlier one (the old ones stop working): shown this once.
+   * Needs a current code from the app, not a recovery code — whoever holds the old sheet must not
+   * be able to mint a new one, and the parent proves they still have the phone.
+   */
+  async regenerateRecoveryCodes(parentId: string, input: string): Promise<string[]> {
+    if (!(await this.isEnabled(parentId))) throw new PortalError('conflict', 'two-step sign-in is not on');
+    if (readCode(input)?.kind === 'recovery') {
+      throw PortalError.invalid([{ field: 'code', code: 'app-code-needed', message: 'type the current code from your authenticator app: a recovery code cannot make new recovery codes' }]);
+    }
+    await this.checkCode(parentId, input);
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+    if (!(await this.store.replaceRecoveryCodes(parentId, codes.map((code) => this.recoveryHash(parentId, code))))) {
+      throw new PortalError('conflict', 'two-step sign-in is not on');
+    }
+    return codes;
   }
 
   /** Needs the password and a code (or a recovery code): a stolen session alone cannot remove the factor. */

@@ -16,7 +16,8 @@ const QR_CODE_PATH = '/api/v1/account/totp/enrolment/qr.svg';
 
 /**
  * /api/v1/account/totp — the signed-in parent's optional second factor (TOTP): set it up (a first
- * code confirms it and returns the recovery codes), see whether it is on, turn it off.
+ * code confirms it and returns the recovery codes), see whether it is on, get new recovery codes,
+ * turn it off.
  */
 @ApiTags('account')
 @Controller('api/v1/account/totp')
@@ -65,6 +66,17 @@ export class TotpController {
   @UseGuards(ThrottlerGuard)
   async confirm(@Body() body: TotpCodeDto, @Req() request: PortalRequest): Promise<{ recoveryCodes: string[] }> {
     return { recoveryCodes: await this.totp.confirmEnrolment(request.parentId!, body.code) };
+  }
+
+  /** `{code}`: a current code from the app (not a recovery code); every earlier recovery code stops working. */
+  @Post('recovery-codes')
+  @ApiOperation({ summary: 'New recovery codes (a current code from the app); the old ones stop working' })
+  @ApiOkResponse({ type: RecoveryCodesView, description: 'The new recovery codes, shown this once.' })
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @UseGuards(ThrottlerGuard)
+  async regenerateRecoveryCodes(@Body() body: TotpCodeDto, @Req() request: PortalRequest): Promise<{ recoveryCodes: string[] }> {
+    return { recoveryCodes: await this.totp.regenerateRecoveryCodes(request.parentId!, body.code) };
   }
 
   /** `{password, code}`: both are needed, so a session left open somewhere cannot remove the factor. */

@@ -63,6 +63,21 @@ export class PgTotpStore implements TotpStore {
     return rows[0].left;
   }
 
+  async replaceRecoveryCodes(parentId: string, recoveryCodeHashes: Buffer[]): Promise<boolean> {
+    return withRunner(
+      this.db,
+      async (runner) => {
+        // Locks the account's TOTP row: a concurrent turn-off or second regeneration waits, then sees the outcome.
+        const { rows } = await sql(runner, `SELECT 1 FROM parent_totp WHERE parent_id = $1 AND confirmed_at IS NOT NULL FOR UPDATE`, [parentId]);
+        if (rows.length !== 1) return false;
+        await sql(runner, `DELETE FROM parent_recovery_codes WHERE parent_id = $1`, [parentId]);
+        await sql(runner, `INSERT INTO parent_recovery_codes (parent_id, code_hash) SELECT $1, unnest($2::bytea[])`, [parentId, recoveryCodeHashes]);
+        return true;
+      },
+      true,
+    );
+  }
+
   async remove(parentId: string): Promise<void> {
     await withRunner(
       this.db,

@@ -101,6 +101,7 @@ function fieldMessage(problem) {
   // numbers[2].number -> number; numbers[7] -> numbers
   const name = String(problem.field ?? '').replace(/\[\d+\]/g, '').split('.').pop();
   const byCode = {
+    'code.app-code-needed': t('totp.appCodeNeeded'),
     'code.wrong-code': t('totp.wrongCode'),
     'contactCode.wrong-code': t('fieldError.contactCodeWrong'),
     'number.duplicate': t('fieldError.numberDuplicate'),
@@ -516,6 +517,29 @@ async function securityScreen() {
   }
 
   box.append(el('p', { text: t('totp.on') }), el('p', { class: 'hint', text: t('totp.recoveryLeft', { count: status.recoveryCodesLeft }) }));
+  // Its own field id: the turn-off form below has a 'code' field too.
+  const renew = el(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'totp-renew-title' },
+    el('h2', { id: 'totp-renew-title', text: t('totp.newCodesTitle') }),
+    el('p', { class: 'hint', text: t('totp.newCodesHelp') }),
+    // No maxlength: a pasted recovery code reaches the server whole and gets its own explanation.
+    field('renew-code', t('totp.code'), { type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', required: true }),
+    el('button', { type: 'submit', class: 'secondary', text: t('totp.newCodes') }),
+  );
+  renew.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(renew, true);
+    try {
+      const { recoveryCodes } = await api('POST', '/account/totp/recovery-codes', { code: renew.querySelector('#renew-code').value });
+      await go(totpRecoveryCodesScreen, recoveryCodes);
+      announce(t('totp.newCodesDone'));
+    } catch (error) {
+      handleError(error, renew, (name) => (name === 'code' ? 'renew-code' : null));
+    } finally {
+      submitting(renew, false);
+    }
+  });
   const disable = el(
     'form',
     { novalidate: true, 'aria-labelledby': 'totp-disable-title' },
@@ -538,7 +562,7 @@ async function securityScreen() {
       submitting(disable, false);
     }
   });
-  return el('div', {}, el('h1', { text: t('security.heading') }), box, disable);
+  return el('div', {}, el('h1', { text: t('security.heading') }), box, renew, disable);
 }
 
 /** Setting up TOTP: the QR code (an SVG from our own endpoint), the key by hand, then a first code. */
