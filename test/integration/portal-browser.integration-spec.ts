@@ -375,6 +375,9 @@ describe('the parents journey in headless Chromium', () => {
     await shown(page.getByText(text(language, 'state.blockedHelp'), { exact: true }));
     const reactivation = page.getByRole('form', { name: text(language, 'activation.reactivateTitle') });
     await shown(reactivation.getByText(text(language, 'activation.blockedHelp'), { exact: true }));
+    // A blocked cascade rings no one: nothing on the page may read as if it were on.
+    const activatedOn = page.locator('main').getByText(text(language, 'cascade.activatedAt').split('{date}')[0]);
+    expect(await activatedOn.count()).toBe(0);
     await shot(page, 'blocked-fr-01-blocked');
 
     const code = reactivation.getByLabel(text(language, 'field.contactCode'), { exact: true });
@@ -394,6 +397,7 @@ describe('the parents journey in headless Chromium', () => {
     await reactivation.getByRole('button', { name: text(language, 'activation.reactivate') }).click();
     await shown(page.getByRole('status').filter({ hasText: text(language, 'activation.done') }));
     await stateIs(page, language, 'active');
+    await shown(activatedOn);
     expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', numbers: [[NUMBERS[0].e164, 'BE', NUMBERS[0].label]] });
     await shot(page, 'blocked-fr-03-reactivated');
 
@@ -432,6 +436,11 @@ describe('the parents journey in headless Chromium', () => {
     expect(await code.getAttribute('aria-invalid')).toBe('true');
     expect(await focused(code)).toBe(true);
     await shot(page, 'recovery-de-01-recovery-code-refused');
+    // A wrong app code: the one field-message table translates it too.
+    const wrong = ['000000', '111111', '222222', '333333'].find((c) => ![-30_000, 0, 30_000, 60_000].some((ms) => codeNow(secret, ms) === c))!;
+    await code.fill(wrong);
+    await renew.getByRole('button', { name: text(language, 'totp.newCodes') }).click();
+    await shown(renew.getByText(text(language, 'totp.wrongCode'), { exact: true }));
 
     // The code that turned TOTP on is spent (no code works twice): the app's next one, accepted for clock drift.
     await code.fill(codeNow(secret, 30_000));

@@ -445,15 +445,6 @@ function resetPasswordScreen() {
   return el('div', {}, el('h1', { text: t('reset.heading') }), form);
 }
 
-/** The second factor's field refusals in the page's language (the API's are in English). */
-function localiseCodeErrors(error) {
-  const texts = { 'wrong-code': t('totp.wrongCode'), 'wrong-password': t('totp.wrongPassword') };
-  for (const problem of error instanceof ApiError ? error.body?.fields ?? [] : []) {
-    if (Object.prototype.hasOwnProperty.call(texts, problem.code)) problem.message = texts[problem.code];
-  }
-  return error;
-}
-
 /** The sign-in's second step: the code from the authenticator app, or a recovery code. */
 function secondFactorScreen() {
   const form = el(
@@ -477,7 +468,7 @@ function secondFactorScreen() {
         await go(signInScreen);
         alertError(t('secondFactor.expired'));
       } else {
-        handleError(localiseCodeErrors(error), form);
+        handleError(error, form);
       }
     } finally {
       submitting(form, false);
@@ -557,7 +548,7 @@ async function securityScreen() {
       await go(securityScreen);
       announce(t('totp.off'));
     } catch (error) {
-      handleError(localiseCodeErrors(error), disable);
+      handleError(error, disable);
     } finally {
       submitting(disable, false);
     }
@@ -583,7 +574,7 @@ function totpEnrolmentScreen(enrolment) {
       await go(totpRecoveryCodesScreen, recoveryCodes);
       announce(t('totp.on'));
     } catch (error) {
-      handleError(localiseCodeErrors(error), form);
+      handleError(error, form);
     } finally {
       submitting(form, false);
     }
@@ -878,7 +869,10 @@ async function cascadeScreen(childId, name) {
     el('h1', { text: t('cascade.heading', { name }) }),
     el('p', {}, el('span', { text: `${t('cascade.state')} ` }), stateBadge(cascade.status)),
     blocked ? el('p', { class: 'error', text: t('state.blockedHelp') }) : null,
-    cascade.activatedAt ? el('p', { class: 'hint', text: t('cascade.activatedAt', { date: new Date(cascade.activatedAt).toLocaleString(language) }) }) : null,
+    // Only while active: a blocked (or draft) cascade still carries its last activation date, which would read as if it were on.
+    cascade.status === 'active' && cascade.activatedAt
+      ? el('p', { class: 'hint', text: t('cascade.activatedAt', { date: new Date(cascade.activatedAt).toLocaleString(language) }) })
+      : null,
     editor,
     alreadyActive ? activeBox : activation,
     callHistory(calls),
