@@ -2,9 +2,10 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilt
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { CallView, ChildCallHistory } from '../domain/call-history';
+import { CascadeCheckView, ParentCalls } from '../domain/parent-calls';
 import { CascadeView, ChildView, ParentChildren } from '../domain/parent-children';
 import { CsrfGuard } from './csrf.guard';
-import { ActivateCascadeDto, LinkChildDto, SaveCascadeDto } from './dto/children.dto';
+import { ActivateCascadeDto, CodeRequestDto, LinkChildDto, SaveCascadeDto } from './dto/children.dto';
 import { CallViewDoc, CascadeViewDoc, ChildViewDoc } from './dto/views';
 import { PortalErrorFilter } from './portal-error.filter';
 import { PortalRequest } from './portal-request';
@@ -24,6 +25,7 @@ export class ChildrenController {
   constructor(
     private readonly children: ParentChildren,
     private readonly history: ChildCallHistory,
+    private readonly calls: ParentCalls,
   ) {}
 
   @Get()
@@ -40,6 +42,18 @@ export class ChildrenController {
   @UseGuards(ThrottlerGuard)
   link(@Body() body: LinkChildDto, @Req() request: PortalRequest): Promise<ChildView> {
     return this.children.link(request.parentId!, body.nationalNumber, body.contactCode);
+  }
+
+  /**
+   * A lost contact code: `{nationalNumber}` → 202 and one generic message, whether or not the
+   * number exists or has an active cascade; the service then calls that cascade's first number
+   * and reads the code out. 429 after too many requests for the number or from the account.
+   */
+  @Post('code-requests')
+  @HttpCode(202)
+  @UseGuards(ThrottlerGuard)
+  requestCode(@Body() body: CodeRequestDto, @Req() request: PortalRequest): Promise<{ message: string }> {
+    return this.calls.requestCode(request.parentId!, body.nationalNumber);
   }
 
   @Delete(':childId')
@@ -63,6 +77,20 @@ export class ChildrenController {
   @ApiOkResponse({ type: CascadeViewDoc, description: 'Saved.' })
   save(@Param('childId') childId: string, @Body() body: SaveCascadeDto, @Req() request: PortalRequest): Promise<CascadeView> {
     return this.children.saveCascade(request.parentId!, childId, body.numbers, body.language);
+  }
+
+  /** Starts a test call to each number in turn (202); 429 within 10 minutes of the previous test. */
+  @Post(':childId/cascade/test')
+  @HttpCode(202)
+  @UseGuards(ThrottlerGuard)
+  startTest(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CascadeCheckView> {
+    return this.calls.startTest(request.parentId!, childId);
+  }
+
+  /** The latest test (running or not) and, per number, the last check and the last confirmation. */
+  @Get(':childId/cascade/test')
+  tests(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CascadeCheckView> {
+    return this.calls.checks(request.parentId!, childId);
   }
 
   @Delete(':childId/cascade')
