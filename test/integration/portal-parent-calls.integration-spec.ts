@@ -109,6 +109,24 @@ describe('calls the service places for parents: testing the list and a lost code
       for (const n of view.body.numbers) expect(Date.parse(n.lastCheckAt)).toBeGreaterThanOrEqual(before - 1000);
     });
 
+    it('given a tested list, when the parent reorders it and adds a number, then the numbers kept keep their results and the new one has none', async () => {
+      const { client } = await signedInParent();
+      const { childId } = await childWith(client, ['+32470111061', '+32470111062']);
+      dialler.script.set('+32470111061', 'confirmed').set('+32470111062', 'busy');
+      expect((await client.post(`/api/v1/children/${childId}/cascade/test`)).status).toBe(202);
+      await settled();
+      const saved = await client.put(`/api/v1/children/${childId}/cascade`, {
+        numbers: [{ number: '+32470111062', label: 'b' }, { number: '+32470111063', label: 'c' }, { number: '+32470111061', label: 'a' }],
+      });
+      expect(saved.status).toBe(200);
+      const view = await client.get(`/api/v1/children/${childId}/cascade/test`);
+      expect(view.body.numbers.map((n: { number: string; lastCheckResult: string | null; lastVerifiedAt: string | null }) => [n.number, n.lastCheckResult, n.lastVerifiedAt !== null])).toEqual([
+        ['+32470111062', 'busy', false],
+        ['+32470111063', null, false],
+        ['+32470111061', 'confirmed', true],
+      ]);
+    });
+
     it('given a test running, then the progress shows which number is being called', async () => {
       const { client } = await signedInParent();
       const { childId } = await childWith(client, ['+32470111011', '+32470111012'], { activate: false });
