@@ -93,9 +93,11 @@ describe('calls the service places for parents: testing the list and a lost code
       dialler.script.set('+32470111001', 'confirmed').set('+32470111002', 'busy').set('+32470111003', 'voicemail');
       const before = Date.now();
 
+      dialler.hold();
       const started = await client.post(`/api/v1/children/${childId}/cascade/test`);
+      dialler.release();
       expect(started.status).toBe(202);
-      expect(started.body.test).toMatchObject({ running: true, finishedAt: null });
+      expect(started.body.test).toMatchObject({ running: true, finishedAt: null, currentPosition: 1 });
       await settled();
 
       expect(dialler.calls).toEqual(['+32470111001', '+32470111002', '+32470111003'].map((number) => ({ number, language: 'nl', purpose: { kind: 'test' } })));
@@ -153,6 +155,20 @@ describe('calls the service places for parents: testing the list and a lost code
       expect(again.body).toMatchObject({ error: 'rate-limited', message: expect.stringContaining('10 minutes') });
       await settled();
       expect(dialler.calls).toHaveLength(1);
+    });
+
+    it('given a test cut short long ago (the app stopped mid-test), then it no longer shows as running and a new test can start', async () => {
+      const { client } = await signedInParent();
+      const { childId } = await childWith(client, ['+32470111071']);
+      await db.query(
+        `INSERT INTO cascade_tests (cascade_id, started_at, current_position) SELECT id, now() - interval '25 minutes', 1 FROM cascades WHERE child_id = $1`,
+        [childId],
+      );
+      const view = await client.get(`/api/v1/children/${childId}/cascade/test`);
+      expect(view.body.test).toMatchObject({ running: false, finishedAt: null, currentPosition: null });
+      expect((await client.post(`/api/v1/children/${childId}/cascade/test`)).status).toBe(202);
+      await settled();
+      expect(dialler.calls.map((c) => c.number)).toEqual(['+32470111071']);
     });
 
     it('given another family\'s child or an unknown id, then 404 for starting and for reading, and nobody is called', async () => {

@@ -8,6 +8,11 @@ import { isUuid } from './parent-children';
 
 /** One test per cascade in this time: each test rings every phone of the family. */
 export const TEST_INTERVAL_MS = 10 * 60_000;
+/**
+ * Seven numbers take well under this; a test still unfinished after it was cut short (the app
+ * stopped mid-test) and no longer shows as running.
+ */
+export const TEST_STALE_AFTER_MS = 20 * 60_000;
 /** Lost-code calls: at most this many per child's number and per account in CODE_WINDOW_MS. */
 export const CODE_REQUESTS_PER_NUMBER = 2;
 export const CODE_REQUESTS_PER_ACCOUNT = 3;
@@ -44,8 +49,8 @@ export interface CodeCallTarget {
 export interface ParentCallsStore {
   /** null: the child is not linked to this parent (or does not exist); cascade null: none yet. */
   cascadeToTest(parentId: string, childId: string): Promise<{ cascade: CascadeToTest | null } | null>;
-  /** Starts a test unless one started after `notBefore` (then null); audits it. */
-  beginTest(cascadeId: string, parentId: string, notBefore: Date): Promise<string | null>;
+  /** Starts a test at `firstPosition` unless one started after `notBefore` (then null); audits it. */
+  beginTest(cascadeId: string, parentId: string, notBefore: Date, firstPosition: number): Promise<string | null>;
   testProgress(testId: string, position: number): Promise<void>;
   recordCheck(cascadeId: string, e164: string, result: AnnouncementResult, at: Date): Promise<void>;
   finishTest(testId: string): Promise<void>;
@@ -89,7 +94,7 @@ export class ParentCalls {
     const cascade = found.cascade;
     if (!cascade || cascade.numbers.length === 0) throw new PortalError('conflict', 'the list has no number to test yet: add and save numbers first');
     const dialler = this.requireDialler();
-    const testId = await this.store.beginTest(cascade.cascadeId, parentId, new Date(this.now().getTime() - TEST_INTERVAL_MS));
+    const testId = await this.store.beginTest(cascade.cascadeId, parentId, new Date(this.now().getTime() - TEST_INTERVAL_MS), cascade.numbers[0].position);
     if (!testId) throw new PortalError('rate-limited', 'the list was tested less than 10 minutes ago: wait and try again');
     this.track(this.runTest(dialler, testId, cascade));
     return this.checks(parentId, childId);
@@ -98,12 +103,13 @@ export class ParentCalls {
   async checks(parentId: string, childId: string): Promise<CascadeCheckView> {
     const view = isUuid(childId) ? await this.store.checkView(parentId, childId) : null;
     if (!view) throw PortalError.notFound();
+    const running = !!view.test && view.test.finishedAt === null && this.now().getTime() - view.test.startedAt.getTime() < TEST_STALE_AFTER_MS;
     return {
       test: view.test && {
         startedAt: view.test.startedAt.toISOString(),
         finishedAt: view.test.finishedAt?.toISOString() ?? null,
-        running: view.test.finishedAt === null,
-        currentPosition: view.test.finishedAt === null ? view.test.currentPosition : null,
+        running,
+        currentPosition: running ? view.test.currentPosition : null,
       },
       numbers: view.numbers.map((n) => ({
         position: n.position,

@@ -23,7 +23,7 @@ export class PgParentCallsStore implements ParentCallsStore {
     return { cascade: row.cascade_id ? { cascadeId: row.cascade_id, language: row.language!, numbers: row.numbers } : null };
   }
 
-  async beginTest(cascadeId: string, parentId: string, notBefore: Date): Promise<string | null> {
+  async beginTest(cascadeId: string, parentId: string, notBefore: Date, firstPosition: number): Promise<string | null> {
     return withRunner(
       this.db,
       async (runner) => {
@@ -31,7 +31,7 @@ export class PgParentCallsStore implements ParentCallsStore {
         await sql(runner, `SELECT 1 FROM cascades WHERE id = $1 FOR UPDATE`, [cascadeId]);
         const recent = await sql(runner, `SELECT 1 FROM cascade_tests WHERE cascade_id = $1 AND started_at > $2`, [cascadeId, notBefore]);
         if (recent.rows.length > 0) return null;
-        const { rows } = await sql<{ id: string }>(runner, `INSERT INTO cascade_tests (cascade_id) VALUES ($1) RETURNING id`, [cascadeId]);
+        const { rows } = await sql<{ id: string }>(runner, `INSERT INTO cascade_tests (cascade_id, current_position) VALUES ($1, $2) RETURNING id`, [cascadeId, firstPosition]);
         await audit(runner, parentId, 'cascade.test-started', cascadeId, {});
         return rows[0].id;
       },

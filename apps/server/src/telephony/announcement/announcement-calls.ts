@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AriCallControl } from '../ari/ari-call-control';
-import { AriEventOf, legFailureFromCause } from '../ari/ari-events';
+import { AriChannel, AriEventOf, legFailureFromCause } from '../ari/ari-events';
 import { AriGateway } from '../ari/ari-gateway';
 import { AriRest } from '../ari/ari-rest';
 import { systemClock } from '../call-flow/call-session';
@@ -21,12 +21,14 @@ export class AnnouncementCalls implements AnnouncementDialler, OnModuleInit {
   private readonly playbacks = new Map<string, string>();
   private readonly answered = new Set<string>();
   private readonly control: AriCallControl;
+  private readonly rest: AriRest;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ari: AriGateway,
   ) {
-    this.control = new AriCallControl(new AriRest(config.ari.url, config.ari.username, config.ari.password), config.ari.app);
+    this.rest = new AriRest(config.ari.url, config.ari.username, config.ari.password);
+    this.control = new AriCallControl(this.rest, config.ari.app);
   }
 
   onModuleInit(): void {
@@ -37,6 +39,7 @@ export class AnnouncementCalls implements AnnouncementDialler, OnModuleInit {
         this.log.warn({ event: event.type, reason: (error as Error).message }, 'could not route an ARI event');
       }
     });
+    this.ari.onConnected(() => void this.hangUpStrays());
   }
 
   async call(request: { number: string; language: AnnouncementLang; purpose: AnnouncementPurpose }): Promise<AnnouncementResult> {
@@ -57,6 +60,27 @@ export class AnnouncementCalls implements AnnouncementDialler, OnModuleInit {
       this.sessions.delete(callId);
       this.answered.delete(callId);
       for (const [id, owner] of this.playbacks) if (owner === callId) this.playbacks.delete(id);
+    }
+  }
+
+  /**
+   * After a (re)connection: announcement calls in our Stasis app that no session owns (left by a
+   * previous process) are hung up; the ones still running here carry on.
+   */
+  private async hangUpStrays(): Promise<void> {
+    let channels: AriChannel[];
+    try {
+      channels = await this.rest.request<AriChannel[]>('GET', '/channels');
+    } catch (error) {
+      this.log.warn({ reason: (error as Error).message }, 'could not list channels after connecting');
+      return;
+    }
+    const prefix = `${this.config.ari.app},notice,`;
+    for (const channel of channels) {
+      const data = channel.dialplan?.app_name === 'Stasis' ? channel.dialplan.app_data ?? '' : '';
+      if (!data.startsWith(prefix) || this.sessions.has(channel.id)) continue;
+      this.log.warn({ channelId: channel.id }, 'stray announcement call in the Stasis app: hanging up');
+      await this.control.hangup(channel.id).catch(() => undefined);
     }
   }
 
