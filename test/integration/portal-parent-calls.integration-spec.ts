@@ -275,6 +275,16 @@ describe('calls the service places for parents: testing the list and a lost code
       expect(dialler.calls).toHaveLength(2);
     });
 
+    it('given five requests for one child\'s number at the same moment, then exactly two are let through and called', async () => {
+      const owner = await signedInParent();
+      const { card } = await childWith(owner.client, ['+32470222041']);
+      const askers = await Promise.all(Array.from({ length: 5 }, () => signedInParent()));
+      const statuses = await Promise.all(askers.map((a) => a.client.post('/api/v1/children/code-requests', { nationalNumber: card.nationalNumber }).then((r) => r.status)));
+      expect(statuses.sort()).toEqual([202, 202, 429, 429, 429]);
+      await settled();
+      expect(dialler.calls).toHaveLength(2);
+    });
+
     it('given three requests from one account in a day, then a fourth is refused with 429, for any number', async () => {
       const { client } = await signedInParent();
       for (let i = 0; i < 3; i++) expect((await client.post('/api/v1/children/code-requests', { nationalNumber: randomChildNumber() })).status).toBe(202);

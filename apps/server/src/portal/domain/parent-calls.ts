@@ -55,9 +55,12 @@ export interface ParentCallsStore {
   recordCheck(cascadeId: string, e164: string, result: AnnouncementResult, at: Date): Promise<void>;
   finishTest(testId: string): Promise<void>;
   checkView(parentId: string, childId: string): Promise<StoredCheckView | null>;
-  codeRequestsSince(subjects: AttemptSubject[], since: Date): Promise<{ kind: AttemptSubject['kind'] }[]>;
-  /** Counts the request and writes the audit trail (the account, no number, no child). */
-  recordCodeRequest(subjects: AttemptSubject[], parentId: string, at: Date): Promise<void>;
+  /**
+   * Atomically (two requests at once count as two): if `allow` accepts the requests since `since`
+   * for these subjects, counts this one and writes the audit trail (the account; no number, no
+   * child) and answers true.
+   */
+  admitCodeRequest(subjects: AttemptSubject[], parentId: string, at: Date, since: Date, allow: (recent: { kind: AttemptSubject['kind'] }[]) => boolean): Promise<boolean>;
   codeCallTarget(nationalNumberHash: Buffer): Promise<CodeCallTarget | null>;
   auditCodeCall(cascadeId: string, result: AnnouncementResult): Promise<void>;
 }
@@ -136,13 +139,11 @@ export class ParentCalls {
     const hash = this.pseudonymizer.hash('national-number', nationalNumber);
     const subjects: AttemptSubject[] = [{ kind: 'national-number', hash }, accountSubject(parentId)];
     const at = this.now();
-    const recent = await this.store.codeRequestsSince(subjects, new Date(at.getTime() - CODE_WINDOW_MS));
-    const forNumber = recent.filter((r) => r.kind === 'national-number').length;
-    const forAccount = recent.filter((r) => r.kind === 'account').length;
-    if (forNumber >= CODE_REQUESTS_PER_NUMBER || forAccount >= CODE_REQUESTS_PER_ACCOUNT) {
+    const allow = (recent: { kind: AttemptSubject['kind'] }[]) =>
+      recent.filter((r) => r.kind === 'national-number').length < CODE_REQUESTS_PER_NUMBER && recent.filter((r) => r.kind === 'account').length < CODE_REQUESTS_PER_ACCOUNT;
+    if (!(await this.store.admitCodeRequest(subjects, parentId, at, new Date(at.getTime() - CODE_WINDOW_MS), allow))) {
       throw new PortalError('rate-limited', 'too many code requests: try again tomorrow');
     }
-    await this.store.recordCodeRequest(subjects, parentId, at);
     // In the background, so the answer's timing says nothing either.
     this.track(this.callWithCode(dialler, hash));
     return { message: CODE_REQUEST_ACCEPTED };

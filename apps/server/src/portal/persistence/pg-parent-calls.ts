@@ -91,20 +91,26 @@ export class PgParentCallsStore implements ParentCallsStore {
     };
   }
 
-  async codeRequestsSince(subjects: AttemptSubject[], since: Date): Promise<{ kind: AttemptSubject['kind'] }[]> {
-    const { rows } = await query<{ subject_kind: AttemptSubject['kind'] }>(
-      this.db,
-      `SELECT r.subject_kind FROM code_call_requests r JOIN unnest($1::text[], $2::bytea[]) AS s(kind, hash) ON r.subject_kind = s.kind AND r.subject_hash = s.hash
-        WHERE r.requested_at > $3`,
-      [subjects.map((s) => s.kind), subjects.map((s) => s.hash), since],
-    );
-    return rows.map((r) => ({ kind: r.subject_kind }));
-  }
-
-  async recordCodeRequest(subjects: AttemptSubject[], parentId: string, at: Date): Promise<void> {
-    await withRunner(
+  async admitCodeRequest(
+    subjects: AttemptSubject[],
+    parentId: string,
+    at: Date,
+    since: Date,
+    allow: (recent: { kind: AttemptSubject['kind'] }[]) => boolean,
+  ): Promise<boolean> {
+    return withRunner(
       this.db,
       async (runner) => {
+        // One request per subject at a time (locks in a fixed order: no deadlock between two).
+        const keys = subjects.map((s) => `code-request:${s.kind}:${s.hash.toString('hex')}`).sort();
+        for (const key of keys) await sql(runner, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
+        const { rows } = await sql<{ subject_kind: AttemptSubject['kind'] }>(
+          runner,
+          `SELECT r.subject_kind FROM code_call_requests r JOIN unnest($1::text[], $2::bytea[]) AS s(kind, hash) ON r.subject_kind = s.kind AND r.subject_hash = s.hash
+            WHERE r.requested_at > $3`,
+          [subjects.map((s) => s.kind), subjects.map((s) => s.hash), since],
+        );
+        if (!allow(rows.map((r) => ({ kind: r.subject_kind })))) return false;
         // Only the rate limit needs these rows, and only for a day.
         await sql(runner, `DELETE FROM code_call_requests WHERE requested_at < $1`, [new Date(at.getTime() - 2 * 24 * 3_600_000)]);
         await sql(runner, `INSERT INTO code_call_requests (subject_kind, subject_hash, requested_at) SELECT * FROM unnest($1::text[], $2::bytea[], $3::timestamptz[])`, [
@@ -118,6 +124,7 @@ export class PgParentCallsStore implements ParentCallsStore {
           `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details) VALUES ('parent', $1, 'code.call-requested', 'code-request', NULL, '{}'::jsonb)`,
           [parentId],
         );
+        return true;
       },
       true,
     );
