@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { CallView, ChildCallHistory } from '../domain/call-history';
 import { CascadeCheckView, ParentCalls } from '../domain/parent-calls';
 import { CascadeView, ChildView, ParentChildren } from '../domain/parent-children';
 import { CsrfGuard } from './csrf.guard';
 import { ActivateCascadeDto, CodeRequestDto, LinkChildDto, SaveCascadeDto } from './dto/children.dto';
-import { CallViewDoc, CascadeViewDoc, ChildViewDoc } from './dto/views';
+import { CallViewDoc, CascadeCheckViewDoc, CascadeViewDoc, ChildViewDoc, MessageView } from './dto/views';
 import { PortalErrorFilter } from './portal-error.filter';
 import { PortalRequest } from './portal-request';
 import { SessionGuard } from './session.guard';
@@ -25,7 +25,7 @@ export class ChildrenController {
   constructor(
     private readonly children: ParentChildren,
     private readonly history: ChildCallHistory,
-    private readonly calls: ParentCalls,
+    private readonly parentCalls: ParentCalls,
   ) {}
 
   @Get()
@@ -50,10 +50,16 @@ export class ChildrenController {
    * and reads the code out. 429 after too many requests for the number or from the account.
    */
   @Post('code-requests')
+  @ApiOperation({
+    summary: 'Have a lost contact code read out by phone',
+    description:
+      "The service calls the first number of the child's active cascade (never a number from the request), asks for the key 1 and reads the code twice. The same 202 whether or not the number exists or has an active cascade; at most 2 requests per child's number and 3 per account in 24 hours (429).",
+  })
+  @ApiAcceptedResponse({ type: MessageView, description: 'Accepted: if the number has an active cascade, its first number is called.' })
   @HttpCode(202)
   @UseGuards(ThrottlerGuard)
   requestCode(@Body() body: CodeRequestDto, @Req() request: PortalRequest): Promise<{ message: string }> {
-    return this.calls.requestCode(request.parentId!, body.nationalNumber);
+    return this.parentCalls.requestCode(request.parentId!, body.nationalNumber);
   }
 
   @Delete(':childId')
@@ -81,16 +87,23 @@ export class ChildrenController {
 
   /** Starts a test call to each number in turn (202); 429 within 10 minutes of the previous test. */
   @Post(':childId/cascade/test')
+  @ApiOperation({
+    summary: 'Test the list: call each number in turn',
+    description: 'Whoever answers hears that it is a test and presses 1 to confirm. One test per cascade per 10 minutes (429); a list without numbers answers 409.',
+  })
+  @ApiAcceptedResponse({ type: CascadeCheckViewDoc, description: 'Started: the test runs in the background; follow it with GET.' })
   @HttpCode(202)
   @UseGuards(ThrottlerGuard)
   startTest(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CascadeCheckView> {
-    return this.calls.startTest(request.parentId!, childId);
+    return this.parentCalls.startTest(request.parentId!, childId);
   }
 
   /** The latest test (running or not) and, per number, the last check and the last confirmation. */
   @Get(':childId/cascade/test')
+  @ApiOperation({ summary: 'The latest test of the list and each number\'s last result' })
+  @ApiOkResponse({ type: CascadeCheckViewDoc, description: 'The latest test (running or not) and, per number, the last check and the last confirmation.' })
   tests(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CascadeCheckView> {
-    return this.calls.checks(request.parentId!, childId);
+    return this.parentCalls.checks(request.parentId!, childId);
   }
 
   @Delete(':childId/cascade')

@@ -17,6 +17,7 @@ export class LinkChildDto {
 
 /** A lost contact code: only the child's national register number (the code is read on the first number of the active cascade). */
 export class CodeRequestDto {
+  @ApiProperty({ description: "The child's national register number, from the card: 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed. Never a phone number: the code is read on the first number of the child's active cascade." })
   @IsString({ message: 'enter the national register number from the card (11 digits)' })
   @Matches(/^[\d\s.-]{11,20}$/, { message: 'the national register number has 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed' })
   nationalNumber!: string;
