@@ -3,13 +3,13 @@ import { Metrics } from '../../apps/server/src/metrics/metrics';
 import { startApp, health, waitForHealth } from '../support/app';
 import { AsteriskInstance } from '../support/asterisk';
 import { expectSippPassed, sippCall } from '../support/sipp';
-import { testConfig, testEnvironment } from '../support/test-config';
+import { testConfig, testEnvironment, testInstanceName } from '../support/test-config';
 
 jest.setTimeout(90_000);
 
 describe('the running stack: real Asterisk, real PostgreSQL, the app over ARI', () => {
   const config = testConfig();
-  const asterisk = new AsteriskInstance('e2e-stack', testEnvironment());
+  const asterisk = new AsteriskInstance(testInstanceName('stack'), testEnvironment());
   let app: NestFastifyApplication;
 
   beforeAll(async () => {

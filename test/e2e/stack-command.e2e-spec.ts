@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { health } from '../support/app';
 import { start, waitFor } from '../support/processes';
-import { testConfig, testEnvironment } from '../support/test-config';
+import { testConfig, testEnvironment, testInstanceName } from '../support/test-config';
 
 jest.setTimeout(240_000);
 
@@ -26,7 +26,7 @@ function processesOf(instance: string): string[] {
 describe('npm run stack', () => {
   it('given a provisioned machine, then it serves GET /health with 200, and SIGTERM leaves no Asterisk or app process behind', async () => {
     const config = testConfig();
-    const stack = start('npm', ['run', 'stack'], { cwd: ROOT, env: { ...process.env, ...testEnvironment(), ASTERISK_INSTANCE: 'e2e-stack-command' } });
+    const stack = start('npm', ['run', 'stack'], { cwd: ROOT, env: { ...process.env, ...testEnvironment(), ASTERISK_INSTANCE: testInstanceName('stack-command') } });
     try {
       const body = await waitFor('the stack to report healthy', async () => {
         if (stack.child.exitCode !== null) throw new Error(`npm run stack exited:\n${stack.output().slice(-2000)}`);
@@ -36,11 +36,11 @@ describe('npm run stack', () => {
       expect(body).toEqual({ status: 'ok', ari: 'up', database: 'up' });
       await waitFor('the start-up banner', async () => stack.output().includes('Allo Parents is running.'), 10_000);
       expect(stack.output()).toContain(`sip:3278150000@127.0.0.1:${config.sip.port}`);
-      expect(processesOf('e2e-stack-command').length).toBeGreaterThanOrEqual(2);
+      expect(processesOf(testInstanceName('stack-command')).length).toBeGreaterThanOrEqual(2);
     } finally {
       stack.child.kill('SIGTERM');
       await stack.exited;
     }
-    await waitFor('every process of the stack to end', async () => processesOf('e2e-stack-command').length === 0, 20_000, 250);
+    await waitFor('every process of the stack to end', async () => processesOf(testInstanceName('stack-command')).length === 0, 20_000, 250);
   });
 });

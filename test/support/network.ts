@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsteriskInstance } from './asterisk';
-import { testEnvironment, TEST_PORTS } from './test-config';
+import { testEnvironment, testInstanceName, TEST_PORTS } from './test-config';
 
 const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? join(process.env.ALLOPARENTS_CACHE ?? '/var/cache/alloparents', 'asterisk-root');
 
@@ -31,16 +31,16 @@ export class SimulatedNetwork {
   private readonly logFile: string;
   private offset = 0;
 
-  constructor(name = 'e2e-network') {
+  constructor(name = testInstanceName('network')) {
     this.asterisk = new AsteriskInstance(
       name,
       testEnvironment({
         SIP_PORT: String(TEST_PORTS.network),
         SIP_TRUNK_URI: `sip:127.0.0.1:${TEST_PORTS.sip}`,
-        RTP_PORT_START: '21000',
-        RTP_PORT_END: '21999',
+        RTP_PORT_START: String(TEST_PORTS.networkRtpStart),
+        RTP_PORT_END: String(TEST_PORTS.networkRtpStart + 999),
         // The network has no ARI: keep its (unused) HTTP settings away from the service's.
-        ARI_URL: 'http://127.0.0.1:18089',
+        ARI_URL: `http://127.0.0.1:${TEST_PORTS.networkAri}`,
       }),
       join(__dirname, '../e2e/network'),
     );

@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -12,6 +12,7 @@ import { Mail, Mailer } from '../../apps/server/src/portal/domain/mailer';
 import { registerPortalHttp } from '../../apps/server/src/portal/http/portal-http';
 import { PortalModule } from '../../apps/server/src/portal/portal.module';
 import { PrivacyModule } from '../../apps/server/src/privacy/privacy.module';
+import { ANNOUNCEMENT_DIALLER, AnnouncementDialler } from '../../apps/server/src/telephony/announcement/announcement-dialler';
 import { waitFor } from './processes';
 
 /** Keeps the mail instead of logging it, so tests can follow the links. */
@@ -49,17 +50,22 @@ export class CapturingLogger implements LoggerService {
 }
 
 /**
- * The portal without telephony (no ARI connection), with the cards module for seeding, on the
+ * The portal without telephony (no ARI connection; `dialler` stands in for the telephony's
+ * announcement calls), with the cards module for seeding, on the
  * app's own Fastify adapter and plugins, listening on an ephemeral port (or `port`, when the config
  * must name the app's address beforehand): tests speak real HTTP.
  * Mail is captured unless `configuredMailer` (then the app's own choice from the config: SMTP or log).
  */
 export async function startPortalApp(
   config: AppConfig,
-  options: { configuredMailer?: boolean; logger?: LoggerService; port?: number } = {},
+  options: { configuredMailer?: boolean; logger?: LoggerService; port?: number; dialler?: AnnouncementDialler } = {},
 ): Promise<{ app: NestFastifyApplication; db: DataSource; mailer: CapturingMailer; baseUrl: string }> {
   const mailer = new CapturingMailer();
-  const builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, CardsModule, PortalModule] });
+  // The telephony module's place: a dialler at the port, where the real app has ARI.
+  const telephony: DynamicModule[] = options.dialler
+    ? [{ module: class FakeTelephonyModule {}, global: true, providers: [{ provide: ANNOUNCEMENT_DIALLER, useValue: options.dialler }], exports: [ANNOUNCEMENT_DIALLER] }]
+    : [];
+  const builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, CardsModule, PortalModule, ...telephony] });
   const moduleRef = await (options.configuredMailer ? builder : builder.overrideProvider(Mailer).useValue(mailer)).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { logger: options.logger ?? false });
   await registerPortalHttp(app);

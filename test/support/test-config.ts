@@ -1,10 +1,43 @@
 import { AppConfig, loadConfig } from '../../apps/server/src/config/app-config';
 
 /**
- * Tests run beside a developer's `npm run stack`, so they use their own ports and database:
- * SIP 15060, ARI 18088, HTTP 13000, the simulated telephone network on 15080.
+ * Optional, for running a second e2e tier beside another one on the same machine:
+ * ALLOPARENTS_TEST_PORT_OFFSET is added to every port (RTP ranges included) and
+ * ALLOPARENTS_TEST_INSTANCE_PREFIX replaces the `e2e-` prefix of the Asterisk instances.
+ * Unset, the tests use the ports and names below.
  */
-export const TEST_PORTS = { sip: 15060, ari: 18088, http: 13000, network: 15080, sippBase: 16000 } as const;
+export const TEST_PORT_OFFSET = portOffset(process.env.ALLOPARENTS_TEST_PORT_OFFSET);
+
+function portOffset(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 0;
+  const offset = Number(raw);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 40_000) throw new Error('ALLOPARENTS_TEST_PORT_OFFSET must be a whole number from 0 to 40000');
+  return offset;
+}
+
+/** The name of a test Asterisk instance: `e2e-<role>`, or with the prefix from the environment. */
+export function testInstanceName(role: string): string {
+  const prefix = process.env.ALLOPARENTS_TEST_INSTANCE_PREFIX || 'e2e-';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(prefix)) throw new Error('ALLOPARENTS_TEST_INSTANCE_PREFIX may only hold lower-case letters, digits and dashes');
+  return `${prefix}${role}`;
+}
+
+/**
+ * Tests run beside a developer's `npm run stack`, so they use their own ports and database:
+ * SIP 15060, ARI 18088, HTTP 13000, the simulated telephone network on 15080, RTP 20000-21999
+ * (each plus the offset above).
+ */
+export const TEST_PORTS = {
+  sip: 15060 + TEST_PORT_OFFSET,
+  ari: 18088 + TEST_PORT_OFFSET,
+  http: 13000 + TEST_PORT_OFFSET,
+  network: 15080 + TEST_PORT_OFFSET,
+  /** The network's unused ARI address. */
+  networkAri: 18089 + TEST_PORT_OFFSET,
+  sippBase: 16000 + TEST_PORT_OFFSET,
+  rtpStart: 20000 + TEST_PORT_OFFSET,
+  networkRtpStart: 21000 + TEST_PORT_OFFSET,
+} as const;
 
 export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
   const databaseUrl = process.env.TEST_DATABASE_URL;
@@ -24,8 +57,8 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
     SIP_BIND_ADDRESS: '127.0.0.1',
     SIP_PORT: String(TEST_PORTS.sip),
     SIP_TRUNK_URI: `sip:127.0.0.1:${TEST_PORTS.network}`,
-    RTP_PORT_START: '20000',
-    RTP_PORT_END: '20999',
+    RTP_PORT_START: String(TEST_PORTS.rtpStart),
+    RTP_PORT_END: String(TEST_PORTS.rtpStart + 999),
     SERVICE_NUMBER: '3278150000',
     ...(process.env.ASTERISK_SOUNDS_DIR ? { ASTERISK_SOUNDS_DIR: process.env.ASTERISK_SOUNDS_DIR } : {}),
     HOTLINE_NUMBER: '116000',

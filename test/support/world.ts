@@ -12,7 +12,7 @@ import { AsteriskInstance } from './asterisk';
 import { SimulatedNetwork } from './network';
 import { join } from 'node:path';
 import { start, Started, waitFor } from './processes';
-import { testConfig, testEnvironment } from './test-config';
+import { testConfig, testEnvironment, testInstanceName } from './test-config';
 
 /** Short timers so the end-to-end tests run in seconds; production uses the defaults. */
 export const E2E_TIMERS: Record<string, string> = {
@@ -45,7 +45,7 @@ export class World {
     const env = { ...E2E_TIMERS, ...overrides };
     this.env = testEnvironment(env);
     this.config = testConfig(env);
-    this.asterisk = new AsteriskInstance('e2e-service', this.env);
+    this.asterisk = new AsteriskInstance(testInstanceName('service'), this.env);
   }
 
   async start(): Promise<void> {

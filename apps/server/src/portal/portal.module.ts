@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -14,6 +14,8 @@ import { ChildCallHistory } from './domain/call-history';
 import { LinkLockout } from './domain/link-lockout';
 import { Mailer } from './domain/mailer';
 import { OidcAccounts } from './domain/oidc-sign-in';
+import { ANNOUNCEMENT_DIALLER, AnnouncementDialler } from '../telephony/announcement/announcement-dialler';
+import { ParentCalls } from './domain/parent-calls';
 import { ParentChildren } from './domain/parent-children';
 import { Sessions } from './domain/sessions';
 import { PasswordAccounts, TotpService } from './domain/totp';
@@ -36,6 +38,7 @@ import { PgAccountStore } from './persistence/pg-account-store';
 import { PgCallHistoryStore } from './persistence/pg-call-history';
 import { PgLinkAttemptStore } from './persistence/pg-link-attempts';
 import { PgOidcIdentityStore } from './persistence/pg-oidc-identities';
+import { PgParentCallsStore } from './persistence/pg-parent-calls';
 import { PgParentChildrenStore } from './persistence/pg-parent-children';
 import { PgSessionStore } from './persistence/pg-session-store';
 import { PgTotpStore } from './persistence/pg-totp-store';
@@ -89,6 +92,15 @@ import { PgTotpStore } from './persistence/pg-totp-store';
       provide: ChildCallHistory,
       inject: [getDataSourceToken(), APP_CONFIG],
       useFactory: (db: DataSource, config: AppConfig) => new ChildCallHistory(new PgParentChildrenStore(db, config.service.defaultLanguage), new PgCallHistoryStore(db)),
+    },
+    {
+      // The dialler comes from the telephony module; an app without telephony answers that calls are not available.
+      provide: ParentCalls,
+      inject: [getDataSourceToken(), Pseudonymizer, CardSealer, { token: ANNOUNCEMENT_DIALLER, optional: true }],
+      useFactory: (db: DataSource, p: Pseudonymizer, sealer: CardSealer, dialler: AnnouncementDialler | undefined) => {
+        const log = new Logger('ParentCalls');
+        return new ParentCalls(new PgParentCallsStore(db), dialler ?? null, p, { contactCode: (hash, keyId, sealed) => sealer.open(hash, keyId, sealed).contactCode }, { warn: (f, m) => log.warn(f, m) });
+      },
     },
     {
       provide: AccountData,

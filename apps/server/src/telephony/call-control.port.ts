@@ -32,7 +32,10 @@ export interface OutboundLeg {
   legId: string;
   number: string;
   callerId: string;
-  /** parent: AMD first, then Stasis; hotline: straight to Stasis. */
-  kind: 'parent' | 'hotline';
+  /**
+   * parent: AMD first, then Stasis; hotline: straight to Stasis; notice (a test of the list, a
+   * lost code read out): AMD first, then Stasis with its own arguments.
+   */
+  kind: 'parent' | 'hotline' | 'notice';
   timeoutSeconds: number;
 }

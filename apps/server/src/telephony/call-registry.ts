@@ -228,6 +228,8 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
       const data = channel.dialplan?.app_name === 'Stasis' ? channel.dialplan.app_data ?? '' : '';
       if (!data.startsWith(prefix) || this.channels.has(channel.id)) continue;
       const role = data.slice(prefix.length).split(',')[0];
+      // Announcement calls to parents have their own owner (announcement/announcement-calls.ts).
+      if (role === 'notice') continue;
       this.log.warn({ channelId: channel.id, role }, 'orphaned channel in the Stasis app');
       const rescue = role === 'finder' ? this.control.sendToHotlineFallback(channel.id) : this.control.hangup(channel.id);
       await rescue.catch((error: unknown) => this.log.warn({ channelId: channel.id, reason: (error as Error).message }, 'could not rescue an orphaned channel'));

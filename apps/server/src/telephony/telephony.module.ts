@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PgCallRecords } from '../calls/pg-call-records';
@@ -8,15 +8,21 @@ import { FinderLookupService } from '../cascades/finder-lookup.service';
 import { PgCascadeDirectory } from '../cascades/persistence/pg-cascade-directory';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Pseudonymizer } from '../privacy/pseudonymizer';
+import { AnnouncementCalls } from './announcement/announcement-calls';
+import { ANNOUNCEMENT_DIALLER } from './announcement/announcement-dialler';
 import { AriGateway } from './ari/ari-gateway';
 import { CallRegistry } from './call-registry';
 import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
 
+/** Global: the portal places announcement calls through ANNOUNCEMENT_DIALLER when telephony is present. */
+@Global()
 @Module({
   imports: [CardsModule],
   providers: [
     AriGateway,
     CallRegistry,
+    AnnouncementCalls,
+    { provide: ANNOUNCEMENT_DIALLER, useExisting: AnnouncementCalls },
     { provide: CALL_RECORDS, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new PgCallRecords(db) },
     {
       provide: FINDER_LOOKUP,
@@ -25,6 +31,6 @@ import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
         new FinderLookupService(new PgCascadeDirectory(db, sealer), records, pseudonymizer, config.callFlow.abuseMaxNumbersPerHour),
     },
   ],
-  exports: [AriGateway, CallRegistry],
+  exports: [AriGateway, CallRegistry, ANNOUNCEMENT_DIALLER],
 })
 export class TelephonyModule {}

@@ -5,6 +5,7 @@ import { RetentionAndImportPerformance1795800000000 } from './1795800000000-Rete
 import { TotpSecondFactor1795900000000 } from './1795900000000-TotpSecondFactor';
 import { CallHistoryForParents1796000000000 } from './1796000000000-CallHistoryForParents';
 import { OidcIdentities1796100000000 } from './1796100000000-OidcIdentities';
+import { CascadeTestsAndCodeCalls1796400000000 } from './1796400000000-CascadeTestsAndCodeCalls';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
@@ -16,4 +17,5 @@ export const migrations: Function[] = [
   TotpSecondFactor1795900000000,
   CallHistoryForParents1796000000000,
   OidcIdentities1796100000000,
+  CascadeTestsAndCodeCalls1796400000000,
 ];

@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { CallView, ChildCallHistory } from '../domain/call-history';
+import { CascadeCheckView, ParentCalls } from '../domain/parent-calls';
 import { CascadeView, ChildView, ParentChildren } from '../domain/parent-children';
 import { CsrfGuard } from './csrf.guard';
-import { ActivateCascadeDto, LinkChildDto, SaveCascadeDto } from './dto/children.dto';
-import { CallViewDoc, CascadeViewDoc, ChildViewDoc } from './dto/views';
+import { ActivateCascadeDto, CodeRequestDto, LinkChildDto, SaveCascadeDto } from './dto/children.dto';
+import { CallViewDoc, CascadeCheckViewDoc, CascadeViewDoc, ChildViewDoc, MessageView } from './dto/views';
 import { PortalErrorFilter } from './portal-error.filter';
 import { PortalRequest } from './portal-request';
 import { SessionGuard } from './session.guard';
@@ -24,6 +25,7 @@ export class ChildrenController {
   constructor(
     private readonly children: ParentChildren,
     private readonly history: ChildCallHistory,
+    private readonly parentCalls: ParentCalls,
   ) {}
 
   @Get()
@@ -40,6 +42,24 @@ export class ChildrenController {
   @UseGuards(ThrottlerGuard)
   link(@Body() body: LinkChildDto, @Req() request: PortalRequest): Promise<ChildView> {
     return this.children.link(request.parentId!, body.nationalNumber, body.contactCode);
+  }
+
+  /**
+   * A lost contact code: `{nationalNumber}` → 202 and one generic message, whether or not the
+   * number exists or has an active cascade; the service then calls that cascade's first number
+   * and reads the code out. 429 after too many requests for the number or from the account.
+   */
+  @Post('code-requests')
+  @ApiOperation({
+    summary: 'Have a lost contact code read out by phone',
+    description:
+      "The service calls the first number of the child's active cascade (never a number from the request), asks for the key 1 and reads the code twice. The same 202 whether or not the number exists or has an active cascade; at most 2 requests per child's number and 3 per account in 24 hours (429).",
+  })
+  @ApiAcceptedResponse({ type: MessageView, description: 'Accepted: if the number has an active cascade, its first number is called.' })
+  @HttpCode(202)
+  @UseGuards(ThrottlerGuard)
+  requestCode(@Body() body: CodeRequestDto, @Req() request: PortalRequest): Promise<{ message: string }> {
+    return this.parentCalls.requestCode(request.parentId!, body.nationalNumber);
   }
 
   @Delete(':childId')
@@ -63,6 +83,27 @@ export class ChildrenController {
   @ApiOkResponse({ type: CascadeViewDoc, description: 'Saved.' })
   save(@Param('childId') childId: string, @Body() body: SaveCascadeDto, @Req() request: PortalRequest): Promise<CascadeView> {
     return this.children.saveCascade(request.parentId!, childId, body.numbers, body.language);
+  }
+
+  /** Starts a test call to each number in turn (202); 429 within 10 minutes of the previous test. */
+  @Post(':childId/cascade/test')
+  @ApiOperation({
+    summary: 'Test the list: call each number in turn',
+    description: 'Whoever answers hears that it is a test and presses 1 to confirm. One test per cascade per 10 minutes (429); a list without numbers answers 409.',
+  })
+  @ApiAcceptedResponse({ type: CascadeCheckViewDoc, description: 'Started: the test runs in the background; follow it with GET.' })
+  @HttpCode(202)
+  @UseGuards(ThrottlerGuard)
+  startTest(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CascadeCheckView> {
+    return this.parentCalls.startTest(request.parentId!, childId);
+  }
+
+  /** The latest test (running or not) and, per number, the last check and the last confirmation. */
+  @Get(':childId/cascade/test')
+  @ApiOperation({ summary: 'The latest test of the list and each number\'s last result' })
+  @ApiOkResponse({ type: CascadeCheckViewDoc, description: 'The latest test (running or not) and, per number, the last check and the last confirmation.' })
+  tests(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CascadeCheckView> {
+    return this.parentCalls.checks(request.parentId!, childId);
   }
 
   @Delete(':childId/cascade')

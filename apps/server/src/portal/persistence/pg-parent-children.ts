@@ -94,13 +94,28 @@ export class PgParentChildrenStore implements ParentChildrenStore {
           [childId, language ?? null, this.defaultLanguage],
         );
         const cascadeId = rows[0].id;
-        await sql(runner, `DELETE FROM cascade_numbers WHERE cascade_id = $1`, [cascadeId]);
+        // A number kept in the list keeps its test results (a test of the list, its last key 1).
+        const { rows: checks } = await sql<{ e164: string; last_verified_at: Date | null; last_check_at: Date | null; last_check_result: string | null }>(
+          runner,
+          `DELETE FROM cascade_numbers WHERE cascade_id = $1 RETURNING e164, last_verified_at, last_check_at, last_check_result`,
+          [cascadeId],
+        );
+        const checkOf = new Map(checks.map((c) => [c.e164, c]));
         if (numbers.length > 0) {
           await sql(
             runner,
-            `INSERT INTO cascade_numbers (cascade_id, position, e164, country, label)
-             SELECT $1, * FROM unnest($2::smallint[], $3::text[], $4::text[], $5::text[])`,
-            [cascadeId, numbers.map((_, i) => i + 1), numbers.map((n) => n.e164), numbers.map((n) => n.country), numbers.map((n) => n.label)],
+            `INSERT INTO cascade_numbers (cascade_id, position, e164, country, label, last_verified_at, last_check_at, last_check_result)
+             SELECT $1, * FROM unnest($2::smallint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::text[])`,
+            [
+              cascadeId,
+              numbers.map((_, i) => i + 1),
+              numbers.map((n) => n.e164),
+              numbers.map((n) => n.country),
+              numbers.map((n) => n.label),
+              numbers.map((n) => checkOf.get(n.e164)?.last_verified_at ?? null),
+              numbers.map((n) => checkOf.get(n.e164)?.last_check_at ?? null),
+              numbers.map((n) => checkOf.get(n.e164)?.last_check_result ?? null),
+            ],
           );
         }
         await audit(runner, actor, 'cascade.numbers-saved', cascadeId, { numbers: numbers.length });

@@ -665,7 +665,36 @@ async function childrenScreen() {
     el('h1', { text: t('children.heading') }),
     children.length === 0 ? el('p', { text: t('children.none') }) : list,
     link,
+    lostCodeForm(),
   );
+}
+
+/** A lost contact code: the service calls the active cascade's first number and reads it out. */
+function lostCodeForm() {
+  const form = el(
+    'form',
+    { novalidate: true, 'aria-labelledby': 'lost-code-title' },
+    el('h2', { id: 'lost-code-title', text: t('lostCode.title') }),
+    el('p', { class: 'hint', text: t('lostCode.help') }),
+    field('lostCodeNationalNumber', t('field.nationalNumber'), { type: 'text', inputmode: 'numeric', autocomplete: 'off', required: true }, t('link.nationalNumberHint')),
+    el('button', { type: 'submit', text: t('lostCode.submit') }),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submitting(form, true);
+    clearMessages();
+    try {
+      await api('POST', '/children/code-requests', { nationalNumber: form.querySelector('#lostCodeNationalNumber').value });
+      form.querySelector('#lostCodeNationalNumber').value = '';
+      // The same answer whatever the number: the API's answer carries no more than this.
+      announce(t('lostCode.sent'));
+    } catch (error) {
+      handleError(error, form, (f) => (f === 'nationalNumber' ? 'lostCodeNationalNumber' : f));
+    } finally {
+      submitting(form, false);
+    }
+  });
+  return form;
 }
 
 /** The cascade editor and its activation, for one child. */
@@ -874,6 +903,7 @@ async function cascadeScreen(childId, name) {
       ? el('p', { class: 'hint', text: t('cascade.activatedAt', { date: new Date(cascade.activatedAt).toLocaleString(language) }) })
       : null,
     editor,
+    cascade.numbers.length > 0 ? await testSection(childId) : null,
     alreadyActive ? activeBox : activation,
     callHistory(calls),
     el('button', { type: 'button', class: 'secondary', text: t('cascade.back'), onclick: () => go(childrenScreen) }),
@@ -971,6 +1001,72 @@ function callHistory(calls) {
     );
   }
   section.append(list);
+  return section;
+}
+
+/** Testing the list: start a test call to each number, and per number the last result. */
+async function testSection(childId) {
+  const path = `/children/${encodeURIComponent(childId)}/cascade/test`;
+  const section = el('section', { class: 'box', 'aria-labelledby': 'test-title' });
+  const status = el('p', { class: 'hint', role: 'status' });
+  const results = el('ul', { class: 'checks' });
+  const startButton = el('button', { type: 'button', class: 'secondary', id: 'start-test', text: t('check.start') });
+  let timer;
+  let wasRunning = false;
+  const when = (iso) => new Date(iso).toLocaleString(language);
+
+  function draw(view) {
+    const running = Boolean(view.test?.running);
+    status.textContent = running ? t('check.running', { position: view.test.currentPosition ?? 1 }) : '';
+    startButton.disabled = running;
+    results.replaceChildren(
+      ...view.numbers.map((n) =>
+        el(
+          'li',
+          {},
+          el('strong', { text: `${n.position}. ${n.number}` }),
+          n.label ? el('span', { text: ` (${n.label})` }) : null,
+          el('br'),
+          el('span', { text: n.lastCheckAt ? t('check.lastCheck', { date: when(n.lastCheckAt), result: t(`check.result.${n.lastCheckResult}`) }) : t('check.never') }),
+          el('br'),
+          el('span', { class: 'hint', text: n.lastVerifiedAt ? t('check.confirmedAt', { date: when(n.lastVerifiedAt) }) : t('check.neverConfirmed') }),
+        ),
+      ),
+    );
+    clearTimeout(timer);
+    // While the calls run, follow them; stop once the section has left the page.
+    if (running) timer = setTimeout(refresh, 3000);
+    else if (wasRunning) announce(t('check.done'));
+    wasRunning = running;
+  }
+
+  async function refresh() {
+    if (!section.isConnected) return;
+    try {
+      draw(await api('GET', path));
+    } catch (error) {
+      handleError(error);
+    }
+  }
+
+  startButton.addEventListener('click', async () => {
+    startButton.disabled = true;
+    clearMessages();
+    try {
+      draw(await api('POST', path, {}));
+      announce(t('check.started'));
+    } catch (error) {
+      startButton.disabled = false;
+      handleError(error);
+    }
+  });
+
+  section.append(el('h2', { id: 'test-title', text: t('check.heading') }), el('p', { class: 'hint', text: t('check.help') }), results, status, startButton);
+  try {
+    draw(await api('GET', path));
+  } catch {
+    // The editor still works without the test results.
+  }
   return section;
 }
 

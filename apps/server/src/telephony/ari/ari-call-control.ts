@@ -35,7 +35,7 @@ export class AriCallControl implements CallControl {
   async originate(leg: OutboundLeg): Promise<void> {
     await this.ari.request('POST', `/channels/${enc(leg.channelId)}`, {
       endpoint: `PJSIP/${leg.number}@trunk`,
-      context: leg.kind === 'parent' ? 'alloparents-leg' : 'alloparents-hotline-leg',
+      context: LEG_CONTEXTS[leg.kind],
       extension: 's',
       priority: 1,
       callerId: leg.callerId,
@@ -62,3 +62,9 @@ export class AriCallControl implements CallControl {
 }
 
 const enc = encodeURIComponent;
+
+const LEG_CONTEXTS: Record<OutboundLeg['kind'], string> = {
+  parent: 'alloparents-leg',
+  hotline: 'alloparents-hotline-leg',
+  notice: 'alloparents-notice',
+};

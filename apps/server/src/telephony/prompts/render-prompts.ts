@@ -18,7 +18,8 @@ interface Job {
 
 /**
  * Renders prompts/catalog.json into Asterisk's sounds directory:
- *   sounds/alloparents/<lang>/<id>.wav, sounds/alloparents/<lang>/digits/<n>.wav and the hold
+ *   sounds/alloparents/<lang>/<id>.wav, sounds/alloparents/<lang>/digits/<n>.wav,
+ *   sounds/alloparents/<lang>/letters/<a-z>.wav and the hold
  * tone sounds/alloparents-hold/. 8 kHz mono 16-bit, what the trunk codecs carry anyway.
  * Skips all work when nothing changed since the last rendering (a stamp holds the input hash).
  */
@@ -40,11 +41,13 @@ export async function renderPrompts(promptsDir: string, soundsDir: string): Prom
   for (const lang of LANGUAGES) {
     const dir = join(soundsDir, 'alloparents', lang);
     mkdirSync(join(dir, 'digits'), { recursive: true });
+    mkdirSync(join(dir, 'letters'), { recursive: true });
     for (const [id, texts] of Object.entries(catalog.prompts)) {
       const recording = join(recordedDir, lang, `${id}.wav`);
       jobs.push(existsSync(recording) ? { out: join(dir, `${id}.wav`), recording } : { out: join(dir, `${id}.wav`), text: texts[lang], voice: ESPEAK_VOICES[lang] });
     }
     catalog.digits[lang].forEach((word, digit) => jobs.push({ out: join(dir, 'digits', `${digit}.wav`), text: word, voice: ESPEAK_VOICES[lang] }));
+    catalog.letters[lang].forEach((word, i) => jobs.push({ out: join(dir, 'letters', `${String.fromCharCode(97 + i)}.wav`), text: word, voice: ESPEAK_VOICES[lang] }));
   }
   const work = mkdtempDir();
   let next = 0;

@@ -15,6 +15,14 @@ export class LinkChildDto {
   contactCode!: string;
 }
 
+/** A lost contact code: only the child's national register number (the code is read on the first number of the active cascade). */
+export class CodeRequestDto {
+  @ApiProperty({ description: "The child's national register number, from the card: 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed. Never a phone number: the code is read on the first number of the child's active cascade." })
+  @IsString({ message: 'enter the national register number from the card (11 digits)' })
+  @Matches(/^[\d\s.-]{11,20}$/, { message: 'the national register number has 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed' })
+  nationalNumber!: string;
+}
+
 export class CascadeNumberDto {
   @ApiProperty({ description: 'A phone number, national or international; stored as E.164.', example: '0470 12 34 56' })
   @IsString({ message: 'enter a phone number' }) @IsNotEmpty({ message: 'enter a phone number' }) @MaxLength(40, { message: 'a phone number is at most 40 characters' })

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AccountExport } from '../../domain/account-data';
 import { AccountProfile } from '../../domain/accounts';
 import { CallView, LegRef, LegView } from '../../domain/call-history';
+import { CascadeCheckView } from '../../domain/parent-calls';
 import { CascadeView, ChildView } from '../../domain/parent-children';
 import { FieldProblem, PortalErrorCode } from '../../domain/portal-error';
 import { TotpEnrolment, TotpStatus } from '../../domain/totp';
@@ -193,3 +194,30 @@ export class DeletedAccountView {
   @ApiProperty({ description: 'Cascades deleted with the account (those this parent alone managed).' }) deletedCascades!: number;
 }
 
+const CHECK_RESULTS = ['confirmed', 'busy', 'no-answer', 'voicemail', 'unreachable', 'declined', 'hung-up', 'failed'];
+
+export class CascadeTestRunView {
+  @ApiProperty({ type: String, format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ description: 'The service is calling the numbers now.' }) running!: boolean;
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 7, description: 'The position being called while the test runs.' }) currentPosition!: number | null;
+}
+
+export class NumberCheckView {
+  @ApiProperty({ minimum: 1, maximum: 7 }) position!: number;
+  @ApiProperty({ example: '+32470123456' }) number!: string;
+  @ApiProperty({ example: 'Mum, mobile' }) label!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The last time someone answered a test call on this number and pressed 1.' }) lastVerifiedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the last test called this number.' }) lastCheckAt!: string | null;
+  @ApiProperty({
+    enum: CHECK_RESULTS,
+    nullable: true,
+    description: '`confirmed`: answered and pressed 1; `voicemail`: an answering machine, or no key in the two windows.',
+  })
+  lastCheckResult!: CascadeCheckView['numbers'][number]['lastCheckResult'];
+}
+
+export class CascadeCheckViewDoc implements CascadeCheckView {
+  @ApiProperty({ type: CascadeTestRunView, nullable: true, description: 'The latest test, or null if the list was never tested.' }) test!: CascadeTestRunView | null;
+  @ApiProperty({ type: [NumberCheckView], description: 'In the order they are called.' }) numbers!: NumberCheckView[];
+}

@@ -1,0 +1,156 @@
+import { DataSource } from 'typeorm';
+import type { AnnouncementResult } from '../../telephony/announcement/announcement-machine';
+import { AttemptSubject } from '../domain/link-lockout';
+import { CascadeToTest, CodeCallTarget, ParentCallsStore, StoredCheckView } from '../domain/parent-calls';
+import { audit } from './pg-parent-children';
+import { query, sql, withRunner } from './sql';
+
+export class PgParentCallsStore implements ParentCallsStore {
+  constructor(private readonly db: DataSource) {}
+
+  async cascadeToTest(parentId: string, childId: string): Promise<{ cascade: CascadeToTest | null } | null> {
+    const { rows } = await query<{ cascade_id: string | null; language: CascadeToTest['language'] | null; numbers: { position: number; e164: string }[] }>(
+      this.db,
+      `SELECT c.id AS cascade_id, c.language,
+              COALESCE((SELECT json_agg(json_build_object('position', n.position, 'e164', n.e164) ORDER BY n.position)
+                          FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]'::json) AS numbers
+         FROM parent_children pc LEFT JOIN cascades c ON c.child_id = pc.child_id
+        WHERE pc.parent_id = $1 AND pc.child_id = $2`,
+      [parentId, childId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { cascade: row.cascade_id ? { cascadeId: row.cascade_id, language: row.language!, numbers: row.numbers } : null };
+  }
+
+  async beginTest(cascadeId: string, parentId: string, notBefore: Date, firstPosition: number): Promise<string | null> {
+    return withRunner(
+      this.db,
+      async (runner) => {
+        // The cascade's row lock: two requests at once start one test.
+        await sql(runner, `SELECT 1 FROM cascades WHERE id = $1 FOR UPDATE`, [cascadeId]);
+        const recent = await sql(runner, `SELECT 1 FROM cascade_tests WHERE cascade_id = $1 AND started_at > $2`, [cascadeId, notBefore]);
+        if (recent.rows.length > 0) return null;
+        const { rows } = await sql<{ id: string }>(runner, `INSERT INTO cascade_tests (cascade_id, current_position) VALUES ($1, $2) RETURNING id`, [cascadeId, firstPosition]);
+        await audit(runner, parentId, 'cascade.test-started', cascadeId, {});
+        return rows[0].id;
+      },
+      true,
+    );
+  }
+
+  async testProgress(testId: string, position: number): Promise<void> {
+    await query(this.db, `UPDATE cascade_tests SET current_position = $2 WHERE id = $1`, [testId, position]);
+  }
+
+  async recordCheck(cascadeId: string, e164: string, result: AnnouncementResult, at: Date): Promise<void> {
+    // By number, not position: the parent may have reordered the list while the test ran.
+    await query(
+      this.db,
+      `UPDATE cascade_numbers SET last_check_at = $3, last_check_result = $4,
+              last_verified_at = CASE WHEN $4 = 'confirmed' THEN $3 ELSE last_verified_at END
+        WHERE cascade_id = $1 AND e164 = $2`,
+      [cascadeId, e164, at, result],
+    );
+  }
+
+  async finishTest(testId: string): Promise<void> {
+    await query(this.db, `UPDATE cascade_tests SET finished_at = now(), current_position = NULL WHERE id = $1`, [testId]);
+  }
+
+  async checkView(parentId: string, childId: string): Promise<StoredCheckView | null> {
+    const { rows } = await query<{
+      cascade_id: string | null;
+      test: { started_at: string; finished_at: string | null; current_position: number | null } | null;
+      numbers: { position: number; e164: string; label: string; last_verified_at: string | null; last_check_at: string | null; last_check_result: AnnouncementResult | null }[];
+    }>(
+      this.db,
+      `SELECT c.id AS cascade_id,
+              (SELECT row_to_json(t) FROM (SELECT started_at, finished_at, current_position FROM cascade_tests
+                                            WHERE cascade_id = c.id ORDER BY started_at DESC LIMIT 1) t) AS test,
+              COALESCE((SELECT json_agg(json_build_object('position', n.position, 'e164', n.e164, 'label', n.label, 'last_verified_at', n.last_verified_at,
+                                                          'last_check_at', n.last_check_at, 'last_check_result', n.last_check_result) ORDER BY n.position)
+                          FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]'::json) AS numbers
+         FROM parent_children pc LEFT JOIN cascades c ON c.child_id = pc.child_id
+        WHERE pc.parent_id = $1 AND pc.child_id = $2`,
+      [parentId, childId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const date = (v: string | null) => (v === null ? null : new Date(v));
+    return {
+      test: row.test && { startedAt: new Date(row.test.started_at), finishedAt: date(row.test.finished_at), currentPosition: row.test.current_position },
+      numbers: row.numbers.map((n) => ({
+        position: n.position,
+        e164: n.e164,
+        label: n.label,
+        lastVerifiedAt: date(n.last_verified_at),
+        lastCheckAt: date(n.last_check_at),
+        lastCheckResult: n.last_check_result,
+      })),
+    };
+  }
+
+  async admitCodeRequest(
+    subjects: AttemptSubject[],
+    parentId: string,
+    at: Date,
+    since: Date,
+    allow: (recent: { kind: AttemptSubject['kind'] }[]) => boolean,
+  ): Promise<boolean> {
+    return withRunner(
+      this.db,
+      async (runner) => {
+        // One request per subject at a time (locks in a fixed order: no deadlock between two).
+        const keys = subjects.map((s) => `code-request:${s.kind}:${s.hash.toString('hex')}`).sort();
+        for (const key of keys) await sql(runner, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
+        const { rows } = await sql<{ subject_kind: AttemptSubject['kind'] }>(
+          runner,
+          `SELECT r.subject_kind FROM code_call_requests r JOIN unnest($1::text[], $2::bytea[]) AS s(kind, hash) ON r.subject_kind = s.kind AND r.subject_hash = s.hash
+            WHERE r.requested_at > $3`,
+          [subjects.map((s) => s.kind), subjects.map((s) => s.hash), since],
+        );
+        if (!allow(rows.map((r) => ({ kind: r.subject_kind })))) return false;
+        // Only the rate limit needs these rows, and only for a day.
+        await sql(runner, `DELETE FROM code_call_requests WHERE requested_at < $1`, [new Date(at.getTime() - 2 * 24 * 3_600_000)]);
+        await sql(runner, `INSERT INTO code_call_requests (subject_kind, subject_hash, requested_at) SELECT * FROM unnest($1::text[], $2::bytea[], $3::timestamptz[])`, [
+          subjects.map((s) => s.kind),
+          subjects.map((s) => s.hash),
+          subjects.map(() => at),
+        ]);
+        // The account asked; which child it asked about is not written anywhere.
+        await sql(
+          runner,
+          `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details) VALUES ('parent', $1, 'code.call-requested', 'code-request', NULL, '{}'::jsonb)`,
+          [parentId],
+        );
+        return true;
+      },
+      true,
+    );
+  }
+
+  async codeCallTarget(nationalNumberHash: Buffer): Promise<CodeCallTarget | null> {
+    const { rows } = await query<{ cascade_id: string; e164: string; language: CodeCallTarget['language']; encryption_key_id: string; sealed: Buffer }>(
+      this.db,
+      `SELECT c.id AS cascade_id, n.e164, c.language, k.encryption_key_id, k.sealed
+         FROM children ch
+         JOIN cascades c ON c.child_id = ch.id AND c.status = 'active'
+         JOIN LATERAL (SELECT e164 FROM cascade_numbers WHERE cascade_id = c.id ORDER BY position LIMIT 1) n ON true
+         JOIN LATERAL (SELECT encryption_key_id, sealed FROM cards WHERE child_id = ch.id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
+        WHERE ch.national_number_hash = $1`,
+      [nationalNumberHash],
+    );
+    const row = rows[0];
+    if (!row || !row.sealed || !row.encryption_key_id) return null;
+    return { cascadeId: row.cascade_id, firstNumber: row.e164, language: row.language, card: { keyId: row.encryption_key_id, sealed: row.sealed } };
+  }
+
+  async auditCodeCall(cascadeId: string, result: AnnouncementResult): Promise<void> {
+    await query(
+      this.db,
+      `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details) VALUES ('system', 'code-call', 'code.call-placed', 'cascade', $1, $2::jsonb)`,
+      [cascadeId, JSON.stringify({ result })],
+    );
+  }
+}
