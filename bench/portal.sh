@@ -4,7 +4,8 @@
 # load generator on core 1; part 1 the "my cascade" read at full speed, part 2 the finder's
 # call with the portal idle and then under 200 requests/s (its own Asterisk instances and ports,
 # apart from the tests'). Options: BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (5), BENCH_CALLS
-# (10), BENCH_CONNECTIONS (10), BENCH_PARTS (1,2).
+# (10), BENCH_CONNECTIONS (10), BENCH_PARTS (1,2), BENCH_PROFILE (1: V8 profile of the app in
+# dist/reports/bench-portal/v8.log).
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$REPO_ROOT"
 load_env

@@ -129,7 +129,9 @@ let appPid: number | undefined;
 async function startApp(logFile: string): Promise<void> {
   const out = openSync(logFile, 'w');
   // taskset execs node: the child's pid is the app's (for its CPU time, /proc/PID/stat).
-  const child = spawn('taskset', ['-c', '0', 'node', join(ROOT, 'apps/server/src/main.js')], { env: env({}), stdio: ['ignore', out, out] });
+  // BENCH_PROFILE=1: V8's sampling profiler (--prof; the log is written as it goes, read it with node --prof-process).
+  const profile = process.env.BENCH_PROFILE === '1' ? ['--prof', `--logfile=${join(ROOT, 'reports/bench-portal/v8.log')}`, '--no-logfile-per-isolate'] : [];
+  const child = spawn('taskset', ['-c', '0', 'node', ...profile, join(ROOT, 'apps/server/src/main.js')], { env: env({}), stdio: ['ignore', out, out] });
   closeSync(out);
   children.push(child);
   appPid = child.pid;

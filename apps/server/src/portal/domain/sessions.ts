@@ -3,12 +3,22 @@ import { hashSecretToken, isWellFormedToken, newSecretToken } from './secret-tok
 /** A session ends 15 minutes after its last request, and 12 hours after sign-in whatever happens. */
 export const SESSION_IDLE_MS = 15 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 3_600_000;
+/**
+ * A use is written to the database at most this often per session: the other requests only read
+ * it (no WAL, no commit flush: the UPDATE on every read halved the portal's throughput, see
+ * docs/performance.md). The idle clock can lag by this much, so a session ends at most 10 s
+ * before 15 minutes after its real last request, never after.
+ */
+export const SESSION_TOUCH_EVERY_MS = 10_000;
 
 /** Port: server-side sessions, identified by the SHA-256 of the cookie's value. */
 export interface SessionStore {
   create(idHash: Buffer, parentId: string): Promise<void>;
-  /** Returns the session's account and records this use, if the session is still alive (checked with the database clock). */
-  touch(idHash: Buffer, idleMs: number, absoluteMs: number): Promise<string | null>;
+  /**
+   * Returns the session's account if the session is still alive (checked with the database
+   * clock), and records this use unless one was recorded less than `everyMs` ago.
+   */
+  touch(idHash: Buffer, idleMs: number, absoluteMs: number, everyMs: number): Promise<string | null>;
   delete(idHash: Buffer): Promise<void>;
   deleteAllOf(parentId: string): Promise<number>;
   /** Removes this account's dead sessions (run at each sign-in, so the table does not grow). */
@@ -28,7 +38,7 @@ export class Sessions {
 
   async resolve(token: unknown): Promise<string | null> {
     if (!isWellFormedToken(token)) return null;
-    return this.store.touch(hashSecretToken(token), SESSION_IDLE_MS, SESSION_ABSOLUTE_MS);
+    return this.store.touch(hashSecretToken(token), SESSION_IDLE_MS, SESSION_ABSOLUTE_MS, SESSION_TOUCH_EVERY_MS);
   }
 
   async end(token: unknown): Promise<void> {

@@ -10,15 +10,22 @@ export class PgSessionStore implements SessionStore {
     await query(this.db, `INSERT INTO portal_sessions (id_hash, parent_id) VALUES ($1, $2)`, [idHash, parentId]);
   }
 
-  async touch(idHash: Buffer, idleMs: number, absoluteMs: number): Promise<string | null> {
+  async touch(idHash: Buffer, idleMs: number, absoluteMs: number, everyMs: number): Promise<string | null> {
+    // One statement; the UPDATE only runs (and only then writes) when the recorded use is older than everyMs.
     const { rows } = await query<{ parent_id: string }>(
       this.db,
-      `UPDATE portal_sessions SET last_seen_at = now()
-        WHERE id_hash = $1
-          AND last_seen_at > now() - make_interval(secs => $2::double precision / 1000)
-          AND created_at > now() - make_interval(secs => $3::double precision / 1000)
-        RETURNING parent_id`,
-      [idHash, idleMs, absoluteMs],
+      `WITH live AS (
+         SELECT id_hash, parent_id, last_seen_at FROM portal_sessions
+          WHERE id_hash = $1
+            AND last_seen_at > now() - make_interval(secs => $2::double precision / 1000)
+            AND created_at > now() - make_interval(secs => $3::double precision / 1000)
+       ), touched AS (
+         UPDATE portal_sessions s SET last_seen_at = now()
+           FROM live
+          WHERE s.id_hash = live.id_hash AND live.last_seen_at <= now() - make_interval(secs => $4::double precision / 1000)
+       )
+       SELECT parent_id FROM live`,
+      [idHash, idleMs, absoluteMs, everyMs],
     );
     return rows[0]?.parent_id ?? null;
   }
