@@ -1,7 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { CascadeNumber } from '../domain/cascade-numbers';
 import { CascadeLanguage, CascadeStatus, LinkedChild, ParentChildrenStore } from '../domain/parent-children';
-import { query, sql, withRunner } from './sql';
+import { preparedQuery, query, sql, withRunner } from './sql';
 
 interface ChildRow {
   child_id: string;
@@ -73,11 +73,11 @@ export class PgParentChildrenStore implements ParentChildrenStore {
   }
 
   async children(parentId: string): Promise<LinkedChild[]> {
-    return (await query<ChildRow>(this.db, `${CHILDREN} ORDER BY pc.created_at, pc.child_id`, [parentId])).rows.map(toChild);
+    return (await preparedQuery<ChildRow>(this.db, 'portal-children', `${CHILDREN} ORDER BY pc.created_at, pc.child_id`, [parentId])).rows.map(toChild);
   }
 
   async child(parentId: string, childId: string): Promise<LinkedChild | null> {
-    const row = (await query<ChildRow>(this.db, `${CHILDREN} AND pc.child_id = $2`, [parentId, childId])).rows[0];
+    const row = (await preparedQuery<ChildRow>(this.db, 'portal-child', `${CHILDREN} AND pc.child_id = $2`, [parentId, childId])).rows[0];
     return row ? toChild(row) : null;
   }
 

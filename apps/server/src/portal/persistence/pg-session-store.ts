@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { SessionStore } from '../domain/sessions';
-import { query } from './sql';
+import { preparedQuery, query } from './sql';
 
 /** Sessions in PostgreSQL; expiry is decided with the database's clock, in the statement that records the use. */
 export class PgSessionStore implements SessionStore {
@@ -12,8 +12,9 @@ export class PgSessionStore implements SessionStore {
 
   async touch(idHash: Buffer, idleMs: number, absoluteMs: number, everyMs: number): Promise<string | null> {
     // One statement; the UPDATE only runs (and only then writes) when the recorded use is older than everyMs.
-    const { rows } = await query<{ parent_id: string }>(
+    const { rows } = await preparedQuery<{ parent_id: string }>(
       this.db,
+      'portal-session-touch',
       `WITH live AS (
          SELECT id_hash, parent_id, last_seen_at FROM portal_sessions
           WHERE id_hash = $1
