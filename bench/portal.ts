@@ -13,6 +13,7 @@ import { Client } from 'pg';
 import { CURRENT_TERMS_VERSION } from '../apps/server/src/portal/domain/parent-children';
 import { randomChildNumber, randomCode } from '../test/support/cards-data';
 import { finderScenario, typeNumber } from '../test/support/finder-scenario';
+import { run, sleep, waitFor } from '../test/support/processes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -46,7 +47,6 @@ const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? '/var/cache/alloparents/aster
 const PERSON = '+32470001001'; // the simulated network's phone that answers and presses 1 (test/e2e/network)
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
@@ -72,35 +72,8 @@ function env(overrides: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
-}
-
 function exited(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return exited(child).then((code) => {
-    clearTimeout(timer);
-    return { code, output };
-  });
 }
 
 // --- Asterisk instances (scripts/asterisk.sh, as test/support/asterisk.ts does) -------------------
