@@ -1,45 +1,27 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getMetadataStorage } from 'class-validator';
 import { API_PREFIX, apiRoutes } from '../../apps/server/src/portal/http/api-docs';
-import { startPortalApp } from '../support/portal-app';
-import { testConfig } from '../support/test-config';
+import { csp, portalTestConfig, usePortalApp } from '../support/portal-app';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The CSP directives as name → sources. */
-function csp(header: string | null): Map<string, string[]> {
-  const directives = new Map<string, string[]>();
-  for (const part of (header ?? '').split(';')) {
-    const [name, ...sources] = part.trim().split(/\s+/);
-    if (name) directives.set(name.toLowerCase(), sources);
-  }
-  return directives;
-}
-
 describe('the API documentation: OpenAPI at /api/docs-json, Swagger UI at /api/docs', () => {
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
-  let app: NestFastifyApplication;
-  let baseUrl: string;
+  const portal = usePortalApp(portalTestConfig());
   let document: Json;
 
   beforeAll(async () => {
-    ({ app, baseUrl } = await startPortalApp(config));
-    const response = await fetch(`${baseUrl}/api/docs-json`);
+    const response = await fetch(`${portal.baseUrl}/api/docs-json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     document = (await response.json()) as Json;
-  });
-  afterAll(async () => {
-    await app.close();
   });
 
   const operations = () =>
     Object.entries(document.paths as Json).flatMap(([path, item]) => Object.entries(item as Json).map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, operation: operation as Json })));
 
   it('lists exactly the routes the controllers serve under /api/v1, each with a summary, a tag and its success answer described', () => {
-    const served = apiRoutes(app)
+    const served = apiRoutes(portal.app)
       .filter((route) => route.path.startsWith(API_PREFIX))
       .map((route) => `${route.method} ${route.path}`)
       .sort();
@@ -125,7 +107,7 @@ describe('the API documentation: OpenAPI at /api/docs-json, Swagger UI at /api/d
   });
 
   it('serves Swagger UI at /api/docs from local files only, with the portal CSP relaxed for styles and data: images there and nowhere else', async () => {
-    const page = await fetch(`${baseUrl}/api/docs`);
+    const page = await fetch(`${portal.baseUrl}/api/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await page.text();
@@ -137,15 +119,15 @@ describe('the API documentation: OpenAPI at /api/docs-json, Swagger UI at /api/d
     const assets = [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
     expect(assets).toEqual(expect.arrayContaining(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui-standalone-preset.js', '/api/docs/init.js', '/api/docs/swagger-ui.css']));
     for (const asset of assets) {
-      const response = await fetch(`${baseUrl}${asset}`);
+      const response = await fetch(`${portal.baseUrl}${asset}`);
       expect([asset, response.status]).toEqual([asset, 200]);
       expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
     }
-    const init = await (await fetch(`${baseUrl}/api/docs/init.js`)).text();
+    const init = await (await fetch(`${portal.baseUrl}/api/docs/init.js`)).text();
     expect(init).toContain("url: '/api/docs-json'");
     expect(init).toContain('validatorUrl: null');
     for (const path of ['/api/docs/index.html', '/api/docs/swagger-initializer.js', '/api/docs/..%2Fpackage.json', '/api/docs/swagger-ui.js.map']) {
-      expect([path, (await fetch(`${baseUrl}${path}`)).status]).toEqual([path, 404]);
+      expect([path, (await fetch(`${portal.baseUrl}${path}`)).status]).toEqual([path, 404]);
     }
 
     const docsPolicy = csp(page.headers.get('content-security-policy'));
@@ -154,9 +136,9 @@ describe('the API documentation: OpenAPI at /api/docs-json, Swagger UI at /api/d
     expect(docsPolicy.get('img-src')).toEqual(["'self'", 'data:']);
     expect(docsPolicy.get('connect-src')).toEqual(["'self'"]);
     expect(docsPolicy.get('frame-ancestors')).toEqual(["'none'"]);
-    expect(csp((await fetch(`${baseUrl}/api/docs/swagger-ui.css`)).headers.get('content-security-policy')).get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(csp((await fetch(`${portal.baseUrl}/api/docs/swagger-ui.css`)).headers.get('content-security-policy')).get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
     for (const path of ['/', '/api/v1/auth/csrf', '/api/docs-json', '/app.js', '/api/v1/legal/terms']) {
-      const strict = csp((await fetch(`${baseUrl}${path}`)).headers.get('content-security-policy'));
+      const strict = csp((await fetch(`${portal.baseUrl}${path}`)).headers.get('content-security-policy'));
       expect([path, strict.get('style-src'), strict.get('img-src')]).toEqual([path, ["'self'"], ["'self'"]]);
     }
   });

@@ -1,49 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DataSource } from 'typeorm';
 import { checkNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
 import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { CURRENT_TERMS_VERSION, LINK_REFUSED } from '../../apps/server/src/portal/domain/parent-children';
 import { cardRecord, randomChildNumber, randomCode } from '../support/cards-data';
-import { CapturingMailer, PortalClient, startPortalApp, usePortalApp } from '../support/portal-app';
+import { PASSWORD, PortalClient, portalTestConfig, randomEmail, signedInParent, usePortalApp } from '../support/portal-app';
 import { testConfig } from '../support/test-config';
 
-const PASSWORD = 'a quiet blue harbour at dawn';
-
 describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => {
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
+  const config = portalTestConfig();
   const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
-  let app: NestFastifyApplication;
-  let db: DataSource;
-  let mailer: CapturingMailer;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    ({ app, db, mailer, baseUrl } = await startPortalApp(config));
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-
-  const newClient = () => new PortalClient(baseUrl);
-  const randomEmail = () => `parent-${randomUUID()}@example.org`;
-
-  /** A registered, verified, signed-in parent. */
-  async function signedInParent(email = randomEmail()): Promise<{ client: PortalClient; email: string; id: string }> {
-    const client = newClient();
-    await client.csrf();
-    expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
-    expect((await client.post('/api/v1/auth/verify-email', { token: mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
-    const signIn = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
-    expect(signIn.status).toBe(200);
-    return { client, email, id: signIn.body.id as string };
-  }
+  const portal = usePortalApp(config);
+  const newClient = () => new PortalClient(portal.baseUrl);
 
   /** A card ingested the way the issuing authority sends it. */
   async function ingestedCard(overrides: Partial<Record<'nationalNumber' | 'contactCode' | 'issuedOn' | 'firstName', string>> = {}) {
     const record = cardRecord(overrides);
-    const report = await app.get(CardIngestService).ingest([record], { kind: 'system', id: 'portal-test' });
+    const report = await portal.app.get(CardIngestService).ingest([record], { kind: 'system', id: 'portal-test' });
     expect(report.rejected).toEqual([]);
     return record;
   }
@@ -81,11 +54,11 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       }
       const noCookie = await newClient().post('/api/v1/auth/register', { email, password: PASSWORD }, { csrf: 'A'.repeat(43) });
       expect(noCookie.status).toBe(403);
-      expect(mailer.mails.filter((m) => m.to === email)).toHaveLength(0);
+      expect(portal.mailer.mails.filter((m) => m.to === email)).toHaveLength(0);
     });
 
     it('given a signed-in parent, then PUT and DELETE need the CSRF token too', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const childId = await linkedChild(client);
       expect((await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers }, { csrf: false })).status).toBe(403);
       expect((await client.delete(`/api/v1/children/${childId}/cascade`, undefined, { csrf: false })).status).toBe(403);
@@ -98,7 +71,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       const csrf = await client.get('/api/v1/auth/csrf');
       expect(csrf.setCookies[0]).toMatch(/^ap_csrf=[A-Za-z0-9_-]{43};.*SameSite=Strict/);
       expect(csrf.setCookies[0]).not.toMatch(/HttpOnly/);
-      const { client: signedIn, email } = await signedInParent();
+      const { client: signedIn, email } = await signedInParent(portal);
       const again = await signedIn.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
       const session = again.setCookies.find((c) => c.startsWith('ap_session='))!;
       expect(session).toMatch(/HttpOnly/);
@@ -135,7 +108,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       const email = randomEmail();
       const registered = await client.post('/api/v1/auth/register', { email: email.toUpperCase(), password: PASSWORD });
       expect(registered.status).toBe(202);
-      const [row] = await db.query(`SELECT * FROM parent_accounts WHERE login_hash = $1`, [pseudonymizer.hash('parent-login', email)]);
+      const [row] = await portal.db.query(`SELECT * FROM parent_accounts WHERE login_hash = $1`, [pseudonymizer.hash('parent-login', email)]);
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
       expect(row.email_verified_at).toBeNull();
       expect(JSON.stringify(row)).not.toContain(email);
@@ -145,7 +118,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       expect(early.status).toBe(403);
       expect(early.body.error).toBe('email-not-verified');
 
-      const token = mailer.tokenFor(email, 'verify-email');
+      const token = portal.mailer.tokenFor(email, 'verify-email');
       expect((await client.post('/api/v1/auth/verify-email', { token })).status).toBe(200);
       expect((await client.post('/api/v1/auth/verify-email', { token })).body.error).toBe('token-invalid');
       const signIn = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
@@ -155,19 +128,19 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given an address that already has an account, then registering answers the same and mails a notice instead of a link', async () => {
-      const { email } = await signedInParent();
+      const { email } = await signedInParent(portal);
       const client = newClient();
       await client.csrf();
-      const before = mailer.mails.length;
+      const before = portal.mailer.mails.length;
       const response = await client.post('/api/v1/auth/register', { email, password: 'another long passphrase' });
       expect(response.status).toBe(202);
-      const notice = mailer.mails.slice(before);
+      const notice = portal.mailer.mails.slice(before);
       expect(notice).toHaveLength(1);
       expect(notice[0].link).toBeUndefined();
     });
 
     it('given a wrong password or an unknown address, then the same 401 and message', async () => {
-      const { email } = await signedInParent();
+      const { email } = await signedInParent(portal);
       const client = newClient();
       await client.csrf();
       const wrong = await client.post('/api/v1/auth/sign-in', { email, password: 'not the password at all' });
@@ -179,7 +152,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given sign-out, then that session is gone; given sign-out everywhere, then every session of the account is gone', async () => {
-      const { client, email } = await signedInParent();
+      const { client, email } = await signedInParent(portal);
       const second = newClient();
       await second.csrf();
       await second.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
@@ -200,37 +173,37 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given 15 minutes without a request, or 12 hours since sign-in, then the session has expired', async () => {
-      const { client: idle, id } = await signedInParent();
-      await db.query(`UPDATE portal_sessions SET last_seen_at = now() - interval '15 minutes 1 second' WHERE parent_id = $1`, [id]);
+      const { client: idle, id } = await signedInParent(portal);
+      await portal.db.query(`UPDATE portal_sessions SET last_seen_at = now() - interval '15 minutes 1 second' WHERE parent_id = $1`, [id]);
       const response = await idle.get('/api/v1/account');
       expect(response.status).toBe(401);
       expect(response.body.message).toMatch(/15 minutes/);
 
-      const { client: old, id: oldId } = await signedInParent();
-      await db.query(`UPDATE portal_sessions SET created_at = now() - interval '12 hours 1 second' WHERE parent_id = $1`, [oldId]);
+      const { client: old, id: oldId } = await signedInParent(portal);
+      await portal.db.query(`UPDATE portal_sessions SET created_at = now() - interval '12 hours 1 second' WHERE parent_id = $1`, [oldId]);
       expect((await old.get('/api/v1/account')).status).toBe(401);
 
-      const { client: active, id: activeId } = await signedInParent();
-      await db.query(`UPDATE portal_sessions SET last_seen_at = now() - interval '14 minutes', created_at = now() - interval '11 hours' WHERE parent_id = $1`, [activeId]);
+      const { client: active, id: activeId } = await signedInParent(portal);
+      await portal.db.query(`UPDATE portal_sessions SET last_seen_at = now() - interval '14 minutes', created_at = now() - interval '11 hours' WHERE parent_id = $1`, [activeId]);
       expect((await active.get('/api/v1/account')).status).toBe(200);
     });
 
     it('the database holds only hashes of session ids', async () => {
-      const { client, id } = await signedInParent();
+      const { client, id } = await signedInParent(portal);
       const cookie = client.cookies.get('ap_session')!;
-      const rows: { id_hash: Buffer }[] = await db.query(`SELECT id_hash FROM portal_sessions WHERE parent_id = $1`, [id]);
+      const rows: { id_hash: Buffer }[] = await portal.db.query(`SELECT id_hash FROM portal_sessions WHERE parent_id = $1`, [id]);
       expect(rows).toHaveLength(1);
       expect(rows[0].id_hash.toString('base64url')).not.toBe(cookie);
       expect(rows[0].id_hash.includes(Buffer.from(cookie))).toBe(false);
     });
 
     it('given a password reset, then a weak password is refused without spending the link, the new one works, the old one and every session do not', async () => {
-      const { client, email } = await signedInParent();
+      const { client, email } = await signedInParent(portal);
       const anonymous = newClient();
       await anonymous.csrf();
       expect((await anonymous.post('/api/v1/auth/password-reset', { email: randomEmail() })).status).toBe(202);
       expect((await anonymous.post('/api/v1/auth/password-reset', { email })).status).toBe(202);
-      const token = mailer.tokenFor(email, 'reset-password');
+      const token = portal.mailer.tokenFor(email, 'reset-password');
 
       const weak = await anonymous.post('/api/v1/auth/password-reset/confirm', { token, password: 'qwerty123456' });
       expect(weak.status).toBe(400);
@@ -255,18 +228,18 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
   describe('linking a child', () => {
     it('given the number and the code of the current card, then the child is linked and listed with its first name', async () => {
-      const { client, id } = await signedInParent();
+      const { client, id } = await signedInParent(portal);
       const card = await ingestedCard({ firstName: 'Zoë' });
       const spaced = `${card.nationalNumber.slice(0, 6)} ${card.nationalNumber.slice(6, 9)}-${card.nationalNumber.slice(9)}`;
       const response = await client.post('/api/v1/children/links', { nationalNumber: spaced, contactCode: card.contactCode.toLowerCase() });
       expect(response.status).toBe(201);
       expect(response.body).toMatchObject({ firstName: 'Zoë', cascadeStatus: null });
       expect((await client.get('/api/v1/children')).body).toEqual([response.body]);
-      expect(await db.query(`SELECT 1 FROM parent_children WHERE parent_id = $1 AND child_id = $2`, [id, response.body.id])).toHaveLength(1);
+      expect(await portal.db.query(`SELECT 1 FROM parent_children WHERE parent_id = $1 AND child_id = $2`, [id, response.body.id])).toHaveLength(1);
     });
 
     it('given a wrong code or an unknown number, then the same status and the same message (no existence oracle)', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const card = await ingestedCard();
       const wrongCode = await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: randomCode() });
       const unknownNumber = await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: card.contactCode });
@@ -277,7 +250,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given a malformed national number, then a field message (shape only, it reveals nothing about cards)', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const valid = randomChildNumber();
       const wrongCheck = Array.from({ length: 100 }, (_, i) => `${valid.slice(0, 9)}${String(i).padStart(2, '0')}`).find((n) => checkNationalNumber(n).valid === false)!;
       const response = await client.post('/api/v1/children/links', { nationalNumber: wrongCheck, contactCode: 'ABCDEF' });
@@ -288,7 +261,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given 5 wrong codes for one national number, then further tries are refused for an hour, even with the right code and from another account', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const card = await ingestedCard();
       for (let i = 0; i < 5; i += 1) {
         expect((await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: randomCode() })).status).toBe(400);
@@ -296,32 +269,32 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       const locked = await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode });
       expect(locked.status).toBe(429);
       expect(locked.body.error).toBe('link-locked');
-      const { client: other } = await signedInParent();
+      const { client: other } = await signedInParent(portal);
       expect((await other.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(429);
 
       // An hour after the 5th failure, the number can be tried again.
       const hash = pseudonymizer.hash('national-number', card.nationalNumber);
-      await db.query(`UPDATE link_attempts SET failed_at = failed_at - interval '61 minutes' WHERE subject_kind = 'national-number' AND subject_hash = $1`, [hash]);
+      await portal.db.query(`UPDATE link_attempts SET failed_at = failed_at - interval '61 minutes' WHERE subject_kind = 'national-number' AND subject_hash = $1`, [hash]);
       expect((await other.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(201);
     });
 
     it('given 5 failed tries from one account on different numbers, then that account is locked out, the same for known and unknown numbers', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       for (let i = 0; i < 5; i += 1) {
         expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() })).status).toBe(400);
       }
       const card = await ingestedCard();
       expect((await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(429);
       expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() })).status).toBe(429);
-      const { client: other } = await signedInParent();
+      const { client: other } = await signedInParent(portal);
       expect((await other.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(201);
     });
 
     it('the failed tries are stored as hashes only', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const nationalNumber = randomChildNumber();
       await client.post('/api/v1/children/links', { nationalNumber, contactCode: randomCode() });
-      const rows = await db.query(`SELECT subject_kind, subject_hash FROM link_attempts WHERE subject_hash = $1`, [pseudonymizer.hash('national-number', nationalNumber)]);
+      const rows = await portal.db.query(`SELECT subject_kind, subject_hash FROM link_attempts WHERE subject_hash = $1`, [pseudonymizer.hash('national-number', nationalNumber)]);
       expect(rows).toHaveLength(1);
       expect(JSON.stringify(rows)).not.toContain(nationalNumber);
     });
@@ -329,7 +302,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
   describe('editing the cascade', () => {
     it('given three numbers, then they are normalised to E.164, kept in order with their labels and countries, and the cascade is a draft', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const childId = await linkedChild(client);
       const saved = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       expect(saved.status).toBe(200);
@@ -351,7 +324,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given an 8th number, then it is refused with its own message and nothing is saved', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const childId = await linkedChild(client);
       const eight = Array.from({ length: 8 }, (_, i) => ({ number: `+3247000000${i}` }));
       const response = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: eight });
@@ -362,7 +335,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given a duplicate, an invalid, a premium-rate number, the service number or the hotline, then each is refused on its own field', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const childId = await linkedChild(client);
       const response = await client.put(`/api/v1/children/${childId}/cascade`, {
         numbers: [
@@ -389,7 +362,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given malformed bodies, then class-validator messages per field, unknown fields included', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const childId = await linkedChild(client);
       const cases: [unknown, string, string][] = [
         [{}, 'numbers', 'isArray'],
@@ -408,7 +381,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given consent to the current terms, then the cascade is active with the version and time recorded; saving keeps it active', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const childId = await linkedChild(client);
       const noNumbers = await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: 'old' });
       expect(noNumbers.status).toBe(400);
@@ -418,7 +391,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       const activated = await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION });
       expect(activated.status).toBe(200);
       expect(activated.body).toMatchObject({ status: 'active', termsVersion: CURRENT_TERMS_VERSION, activatedAt: expect.any(String), termsAcceptedAt: expect.any(String) });
-      const [row] = await db.query(`SELECT status, terms_version, terms_accepted_at FROM cascades WHERE child_id = $1`, [childId]);
+      const [row] = await portal.db.query(`SELECT status, terms_version, terms_accepted_at FROM cascades WHERE child_id = $1`, [childId]);
       expect(row).toMatchObject({ status: 'active', terms_version: CURRENT_TERMS_VERSION });
       expect(Math.abs(new Date(row.terms_accepted_at).getTime() - Date.now())).toBeLessThan(60_000);
 
@@ -429,7 +402,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given a new card for the child, then the cascade is blocked and re-activates only with the new code', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const first = await ingestedCard({ issuedOn: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10) });
       const childId = await linkedChild(client, first);
       await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
@@ -452,10 +425,10 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it("given another family's child, an unknown id or a malformed id, then 404 for every operation, and their cascade is untouched", async () => {
-      const { client: owner } = await signedInParent();
+      const { client: owner } = await signedInParent(portal);
       const childId = await linkedChild(owner);
       await owner.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
-      const { client: stranger } = await signedInParent();
+      const { client: stranger } = await signedInParent(portal);
 
       for (const id of [childId, randomUUID(), 'not-a-uuid']) {
         expect((await stranger.get(`/api/v1/children/${id}/cascade`)).status).toBe(404);
@@ -473,8 +446,8 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given two guardians of one child, then both see and edit the same cascade', async () => {
       const card = await ingestedCard();
-      const { client: mum } = await signedInParent();
-      const { client: dad } = await signedInParent();
+      const { client: mum } = await signedInParent(portal);
+      const { client: dad } = await signedInParent(portal);
       const childId = await linkedChild(mum, card);
       expect(await linkedChild(dad, card)).toBe(childId);
       await mum.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
@@ -482,13 +455,13 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given a cascade, when deleted, then its numbers are gone and the child stays linked', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const childId = await linkedChild(client);
       const { body } = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
-      const [{ id: cascadeId }] = await db.query(`SELECT id FROM cascades WHERE child_id = $1`, [childId]);
+      const [{ id: cascadeId }] = await portal.db.query(`SELECT id FROM cascades WHERE child_id = $1`, [childId]);
       expect((await client.delete(`/api/v1/children/${childId}/cascade`)).status).toBe(204);
       expect(body.numbers).toHaveLength(3);
-      expect(await db.query(`SELECT 1 FROM cascade_numbers WHERE cascade_id = $1`, [cascadeId])).toHaveLength(0);
+      expect(await portal.db.query(`SELECT 1 FROM cascade_numbers WHERE cascade_id = $1`, [cascadeId])).toHaveLength(0);
       expect((await client.get(`/api/v1/children/${childId}/cascade`)).body).toMatchObject({ status: null, numbers: [] });
       expect((await client.delete(`/api/v1/children/${childId}/cascade`)).status).toBe(404);
     });
@@ -496,7 +469,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
   describe('my data', () => {
     it('given an export, then it holds the account, the sessions and every child with its cascade, as a JSON download', async () => {
-      const { client, email } = await signedInParent();
+      const { client, email } = await signedInParent(portal);
       const childId = await linkedChild(client, await ingestedCard({ firstName: 'Noor' }));
       await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       const response = await client.get('/api/v1/account/export');
@@ -510,7 +483,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given cascades this parent alone manages, then deleting the account needs the explicit flag, and then removes every row about them', async () => {
-      const { client, id } = await signedInParent();
+      const { client, id } = await signedInParent(portal);
       const childId = await linkedChild(client);
       await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() });
@@ -531,19 +504,19 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
         ['parent_tokens', 'parent_id'],
         ['parent_children', 'parent_id'],
       ]) {
-        expect(await db.query(`SELECT 1 FROM ${table} WHERE ${column} = $1`, [id])).toHaveLength(0);
+        expect(await portal.db.query(`SELECT 1 FROM ${table} WHERE ${column} = $1`, [id])).toHaveLength(0);
       }
-      expect(await db.query(`SELECT 1 FROM cascades WHERE child_id = $1`, [childId])).toHaveLength(0);
+      expect(await portal.db.query(`SELECT 1 FROM cascades WHERE child_id = $1`, [childId])).toHaveLength(0);
       const { accountSubject } = await import('../../apps/server/src/portal/domain/link-lockout');
-      expect(await db.query(`SELECT 1 FROM link_attempts WHERE subject_kind = 'account' AND subject_hash = $1`, [accountSubject(id).hash])).toHaveLength(0);
+      expect(await portal.db.query(`SELECT 1 FROM link_attempts WHERE subject_kind = 'account' AND subject_hash = $1`, [accountSubject(id).hash])).toHaveLength(0);
       client.cookies.set('ap_session', session);
       expect((await client.get('/api/v1/account')).status).toBe(401);
     });
 
     it('given a cascade shared with another guardian, then deleting the account keeps it for them', async () => {
       const card = await ingestedCard();
-      const { client: leaving } = await signedInParent();
-      const { client: staying } = await signedInParent();
+      const { client: leaving } = await signedInParent(portal);
+      const { client: staying } = await signedInParent(portal);
       const childId = await linkedChild(leaving, card);
       await linkedChild(staying, card);
       await leaving.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });

@@ -9,8 +9,7 @@ import { AuthorityTokens } from '../../apps/server/src/cards/domain/authority-to
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/legal/legal-documents';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
-import { CapturingMailer, startPortalApp } from '../support/portal-app';
-import { testConfig } from '../support/test-config';
+import { CapturingMailer, PASSWORD, portalTestConfig, randomEmail, startPortalApp } from '../support/portal-app';
 
 /**
  * The parents' journey in a real headless Chromium (Debian's `chromium`, driven by playwright-core),
@@ -23,7 +22,6 @@ const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
 type Language = (typeof LANGUAGES)[number];
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = resolve(__dirname, '../../reports/screenshots');
-const PASSWORD = 'a quiet blue harbour at dawn';
 
 const messages = Object.fromEntries(
   LANGUAGES.map((l) => [l, JSON.parse(readFileSync(resolve(__dirname, `../../apps/server/src/portal/web/i18n/${l}.json`), 'utf8')) as Record<string, string>]),
@@ -50,7 +48,7 @@ async function focused(locator: Locator): Promise<boolean> {
 jest.setTimeout(60_000);
 
 describe('the parents journey in headless Chromium', () => {
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
+  const config = portalTestConfig();
   const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
   let app: NestFastifyApplication;
   let db: DataSource;
@@ -130,7 +128,7 @@ describe('the parents journey in headless Chromium', () => {
 
   /** Register, follow the mailed link, sign in: ends on "my children". */
   async function registerVerifyAndSignIn(page: Page, language: Language, prefix: string): Promise<string> {
-    const email = `parent-${randomUUID()}@example.org`;
+    const email = randomEmail();
     const register = page.getByRole('form', { name: text(language, 'register.title') });
     await register.getByLabel(text(language, 'field.email'), { exact: true }).fill(email);
     await register.getByLabel(text(language, 'field.newPassword'), { exact: true }).fill(PASSWORD);

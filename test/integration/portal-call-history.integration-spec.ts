@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DataSource } from 'typeorm';
 import { PgCallRecords } from '../../apps/server/src/calls/pg-call-records';
 import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { FinderLookupService } from '../../apps/server/src/cascades/finder-lookup.service';
@@ -9,46 +7,27 @@ import { CALL_HISTORY_LIMIT } from '../../apps/server/src/portal/domain/call-his
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/domain/parent-children';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { cardRecord } from '../support/cards-data';
-import { CapturingMailer, PortalClient, startPortalApp } from '../support/portal-app';
-import { testConfig } from '../support/test-config';
+import { PortalClient, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
 
-const PASSWORD = 'a quiet blue harbour at dawn';
 const FINDER = '32475123987';
 
 describe('the call history of a child (GET /api/v1/children/:id/calls) against PostgreSQL', () => {
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
+  const config = portalTestConfig();
   const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
-  let app: NestFastifyApplication;
-  let db: DataSource;
-  let mailer: CapturingMailer;
-  let baseUrl: string;
+  const portal = usePortalApp(config);
   let records: PgCallRecords;
   let lookup: FinderLookupService;
 
-  beforeAll(async () => {
-    ({ app, db, mailer, baseUrl } = await startPortalApp(config));
+  beforeAll(() => {
     // The call flow's own writer and look-up (telephony.module.ts wires the same two).
-    records = new PgCallRecords(db);
-    lookup = new FinderLookupService(new PgCascadeDirectory(db), records, pseudonymizer, 1000);
+    records = new PgCallRecords(portal.db);
+    lookup = new FinderLookupService(new PgCascadeDirectory(portal.db), records, pseudonymizer, 1000);
   });
-  afterAll(async () => {
-    await app.close();
-  });
-
-  async function signedInParent(): Promise<PortalClient> {
-    const client = new PortalClient(baseUrl);
-    const email = `parent-${randomUUID()}@example.org`;
-    await client.csrf();
-    expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
-    expect((await client.post('/api/v1/auth/verify-email', { token: mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
-    expect((await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(200);
-    return client;
-  }
 
   /** A card ingested as the authority sends it, linked to the parent; returns the child's id and national number. */
   async function linkedChild(client: PortalClient): Promise<{ childId: string; nationalNumber: string }> {
     const record = cardRecord();
-    expect((await app.get(CardIngestService).ingest([record], { kind: 'system', id: 'call-history-test' })).rejected).toEqual([]);
+    expect((await portal.app.get(CardIngestService).ingest([record], { kind: 'system', id: 'call-history-test' })).rejected).toEqual([]);
     const linked = await client.post('/api/v1/children/links', { nationalNumber: record.nationalNumber, contactCode: record.contactCode });
     expect(linked.status).toBe(201);
     return { childId: linked.body.id as string, nationalNumber: record.nationalNumber };
@@ -82,7 +61,7 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
   const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
   it('given calls about my child, then I see them newest first with their outcome, each leg, and the number that answered named as it was then', async () => {
-    const parent = await signedInParent();
+    const { client: parent } = await signedInParent(portal);
     const { childId, nationalNumber } = await linkedChild(parent);
     const numbers = [
       { number: '0470 11 22 33', label: 'Mum, mobile' },
@@ -151,7 +130,7 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
   });
 
   it('given a child with more calls than the history shows, then only the newest ones are listed', async () => {
-    const parent = await signedInParent();
+    const { client: parent } = await signedInParent(portal);
     const { childId, nationalNumber } = await linkedChild(parent);
     const ids: string[] = [];
     for (let i = CALL_HISTORY_LIMIT + 2; i > 0; i -= 1) ids.push(await recordedCall(nationalNumber, minutesAgo(i), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' }));
@@ -167,13 +146,13 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
   });
 
   it("given calls about my children, when I download my data, then each child carries its calls exactly as the history shows them, nothing of the finder, and no other family's calls", async () => {
-    const parent = await signedInParent();
+    const { client: parent } = await signedInParent(portal);
     const called = await linkedChild(parent);
     const quiet = await linkedChild(parent);
     expect((await parent.put(`/api/v1/children/${called.childId}/cascade`, { numbers: [{ number: '0470 11 22 33', label: 'Mum, mobile' }] })).status).toBe(200);
     await recordedCall(called.nationalNumber, minutesAgo(30), [[1, 'no-answer'], ['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
     await recordedCall(called.nationalNumber, minutesAgo(10), [[1, 'accepted']], { outcome: 'connected-parent', connected: 1 });
-    const other = await signedInParent();
+    const { client: other } = await signedInParent(portal);
     const stranger = await linkedChild(other);
     await recordedCall(stranger.nationalNumber, minutesAgo(20), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
 
@@ -195,16 +174,16 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
   });
 
   it('given a child with no calls yet (a draft cascade), then the history is an empty list', async () => {
-    const parent = await signedInParent();
+    const { client: parent } = await signedInParent(portal);
     const { childId } = await linkedChild(parent);
     expect(await parent.get(`/api/v1/children/${childId}/calls`)).toMatchObject({ status: 200, body: [] });
   });
 
   it("given another family's child, an unknown id, a malformed id or no session, then 404 (401 without a session) exactly as for the cascade, and nothing of the calls", async () => {
-    const owner = await signedInParent();
+    const { client: owner } = await signedInParent(portal);
     const { childId, nationalNumber } = await linkedChild(owner);
     await recordedCall(nationalNumber, minutesAgo(5), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
-    const stranger = await signedInParent();
+    const { client: stranger } = await signedInParent(portal);
 
     for (const id of [childId, randomUUID(), 'not-a-uuid']) {
       const calls = await stranger.get(`/api/v1/children/${id}/calls`);
@@ -212,7 +191,7 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
       expect([id, calls.status, calls.body]).toEqual([id, 404, cascade.body]);
     }
     expect((await stranger.get(`/api/v1/children/${childId}/calls`)).body).toEqual({ statusCode: 404, error: 'not-found', message: 'no such child in your account', fields: [] });
-    expect((await new PortalClient(baseUrl).get(`/api/v1/children/${childId}/calls`)).status).toBe(401);
+    expect((await new PortalClient(portal.baseUrl).get(`/api/v1/children/${childId}/calls`)).status).toBe(401);
     expect((await owner.get(`/api/v1/children/${childId}/calls`)).body).toHaveLength(1);
   });
 });

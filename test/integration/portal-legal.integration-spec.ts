@@ -1,48 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DataSource } from 'typeorm';
 import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, LEGAL_LANGUAGES, legalDocumentView } from '../../apps/server/src/portal/legal/legal-documents';
 import { cardRecord } from '../support/cards-data';
-import { CapturingMailer, PortalClient, startPortalApp } from '../support/portal-app';
-import { testConfig } from '../support/test-config';
-
-const PASSWORD = 'a quiet blue harbour at dawn';
+import { PortalClient, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
 const WEB = resolve(__dirname, '../../apps/server/src/portal/web');
 
 describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/legal) and the consent they ask for', () => {
   const operator = { name: 'Commune de Test — service Prévention', contact: 'Rue du Test 1, 1000 Bruxelles' };
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', DEFAULT_LANGUAGE: 'nl', OPERATOR_NAME: operator.name, OPERATOR_CONTACT: operator.contact });
-  let app: NestFastifyApplication;
-  let db: DataSource;
-  let mailer: CapturingMailer;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    ({ app, db, mailer, baseUrl } = await startPortalApp(config));
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const config = portalTestConfig({ DEFAULT_LANGUAGE: 'nl', OPERATOR_NAME: operator.name, OPERATOR_CONTACT: operator.contact });
+  const portal = usePortalApp(config);
 
   async function parentWithChild(): Promise<{ client: PortalClient; childId: string }> {
-    const client = new PortalClient(baseUrl);
-    const email = `parent-${randomUUID()}@example.org`;
-    await client.csrf();
-    expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
-    expect((await client.post('/api/v1/auth/verify-email', { token: mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
-    expect((await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(200);
+    const { client } = await signedInParent(portal);
     const record = cardRecord();
-    expect((await app.get(CardIngestService).ingest([record], { kind: 'system', id: 'legal-test' })).rejected).toEqual([]);
+    expect((await portal.app.get(CardIngestService).ingest([record], { kind: 'system', id: 'legal-test' })).rejected).toEqual([]);
     const linked = await client.post('/api/v1/children/links', { nationalNumber: record.nationalNumber, contactCode: record.contactCode });
     expect(linked.status).toBe(201);
     return { client, childId: linked.body.id as string };
   }
 
   it.each(['terms', 'privacy'] as const)('given anyone, signed in or not, when they ask for the %s in each language, then they get that version in that language', async (id) => {
-    const anonymous = new PortalClient(baseUrl);
+    const anonymous = new PortalClient(portal.baseUrl);
     for (const language of LEGAL_LANGUAGES) {
       const response = await anonymous.get(`/api/v1/legal/${id}?language=${language}`);
       expect([language, response.status]).toEqual([language, 200]);
@@ -56,7 +35,7 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
   });
 
   it('given OPERATOR_NAME and OPERATOR_CONTACT, then the privacy statement served in every language names the operator and how to reach it', async () => {
-    const anonymous = new PortalClient(baseUrl);
+    const anonymous = new PortalClient(portal.baseUrl);
     for (const language of LEGAL_LANGUAGES) {
       const text = JSON.stringify((await anonymous.get(`/api/v1/legal/privacy?language=${language}`)).body.sections);
       expect([language, text.includes(operator.name), text.includes(operator.contact), /\{(operator|contact)\}/.test(text)]).toEqual([language, true, true, false]);
@@ -64,7 +43,7 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
   });
 
   it('given a wrong document, language or parameter, then 404 or a per-field 400', async () => {
-    const client = new PortalClient(baseUrl);
+    const client = new PortalClient(portal.baseUrl);
     expect(await client.get('/api/v1/legal/cookies')).toMatchObject({ status: 404, body: { error: 'not-found' } });
     expect(await client.get('/api/v1/legal/__proto__')).toMatchObject({ status: 404, body: { error: 'not-found' } });
     const language = await client.get('/api/v1/legal/terms?language=es');
@@ -74,11 +53,11 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
   });
 
   it('serves the web UI at /terms and /privacy under the same strict Content-Security-Policy, with links to both from every page', async () => {
-    const index = await (await fetch(`${baseUrl}/`)).text();
+    const index = await (await fetch(`${portal.baseUrl}/`)).text();
     expect(index).toContain('href="/terms"');
     expect(index).toContain('href="/privacy"');
     for (const path of ['/terms', '/privacy']) {
-      const response = await fetch(`${baseUrl}${path}`);
+      const response = await fetch(`${portal.baseUrl}${path}`);
       expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 200, 'text/html; charset=utf-8']);
       expect(await response.text()).toBe(index);
       const policy = response.headers.get('content-security-policy') ?? '';
@@ -103,9 +82,9 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
   it('given an outdated or unknown terms version, when a parent activates, then a per-field refusal names the current version and nothing changes', async () => {
     const { client, childId } = await parentWithChild();
     expect((await client.put(`/api/v1/children/${childId}/cascade`, { numbers: [{ number: '0470 12 34 56', label: 'Mum' }] })).status).toBe(200);
-    const [{ id: cascadeId }] = await db.query(`SELECT id FROM cascades WHERE child_id = $1`, [childId]);
-    const snapshot = () => db.query(`SELECT status, activated_at, terms_version, terms_accepted_at, updated_at FROM cascades WHERE id = $1`, [cascadeId]);
-    const activations = async () => (await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1 AND action = 'cascade.activated'`, [cascadeId]))[0].n;
+    const [{ id: cascadeId }] = await portal.db.query(`SELECT id FROM cascades WHERE child_id = $1`, [childId]);
+    const snapshot = () => portal.db.query(`SELECT status, activated_at, terms_version, terms_accepted_at, updated_at FROM cascades WHERE id = $1`, [cascadeId]);
+    const activations = async () => (await portal.db.query(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1 AND action = 'cascade.activated'`, [cascadeId]))[0].n;
     const draft = await snapshot();
 
     for (const [version, code] of [['2025-01', 'outdated'], ['2099-12', 'unknown'], ['', 'unknown']] as const) {

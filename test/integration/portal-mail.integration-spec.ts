@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { AddressInfo, Server, Socket, createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SMTPServer } from 'smtp-server';
-import { CapturingLogger, PortalClient, startPortalApp } from '../support/portal-app';
+import { CapturingLogger, PASSWORD, PortalClient, portalTestConfig, randomEmail, startPortalApp } from '../support/portal-app';
 import { waitFor } from '../support/processes';
-import { testConfig } from '../support/test-config';
 
-const PASSWORD = 'a quiet blue harbour at dawn';
 const MAIL_FROM = 'Allo Parents <no-reply@allo-parents.example>';
-const randomEmail = () => `parent-${randomUUID()}@example.org`;
 
 interface ReceivedMail {
   from: string;
@@ -93,7 +89,7 @@ describe('portal mail over SMTP (a real SMTP server in the test process)', () =>
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', SMTP_URL: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`, MAIL_FROM, DEFAULT_LANGUAGE: 'nl' });
+    const config = portalTestConfig({ SMTP_URL: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`, MAIL_FROM, DEFAULT_LANGUAGE: 'nl' });
     ({ app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger }));
   });
   afterAll(async () => {
@@ -157,7 +153,7 @@ describe('portal mail over SMTP (a real SMTP server in the test process)', () =>
 
 describe('portal mail when the SMTP server is down or silent', () => {
   it('given nothing listening on the SMTP port, when a new and an existing address register, then both get the same 202 answer and each failure is logged without the address', async () => {
-    const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await closedPort()), MAIL_FROM, DEFAULT_LANGUAGE: 'en' });
+    const config = portalTestConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await closedPort()), MAIL_FROM, DEFAULT_LANGUAGE: 'en' });
     const { app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger });
     try {
       const email = randomEmail();
@@ -184,7 +180,7 @@ describe('portal mail when the SMTP server is down or silent', () => {
 
   it('given an SMTP server that never answers, when a parent asks for a password reset, then the answer comes at once and the delivery gives up after SMTP_TIMEOUT_SECONDS', async () => {
     const silent = await silentServer();
-    const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(silent.port), MAIL_FROM, SMTP_TIMEOUT_SECONDS: '1', DEFAULT_LANGUAGE: 'en' });
+    const config = portalTestConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(silent.port), MAIL_FROM, SMTP_TIMEOUT_SECONDS: '1', DEFAULT_LANGUAGE: 'en' });
     const { app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger });
     try {
       const email = randomEmail();

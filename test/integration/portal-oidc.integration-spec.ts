@@ -3,12 +3,10 @@ import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
-import { CapturingMailer, PortalClient, startPortalApp, usePortalApp } from '../support/portal-app';
+import { CapturingMailer, PASSWORD, PortalClient, portalTestConfig, randomEmail, startPortalApp, usePortalApp, verifiedParent } from '../support/portal-app';
 import { TestOidcProvider, TestOidcUser } from '../support/oidc-provider';
-import { testConfig } from '../support/test-config';
 
 const CLIENT = { clientId: 'allo-parents-test', clientSecret: 'a client secret for the test provider only' };
-const PASSWORD = 'a quiet blue harbour at dawn';
 
 /** A free port on 127.0.0.1 (the app's public URL, hence the redirect URI, must be known before it starts). */
 async function freePort(): Promise<number> {
@@ -85,8 +83,7 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider in a wor
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
     provider = await TestOidcProvider.start({ ...CLIENT, redirectUri: `${publicUrl}/api/v1/auth/oidc/callback` });
-    const config = testConfig({
-      PORTAL_RATE_LIMIT_PER_MINUTE: '100000',
+    const config = portalTestConfig({
       PORTAL_PUBLIC_URL: publicUrl,
       OIDC_ISSUER_URL: provider.issuer,
       OIDC_CLIENT_ID: CLIENT.clientId,
@@ -223,11 +220,7 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider in a wor
   });
 
   it('given a local account with the same address, when someone signs in with the provider, then the account is not taken over: refused as account-exists, no session, and the password still signs in', async () => {
-    const email = `parent-${randomUUID()}@example.org`;
-    const client = new PortalClient(baseUrl);
-    await client.csrf();
-    expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
-    expect((await client.post('/api/v1/auth/verify-email', { token: mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
+    const { client, email } = await verifiedParent({ baseUrl, mailer });
 
     const user = newUser({ email: email.toUpperCase() });
     const browser = new Browser();
@@ -262,8 +255,7 @@ describe('sign-in with an OpenID Connect provider (a real oidc-provider in a wor
 
 describe('sign-in with an OpenID Connect provider that cannot be reached', () => {
   const portal = usePortalApp(
-    testConfig({
-      PORTAL_RATE_LIMIT_PER_MINUTE: '100000',
+    portalTestConfig({
       // tcpmux: a privileged port nothing listens on here, so the connection is refused at once.
       OIDC_ISSUER_URL: 'http://127.0.0.1:1',
       OIDC_CLIENT_ID: CLIENT.clientId,
@@ -281,12 +273,12 @@ describe('sign-in with an OpenID Connect provider that cannot be reached', () =>
 
     const client = new PortalClient(portal.baseUrl);
     await client.csrf();
-    expect((await client.post('/api/v1/auth/register', { email: `parent-${randomUUID()}@example.org`, password: PASSWORD })).status).toBe(202);
+    expect((await client.post('/api/v1/auth/register', { email: randomEmail(), password: PASSWORD })).status).toBe(202);
   });
 });
 
 describe('the portal without OpenID Connect configured', () => {
-  const portal = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' }));
+  const portal = usePortalApp(portalTestConfig());
 
   it('given no OIDC variables, then the providers list is empty and the start and callback routes answer 404', async () => {
     const client = new PortalClient(portal.baseUrl);

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DataSource } from 'typeorm';
 import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { CODE_REQUEST_ACCEPTED, ParentCalls } from '../../apps/server/src/portal/domain/parent-calls';
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/domain/parent-children';
 import { AnnouncementDialler } from '../../apps/server/src/telephony/announcement/announcement-dialler';
 import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from '../../apps/server/src/telephony/announcement/announcement-machine';
 import { cardRecord, randomChildNumber } from '../support/cards-data';
-import { CapturingLogger, CapturingMailer, PortalClient, startPortalApp } from '../support/portal-app';
-import { testConfig } from '../support/test-config';
-
-const PASSWORD = 'a quiet blue harbour at dawn';
+import { CapturingLogger, PortalClient, StartedPortal, portalTestConfig, signedInParent, startPortalApp } from '../support/portal-app';
 
 /** The telephony at its port: answers each number as scripted, and can hold a call open. */
 class ScriptedDialler implements AnnouncementDialler {
@@ -36,44 +31,31 @@ class ScriptedDialler implements AnnouncementDialler {
 }
 
 describe('calls the service places for parents: testing the list and a lost code (/api/v1, real HTTP, PostgreSQL, fake dialler)', () => {
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
+  const config = portalTestConfig();
   const dialler = new ScriptedDialler();
   const logger = new CapturingLogger();
-  let app: NestFastifyApplication;
-  let db: DataSource;
-  let mailer: CapturingMailer;
-  let baseUrl: string;
+  // Not usePortalApp: the dialler must let go of held calls before the app closes.
+  let portal: StartedPortal;
 
   beforeAll(async () => {
-    ({ app, db, mailer, baseUrl } = await startPortalApp(config, { dialler, logger }));
+    portal = await startPortalApp(config, { dialler, logger });
   });
   afterAll(async () => {
     dialler.release();
-    await app.get(ParentCalls).settled();
-    await app.close();
+    await portal.app.get(ParentCalls).settled();
+    await portal.app.close();
   });
   beforeEach(() => {
     dialler.calls.length = 0;
     dialler.script.clear();
   });
 
-  const settled = () => app.get(ParentCalls).settled();
-
-  async function signedInParent(): Promise<{ client: PortalClient; id: string }> {
-    const email = `parent-${randomUUID()}@example.org`;
-    const client = new PortalClient(baseUrl);
-    await client.csrf();
-    expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
-    expect((await client.post('/api/v1/auth/verify-email', { token: mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
-    const signIn = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
-    expect(signIn.status).toBe(200);
-    return { client, id: signIn.body.id as string };
-  }
+  const settled = () => portal.app.get(ParentCalls).settled();
 
   /** A child linked to the parent, with these numbers; activated unless told otherwise. */
   async function childWith(client: PortalClient, numbers: string[], options: { activate?: boolean; language?: AnnouncementLang } = {}) {
     const card = cardRecord();
-    const report = await app.get(CardIngestService).ingest([card], { kind: 'system', id: 'parent-calls-test' });
+    const report = await portal.app.get(CardIngestService).ingest([card], { kind: 'system', id: 'parent-calls-test' });
     expect(report.rejected).toEqual([]);
     const linked = await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode });
     expect(linked.status).toBe(201);
@@ -88,7 +70,7 @@ describe('calls the service places for parents: testing the list and a lost code
 
   describe('testing the list', () => {
     it('given three numbers, when the parent starts a test, then each is called in order in the cascade\'s language and each result is kept, a key 1 as the last verification', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const { childId } = await childWith(client, ['+32470111001', '+32470111002', '+32470111003']);
       dialler.script.set('+32470111001', 'confirmed').set('+32470111002', 'busy').set('+32470111003', 'voicemail');
       const before = Date.now();
@@ -112,7 +94,7 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given a tested list, when the parent reorders it and adds a number, then the numbers kept keep their results and the new one has none', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const { childId } = await childWith(client, ['+32470111061', '+32470111062']);
       dialler.script.set('+32470111061', 'confirmed').set('+32470111062', 'busy');
       expect((await client.post(`/api/v1/children/${childId}/cascade/test`)).status).toBe(202);
@@ -130,7 +112,7 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given a test running, then the progress shows which number is being called', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const { childId } = await childWith(client, ['+32470111011', '+32470111012'], { activate: false });
       dialler.hold();
       try {
@@ -146,7 +128,7 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given a test started less than 10 minutes ago, when the parent starts another, then 429 and nobody is called again', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const { childId } = await childWith(client, ['+32470111021']);
       expect((await client.post(`/api/v1/children/${childId}/cascade/test`)).status).toBe(202);
       await settled();
@@ -158,9 +140,9 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given a test cut short long ago (the app stopped mid-test), then it no longer shows as running and a new test can start', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const { childId } = await childWith(client, ['+32470111071']);
-      await db.query(
+      await portal.db.query(
         `INSERT INTO cascade_tests (cascade_id, started_at, current_position) SELECT id, now() - interval '25 minutes', 1 FROM cascades WHERE child_id = $1`,
         [childId],
       );
@@ -172,24 +154,24 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given another family\'s child or an unknown id, then 404 for starting and for reading, and nobody is called', async () => {
-      const owner = await signedInParent();
+      const owner = await signedInParent(portal);
       const { childId } = await childWith(owner.client, ['+32470111031']);
-      const stranger = await signedInParent();
+      const stranger = await signedInParent(portal);
       for (const id of [childId, randomUUID(), 'not-a-uuid']) {
         expect((await stranger.client.post(`/api/v1/children/${id}/cascade/test`)).status).toBe(404);
         expect((await stranger.client.get(`/api/v1/children/${id}/cascade/test`)).status).toBe(404);
       }
       await settled();
       expect(dialler.calls).toEqual([]);
-      const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM cascade_tests t JOIN cascades c ON c.id = t.cascade_id JOIN children ch ON ch.id = c.child_id WHERE ch.id = $1`, [childId]);
+      const [{ count }] = await portal.db.query(`SELECT count(*)::int AS count FROM cascade_tests t JOIN cascades c ON c.id = t.cascade_id JOIN children ch ON ch.id = c.child_id WHERE ch.id = $1`, [childId]);
       expect(count).toBe(0);
     });
 
     it('given no CSRF token or no session, then the test is refused (403, 401) and nobody is called', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const { childId } = await childWith(client, ['+32470111041']);
       expect((await client.post(`/api/v1/children/${childId}/cascade/test`, {}, { csrf: false })).status).toBe(403);
-      const anonymous = new PortalClient(baseUrl);
+      const anonymous = new PortalClient(portal.baseUrl);
       await anonymous.csrf();
       expect((await anonymous.post(`/api/v1/children/${childId}/cascade/test`)).status).toBe(401);
       await settled();
@@ -197,7 +179,7 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given a child whose list has no number yet, then 409 with a message saying so', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const { childId } = await childWith(client, [], { activate: false });
       const response = await client.post(`/api/v1/children/${childId}/cascade/test`);
       expect(response.status).toBe(409);
@@ -206,11 +188,11 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given the test is started, then the audit trail has it, without any phone number', async () => {
-      const { client, id } = await signedInParent();
+      const { client, id } = await signedInParent(portal);
       const { childId } = await childWith(client, ['+32470111051']);
       expect((await client.post(`/api/v1/children/${childId}/cascade/test`)).status).toBe(202);
       await settled();
-      const events = await db.query(`SELECT action, details::text AS details FROM audit_events WHERE actor_id = $1 AND action = 'cascade.test-started'`, [id]);
+      const events = await portal.db.query(`SELECT action, details::text AS details FROM audit_events WHERE actor_id = $1 AND action = 'cascade.test-started'`, [id]);
       expect(events).toHaveLength(1);
       expect(events[0].details).not.toContain('32470111051');
     });
@@ -218,9 +200,9 @@ describe('calls the service places for parents: testing the list and a lost code
 
   describe('a lost contact code read out by phone', () => {
     it('given an active cascade, when a signed-in parent asks with the child\'s number, then one generic answer and the first number (only) is called to hear the code in the cascade\'s language', async () => {
-      const owner = await signedInParent();
+      const owner = await signedInParent(portal);
       const { card } = await childWith(owner.client, ['+32470222001', '+32470222002'], { language: 'de' });
-      const asker = await signedInParent();
+      const asker = await signedInParent(portal);
       const response = await asker.client.post('/api/v1/children/code-requests', { nationalNumber: card.nationalNumber });
       expect(response.status).toBe(202);
       expect(response.body).toEqual({ message: CODE_REQUEST_ACCEPTED });
@@ -233,7 +215,7 @@ describe('calls the service places for parents: testing the list and a lost code
       ['a child with a draft cascade', async (client: PortalClient) => ({ nationalNumber: (await childWith(client, ['+32470222011'], { activate: false })).card.nationalNumber })],
       ['a child with no cascade', async (client: PortalClient) => ({ nationalNumber: (await childWith(client, [], { activate: false })).card.nationalNumber })],
     ])('given %s, then the very same answer and nobody is called', async (_, seed) => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const body = await seed(client);
       const response = await client.post('/api/v1/children/code-requests', body);
       expect(response.status).toBe(202);
@@ -243,7 +225,7 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given a number to call in the request, then it is refused as an unknown field: the call only ever goes to the cascade\'s first number', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const response = await client.post('/api/v1/children/code-requests', { nationalNumber: randomChildNumber(), phone: '+32470999999' });
       expect(response.status).toBe(400);
       await settled();
@@ -251,7 +233,7 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given a national number with wrong check digits, then 400 on that field and nothing is counted nor called', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       const valid = randomChildNumber();
       const wrong = valid.slice(0, 9) + String((Number(valid.slice(9)) + 1) % 100).padStart(2, '0');
       const response = await client.post('/api/v1/children/code-requests', { nationalNumber: wrong });
@@ -262,13 +244,13 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given two requests for one child\'s number in a day, then a third is refused with 429 whoever asks, and is not called', async () => {
-      const owner = await signedInParent();
+      const owner = await signedInParent(portal);
       const { card } = await childWith(owner.client, ['+32470222021']);
       for (let i = 0; i < 2; i++) {
-        const asker = await signedInParent();
+        const asker = await signedInParent(portal);
         expect((await asker.client.post('/api/v1/children/code-requests', { nationalNumber: card.nationalNumber })).status).toBe(202);
       }
-      const third = await signedInParent();
+      const third = await signedInParent(portal);
       const refused = await third.client.post('/api/v1/children/code-requests', { nationalNumber: card.nationalNumber });
       expect(refused.status).toBe(429);
       await settled();
@@ -276,9 +258,9 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given five requests for one child\'s number at the same moment, then exactly two are let through and called', async () => {
-      const owner = await signedInParent();
+      const owner = await signedInParent(portal);
       const { card } = await childWith(owner.client, ['+32470222041']);
-      const askers = await Promise.all(Array.from({ length: 5 }, () => signedInParent()));
+      const askers = await Promise.all(Array.from({ length: 5 }, () => signedInParent(portal)));
       const statuses = await Promise.all(askers.map((a) => a.client.post('/api/v1/children/code-requests', { nationalNumber: card.nationalNumber }).then((r) => r.status)));
       expect(statuses.sort()).toEqual([202, 202, 429, 429, 429]);
       await settled();
@@ -286,22 +268,22 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it('given three requests from one account in a day, then a fourth is refused with 429, for any number', async () => {
-      const { client } = await signedInParent();
+      const { client } = await signedInParent(portal);
       for (let i = 0; i < 3; i++) expect((await client.post('/api/v1/children/code-requests', { nationalNumber: randomChildNumber() })).status).toBe(202);
       expect((await client.post('/api/v1/children/code-requests', { nationalNumber: randomChildNumber() })).status).toBe(429);
     });
 
     it('given a request, then the audit trail names the account only, and neither the national number nor the code nor the phone number reaches the log or the audit trail', async () => {
-      const owner = await signedInParent();
+      const owner = await signedInParent(portal);
       const { card } = await childWith(owner.client, ['+32470222031']);
-      const asker = await signedInParent();
+      const asker = await signedInParent(portal);
       expect((await asker.client.post('/api/v1/children/code-requests', { nationalNumber: card.nationalNumber })).status).toBe(202);
       await settled();
-      const requested = await db.query(`SELECT subject_id, details::text AS details FROM audit_events WHERE actor_id = $1 AND action = 'code.call-requested'`, [asker.id]);
+      const requested = await portal.db.query(`SELECT subject_id, details::text AS details FROM audit_events WHERE actor_id = $1 AND action = 'code.call-requested'`, [asker.id]);
       expect(requested).toEqual([{ subject_id: null, details: '{}' }]);
-      const placed = await db.query(`SELECT details::text AS details FROM audit_events WHERE action = 'code.call-placed' ORDER BY at DESC LIMIT 1`);
+      const placed = await portal.db.query(`SELECT details::text AS details FROM audit_events WHERE action = 'code.call-placed' ORDER BY at DESC LIMIT 1`);
       expect(placed[0].details).toContain('no-answer');
-      const trail = JSON.stringify(await db.query(`SELECT * FROM audit_events WHERE at > now() - interval '1 minute'`));
+      const trail = JSON.stringify(await portal.db.query(`SELECT * FROM audit_events WHERE at > now() - interval '1 minute'`));
       for (const secret of [card.nationalNumber, card.contactCode, '32470222031']) {
         expect(trail).not.toContain(secret);
         expect(logger.text()).not.toContain(secret);

@@ -1,11 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Secret, TOTP } from 'otpauth';
-import { DataSource } from 'typeorm';
-import { CapturingMailer, PortalClient, startPortalApp } from '../support/portal-app';
-import { testConfig } from '../support/test-config';
-
-const PASSWORD = 'a quiet blue harbour at dawn';
+import { PASSWORD, PortalClient, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
 
 /** The code an authenticator app shows for this secret, `steps` periods from now. */
 function codeFor(secret: string, steps = 0): string {
@@ -13,33 +7,11 @@ function codeFor(secret: string, steps = 0): string {
 }
 
 describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
-  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' });
-  let app: NestFastifyApplication;
-  let db: DataSource;
-  let mailer: CapturingMailer;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    ({ app, db, mailer, baseUrl } = await startPortalApp(config));
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-
-  async function signedInParent(): Promise<{ client: PortalClient; email: string; id: string }> {
-    const email = `parent-${randomUUID()}@example.org`;
-    const client = new PortalClient(baseUrl);
-    await client.csrf();
-    expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
-    expect((await client.post('/api/v1/auth/verify-email', { token: mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
-    const signIn = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
-    expect(signIn.status).toBe(200);
-    return { client, email, id: signIn.body.id as string };
-  }
+  const portal = usePortalApp(portalTestConfig());
 
   /** A parent with TOTP on: the secret, the recovery codes, and the step of the code that confirmed it. */
   async function parentWithTotp() {
-    const parent = await signedInParent();
+    const parent = await signedInParent(portal);
     const enrolment = await parent.client.post('/api/v1/account/totp/enrolment');
     expect(enrolment.status).toBe(201);
     const secret = enrolment.body.secret as string;
@@ -50,7 +22,7 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
 
   /** A fresh browser that typed the right password: it holds the challenge cookie, no session. */
   async function passwordStep(email: string): Promise<PortalClient> {
-    const client = new PortalClient(baseUrl);
+    const client = new PortalClient(portal.baseUrl);
     await client.csrf();
     const response = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
     expect([response.status, response.body.error]).toEqual([401, 'second-factor-required']);
@@ -59,11 +31,11 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
 
   /** The code step's last accepted time step, moved back so the next test's current code is fresh (instead of waiting 30 s). */
   async function forgetLastStep(id: string): Promise<void> {
-    await db.query(`UPDATE parent_totp SET last_used_step = last_used_step - 3 WHERE parent_id = $1`, [id]);
+    await portal.db.query(`UPDATE parent_totp SET last_used_step = last_used_step - 3 WHERE parent_id = $1`, [id]);
   }
 
   it('given a parent who starts enrolment, then the secret is shown as base32, an otpauth URI and an SVG QR code of our own, and is stored sealed', async () => {
-    const { client, email, id } = await signedInParent();
+    const { client, email, id } = await signedInParent(portal);
     expect((await client.get('/api/v1/account/totp')).body).toEqual({ enabled: false, pending: false, recoveryCodesLeft: 0 });
     const enrolment = await client.post('/api/v1/account/totp/enrolment');
     expect(enrolment.status).toBe(201);
@@ -82,19 +54,19 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
     expect(qr.body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*viewBox=/);
     expect(qr.body).not.toMatch(/style=|<script/i);
 
-    const [row] = await db.query(`SELECT sealed_secret, confirmed_at FROM parent_totp WHERE parent_id = $1`, [id]);
+    const [row] = await portal.db.query(`SELECT sealed_secret, confirmed_at FROM parent_totp WHERE parent_id = $1`, [id]);
     expect(row.confirmed_at).toBeNull();
     expect(Buffer.from(row.sealed_secret).toString('latin1')).not.toContain(enrolment.body.secret);
     expect((await client.get('/api/v1/account/totp')).body).toEqual({ enabled: false, pending: true, recoveryCodesLeft: 0 });
 
     // Not on until confirmed: signing in still needs the password only.
-    const other = new PortalClient(baseUrl);
+    const other = new PortalClient(portal.baseUrl);
     await other.csrf();
     expect((await other.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(200);
   });
 
   it('given a wrong first code, then the enrolment is refused with a message on the code field and TOTP stays off', async () => {
-    const { client } = await signedInParent();
+    const { client } = await signedInParent(portal);
     const { body } = await client.post('/api/v1/account/totp/enrolment');
     const wrong = String((Number(codeFor(body.secret)) + 500_000) % 1_000_000).padStart(6, '0');
     const response = await client.post('/api/v1/account/totp/enrolment/confirmation', { code: wrong });
@@ -108,7 +80,7 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
     expect(recoveryCodes).toHaveLength(8);
     for (const code of recoveryCodes) expect(code).toMatch(/^[A-Z2-7]{5}-[A-Z2-7]{5}$/);
     expect(new Set(recoveryCodes).size).toBe(8);
-    const stored = await db.query(`SELECT code_hash FROM parent_recovery_codes WHERE parent_id = $1`, [id]);
+    const stored = await portal.db.query(`SELECT code_hash FROM parent_recovery_codes WHERE parent_id = $1`, [id]);
     expect(stored).toHaveLength(8);
     for (const { code_hash } of stored) expect(recoveryCodes.some((c) => Buffer.from(code_hash).toString('latin1').includes(c.replace('-', '')))).toBe(false);
     expect((await client.get('/api/v1/account/totp')).body).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 8 });
@@ -119,7 +91,7 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
   it('given TOTP on, when the password is right, then 401 second-factor-required and no session; the current code completes the sign-in', async () => {
     const { email, id, secret } = await parentWithTotp();
     await forgetLastStep(id);
-    const client = new PortalClient(baseUrl);
+    const client = new PortalClient(portal.baseUrl);
     await client.csrf();
     const password = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
     expect(password.status).toBe(401);
@@ -177,7 +149,7 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
 
   it('given no password step (no challenge cookie), then the code step is refused as unauthenticated', async () => {
     const { secret } = await parentWithTotp();
-    const client = new PortalClient(baseUrl);
+    const client = new PortalClient(portal.baseUrl);
     await client.csrf();
     const response = await client.post('/api/v1/auth/sign-in/totp', { code: codeFor(secret) });
     expect([response.status, response.body.error]).toEqual([401, 'unauthenticated']);
@@ -191,7 +163,7 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
     const owner = await passwordStep(email);
     const locked = await owner.post('/api/v1/auth/sign-in/totp', { code: codeFor(secret) });
     expect([locked.status, locked.body.error]).toEqual([429, 'rate-limited']);
-    await db.query(`UPDATE second_factor_failures SET failed_at = failed_at - interval '16 minutes' WHERE parent_id = $1`, [id]);
+    await portal.db.query(`UPDATE second_factor_failures SET failed_at = failed_at - interval '16 minutes' WHERE parent_id = $1`, [id]);
     expect((await owner.post('/api/v1/auth/sign-in/totp', { code: codeFor(secret) })).status).toBe(200);
   });
 
@@ -221,7 +193,7 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
     expect(codes.filter((code) => old.includes(code))).toEqual([]);
     expect((await client.get('/api/v1/account/totp')).body).toEqual({ enabled: true, pending: false, recoveryCodesLeft: 8 });
     // Stored as keyed hashes only.
-    const stored = await db.query(`SELECT code_hash, used_at FROM parent_recovery_codes WHERE parent_id = $1`, [id]);
+    const stored = await portal.db.query(`SELECT code_hash, used_at FROM parent_recovery_codes WHERE parent_id = $1`, [id]);
     expect(stored).toHaveLength(8);
     expect(JSON.stringify(stored)).not.toContain(codes[0].replace('-', ''));
 
@@ -233,7 +205,7 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
 
   it('given new recovery codes asked for with a recovery code, a wrong or reused code, or nothing, then a per-field refusal and the codes stay as they were', async () => {
     const { client, id, secret, recoveryCodes } = await parentWithTotp();
-    const before = await db.query(`SELECT code_hash FROM parent_recovery_codes WHERE parent_id = $1 ORDER BY code_hash`, [id]);
+    const before = await portal.db.query(`SELECT code_hash FROM parent_recovery_codes WHERE parent_id = $1 ORDER BY code_hash`, [id]);
     const withRecovery = await client.post('/api/v1/account/totp/recovery-codes', { code: recoveryCodes[1] });
     expect([withRecovery.status, withRecovery.body.fields]).toEqual([400, [{ field: 'code', code: 'app-code-needed', message: expect.stringContaining('authenticator app') }]]);
     expect((await client.get('/api/v1/account/totp')).body.recoveryCodesLeft).toBe(8); // not spent by the refusal
@@ -243,15 +215,15 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
     expect((await client.post('/api/v1/account/totp/recovery-codes', { code: codeFor(secret) })).body.fields).toEqual([expect.objectContaining({ field: 'code', code: 'wrong-code' })]);
     const missing = await client.post('/api/v1/account/totp/recovery-codes', {});
     expect([missing.status, [...new Set(missing.body.fields.map((f: { field: string }) => f.field))]]).toEqual([400, ['code']]);
-    expect(await db.query(`SELECT code_hash FROM parent_recovery_codes WHERE parent_id = $1 ORDER BY code_hash`, [id])).toEqual(before);
+    expect(await portal.db.query(`SELECT code_hash FROM parent_recovery_codes WHERE parent_id = $1 ORDER BY code_hash`, [id])).toEqual(before);
     // Wrong codes count towards the lock-out like any other.
-    expect((await db.query(`SELECT count(*)::int AS n FROM second_factor_failures WHERE parent_id = $1`, [id]))[0].n).toBe(2);
+    expect((await portal.db.query(`SELECT count(*)::int AS n FROM second_factor_failures WHERE parent_id = $1`, [id]))[0].n).toBe(2);
   });
 
   it('given TOTP off, or no session, or no CSRF token, then new recovery codes are refused (409, 401, 403)', async () => {
-    const { client } = await signedInParent();
+    const { client } = await signedInParent(portal);
     expect(await client.post('/api/v1/account/totp/recovery-codes', { code: '123456' })).toMatchObject({ status: 409, body: { error: 'conflict' } });
-    const anonymous = new PortalClient(baseUrl);
+    const anonymous = new PortalClient(portal.baseUrl);
     await anonymous.csrf();
     expect((await anonymous.post('/api/v1/account/totp/recovery-codes', { code: '123456' })).status).toBe(401);
     expect((await client.post('/api/v1/account/totp/recovery-codes', { code: '123456' }, { csrf: false })).status).toBe(403);
@@ -270,8 +242,8 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
 
     expect((await client.delete('/api/v1/account/totp', { password: PASSWORD, code: codeFor(secret) })).status).toBe(200);
     expect((await client.get('/api/v1/account/totp')).body).toEqual({ enabled: false, pending: false, recoveryCodesLeft: 0 });
-    expect(await db.query(`SELECT 1 FROM parent_recovery_codes WHERE parent_id = $1`, [id])).toHaveLength(0);
-    const fresh = new PortalClient(baseUrl);
+    expect(await portal.db.query(`SELECT 1 FROM parent_recovery_codes WHERE parent_id = $1`, [id])).toHaveLength(0);
+    const fresh = new PortalClient(portal.baseUrl);
     await fresh.csrf();
     expect((await fresh.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(200);
   });
@@ -279,19 +251,19 @@ describe('two-step sign-in (TOTP) over HTTP against PostgreSQL', () => {
   it('given a parent with TOTP on who deletes the account, then the secret, recovery codes and failures go with it', async () => {
     const { client, id } = await parentWithTotp();
     await client.post('/api/v1/auth/sign-in/totp', { code: 'ZZZZZ-ZZZZZ' }); // no challenge: refused, nothing recorded
-    await db.query(`INSERT INTO second_factor_failures (parent_id) VALUES ($1)`, [id]);
+    await portal.db.query(`INSERT INTO second_factor_failures (parent_id) VALUES ($1)`, [id]);
     expect((await client.delete('/api/v1/account', { confirm: true })).status).toBe(200);
     for (const table of ['parent_totp', 'parent_recovery_codes', 'second_factor_failures', 'second_factor_challenges']) {
-      expect([table, await db.query(`SELECT 1 FROM ${table} WHERE parent_id = $1`, [id])]).toEqual([table, []]);
+      expect([table, await portal.db.query(`SELECT 1 FROM ${table} WHERE parent_id = $1`, [id])]).toEqual([table, []]);
     }
   });
 
   it('given the TOTP endpoints without a session or without the CSRF token, then 401 / 403', async () => {
-    const anonymous = new PortalClient(baseUrl);
+    const anonymous = new PortalClient(portal.baseUrl);
     await anonymous.csrf();
     expect((await anonymous.get('/api/v1/account/totp')).status).toBe(401);
     expect((await anonymous.post('/api/v1/account/totp/enrolment')).status).toBe(401);
-    const { client } = await signedInParent();
+    const { client } = await signedInParent(portal);
     expect((await client.post('/api/v1/account/totp/enrolment', {}, { csrf: false })).status).toBe(403);
   });
 });

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
 import { webDirectory } from '../../apps/server/src/portal/http/web.controller';
-import { usePortalApp } from '../support/portal-app';
-import { testConfig } from '../support/test-config';
+import { csp, portalTestConfig, usePortalApp } from '../support/portal-app';
 
 const WEB = resolve(__dirname, '../../apps/server/src/portal/web');
 const LANGUAGES = ['fr', 'nl', 'de', 'en'];
@@ -23,23 +22,13 @@ function rawGet(baseUrl: string, path: string): Promise<{ status: number; body: 
   });
 }
 
-/** The CSP directives as name → sources. */
-function csp(header: string | null): Map<string, string[]> {
-  const directives = new Map<string, string[]>();
-  for (const part of (header ?? '').split(';')) {
-    const [name, ...sources] = part.trim().split(/\s+/);
-    if (name) directives.set(name.toLowerCase(), sources);
-  }
-  return directives;
-}
-
 /** The keys app.js asks for: every t('...') call (t is only ever called with a literal key). */
 function keysUsedBy(script: string): string[] {
   return [...new Set([...script.matchAll(/\bt\(\s*'([^']+)'/g)].map((m) => m[1]))].sort();
 }
 
 describe('the parents web UI at / (static files served by the portal)', () => {
-  const portal = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000' }));
+  const portal = usePortalApp(portalTestConfig());
 
   it('serves the page at / with a strict Content-Security-Policy, and no inline script or style in it', async () => {
     const response = await fetch(`${portal.baseUrl}/`);

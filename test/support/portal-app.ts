@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,6 +15,18 @@ import { PortalModule } from '../../apps/server/src/portal/portal.module';
 import { PrivacyModule } from '../../apps/server/src/privacy/privacy.module';
 import { ANNOUNCEMENT_DIALLER, AnnouncementDialler } from '../../apps/server/src/telephony/announcement/announcement-dialler';
 import { waitFor } from './processes';
+import { testConfig } from './test-config';
+
+/** The password test parents register with. */
+export const PASSWORD = 'a quiet blue harbour at dawn';
+
+/** A fresh address for each parent, so tests (and suites in parallel) never share an account. */
+export const randomEmail = (): string => `parent-${randomUUID()}@example.org`;
+
+/** The test config with a rate limit no suite reaches: only the rate limit's own test sets a low one. */
+export function portalTestConfig(overrides: Record<string, string> = {}): AppConfig {
+  return testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '100000', ...overrides });
+}
 
 /** Keeps the mail instead of logging it, so tests can follow the links. */
 export class CapturingMailer extends Mailer {
@@ -56,10 +69,21 @@ export class CapturingLogger implements LoggerService {
  * must name the app's address beforehand): tests speak real HTTP.
  * Mail is captured unless `configuredMailer` (then the app's own choice from the config: SMTP or log).
  */
-export async function startPortalApp(
-  config: AppConfig,
-  options: { configuredMailer?: boolean; logger?: LoggerService; port?: number; dialler?: AnnouncementDialler } = {},
-): Promise<{ app: NestFastifyApplication; db: DataSource; mailer: CapturingMailer; baseUrl: string }> {
+export interface PortalAppOptions {
+  configuredMailer?: boolean;
+  logger?: LoggerService;
+  port?: number;
+  dialler?: AnnouncementDialler;
+}
+
+export interface StartedPortal {
+  app: NestFastifyApplication;
+  db: DataSource;
+  mailer: CapturingMailer;
+  baseUrl: string;
+}
+
+export async function startPortalApp(config: AppConfig, options: PortalAppOptions = {}): Promise<StartedPortal> {
   const mailer = new CapturingMailer();
   // The telephony module's place: a dialler at the port, where the real app has ARI.
   const telephony: DynamicModule[] = options.dialler
@@ -81,6 +105,16 @@ export interface PortalResponse {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   headers: Headers;
   setCookies: string[];
+}
+
+/** The CSP directives as name → sources. */
+export function csp(header: string | null): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of (header ?? '').split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name) directives.set(name.toLowerCase(), sources);
+  }
+  return directives;
 }
 
 /** A browser-like client: keeps its cookies and echoes the CSRF cookie in X-CSRF-Token (unless told not to). */
@@ -126,19 +160,52 @@ export class PortalClient {
   }
 }
 
-/** Starts the portal test app before a suite's tests and closes it after them. */
-export function usePortalApp(config: AppConfig): { readonly baseUrl: string } {
-  let started: Awaited<ReturnType<typeof startPortalApp>> | undefined;
+/**
+ * Starts the portal test app before a suite's tests and closes it after them. Its parts are read
+ * through the returned object once the suite's beforeAll hooks run (declared after this call,
+ * a suite's own beforeAll sees the app started).
+ */
+export function usePortalApp(config: AppConfig, options: PortalAppOptions = {}): Readonly<StartedPortal> {
+  let started: StartedPortal | undefined;
   beforeAll(async () => {
-    started = await startPortalApp(config);
+    started = await startPortalApp(config, options);
   });
   afterAll(async () => {
     await started?.app.close();
   });
+  const part = <K extends keyof StartedPortal>(key: K): StartedPortal[K] => {
+    if (!started) throw new Error('the portal app is not started yet');
+    return started[key];
+  };
   return {
+    get app() {
+      return part('app');
+    },
+    get db() {
+      return part('db');
+    },
+    get mailer() {
+      return part('mailer');
+    },
     get baseUrl() {
-      if (!started) throw new Error('the portal app is not started yet');
-      return started.baseUrl;
+      return part('baseUrl');
     },
   };
+}
+
+/** A parent who registered and followed the mailed link, not signed in; `client` holds the CSRF cookie. */
+export async function verifiedParent(portal: Pick<StartedPortal, 'baseUrl' | 'mailer'>, email = randomEmail()): Promise<{ client: PortalClient; email: string }> {
+  const client = new PortalClient(portal.baseUrl);
+  await client.csrf();
+  expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
+  expect((await client.post('/api/v1/auth/verify-email', { token: portal.mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
+  return { client, email };
+}
+
+/** A registered, verified parent, signed in with the password: `client` holds the session. */
+export async function signedInParent(portal: Pick<StartedPortal, 'baseUrl' | 'mailer'>, email = randomEmail()): Promise<{ client: PortalClient; email: string; id: string }> {
+  const { client } = await verifiedParent(portal, email);
+  const signIn = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+  expect(signIn.status).toBe(200);
+  return { client, email, id: signIn.body.id as string };
 }

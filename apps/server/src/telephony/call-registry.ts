@@ -7,7 +7,7 @@ import { Metrics } from '../metrics/metrics';
 import { AriCallControl } from './ari/ari-call-control';
 import { AriChannel, AriEventOf, isPresentationRestricted, legFailureFromCause, usableCallerNumber } from './ari/ari-events';
 import { AriGateway } from './ari/ari-gateway';
-import { AriRest } from './ari/ari-rest';
+import { AppChannel, AriRest, channelsInApp } from './ari/ari-rest';
 import { CallSession, CallSessionDeps, systemClock } from './call-flow/call-session';
 import { ChildNameVoice, EspeakChildNameVoice } from './prompts/child-name-voice';
 import { flowSettingsFrom } from './call-flow/flow-settings';
@@ -216,18 +216,13 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
    * previous process or a lost connection. Finders go to the hotline; stray legs are hung up.
    */
   private async rescueOrphans(): Promise<void> {
-    let channels: AriChannel[];
-    try {
-      channels = await this.rest.request<AriChannel[]>('GET', '/channels');
-    } catch (error) {
-      this.log.warn({ reason: (error as Error).message }, 'could not list channels after connecting');
-      return;
-    }
-    const prefix = `${this.config.ari.app},`;
+    const channels = await channelsInApp(this.rest, this.config.ari.app).catch((error: Error): AppChannel[] => {
+      this.log.warn({ reason: error.message }, 'could not list channels after connecting');
+      return [];
+    });
     for (const channel of channels) {
-      const data = channel.dialplan?.app_name === 'Stasis' ? channel.dialplan.app_data ?? '' : '';
-      if (!data.startsWith(prefix) || this.channels.has(channel.id)) continue;
-      const role = data.slice(prefix.length).split(',')[0];
+      if (this.channels.has(channel.id)) continue;
+      const [role] = channel.args;
       // Announcement calls to parents have their own owner (announcement/announcement-calls.ts).
       if (role === 'notice') continue;
       this.log.warn({ channelId: channel.id, role }, 'orphaned channel in the Stasis app');

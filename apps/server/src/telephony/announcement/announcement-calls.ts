@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AriCallControl } from '../ari/ari-call-control';
-import { AriChannel, AriEventOf, legFailureFromCause } from '../ari/ari-events';
+import { AriEventOf, legFailureFromCause } from '../ari/ari-events';
 import { AriGateway } from '../ari/ari-gateway';
-import { AriRest } from '../ari/ari-rest';
+import { AppChannel, AriRest, channelsInApp } from '../ari/ari-rest';
 import { systemClock } from '../call-flow/call-session';
 import { AnnouncementDialler } from './announcement-dialler';
 import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from './announcement-machine';
@@ -68,17 +68,12 @@ export class AnnouncementCalls implements AnnouncementDialler, OnModuleInit {
    * previous process) are hung up; the ones still running here carry on.
    */
   private async hangUpStrays(): Promise<void> {
-    let channels: AriChannel[];
-    try {
-      channels = await this.rest.request<AriChannel[]>('GET', '/channels');
-    } catch (error) {
-      this.log.warn({ reason: (error as Error).message }, 'could not list channels after connecting');
-      return;
-    }
-    const prefix = `${this.config.ari.app},notice,`;
+    const channels = await channelsInApp(this.rest, this.config.ari.app).catch((error: Error): AppChannel[] => {
+      this.log.warn({ reason: error.message }, 'could not list channels after connecting');
+      return [];
+    });
     for (const channel of channels) {
-      const data = channel.dialplan?.app_name === 'Stasis' ? channel.dialplan.app_data ?? '' : '';
-      if (!data.startsWith(prefix) || this.sessions.has(channel.id)) continue;
+      if (channel.args[0] !== 'notice' || this.sessions.has(channel.id)) continue;
       this.log.warn({ channelId: channel.id }, 'stray announcement call in the Stasis app: hanging up');
       await this.control.hangup(channel.id).catch(() => undefined);
     }

@@ -1,5 +1,5 @@
 import { CallControl, OutboundLeg } from '../call-control.port';
-import { Clock } from '../call-flow/call-session';
+import { FakeClock } from '../../../../../test/support/fake-clock';
 import { AnnouncementSession, mediaUris } from './announcement-session';
 
 class FakeCallControl implements CallControl {
@@ -27,37 +27,6 @@ class FakeCallControl implements CallControl {
   bridge = (id: string, chs: string[]) => this.record(`bridge ${chs.join('+')}`);
   setDeadline = (ch: string, s: number) => this.record(`setDeadline ${ch} ${s}`);
   sendToHotlineFallback = (ch: string) => this.record(`sendToHotlineFallback ${ch}`);
-}
-
-/** A clock that only moves when the test says so. */
-class FakeClock implements Clock {
-  private t = 0;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 1;
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((x) => x.id !== id);
-  };
-  get pending(): number {
-    return this.timers.length;
-  }
-  async advance(ms: number): Promise<void> {
-    const until = this.t + ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((x) => x !== due);
-      this.t = due.at;
-      due.fn();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    this.t = until;
-  }
 }
 
 function setUp(purpose: { kind: 'test' } | { kind: 'code'; code: string } = { kind: 'test' }) {

@@ -1,3 +1,5 @@
+import type { AriChannel } from './ari-events';
+
 /**
  * ARI's REST side over fetch: every request has a timeout and failures keep their HTTP status
  * (ari-client's REST layer has neither; it still carries the websocket).
@@ -49,4 +51,24 @@ export class AriRest {
     if (!response.ok) throw new AriHttpError(response.status, operation, text.slice(0, 200));
     return (text ? JSON.parse(text) : undefined) as T;
   }
+}
+
+/** A channel in our Stasis app and the arguments it entered with (the first is its role: finder, leg, notice...). */
+export interface AppChannel {
+  id: string;
+  args: string[];
+}
+
+/**
+ * The channels Asterisk currently has in Stasis application `app` (read from each channel's
+ * dialplan position, so channels left by a previous process are listed too). Rejects when ARI
+ * cannot list them.
+ */
+export async function channelsInApp(rest: AriRest, app: string): Promise<AppChannel[]> {
+  const channels = await rest.request<AriChannel[]>('GET', '/channels');
+  const prefix = `${app},`;
+  return channels.flatMap((channel) => {
+    const data = channel.dialplan?.app_name === 'Stasis' ? channel.dialplan.app_data ?? '' : '';
+    return data.startsWith(prefix) ? [{ id: channel.id, args: data.slice(prefix.length).split(',') }] : [];
+  });
 }

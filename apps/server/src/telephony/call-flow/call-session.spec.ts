@@ -2,7 +2,8 @@ import { CallRecords } from '../../calls/call-records';
 import { makeNationalNumber } from '../../cascades/domain/national-number';
 import { FinderLookupResult } from '../../cascades/domain/finder-lookup';
 import { CallControl, OutboundLeg } from '../call-control.port';
-import { CallSession, CallSessionDeps, Clock } from './call-session';
+import { FakeClock, flush } from '../../../../../test/support/fake-clock';
+import { CallSession, CallSessionDeps } from './call-session';
 import { defaultFlowSettings } from './types';
 
 /** Records every call made to Asterisk; a method can be told to fail. */
@@ -33,36 +34,6 @@ class FakeCallControl implements CallControl {
   setDeadline = (ch: string, s: number) => this.record(`setDeadline ${ch} ${s}`);
   sendToHotlineFallback = (ch: string) => this.record(`sendToHotlineFallback ${ch}`);
 }
-
-/** A clock that only moves when the test says so. */
-class FakeClock implements Clock {
-  private t = 0;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 1;
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.push({ at: this.t + ms, fn, id });
-    return id;
-  };
-  clearTimeout = (id: unknown) => {
-    this.timers = this.timers.filter((x) => x.id !== id);
-  };
-  async advance(ms: number): Promise<void> {
-    const until = this.t + ms;
-    for (;;) {
-      const due = this.timers.filter((x) => x.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((x) => x !== due);
-      this.t = due.at;
-      due.fn();
-      await flush();
-    }
-    this.t = until;
-  }
-}
-
-const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 const records: CallRecords = { callStarted: async () => undefined, legEnded: async () => undefined, callEnded: async () => undefined };
 const NATIONAL_NUMBER = makeNationalNumber('170730', '033', true);
