@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import { DataSource } from 'typeorm';
-import { withPgClient } from '../database/pg-client';
+import { withSessionLock } from '../database/pg-client';
 import { PortalHousekeepingCutoffs, portalHousekeepingCutoffs } from './portal-housekeeping-policy';
 
 /** How many rows each rule deleted (or would delete, in a dry run). Counts only: never whose. */
@@ -47,15 +47,8 @@ export class PortalHousekeeping {
   ) {}
 
   async run(options: { dryRun: boolean }): Promise<HousekeepingOutcome> {
-    return withPgClient(this.db, async (client) => {
-      const [{ locked }] = (await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock($1) AS locked`, [HOUSEKEEPING_LOCK.toString()])).rows;
-      if (!locked) return { ran: false, reason: 'another-instance-is-housekeeping' } as const;
-      try {
-        return await this.housekeep(client, options.dryRun);
-      } finally {
-        await client.query(`SELECT pg_advisory_unlock($1)`, [HOUSEKEEPING_LOCK.toString()]);
-      }
-    });
+    const outcome = await withSessionLock(this.db, HOUSEKEEPING_LOCK, (client) => this.housekeep(client, options.dryRun));
+    return outcome ?? { ran: false, reason: 'another-instance-is-housekeeping' };
   }
 
   private async housekeep(client: ClientBase, dryRun: boolean): Promise<HousekeepingOutcome> {

@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import { DataSource } from 'typeorm';
-import { withPgClient } from '../database/pg-client';
+import { withSessionLock } from '../database/pg-client';
 import { accountInactivityCutoff, auditCutoff, calendarDay, callRecordCutoff, cardRecordCutoff, orphanAccountCutoff } from './retention-policy';
 
 export interface RetentionSettings {
@@ -43,15 +43,8 @@ export class RetentionPurge {
   ) {}
 
   async run(options: { dryRun: boolean }): Promise<PurgeOutcome> {
-    return withPgClient(this.db, async (client) => {
-      const [{ locked }] = (await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock($1) AS locked`, [RETENTION_LOCK.toString()])).rows;
-      if (!locked) return { ran: false, reason: 'another-instance-is-purging' } as const;
-      try {
-        return await this.purge(client, options.dryRun);
-      } finally {
-        await client.query(`SELECT pg_advisory_unlock($1)`, [RETENTION_LOCK.toString()]);
-      }
-    });
+    const outcome = await withSessionLock(this.db, RETENTION_LOCK, (client) => this.purge(client, options.dryRun));
+    return outcome ?? { ran: false, reason: 'another-instance-is-purging' };
   }
 
   private async purge(client: ClientBase, dryRun: boolean): Promise<PurgeOutcome> {
