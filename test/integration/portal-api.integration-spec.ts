@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { checkNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
-import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { CURRENT_TERMS_VERSION, LINK_REFUSED } from '../../apps/server/src/portal/domain/parent-children';
-import { cardRecord, randomChildNumber, randomCode } from '../support/cards-data';
-import { PASSWORD, PortalClient, portalTestConfig, randomEmail, signedInParent, usePortalApp } from '../support/portal-app';
+import { randomChildNumber, randomCode } from '../support/cards-data';
+import { PASSWORD, PortalClient, ingestedCard, linkedChild, portalTestConfig, randomEmail, signedInParent, usePortalApp } from '../support/portal-app';
 import { testConfig } from '../support/test-config';
 
 describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => {
@@ -12,21 +11,6 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
   const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
   const portal = usePortalApp(config);
   const newClient = () => new PortalClient(portal.baseUrl);
-
-  /** A card ingested the way the issuing authority sends it. */
-  async function ingestedCard(overrides: Partial<Record<'nationalNumber' | 'contactCode' | 'issuedOn' | 'firstName', string>> = {}) {
-    const record = cardRecord(overrides);
-    const report = await portal.app.get(CardIngestService).ingest([record], { kind: 'system', id: 'portal-test' });
-    expect(report.rejected).toEqual([]);
-    return record;
-  }
-
-  async function linkedChild(client: PortalClient, card?: { nationalNumber: string; contactCode: string }): Promise<string> {
-    const record = card ?? (await ingestedCard());
-    const response = await client.post('/api/v1/children/links', { nationalNumber: record.nationalNumber, contactCode: record.contactCode });
-    expect(response.status).toBe(201);
-    return response.body.id as string;
-  }
 
   const threeNumbers = [
     { number: '0470 12 34 56', label: 'Mum, mobile' },
@@ -59,7 +43,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given a signed-in parent, then PUT and DELETE need the CSRF token too', async () => {
       const { client } = await signedInParent(portal);
-      const childId = await linkedChild(client);
+      const childId = await linkedChild(portal, client);
       expect((await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers }, { csrf: false })).status).toBe(403);
       expect((await client.delete(`/api/v1/children/${childId}/cascade`, undefined, { csrf: false })).status).toBe(403);
       expect((await client.delete('/api/v1/account', { confirm: true }, { csrf: false })).status).toBe(403);
@@ -229,7 +213,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
   describe('linking a child', () => {
     it('given the number and the code of the current card, then the child is linked and listed with its first name', async () => {
       const { client, id } = await signedInParent(portal);
-      const card = await ingestedCard({ firstName: 'Zoë' });
+      const card = await ingestedCard(portal, { firstName: 'Zoë' });
       const spaced = `${card.nationalNumber.slice(0, 6)} ${card.nationalNumber.slice(6, 9)}-${card.nationalNumber.slice(9)}`;
       const response = await client.post('/api/v1/children/links', { nationalNumber: spaced, contactCode: card.contactCode.toLowerCase() });
       expect(response.status).toBe(201);
@@ -240,7 +224,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given a wrong code or an unknown number, then the same status and the same message (no existence oracle)', async () => {
       const { client } = await signedInParent(portal);
-      const card = await ingestedCard();
+      const card = await ingestedCard(portal);
       const wrongCode = await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: randomCode() });
       const unknownNumber = await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: card.contactCode });
       expect(wrongCode.status).toBe(400);
@@ -262,7 +246,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given 5 wrong codes for one national number, then further tries are refused for an hour, even with the right code and from another account', async () => {
       const { client } = await signedInParent(portal);
-      const card = await ingestedCard();
+      const card = await ingestedCard(portal);
       for (let i = 0; i < 5; i += 1) {
         expect((await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: randomCode() })).status).toBe(400);
       }
@@ -283,7 +267,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       for (let i = 0; i < 5; i += 1) {
         expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() })).status).toBe(400);
       }
-      const card = await ingestedCard();
+      const card = await ingestedCard(portal);
       expect((await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(429);
       expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() })).status).toBe(429);
       const { client: other } = await signedInParent(portal);
@@ -303,7 +287,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
   describe('editing the cascade', () => {
     it('given three numbers, then they are normalised to E.164, kept in order with their labels and countries, and the cascade is a draft', async () => {
       const { client } = await signedInParent(portal);
-      const childId = await linkedChild(client);
+      const childId = await linkedChild(portal, client);
       const saved = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       expect(saved.status).toBe(200);
       expect(saved.body).toMatchObject({
@@ -325,7 +309,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given an 8th number, then it is refused with its own message and nothing is saved', async () => {
       const { client } = await signedInParent(portal);
-      const childId = await linkedChild(client);
+      const childId = await linkedChild(portal, client);
       const eight = Array.from({ length: 8 }, (_, i) => ({ number: `+3247000000${i}` }));
       const response = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: eight });
       expect(response.status).toBe(400);
@@ -336,7 +320,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given a duplicate, an invalid, a premium-rate number, the service number or the hotline, then each is refused on its own field', async () => {
       const { client } = await signedInParent(portal);
-      const childId = await linkedChild(client);
+      const childId = await linkedChild(portal, client);
       const response = await client.put(`/api/v1/children/${childId}/cascade`, {
         numbers: [
           { number: '0470 12 34 56' },
@@ -363,7 +347,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given malformed bodies, then class-validator messages per field, unknown fields included', async () => {
       const { client } = await signedInParent(portal);
-      const childId = await linkedChild(client);
+      const childId = await linkedChild(portal, client);
       const cases: [unknown, string, string][] = [
         [{}, 'numbers', 'isArray'],
         [{ numbers: [{ number: '' }] }, 'numbers[0].number', 'isNotEmpty'],
@@ -382,7 +366,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given consent to the current terms, then the cascade is active with the version and time recorded; saving keeps it active', async () => {
       const { client } = await signedInParent(portal);
-      const childId = await linkedChild(client);
+      const childId = await linkedChild(portal, client);
       const noNumbers = await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: 'old' });
       expect(noNumbers.status).toBe(400);
       expect(noNumbers.body.fields.map((f: { field: string }) => f.field)).toEqual(['termsVersion', 'numbers']);
@@ -403,12 +387,12 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given a new card for the child, then the cascade is blocked and re-activates only with the new code', async () => {
       const { client } = await signedInParent(portal);
-      const first = await ingestedCard({ issuedOn: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10) });
-      const childId = await linkedChild(client, first);
+      const first = await ingestedCard(portal, { issuedOn: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10) });
+      const childId = await linkedChild(portal, client, first);
       await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION });
 
-      const second = await ingestedCard({ nationalNumber: first.nationalNumber });
+      const second = await ingestedCard(portal, { nationalNumber: first.nationalNumber });
       expect((await client.get(`/api/v1/children/${childId}/cascade`)).body).toMatchObject({ status: 'blocked', blockedReason: 'new-card' });
 
       const noCode = await client.post(`/api/v1/children/${childId}/cascade/activation`, { termsVersion: CURRENT_TERMS_VERSION });
@@ -426,7 +410,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it("given another family's child, an unknown id or a malformed id, then 404 for every operation, and their cascade is untouched", async () => {
       const { client: owner } = await signedInParent(portal);
-      const childId = await linkedChild(owner);
+      const childId = await linkedChild(portal, owner);
       await owner.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       const { client: stranger } = await signedInParent(portal);
 
@@ -445,18 +429,18 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given two guardians of one child, then both see and edit the same cascade', async () => {
-      const card = await ingestedCard();
+      const card = await ingestedCard(portal);
       const { client: mum } = await signedInParent(portal);
       const { client: dad } = await signedInParent(portal);
-      const childId = await linkedChild(mum, card);
-      expect(await linkedChild(dad, card)).toBe(childId);
+      const childId = await linkedChild(portal, mum, card);
+      expect(await linkedChild(portal, dad, card)).toBe(childId);
       await mum.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       expect((await dad.get(`/api/v1/children/${childId}/cascade`)).body.numbers).toHaveLength(3);
     });
 
     it('given a cascade, when deleted, then its numbers are gone and the child stays linked', async () => {
       const { client } = await signedInParent(portal);
-      const childId = await linkedChild(client);
+      const childId = await linkedChild(portal, client);
       const { body } = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       const [{ id: cascadeId }] = await portal.db.query(`SELECT id FROM cascades WHERE child_id = $1`, [childId]);
       expect((await client.delete(`/api/v1/children/${childId}/cascade`)).status).toBe(204);
@@ -470,7 +454,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
   describe('my data', () => {
     it('given an export, then it holds the account, the sessions and every child with its cascade, as a JSON download', async () => {
       const { client, email } = await signedInParent(portal);
-      const childId = await linkedChild(client, await ingestedCard({ firstName: 'Noor' }));
+      const childId = await linkedChild(portal, client, await ingestedCard(portal, { firstName: 'Noor' }));
       await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       const response = await client.get('/api/v1/account/export');
       expect(response.status).toBe(200);
@@ -484,7 +468,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given cascades this parent alone manages, then deleting the account needs the explicit flag, and then removes every row about them', async () => {
       const { client, id } = await signedInParent(portal);
-      const childId = await linkedChild(client);
+      const childId = await linkedChild(portal, client);
       await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() });
 
@@ -514,11 +498,11 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     });
 
     it('given a cascade shared with another guardian, then deleting the account keeps it for them', async () => {
-      const card = await ingestedCard();
+      const card = await ingestedCard(portal);
       const { client: leaving } = await signedInParent(portal);
       const { client: staying } = await signedInParent(portal);
-      const childId = await linkedChild(leaving, card);
-      await linkedChild(staying, card);
+      const childId = await linkedChild(portal, leaving, card);
+      await linkedChild(portal, staying, card);
       await leaving.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
       const deleted = await leaving.delete('/api/v1/account', { confirm: true });
       expect(deleted.body).toEqual({ deletedCascades: 0 });

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { PgCallRecords } from '../../apps/server/src/calls/pg-call-records';
-import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { FinderLookupService } from '../../apps/server/src/cascades/finder-lookup.service';
 import { PgCascadeDirectory } from '../../apps/server/src/cascades/persistence/pg-cascade-directory';
 import { CALL_HISTORY_LIMIT } from '../../apps/server/src/portal/domain/call-history';
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/domain/parent-children';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { cardRecord } from '../support/cards-data';
-import { PortalClient, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
+import { PortalClient, ingestedCard, linkedChild, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
 
 const FINDER = '32475123987';
 
@@ -25,12 +24,9 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
   });
 
   /** A card ingested as the authority sends it, linked to the parent; returns the child's id and national number. */
-  async function linkedChild(client: PortalClient): Promise<{ childId: string; nationalNumber: string }> {
-    const record = cardRecord();
-    expect((await portal.app.get(CardIngestService).ingest([record], { kind: 'system', id: 'call-history-test' })).rejected).toEqual([]);
-    const linked = await client.post('/api/v1/children/links', { nationalNumber: record.nationalNumber, contactCode: record.contactCode });
-    expect(linked.status).toBe(201);
-    return { childId: linked.body.id as string, nationalNumber: record.nationalNumber };
+  async function childOf(client: PortalClient): Promise<{ childId: string; nationalNumber: string }> {
+    const card = await ingestedCard(portal);
+    return { childId: await linkedChild(portal, client, card), nationalNumber: card.nationalNumber };
   }
 
   type Leg = [position: number | 'hotline', result: string];
@@ -62,7 +58,7 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
 
   it('given calls about my child, then I see them newest first with their outcome, each leg, and the number that answered named as it was then', async () => {
     const { client: parent } = await signedInParent(portal);
-    const { childId, nationalNumber } = await linkedChild(parent);
+    const { childId, nationalNumber } = await childOf(parent);
     const numbers = [
       { number: '0470 11 22 33', label: 'Mum, mobile' },
       { number: '0470 44 55 66', label: 'Dad, mobile' },
@@ -131,7 +127,7 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
 
   it('given a child with more calls than the history shows, then only the newest ones are listed', async () => {
     const { client: parent } = await signedInParent(portal);
-    const { childId, nationalNumber } = await linkedChild(parent);
+    const { childId, nationalNumber } = await childOf(parent);
     const ids: string[] = [];
     for (let i = CALL_HISTORY_LIMIT + 2; i > 0; i -= 1) ids.push(await recordedCall(nationalNumber, minutesAgo(i), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' }));
 
@@ -147,13 +143,13 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
 
   it("given calls about my children, when I download my data, then each child carries its calls exactly as the history shows them, nothing of the finder, and no other family's calls", async () => {
     const { client: parent } = await signedInParent(portal);
-    const called = await linkedChild(parent);
-    const quiet = await linkedChild(parent);
+    const called = await childOf(parent);
+    const quiet = await childOf(parent);
     expect((await parent.put(`/api/v1/children/${called.childId}/cascade`, { numbers: [{ number: '0470 11 22 33', label: 'Mum, mobile' }] })).status).toBe(200);
     await recordedCall(called.nationalNumber, minutesAgo(30), [[1, 'no-answer'], ['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
     await recordedCall(called.nationalNumber, minutesAgo(10), [[1, 'accepted']], { outcome: 'connected-parent', connected: 1 });
     const { client: other } = await signedInParent(portal);
-    const stranger = await linkedChild(other);
+    const stranger = await childOf(other);
     await recordedCall(stranger.nationalNumber, minutesAgo(20), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
 
     const exported = await parent.get('/api/v1/account/export');
@@ -175,13 +171,13 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
 
   it('given a child with no calls yet (a draft cascade), then the history is an empty list', async () => {
     const { client: parent } = await signedInParent(portal);
-    const { childId } = await linkedChild(parent);
+    const { childId } = await childOf(parent);
     expect(await parent.get(`/api/v1/children/${childId}/calls`)).toMatchObject({ status: 200, body: [] });
   });
 
   it("given another family's child, an unknown id, a malformed id or no session, then 404 (401 without a session) exactly as for the cascade, and nothing of the calls", async () => {
     const { client: owner } = await signedInParent(portal);
-    const { childId, nationalNumber } = await linkedChild(owner);
+    const { childId, nationalNumber } = await childOf(owner);
     await recordedCall(nationalNumber, minutesAgo(5), [['hotline', 'connected']], { outcome: 'connected-hotline', connected: 'hotline' });
     const { client: stranger } = await signedInParent(portal);
 

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, LEGAL_LANGUAGES, legalDocumentView } from '../../apps/server/src/portal/legal/legal-documents';
-import { cardRecord } from '../support/cards-data';
-import { PortalClient, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
+import { PortalClient, linkedChild, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
 const WEB = resolve(__dirname, '../../apps/server/src/portal/web');
 
 describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/legal) and the consent they ask for', () => {
@@ -13,11 +11,7 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
 
   async function parentWithChild(): Promise<{ client: PortalClient; childId: string }> {
     const { client } = await signedInParent(portal);
-    const record = cardRecord();
-    expect((await portal.app.get(CardIngestService).ingest([record], { kind: 'system', id: 'legal-test' })).rejected).toEqual([]);
-    const linked = await client.post('/api/v1/children/links', { nationalNumber: record.nationalNumber, contactCode: record.contactCode });
-    expect(linked.status).toBe(201);
-    return { client, childId: linked.body.id as string };
+    return { client, childId: await linkedChild(portal, client) };
   }
 
   it.each(['terms', 'privacy'] as const)('given anyone, signed in or not, when they ask for the %s in each language, then they get that version in that language', async (id) => {

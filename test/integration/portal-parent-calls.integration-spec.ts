@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { CODE_REQUEST_ACCEPTED, ParentCalls } from '../../apps/server/src/portal/domain/parent-calls';
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/domain/parent-children';
 import { AnnouncementDialler } from '../../apps/server/src/telephony/announcement/announcement-dialler';
 import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from '../../apps/server/src/telephony/announcement/announcement-machine';
-import { cardRecord, randomChildNumber } from '../support/cards-data';
-import { CapturingLogger, PortalClient, StartedPortal, portalTestConfig, signedInParent, startPortalApp } from '../support/portal-app';
+import { randomChildNumber } from '../support/cards-data';
+import { CapturingLogger, PortalClient, StartedPortal, ingestedCard, linkedChild, portalTestConfig, signedInParent, startPortalApp } from '../support/portal-app';
 
 /** The telephony at its port: answers each number as scripted, and can hold a call open. */
 class ScriptedDialler implements AnnouncementDialler {
@@ -54,12 +53,8 @@ describe('calls the service places for parents: testing the list and a lost code
 
   /** A child linked to the parent, with these numbers; activated unless told otherwise. */
   async function childWith(client: PortalClient, numbers: string[], options: { activate?: boolean; language?: AnnouncementLang } = {}) {
-    const card = cardRecord();
-    const report = await portal.app.get(CardIngestService).ingest([card], { kind: 'system', id: 'parent-calls-test' });
-    expect(report.rejected).toEqual([]);
-    const linked = await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode });
-    expect(linked.status).toBe(201);
-    const childId = linked.body.id as string;
+    const card = await ingestedCard(portal);
+    const childId = await linkedChild(portal, client, card);
     if (numbers.length > 0) {
       const saved = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: numbers.map((number, i) => ({ number, label: `phone ${i + 1}` })), language: options.language ?? 'nl' });
       expect(saved.status).toBe(200);

@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CardsModule } from '../../apps/server/src/cards/cards.module';
+import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { AppConfig } from '../../apps/server/src/config/app-config';
 import { ConfigModule } from '../../apps/server/src/config/config.module';
 import { DatabaseModule } from '../../apps/server/src/database/database.module';
@@ -14,6 +15,7 @@ import { registerPortalHttp } from '../../apps/server/src/portal/http/portal-htt
 import { PortalModule } from '../../apps/server/src/portal/portal.module';
 import { PrivacyModule } from '../../apps/server/src/privacy/privacy.module';
 import { ANNOUNCEMENT_DIALLER, AnnouncementDialler } from '../../apps/server/src/telephony/announcement/announcement-dialler';
+import { cardRecord } from './cards-data';
 import { waitFor } from './processes';
 import { testConfig } from './test-config';
 
@@ -208,4 +210,23 @@ export async function signedInParent(portal: Pick<StartedPortal, 'baseUrl' | 'ma
   const signIn = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
   expect(signIn.status).toBe(200);
   return { client, email, id: signIn.body.id as string };
+}
+
+/** A card ingested the way the issuing authority sends it (nothing rejected). */
+export async function ingestedCard(
+  portal: Pick<StartedPortal, 'app'>,
+  overrides: Partial<Record<'nationalNumber' | 'contactCode' | 'issuedOn' | 'firstName', string>> = {},
+): Promise<ReturnType<typeof cardRecord>> {
+  const record = cardRecord(overrides);
+  const report = await portal.app.get(CardIngestService).ingest([record], { kind: 'system', id: 'portal-test' });
+  expect(report.rejected).toEqual([]);
+  return record;
+}
+
+/** Links the child on `card` (a freshly ingested one unless given) to the parent signed in on `client`; returns the child's id. */
+export async function linkedChild(portal: Pick<StartedPortal, 'app'>, client: PortalClient, card?: { nationalNumber: string; contactCode: string }): Promise<string> {
+  const record = card ?? (await ingestedCard(portal));
+  const response = await client.post('/api/v1/children/links', { nationalNumber: record.nationalNumber, contactCode: record.contactCode });
+  expect(response.status).toBe(201);
+  return response.body.id as string;
 }
