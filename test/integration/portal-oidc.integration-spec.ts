@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
-import { CapturingMailer, PASSWORD, PortalClient, portalTestConfig, randomEmail, startPortalApp, usePortalApp, verifiedParent } from '../support/portal-app';
+import { CapturingMailer, PASSWORD, PortalClient, keepCookies, portalTestConfig, randomEmail, startPortalApp, usePortalApp, verifiedParent } from '../support/portal-app';
 import { TestOidcProvider, TestOidcUser } from '../support/oidc-provider';
 
 const CLIENT = { clientId: 'allo-parents-test', clientSecret: 'a client secret for the test provider only' };
@@ -44,13 +44,7 @@ class Browser {
     if (jar.size > 0) headers.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await fetch(url, { redirect: 'manual', headers });
     const setCookies = response.headers.getSetCookie();
-    for (const cookie of setCookies) {
-      const [pair] = cookie.split(';');
-      const name = pair.slice(0, pair.indexOf('='));
-      const value = pair.slice(pair.indexOf('=') + 1);
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(cookie)) jar.delete(name);
-      else jar.set(name, value);
-    }
+    keepCookies(jar, setCookies);
     const location = response.headers.get('location');
     return { url, status: response.status, location: location === null ? null : new URL(location, url).href, setCookies, body: await response.text() };
   }

@@ -119,6 +119,17 @@ export function csp(header: string | null): Map<string, string[]> {
   return directives;
 }
 
+/** Applies Set-Cookie headers to a cookie jar as a browser would: set, or delete when emptied or expired. */
+export function keepCookies(jar: Map<string, string>, setCookies: string[]): void {
+  for (const cookie of setCookies) {
+    const [pair] = cookie.split(';');
+    const name = pair.slice(0, pair.indexOf('='));
+    const value = pair.slice(pair.indexOf('=') + 1);
+    if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(cookie)) jar.delete(name);
+    else jar.set(name, value);
+  }
+}
+
 /** A browser-like client: keeps its cookies and echoes the CSRF cookie in X-CSRF-Token (unless told not to). */
 export class PortalClient {
   readonly cookies = new Map<string, string>();
@@ -134,13 +145,7 @@ export class PortalClient {
     else if (csrf && this.cookies.has('ap_csrf')) headers['x-csrf-token'] = this.cookies.get('ap_csrf')!;
     const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const setCookies = response.headers.getSetCookie();
-    for (const cookie of setCookies) {
-      const [pair] = cookie.split(';');
-      const name = pair.slice(0, pair.indexOf('='));
-      const value = pair.slice(pair.indexOf('=') + 1);
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    keepCookies(this.cookies, setCookies);
     const text = await response.text();
     let parsed: unknown = text;
     try {
