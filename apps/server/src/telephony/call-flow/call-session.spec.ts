@@ -108,6 +108,19 @@ describe('the call session runner', () => {
     expect(control.legs.map((l) => l.number)).toEqual(['+32470000001', '+32470000002', '116000']);
   });
 
+  it('given the look-up finds a cascade while the putting-through prompt plays, then leg 1 is dialled at once and the hold starts only when the prompt ends', async () => {
+    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    await typeNumber(s);
+    const promptAt = control.calls.findIndex((c) => c.startsWith('play finder-ch sound:alloparents/fr/putting-through'));
+    const dialAt = control.calls.indexOf('originate parent call-1-leg-1');
+    expect(promptAt).toBeGreaterThan(-1);
+    expect(dialAt).toBeGreaterThan(promptAt);
+    expect(control.calls).not.toContain('startHold finder-ch');
+    expect(control.calls.slice(promptAt).some((c) => c.startsWith('stopPlayback'))).toBe(false);
+    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    expect(control.calls.at(-1)).toBe('startHold finder-ch');
+  });
+
   it('given the finder and a parent are bridged, then the dead-man switch is disarmed', async () => {
     const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
     await typeNumber(s);

@@ -187,6 +187,29 @@ const at = {
     call.sendAll(ev.lookedUp(result), finished());
     return call;
   },
+  /** The cascade found while the putting-through prompt still plays: leg 1 dialled, the prompt playing on. */
+  earlyLeg: (result: LookupResult = found()) => {
+    const call = at.lookingUp();
+    call.send(ev.lookedUp(result));
+    return call;
+  },
+  earlyLegRinging: (result: LookupResult = found()) => {
+    const call = at.earlyLeg(result);
+    call.send(ev.ringing(leg(1)));
+    return call;
+  },
+  /** Leg 1 answered during the putting-through prompt and heard its own prompt; its key window is open. */
+  earlyKeyWindow: () => {
+    const call = at.earlyLegRinging();
+    call.sendAll(ev.answered(leg(1)), finished(leg(1)));
+    return call;
+  },
+  /** The only leg failed before the putting-through prompt ended: the prompt plays on, the hotline follows. */
+  earlyCascadeExhausted: () => {
+    const call = at.earlyLeg(found([1]));
+    call.send(ev.legFailed(leg(1), 'busy'));
+    return call;
+  },
   legRinging: (result: LookupResult = found()) => {
     const call = at.cascade(result);
     call.send(ev.ringing(leg(1)));
@@ -308,8 +331,16 @@ const table: Row[] = [
   ['after the last allowed failure the finder is told and put through to the hotline', at.announcingHotline, (c) => c.finished(), 'hotline', ['startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
 
   // Look-up
-  ['the result before the end of the prompt waits for the prompt', at.lookingUp, () => ev.lookedUp(found()), 'lookingUp', ['cancelTimer lookup']],
+  ['a cascade found during the prompt: leg 1 is dialled at once, the prompt plays on', at.lookingUp, () => ev.lookedUp(found()), 'cascading', ['cancelTimer lookup', 'dialLeg 1', 'startTimer leg-progress', 'startTimer leg-ring']],
+  ['no cascade found during the prompt: the prompt plays on and the hotline waits for its end', at.lookingUp, () => ev.lookedUp({ kind: 'unavailable' }), 'lookingUp', ['cancelTimer lookup']],
+  ['a throttled caller waits for the end of the prompt like any other', at.lookingUp, () => ev.lookedUp({ kind: 'throttled' }), 'lookingUp', ['cancelTimer lookup']],
+  ['a cascade without numbers waits for the end of the prompt, as if not found', at.lookingUp, () => ev.lookedUp(found([])), 'lookingUp', ['cancelTimer lookup']],
   ['the prompt ending before the result waits for the result', at.lookingUp, (c) => c.finished(), 'lookingUp', []],
+  ['a cascade found after the prompt ended: hold music and leg 1 at once', (() => {
+    const call = at.lookingUp();
+    call.send(call.finished());
+    return call;
+  }), () => ev.lookedUp(found()), 'cascading', ['cancelTimer lookup', 'startHold', 'startTimer hold-message', 'dialLeg 1', 'startTimer leg-progress', 'startTimer leg-ring']],
   ['a late second result is ignored', () => {
     const call = at.lookingUp();
     call.send(ev.lookedUp({ kind: 'unavailable' }));
@@ -325,17 +356,65 @@ const table: Row[] = [
     call.send(call.finished());
     return call;
   }), () => ev.failed('lookUpCascade'), 'hotline', ['cancelTimer lookup', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
-  ['keys while the number is looked up are ignored', at.lookingUp, () => ev.key('0'), 'lookingUp', []],
+  ['keys other than 0 while the number is looked up are ignored', at.lookingUp, () => ev.key('5'), 'lookingUp', []],
+  ['0 during the prompt, before any result, stops it and dials the hotline', at.lookingUp, () => ev.key('0'), 'hotline', ['stopPlayback', 'cancelTimer lookup', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['0 during the prompt with no cascade found: the same as with a leg ringing, for the finder', (() => {
+    const call = at.lookingUp();
+    call.send(ev.lookedUp({ kind: 'unavailable' }));
+    return call;
+  }), () => ev.key('0'), 'hotline', ['stopPlayback', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['a putting-through prompt that cannot be played is not waited for', (() => {
     const call = at.lookingUp();
-    call.send(ev.lookedUp(found()));
+    call.send(ev.lookedUp({ kind: 'unavailable' }));
     return call;
-  }), () => ev.failed('play'), 'cascading', ['startHold', 'startTimer hold-message', 'dialLeg 1', 'startTimer leg-progress', 'startTimer leg-ring']],
-  ['a late failure of a look-up that already answered is ignored', (() => {
+  }), () => ev.failed('play'), 'hotline', ['startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['a putting-through prompt that cannot be played, then a found cascade: hold music and leg 1', (() => {
     const call = at.lookingUp();
-    call.send(ev.lookedUp(found()));
+    call.send(ev.failed('play'));
+    return call;
+  }), () => ev.lookedUp(found()), 'cascading', ['cancelTimer lookup', 'startHold', 'startTimer hold-message', 'dialLeg 1', 'startTimer leg-progress', 'startTimer leg-ring']],
+  ['a late failure of a look-up that already answered is ignored', at.earlyLeg, () => ev.failed('lookUpCascade'), 'cascading', []],
+  ['a late failure of a look-up that found nothing is ignored', (() => {
+    const call = at.lookingUp();
+    call.send(ev.lookedUp({ kind: 'unavailable' }));
     return call;
   }), () => ev.failed('lookUpCascade'), 'lookingUp', []],
+  ['the look-up times out during the prompt: the prompt plays on, nothing is dialled yet', at.lookingUp, (c) => c.fired('lookup'), 'lookingUp', []],
+  ['a result after the look-up timed out is ignored: no leg is dialled', (() => {
+    const call = at.lookingUp();
+    call.send(call.fired('lookup'));
+    return call;
+  }), () => ev.lookedUp(found()), 'lookingUp', []],
+  ['the look-up timed out during the prompt: at the prompt\'s end, the hotline', (() => {
+    const call = at.lookingUp();
+    call.send(call.fired('lookup'));
+    return call;
+  }), (c) => c.finished(), 'hotline', ['startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+
+  // The first leg dialled while the putting-through prompt plays, and the races that come with it
+  ['the prompt ends with leg 1 ringing: hold music and the message timer start', at.earlyLegRinging, (c) => c.finished(), 'cascading', ['startHold', 'startTimer hold-message']],
+  ['the look-up timer, cancelled when leg 1 was dialled, fires anyway: stale', at.earlyLeg, (c) => c.fired('lookup'), 'cascading', []],
+  ['leg 1 rings during the prompt: the prompt plays on', at.earlyLeg, () => ev.ringing(leg(1)), 'cascading', ['cancelTimer leg-progress']],
+  ['leg 1 answers during the prompt: the parent hears theirs, the finder\'s plays on', at.earlyLegRinging, () => ev.answered(leg(1)), 'cascading', ['cancelTimer leg-ring', 'play leg 1 [parent-intro, childName, parent-options]']],
+  ['the parent presses 1 during the finder\'s prompt: the prompt is stopped before the bridge, no hold to stop', at.earlyKeyWindow, () => ev.legKey(leg(1), '1'), 'connected', ['cancelTimer confirm', 'stopPlayback', 'bridge 1', 'recordLeg 1 accepted']],
+  ['the parent presses 1 during both prompts: both are stopped before the bridge', () => {
+    const call = at.earlyLegRinging();
+    call.send(ev.answered(leg(1)));
+    return call;
+  }, () => ev.legKey(leg(1), '1'), 'connected', ['stopPlayback', 'stopPlayback', 'bridge 1', 'recordLeg 1 accepted']],
+  ['leg 1 is busy during the prompt: leg 2 is dialled, the prompt plays on', at.earlyLegRinging, () => ev.legFailed(leg(1), 'busy'), 'cascading', ['cancelTimer leg-ring', 'recordLeg 1 busy', 'dialLeg 2', 'startTimer leg-progress', 'startTimer leg-ring']],
+  ['leg 1 is unreachable during the prompt: leg 2 is dialled, the prompt plays on', at.earlyLeg, () => ev.legFailed(leg(1), 'unreachable'), 'cascading', ['cancelTimer leg-progress', 'cancelTimer leg-ring', 'recordLeg 1 unreachable', 'dialLeg 2', 'startTimer leg-progress', 'startTimer leg-ring']],
+  ['the last leg fails during the prompt: the prompt plays on and the hotline waits for its end', () => at.earlyLeg(found([1])), () => ev.legFailed(leg(1), 'busy'), 'lookingUp', ['cancelTimer leg-progress', 'cancelTimer leg-ring', 'recordLeg 1 busy']],
+  ['the cascade ran out during the prompt: at the prompt\'s end, the hotline, as for an unknown number', at.earlyCascadeExhausted, (c) => c.finished(), 'hotline', ['startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['the cascade ran out during the prompt: 0 still goes to the hotline at once', at.earlyCascadeExhausted, () => ev.key('0'), 'hotline', ['stopPlayback', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['the cascade ran out during the prompt: a late failure of its leg changes nothing', at.earlyCascadeExhausted, () => ev.failed('dialLeg', { legId: leg(1) }), 'lookingUp', []],
+  ['the cascade ran out during the prompt: a late ring of its leg is hung up', at.earlyCascadeExhausted, () => ev.ringing(leg(1)), 'lookingUp', ['hangupLeg 1']],
+  ['the finder hangs up during the prompt with leg 1 ringing: the leg is cancelled at once', at.earlyLegRinging, () => ev.finderHungUp(), 'ended', ['cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'recordCallEnd finder-hung-up']],
+  ['the finder hangs up during the prompt with leg 1 just dialled: both its timers stop, the leg is cancelled', at.earlyLeg, () => ev.finderHungUp(), 'ended', ['cancelTimer leg-progress', 'cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'recordCallEnd finder-hung-up']],
+  ['0 during the prompt with leg 1 ringing: the leg is cancelled, the prompt stopped, the hotline dialled', at.earlyLegRinging, () => ev.key('0'), 'hotline', ['cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'stopPlayback', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['other keys during the prompt with leg 1 ringing are ignored', at.earlyLegRinging, () => ev.key('5'), 'cascading', []],
+  ['the prompt fails to play with leg 1 ringing: hold music at once, the leg rings on', at.earlyLegRinging, (c) => ev.failed('play', { playbackId: c.lastPlay().playbackId }), 'cascading', ['startHold', 'startTimer hold-message']],
+  ['the prompt fails, reported without ids, with leg 1 ringing: taken for the finder\'s prompt', at.earlyLegRinging, () => ev.failed('play'), 'cascading', ['startHold', 'startTimer hold-message']],
   ['a timer that could not start during the look-up sends the finder to the hotline', at.lookingUp, () => ev.failed('startTimer'), 'hotline', ['stopPlayback', 'cancelTimer lookup', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
 
   // The cascade
@@ -457,7 +536,7 @@ describe('the finder\'s call, one event at a time', () => {
 
 describe('stale events change nothing', () => {
   const fixtures: Fixture[] = [
-    'greeting', 'languageMenu', 'numberPrompt', 'lookingUp', 'cascade', 'legRinging', 'parentPrompt', 'keyWindow',
+    'greeting', 'languageMenu', 'numberPrompt', 'lookingUp', 'earlyLeg', 'earlyLegRinging', 'earlyKeyWindow', 'earlyCascadeExhausted', 'cascade', 'legRinging', 'parentPrompt', 'keyWindow',
     'holdMessage', 'hotline', 'connectedParent', 'connectedHotline', 'hotlineUnreachable', 'refusingWithheld', 'announcingSuspension', 'announcingHotline', 'ended',
   ];
   const staleEvents: [string, CallEvent][] = [
@@ -491,8 +570,9 @@ describe('scenarios', () => {
     const typed = call.sendAll(...ev.keys(NATIONAL_NUMBER));
     expect(typed.slice(0, 2)).toEqual(['stopPlayback', 'startTimer inter-digit']);
     expect(typed.slice(-5)).toEqual(['cancelTimer inter-digit', 'recordNumberEntry valid', 'lookUpCascade', 'play finder [putting-through]', 'startTimer lookup']);
-    expect(call.send(ev.lookedUp(found()))).toEqual(['cancelTimer lookup']);
-    expect(call.send(call.finished())).toEqual(['startHold', 'startTimer hold-message', 'dialLeg 1', 'startTimer leg-progress', 'startTimer leg-ring']);
+    // Leg 1 is dialled as soon as the cascade is known; the finder's hold starts when the prompt ends.
+    expect(call.send(ev.lookedUp(found()))).toEqual(['cancelTimer lookup', 'dialLeg 1', 'startTimer leg-progress', 'startTimer leg-ring']);
+    expect(call.send(call.finished())).toEqual(['startHold', 'startTimer hold-message']);
     call.send(ev.ringing(leg(1)));
     call.send(ev.answered(leg(1)));
     call.send(call.finished(leg(1)));
@@ -588,6 +668,32 @@ describe('scenarios', () => {
       const heard = call.sendAll(ev.lookedUp(result), finished()).filter((c) => c.startsWith('play finder') || /Hold$/.test(c));
       expect(call.allCommands.filter((c) => c.type === 'play').at(-1)).toMatchObject({ media: [{ id: 'putting-through' }] });
       expect(heard).toEqual(['startHold']);
+    });
+
+    /** Per event, what reaches the finder's ear: prompts played to them, stops of those, hold on and off. */
+    function heardPerEvent(result: LookupResult, events: LazyEvent[]): string[][] {
+      const call = at.lookingUp();
+      const finderPlays = new Set(call.allCommands.flatMap((c) => (c.type === 'play' && c.target.kind === 'finder' ? [c.playbackId] : [])));
+      return [ev.lookedUp(result), ...events].map((e) =>
+        call.sendRaw(e).flatMap((c) => {
+          if (c.type === 'play' && c.target.kind === 'finder') finderPlays.add(c.playbackId);
+          const heard = (c.type === 'play' && c.target.kind === 'finder') || (c.type === 'stopPlayback' && finderPlays.has(c.playbackId)) || c.type === 'startHold' || c.type === 'stopHold';
+          return heard ? [render(c)] : [];
+        }),
+      );
+    }
+    const putThrough = (call: Call) => call.allCommands.flatMap((c) => (c.type === 'play' && c.target.kind === 'finder' ? [c.playbackId] : [])).at(-1)!;
+    const during: [string, LazyEvent[]][] = [
+      ['the prompt plays out', [finished()]],
+      ['every leg fails during the prompt', [ev.legFailed(leg(1), 'busy'), ev.legFailed(leg(2), 'unreachable'), ev.legFailed(leg(3), 'rejected'), finished()]],
+      ['the finder presses 0 during the prompt', [ev.key('0')]],
+      ['the prompt cannot be played', [(c) => ev.failed('play', { playbackId: putThrough(c) })]],
+      ['the look-up timer fires during the prompt', [fired('lookup'), finished()]],
+    ];
+    describe.each(during)('when %s', (_, events) => {
+      it.each(results)('given %s, the finder hears exactly what an unknown number gives', (_, result) => {
+        expect(heardPerEvent(result, events)).toEqual(heardPerEvent({ kind: 'unavailable' }, events));
+      });
     });
 
     it.each(results)('given %s, the result arriving after the prompt changes nothing audible either', (_, result) => {
@@ -801,6 +907,30 @@ describe('races', () => {
     expect(call.phase).toBe('collectingNumber');
   });
 
+  it('the parent presses 1 while the finder still hears "putting you through": that very prompt is stopped before the bridge, and its end changes nothing', () => {
+    const call = at.earlyKeyWindow();
+    const putThrough = call.lastPlay().playbackId;
+    expect(call.lastPlay().media).toEqual([{ kind: 'prompt', id: 'putting-through', language: 'en' }]);
+    const commands = call.sendRaw(ev.legKey(leg(1), '1'));
+    const stopAt = commands.findIndex((c) => c.type === 'stopPlayback' && c.playbackId === putThrough);
+    expect(stopAt).toBeGreaterThan(-1);
+    expect(stopAt).toBeLessThan(commands.findIndex((c) => c.type === 'bridgeFinderWith'));
+    expect(call.send(ev.playbackFinished(putThrough))).toEqual([]);
+    expect(call.phase).toBe('connected');
+    // The hold never started, so nothing is left to stop and no timer runs.
+    expect(call.allCommands.some((c) => c.type === 'startHold')).toBe(false);
+    expect(call.runningTimers()).toEqual([]);
+  });
+
+  it('the finder hangs up during the prompt while leg 2 rings after leg 1 failed: only leg 2 is left to cancel, and nothing more is dialled', () => {
+    const call = at.earlyLegRinging();
+    call.sendAll(ev.legFailed(leg(1), 'busy'), ev.ringing(leg(2)));
+    expect(call.send(ev.finderHungUp())).toEqual(['cancelTimer leg-ring', 'hangupLeg 2', 'recordLeg 2 cancelled', 'recordCallEnd finder-hung-up']);
+    expect(call.send(ev.answered(leg(2)))).toEqual(['hangupLeg 2']);
+    expect(call.allCommands.filter((c) => c.type === 'dialLeg')).toHaveLength(2);
+    expect(call.runningTimers()).toEqual([]);
+  });
+
   it('a cancelled timer that fires anyway is stale', () => {
     const call = at.languageMenu();
     const languageTimer = call.timer('language');
@@ -979,7 +1109,7 @@ describe('invariants over generated calls', () => {
           expect(s.result !== null || s.timer !== null || s.playbackId !== null).toBe(true);
           break;
         case 'cascading':
-          expect(s.hold.kind === 'message' || call.runningTimers().includes(s.hold.timer)).toBe(true);
+          expect(s.hold.kind !== 'music' || call.runningTimers().includes(s.hold.timer)).toBe(true);
           break;
         case 'hotline':
           expect(call.runningTimers()).toContain(s.ringTimer);

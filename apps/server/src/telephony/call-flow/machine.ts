@@ -212,6 +212,11 @@ function onNumberKey(s: StateIn<'collectingNumber'>, key: string, settings: Flow
 function onLookingUp(s: StateIn<'lookingUp'>, e: CallEvent, settings: FlowSettings): Transition {
   const step = new Step(s.call);
   switch (e.type) {
+    case 'FinderDtmf':
+      // 0 asks for the hotline, as on hold. It must work here too: with a found cascade the
+      // finder is already in `cascading` during this same prompt, and the line must not tell
+      // the two apart.
+      return e.digit === '0' ? leaveForHotline(s, settings) : unchanged(s);
     case 'PlaybackFinished':
       return e.playbackId === s.playbackId ? proceedAfterLookup(step, { ...s, playbackId: null }, settings) : unchanged(s);
     case 'CascadeLookedUp':
@@ -227,6 +232,8 @@ function onLookingUp(s: StateIn<'lookingUp'>, e: CallEvent, settings: FlowSettin
         step.cancelTimer(s.timer);
         return proceedAfterLookup(step, { ...s, result: UNAVAILABLE, timer: null }, settings);
       }
+      // A leg's command (a cascade that ran out during the prompt came back here): that leg was closed already.
+      if (e.legId !== undefined) return unchanged(s);
       if (e.commandType === 'play') {
         // The prompt could not be played: nothing more to wait for on that side.
         return isStalePlayFailure(e, s.playbackId) ? unchanged(s) : proceedAfterLookup(step, { ...s, playbackId: null }, settings);
@@ -243,7 +250,8 @@ function onCascading(s: StateIn<'cascading'>, e: CallEvent, settings: FlowSettin
       // 0 on hold: the finder would rather talk to someone now than wait for the parents.
       return e.digit === '0' ? leaveForHotline(s, settings) : unchanged(s);
     case 'PlaybackFinished':
-      if (s.hold.kind === 'message' && e.playbackId === s.hold.playbackId) return resumeHoldMusic(s, settings);
+      // The putting-through prompt or the periodic message is over: music, and the message timer.
+      if (s.hold.kind !== 'music' && e.playbackId === s.hold.playbackId) return resumeHoldMusic(s, settings);
       if (s.leg.progress.step === 'confirming' && e.playbackId === s.leg.progress.playbackId) return openKeyWindow(s, s.leg.progress, settings);
       return unchanged(s);
     case 'TimerFired':
@@ -335,13 +343,15 @@ function onCascadeFailure(s: StateIn<'cascading'>, e: Extract<CallEvent, { type:
     closeLeg(step, leg, 'failed', e.commandType === 'dialLeg' ? 'gone' : 'hang-up');
     return nextLeg(step, s, settings);
   }
+  // The look-up already answered (it found this cascade): a late report of its failure is stale.
+  if (e.commandType === 'lookUpCascade') return unchanged(s);
   if (e.commandType === 'play') {
-    const holdMessage = hold.kind === 'message' ? hold.playbackId : null;
+    const finderPlayback = hold.kind === 'music' ? null : hold.playbackId;
     const parentPrompt = p.step === 'confirming' ? p.playbackId : null;
-    // Without a playback id, the finder's message is the likelier one; a parent left in
-    // silence still has keys, the finder's 0, and hanging up.
-    const failedId = e.playbackId ?? holdMessage ?? parentPrompt;
-    if (failedId !== null && failedId === holdMessage) return resumeHoldMusic(s, settings);
+    // Without a playback id, the finder's prompt or message is the likelier one; a parent left
+    // in silence still has keys, the finder's 0, and hanging up.
+    const failedId = e.playbackId ?? finderPlayback ?? parentPrompt;
+    if (failedId !== null && failedId === finderPlayback) return resumeHoldMusic(s, settings);
     if (failedId !== null && failedId === parentPrompt) {
       closeLeg(step, leg, 'failed', 'hang-up');
       return nextLeg(step, s, settings);
@@ -491,21 +501,29 @@ function entryFailed(step: Step, failures: number, settings: FlowSettings): Tran
   return askForNumber(step, failures, ['invalid-number', 'enter-number']);
 }
 
-/** Once the prompt has ended and the result is in (in either order), the cascade or the hotline. */
+/**
+ * A found cascade is dialled at once: a leg rings 15 s at most, so the seconds of the prompt
+ * matter. The prompt plays on to its end (the finder's hold starts then), so the finder hears
+ * the same words, for as long, whatever the look-up found. Anything else (unavailable,
+ * throttled, no number) waits for the prompt's end, then the hotline, with nothing more said.
+ */
 function proceedAfterLookup(step: Step, s: StateIn<'lookingUp'>, settings: FlowSettings): Transition {
+  const cascade = s.result && cascadeOf(s.result);
+  if (cascade) {
+    const hold: FinderHold = s.playbackId !== null ? { kind: 'announcement', playbackId: s.playbackId } : startHoldMusic(step, settings);
+    return dialParent(step, cascade, 0, hold, settings);
+  }
   if (s.playbackId !== null || s.result === null) return step.to(s);
-  const result = s.result;
-  // Unavailable, throttled, or no number: the hotline, with nothing more said, so a caller
-  // cannot tell an existing cascade from a missing one.
-  if (result.kind !== 'found' || result.legs.length === 0) return goToHotline(step, { holding: false }, settings);
-  const cascade: Cascade = {
+  return goToHotline(step, { holding: false }, settings);
+}
+
+function cascadeOf(result: LookupResult): Cascade | null {
+  if (result.kind !== 'found' || result.legs.length === 0) return null;
+  return {
     legs: [...result.legs].sort((a, b) => a.position - b.position).map(({ position, number }) => ({ position, number })),
     childFirstName: result.childFirstName,
     language: result.language,
   };
-  step.emit({ type: 'startHold' });
-  const hold: FinderHold = { kind: 'music', timer: step.startTimer('hold-message', settings.holdMessageIntervalMs) };
-  return dialParent(step, cascade, 0, hold, settings);
 }
 
 function dialParent(step: Step, cascade: Cascade, index: number, hold: FinderHold, settings: FlowSettings): Transition {
@@ -523,6 +541,11 @@ function dialParent(step: Step, cascade: Cascade, index: number, hold: FinderHol
 function nextLeg(step: Step, s: StateIn<'cascading'>, settings: FlowSettings): Transition {
   const index = s.leg.index + 1;
   if (index < s.cascade.legs.length) return dialParent(step, s.cascade, index, s.hold, settings);
+  if (s.hold.kind === 'announcement') {
+    // Every leg failed before the putting-through prompt ended: the prompt plays out and the
+    // hotline follows, exactly as for a number with no cascade.
+    return step.to({ phase: 'lookingUp', playbackId: s.hold.playbackId, result: UNAVAILABLE, timer: null });
+  }
   return goToHotline(step, { holding: leaveHoldForHotline(step, s.hold) }, settings);
 }
 
@@ -568,6 +591,8 @@ function connectParent(step: Step, s: StateIn<'cascading'>, p: Extract<LegProgre
     step.cancelTimer(hold.timer);
     step.emit({ type: 'stopHold' });
   } else {
+    // The putting-through prompt or the periodic message: stopped before the bridge, so the
+    // finder hears the parent, not the end of a prompt.
     step.stopPlayback(hold.playbackId);
   }
   step.emit({ type: 'bridgeFinderWith', legId: leg.legId }, { type: 'recordLeg', legId: leg.legId, position: leg.position, result: 'accepted' });
@@ -587,11 +612,15 @@ function tellFinderNumber(step: Step, s: StateIn<'cascading'>, p: Extract<LegPro
 
 function resumeHoldMusic(s: StateIn<'cascading'>, settings: FlowSettings): Transition {
   const step = new Step(s.call);
-  step.emit({ type: 'startHold' });
-  return step.to({ ...s, hold: { kind: 'music', timer: step.startTimer('hold-message', settings.holdMessageIntervalMs) } });
+  return step.to({ ...s, hold: startHoldMusic(step, settings) });
 }
 
-/** Stops the periodic message; returns whether hold music is still on. */
+function startHoldMusic(step: Step, settings: FlowSettings): FinderHold {
+  step.emit({ type: 'startHold' });
+  return { kind: 'music', timer: step.startTimer('hold-message', settings.holdMessageIntervalMs) };
+}
+
+/** Stops the periodic message or the putting-through prompt; returns whether hold music is still on. */
 function leaveHoldForHotline(step: Step, hold: FinderHold): boolean {
   if (hold.kind === 'music') {
     step.cancelTimer(hold.timer);

@@ -236,8 +236,15 @@ export interface CurrentLeg {
   progress: LegProgress;
 }
 
-/** What the finder hears while the cascade runs. */
-export type FinderHold = { kind: 'music'; timer: string } | { kind: 'message'; playbackId: string };
+/**
+ * What the finder hears while the cascade runs. `announcement`: the putting-through prompt is
+ * still playing (the first leg is dialled as soon as the look-up finds the cascade); when it
+ * ends, music and the periodic message take over, just as if the leg had been dialled then.
+ */
+export type FinderHold =
+  | { kind: 'announcement'; playbackId: string }
+  | { kind: 'music'; timer: string }
+  | { kind: 'message'; playbackId: string };
 
 export type PhaseState =
   /** Before FinderArrived. */
@@ -252,7 +259,12 @@ export type PhaseState =
   | { phase: 'choosingLanguage'; playbackId: string | null; timer: string | null }
   /** `failures` counts invalid or timed-out entries so far. */
   | { phase: 'collectingNumber'; digits: string; failures: number; playbackId: string | null; timer: string | null }
-  /** Waiting for both the putting-through prompt to end and the look-up result. */
+  /**
+   * The putting-through prompt plays (playbackId) while the look-up runs. A found cascade leaves
+   * at once for `cascading`, the prompt playing on; anything else waits for the prompt's end,
+   * then the hotline. A cascade whose every leg failed before the prompt ended comes back here
+   * (result: unavailable), so that the finder hears exactly what an unknown number gives.
+   */
   | { phase: 'lookingUp'; playbackId: string | null; result: LookupResult | null; timer: string | null }
   | { phase: 'cascading'; cascade: Cascade; leg: CurrentLeg; hold: FinderHold }
   | { phase: 'hotline'; legId: string; ringTimer: string }
