@@ -29,12 +29,12 @@ describe('npm run cards:import (COPY-based bulk import) against PostgreSQL', () 
   };
   const row = (r: Record<string, string>) => [r.nationalNumber, r.contactCode, r.issuedOn, `"${r.firstName.replace(/"/g, '""')}"`, r.lastName].join(',');
   const header = 'nationalNumber,contactCode,issuedOn,firstName,lastName';
-  const run = (file: string, chunkSize = 2) => {
+  const run = (file: string, chunkSize = 2, actorId = 'test') => {
     const rejected: [number, CardProblem[] | 'csv'][] = [];
     return importCardsCsv(client, file, sealer, {
       chunkSize,
       today: new Date().toISOString().slice(0, 10),
-      actor: { kind: 'operator', id: 'test' },
+      actor: { kind: 'operator', id: actorId },
       onRejected: (line, problems) => rejected.push([line, problems]),
     }).then((summary) => ({ summary, rejected }));
   };
@@ -45,6 +45,12 @@ describe('npm run cards:import (COPY-based bulk import) against PostgreSQL', () 
           records.map((r) => pseudonymizer.hash('national-number', r.nationalNumber)),
         ])
       ).rows[0].count,
+    );
+
+  const childCount = async (records: { nationalNumber: string }[]) =>
+    Number(
+      (await client.query(`SELECT count(*) FROM children WHERE national_number_hash = ANY($1)`, [records.map((r) => pseudonymizer.hash('national-number', r.nationalNumber))])).rows[0]
+        .count,
     );
 
   beforeAll(async () => {
@@ -88,12 +94,53 @@ describe('npm run cards:import (COPY-based bulk import) against PostgreSQL', () 
   it('given an import interrupted half-way, when it is run again on the whole file, then only the missing cards are added and none twice', async () => {
     const records = Array.from({ length: 9 }, () => cardRecord());
     await run(csv([header, ...records.slice(0, 4).map(row)]), 3);
+    // Chunks of 3: [1-3] all present and [4-6] mixed fall back to the merge; [7-9] all new take the fast path.
     const { summary } = await run(csv([header, ...records.map(row)]), 3);
-    expect(summary).toMatchObject({ imported: 5, alreadyPresent: 4, rejected: 0 });
+    expect(summary).toMatchObject({ imported: 5, alreadyPresent: 4, rejected: 0, fastChunks: 1, mergedChunks: 2 });
     expect(await storedCount(records)).toBe(9);
+    expect(await childCount(records)).toBe(9);
     const again = await run(csv([header, ...records.map(row)]), 100);
-    expect(again.summary).toMatchObject({ imported: 0, alreadyPresent: 9 });
+    expect(again.summary).toMatchObject({ imported: 0, alreadyPresent: 9, fastChunks: 0, mergedChunks: 1 });
     expect(await storedCount(records)).toBe(9);
+    expect(await childCount(records)).toBe(9);
+  });
+
+  it('given a chunk of new children only, then it takes the fast path: time-ordered ids, sealed values that open, the same audit counts as a merge', async () => {
+    const records = Array.from({ length: 4 }, () => cardRecord());
+    const actorId = `fast-path-${Date.now()}`;
+    const { summary } = await run(csv([header, ...records.map(row)]), 10, actorId);
+    expect(summary).toMatchObject({ imported: 4, alreadyPresent: 0, fastChunks: 1, mergedChunks: 0 });
+    const hashes = records.map((r) => pseudonymizer.hash('national-number', r.nationalNumber));
+    const { rows } = await client.query(
+      `SELECT ch.national_number_hash, ch.id AS child_id, k.id, k.encryption_key_id, k.sealed, k.superseded_at FROM cards k JOIN children ch ON ch.id = k.child_id WHERE ch.national_number_hash = ANY($1)`,
+      [hashes],
+    );
+    expect(rows).toHaveLength(4);
+    for (const stored of rows) {
+      expect([stored.child_id, stored.id].map((id: string) => id[14])).toEqual(['7', '7']); // UUID version 7
+      expect(stored.superseded_at).toBeNull();
+      const record = records[hashes.findIndex((h) => h.equals(stored.national_number_hash))];
+      expect(sealer.open(stored.national_number_hash, stored.encryption_key_id, stored.sealed)).toEqual({ firstName: record.firstName, lastName: record.lastName, contactCode: record.contactCode });
+    }
+    const [audit] = (await client.query(`SELECT details FROM audit_events WHERE action = 'cards.ingested' AND actor_id = $1`, [actorId])).rows;
+    expect(audit.details).toEqual({ received: 4, created: 4, alreadyPresent: 0, rejected: 0, blockedCascades: 0 });
+  });
+
+  it('given a chunk with two cards of the same new child, then it falls back to the merge: one child, and the older card is superseded', async () => {
+    const older = cardRecord({ issuedOn: daysAgo(30) });
+    const newer = cardRecord({ nationalNumber: older.nationalNumber, issuedOn: daysAgo(2) });
+    const other = cardRecord();
+    const { summary } = await run(csv([header, row(older), row(other), row(newer)]), 10);
+    expect(summary).toMatchObject({ imported: 3, alreadyPresent: 0, fastChunks: 0, mergedChunks: 1 });
+    expect(await childCount([older, other])).toBe(2);
+    const { rows } = await client.query(
+      `SELECT to_char(k.issued_on, 'YYYY-MM-DD') AS issued_on, k.sealed IS NULL AS erased FROM cards k JOIN children ch ON ch.id = k.child_id WHERE ch.national_number_hash = $1 ORDER BY k.issued_on`,
+      [pseudonymizer.hash('national-number', older.nationalNumber)],
+    );
+    expect(rows).toEqual([
+      { issued_on: older.issuedOn, erased: true },
+      { issued_on: newer.issuedOn, erased: false },
+    ]);
   });
 
   it('given columns in another order, then they are read by name', async () => {

@@ -14,8 +14,12 @@ describe('the retention purge against PostgreSQL', () => {
   const config = testConfig();
   let db: DataSource;
 
-  const purgeAt = (iso: string, options: { callRecordDays?: number; batchSize?: number; dryRun?: boolean } = {}) =>
-    new RetentionPurge(db, { timeZone: 'Europe/Brussels', callRecordDays: options.callRecordDays ?? 183, batchSize: options.batchSize ?? 500 }, () => new Date(iso)).run({
+  const purgeAt = (iso: string, options: { callRecordDays?: number; batchSize?: number; dryRun?: boolean; lanes?: number; laneMinCards?: number } = {}) =>
+    new RetentionPurge(
+      db,
+      { timeZone: 'Europe/Brussels', callRecordDays: options.callRecordDays ?? 183, batchSize: options.batchSize ?? 500, lanes: options.lanes, laneMinCards: options.laneMinCards },
+      () => new Date(iso),
+    ).run({
       dryRun: options.dryRun ?? false,
     });
   const child = async (...cardsIssuedOn: string[]): Promise<string> => {
@@ -82,6 +86,32 @@ describe('the retention purge against PostgreSQL', () => {
       expect(outcome.counts.cards).toBeGreaterThanOrEqual(25);
       expect(outcome.batches).toBeGreaterThanOrEqual(3 + 3);
       expect((await db.query(`SELECT count(*)::int AS n FROM children WHERE id = ANY($1)`, [ids]))[0].n).toBe(0);
+    });
+  });
+
+  describe('cards: purged on two connections at once, over two halves of the expired cards', () => {
+    it('given children whose expired cards lie in both halves, and children with a current card, then each expired card and card-less child goes exactly once, with its cascade, numbers and links', async () => {
+      // Cards issued in 1990 (cut-off of a purge on 1994-01-10: 1990-07-09), older than any other test's.
+      const straddling = [await child('1990-01-05')];
+      const alone: string[] = [];
+      for (let i = 0; i < 150; i += 1) alone.push(await child('1990-01-05'));
+      straddling.push(await child('1990-01-05'));
+      // A second expired card, issued later: it sorts in the other half, after every 1990-01-05 card.
+      for (const id of straddling) await db.query(`INSERT INTO cards (child_id, issued_on) VALUES ($1, '1990-02-01')`, [id]);
+      const kept = await child('1990-01-05', '1993-01-01');
+      const cascades = [];
+      for (const id of [...straddling, alone[0], alone[75], alone[149], kept]) cascades.push(await cascade(id, 'active'));
+      const parent = await account('1990-01-01', { childId: straddling[0] }, { childId: alone[75] }, { childId: kept });
+
+      const outcome = await purgeAt('1994-01-10T10:00:00Z', { batchSize: 100, lanes: 2, laneMinCards: 100 });
+      if (!outcome.ran) throw new Error('the purge did not run');
+      expect(outcome.counts).toMatchObject({ cards: 2 + 150 + 2 + 1, children: 152, cascades: 5 });
+      expect((await db.query(`SELECT count(*)::int AS n FROM children WHERE id = ANY($1)`, [[...straddling, ...alone]]))[0].n).toBe(0);
+      expect((await db.query(`SELECT count(*)::int AS n FROM cascades WHERE id = ANY($1)`, [cascades]))[0].n).toBe(1);
+      expect(await db.query(`SELECT 1 FROM cascade_numbers WHERE cascade_id = ANY($1)`, [cascades.slice(0, 5)])).toEqual([]);
+      expect(await db.query(`SELECT child_id FROM parent_children WHERE parent_id = $1`, [parent])).toEqual([{ child_id: kept }]);
+      expect(await db.query(`SELECT to_char(issued_on, 'YYYY-MM-DD') AS issued_on FROM cards WHERE child_id = $1`, [kept])).toEqual([{ issued_on: '1993-01-01' }]);
+      expect(await exists('cascades', cascades[5])).toBe(true);
     });
   });
 

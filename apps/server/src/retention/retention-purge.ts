@@ -7,6 +7,9 @@ export interface RetentionSettings {
   timeZone: string;
   callRecordDays: number;
   batchSize: number;
+  /** Connections purging expired cards at the same time (default PURGE_LANES), and from how many expired cards (default LANE_MIN_CARDS). */
+  lanes?: number;
+  laneMinCards?: number;
 }
 
 /** How many rows each rule deleted (or would delete, in a dry run). Counts only: never who. */
@@ -26,6 +29,44 @@ export type PurgeOutcome =
 /** A purge batch is one transaction: kept well under the 100 ms the look-ups may wait behind. */
 const TARGET_BATCH_MS = 50;
 const MIN_BATCH = 100;
+
+/**
+ * Connections purging expired cards at the same time, over disjoint key ranges (one per core of
+ * the 2-core reference machine). Small purges (under LANE_MIN_CARDS) use one.
+ */
+const PURGE_LANES = 2;
+const LANE_MIN_CARDS = 20_000;
+const DEADLOCK_DETECTED = '40P01';
+
+/** A position in the purge's walk over cards, in (issued_on, id) order. */
+interface CardKey {
+  issuedOn: string;
+  id: string;
+}
+const FIRST_KEY: CardKey = { issuedOn: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
+const LAST_KEY: CardKey = { issuedOn: 'infinity', id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
+
+/** One batch of expired cards after key ($2, $3) up to key ($5, $6) included; see purge(). */
+const PURGE_CARDS_BATCH = `
+  WITH doomed AS MATERIALIZED (
+         SELECT id, child_id, issued_on FROM cards
+          WHERE issued_on < $1 AND (issued_on, id) > ($2::date, $3::uuid) AND (issued_on, id) <= ($5::date, $6::uuid)
+          ORDER BY issued_on, id LIMIT $4),
+       orphans AS MATERIALIZED (
+         SELECT DISTINCT d.child_id AS id FROM doomed d
+          WHERE NOT EXISTS (SELECT 1 FROM cards k WHERE k.child_id = d.child_id AND k.issued_on >= $1)),
+       orphan_cascades AS MATERIALIZED (SELECT c.id FROM cascades c JOIN orphans o ON c.child_id = o.id),
+       numbers_gone AS (DELETE FROM cascade_numbers n USING orphan_cascades oc WHERE n.cascade_id = oc.id),
+       cascades_gone AS (DELETE FROM cascades c USING orphan_cascades oc WHERE c.id = oc.id RETURNING 1),
+       links_gone AS (DELETE FROM parent_children pc USING orphans o WHERE pc.child_id = o.id),
+       orphan_cards_gone AS (DELETE FROM cards k USING orphans o WHERE k.child_id = o.id RETURNING 1),
+       other_cards_gone AS (
+         DELETE FROM cards k USING doomed d WHERE k.id = d.id AND NOT EXISTS (SELECT 1 FROM orphans o WHERE o.id = d.child_id) RETURNING 1),
+       children_gone AS (DELETE FROM children ch USING orphans o WHERE ch.id = o.id RETURNING 1),
+       tail AS (SELECT issued_on, id FROM doomed ORDER BY issued_on DESC, id DESC LIMIT 1)
+  SELECT (SELECT count(*) FROM orphan_cards_gone) + (SELECT count(*) FROM other_cards_gone) AS cards, (SELECT count(*) FROM children_gone) AS children,
+         (SELECT count(*) FROM cascades_gone) AS cascades,
+         (SELECT to_char(issued_on, 'YYYY-MM-DD') FROM tail) AS last_issued_on, (SELECT id FROM tail) AS last_id`;
 
 /** Session advisory lock id ('alloretn'): one purge at a time across every instance. */
 export const RETENTION_LOCK = 0x616c6c6f_7265746en;
@@ -47,6 +88,29 @@ export class RetentionPurge {
     return outcome ?? { ran: false, reason: 'another-instance-is-purging' };
   }
 
+  /**
+   * Keys cutting the expired cards into `lanes` ranges of about the same size: lane i purges
+   * the keys after bounds[i] up to bounds[i + 1] included. Read from ix_cards_issued_on_id
+   * (index-only, no lock kept: the keys only split the work, any split is correct).
+   */
+  private async laneBounds(client: ClientBase, cutoff: string): Promise<CardKey[]> {
+    const lanes = this.settings.lanes ?? PURGE_LANES;
+    const minCards = this.settings.laneMinCards ?? LANE_MIN_CARDS;
+    if (lanes < 2) return [FIRST_KEY, LAST_KEY];
+    const [{ n }] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM cards WHERE issued_on < $1 LIMIT $2) e`, [cutoff, minCards])).rows;
+    if (n < minCards) return [FIRST_KEY, LAST_KEY];
+    const [{ total }] = (await client.query<{ total: number }>(`SELECT count(*)::int AS total FROM cards WHERE issued_on < $1`, [cutoff])).rows;
+    const bounds = [FIRST_KEY];
+    for (let i = 1; i < lanes; i += 1) {
+      const { rows } = await client.query<{ issued_on: string; id: string }>(
+        `SELECT to_char(issued_on, 'YYYY-MM-DD') AS issued_on, id FROM cards WHERE issued_on < $1 ORDER BY issued_on, id OFFSET $2 LIMIT 1`,
+        [cutoff, Math.floor((total * i) / lanes)],
+      );
+      if (rows.length === 1) bounds.push({ issuedOn: rows[0].issued_on, id: rows[0].id });
+    }
+    return [...bounds, LAST_KEY];
+  }
+
   private async purge(client: ClientBase, dryRun: boolean): Promise<PurgeOutcome> {
     const started = Date.now();
     const now = this.now();
@@ -60,9 +124,9 @@ export class RetentionPurge {
     const counts: PurgeCounts = { cards: 0, children: 0, cascades: 0, parentAccounts: 0, callRecords: 0, auditEvents: 0 };
     let batches = 0;
     let maxBatchMs = 0;
-    const batch = async <R extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<R> => {
+    const batch = async <R extends Record<string, unknown>>(on: ClientBase, sql: string, params: unknown[]): Promise<R> => {
       const t0 = process.hrtime.bigint();
-      const { rows } = await client.query<R>(sql, params);
+      const { rows } = await on.query<R>(sql, params);
       maxBatchMs = Math.max(maxBatchMs, Number(process.hrtime.bigint() - t0) / 1e6);
       batches += 1;
       return rows[0];
@@ -71,6 +135,7 @@ export class RetentionPurge {
 
     if (dryRun) {
       const r = await batch<{ cards: string; children: string; cascades: string; accounts: string; calls: string; audit: string }>(
+        client,
         `WITH expired_children AS (
            SELECT ch.id FROM children ch
             WHERE EXISTS (SELECT 1 FROM cards k WHERE k.child_id = ch.id AND k.issued_on < $1)
@@ -87,55 +152,50 @@ export class RetentionPurge {
       return { ran: true, dryRun, counts, cutoffs, batches, maxBatchMs, elapsedMs: Date.now() - started };
     }
 
-    // 1. Cards past retention, walked in (issued_on, id) order from where the previous batch
-    //    stopped (keyset: no batch re-reads what the previous ones deleted). A child left without
-    //    a card goes too, with its other cards, its cascade, the cascade's numbers and its
-    //    guardian links, all deleted explicitly and set-based in the batch's one statement
-    //    (dependants before the rows they reference; the foreign keys' ON DELETE CASCADE then
-    //    finds nothing left to do). One statement is one short transaction.
-    let last = { issuedOn: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
-    // Each batch deletes a card's child, cascade, numbers and links too: the batch shrinks while
-    // batches take longer than TARGET_BATCH_MS, and grows back (up to `batchSize`) when faster.
-    let cardBatch = Math.min(size, 500);
-    for (;;) {
-      const t0 = process.hrtime.bigint();
-      const r = await batch<{ cards: string; children: string; cascades: string; last_issued_on: string | null; last_id: string | null }>(
-        `WITH doomed AS MATERIALIZED (
-                SELECT id, child_id, issued_on FROM cards
-                 WHERE issued_on < $1 AND (issued_on, id) > ($2::date, $3::uuid)
-                 ORDER BY issued_on, id LIMIT $4),
-              orphans AS MATERIALIZED (
-                SELECT DISTINCT d.child_id AS id FROM doomed d
-                 WHERE NOT EXISTS (SELECT 1 FROM cards k WHERE k.child_id = d.child_id AND k.issued_on >= $1)),
-              orphan_cascades AS MATERIALIZED (SELECT c.id FROM cascades c JOIN orphans o ON c.child_id = o.id),
-              numbers_gone AS (DELETE FROM cascade_numbers n USING orphan_cascades oc WHERE n.cascade_id = oc.id),
-              cascades_gone AS (DELETE FROM cascades c USING orphan_cascades oc WHERE c.id = oc.id RETURNING 1),
-              links_gone AS (DELETE FROM parent_children pc USING orphans o WHERE pc.child_id = o.id),
-              orphan_cards_gone AS (DELETE FROM cards k USING orphans o WHERE k.child_id = o.id RETURNING 1),
-              other_cards_gone AS (
-                DELETE FROM cards k USING doomed d WHERE k.id = d.id AND NOT EXISTS (SELECT 1 FROM orphans o WHERE o.id = d.child_id) RETURNING 1),
-              children_gone AS (DELETE FROM children ch USING orphans o WHERE ch.id = o.id RETURNING 1),
-              tail AS (SELECT issued_on, id FROM doomed ORDER BY issued_on DESC, id DESC LIMIT 1)
-         SELECT (SELECT count(*) FROM orphan_cards_gone) + (SELECT count(*) FROM other_cards_gone) AS cards, (SELECT count(*) FROM children_gone) AS children,
-                (SELECT count(*) FROM cascades_gone) AS cascades,
-                (SELECT to_char(issued_on, 'YYYY-MM-DD') FROM tail) AS last_issued_on, (SELECT id FROM tail) AS last_id`,
-        [cutoffs.cardIssuedBefore, last.issuedOn, last.id, cardBatch],
-      );
-      const tookMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (tookMs > TARGET_BATCH_MS) cardBatch = Math.max(MIN_BATCH, Math.floor(cardBatch / 2));
-      else if (tookMs < TARGET_BATCH_MS / 2) cardBatch = Math.min(size, Math.ceil(cardBatch * 1.25));
-      counts.cards += +r.cards;
-      counts.children += +r.children;
-      counts.cascades += +r.cascades;
-      if (!r.last_issued_on || !r.last_id) break;
-      last = { issuedOn: r.last_issued_on, id: r.last_id };
-    }
+    // 1. Cards past retention, walked in (issued_on, id) order (keyset: no batch re-reads what
+    //    the previous ones deleted). A child left without a card goes too, with its other cards,
+    //    its cascade, the cascade's numbers and its guardian links, all deleted explicitly and
+    //    set-based in the batch's one statement (dependants before the rows they reference; the
+    //    foreign keys' ON DELETE actions then find nothing left to do). One statement is one
+    //    short transaction. The expired range is cut into `lanes` disjoint key ranges purged at
+    //    the same time on their own connections: the per-row foreign-key triggers are CPU work in
+    //    the server, and one connection uses one core.
+    const bounds = await this.laneBounds(client, cutoffs.cardIssuedBefore);
+    const lanes = bounds.slice(1).map((upper, i) => ({ lower: bounds[i], upper }));
+    const lane = async (laneClient: ClientBase, range: { lower: CardKey; upper: CardKey }): Promise<void> => {
+      let last = range.lower;
+      // Each batch deletes a card's child, cascade, numbers and links too: the batch shrinks while
+      // batches take longer than TARGET_BATCH_MS, and grows back (up to `batchSize`) when faster.
+      let cardBatch = Math.min(size, 500);
+      for (;;) {
+        const t0 = process.hrtime.bigint();
+        let r: { cards: string; children: string; cascades: string; last_issued_on: string | null; last_id: string | null };
+        try {
+          r = await batch(laneClient, PURGE_CARDS_BATCH, [cutoffs.cardIssuedBefore, last.issuedOn, last.id, cardBatch, range.upper.issuedOn, range.upper.id]);
+        } catch (error) {
+          // A child whose cards lie in two lanes can make both delete it at once; PostgreSQL
+          // then aborts one statement (nothing of it stays) and that batch is simply run again.
+          if ((error as { code?: string }).code === DEADLOCK_DETECTED) continue;
+          throw error;
+        }
+        const tookMs = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (tookMs > TARGET_BATCH_MS) cardBatch = Math.max(MIN_BATCH, Math.floor(cardBatch / 2));
+        else if (tookMs < TARGET_BATCH_MS / 2) cardBatch = Math.min(size, Math.ceil(cardBatch * 1.25));
+        counts.cards += +r.cards;
+        counts.children += +r.children;
+        counts.cascades += +r.cascades;
+        if (!r.last_issued_on || !r.last_id) return;
+        last = { issuedOn: r.last_issued_on, id: r.last_id };
+      }
+    };
+    await Promise.all(lanes.map((range, i) => (i === 0 ? lane(client, range) : withPgClient(this.db, (other) => lane(other, range)))));
 
     // 2. Parent accounts: every linked cascade inactive for 3y6m, or no child left. Keyset pages
     //    over the primary key, so accounts that stay are read once, not once per batch.
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
       const r = await batch<{ last: string | null; deleted: string }>(
+        client,
         `WITH page AS (SELECT id, created_at FROM parent_accounts WHERE id > $1 ORDER BY id LIMIT $2),
               doomed AS (SELECT p.id FROM page p WHERE ${accountExpired('p', '$3', '$4')}),
               gone AS (DELETE FROM parent_accounts a USING doomed d WHERE a.id = d.id RETURNING a.id)
@@ -152,6 +212,7 @@ export class RetentionPurge {
       let total = 0;
       for (;;) {
         const r = await batch<{ deleted: string }>(
+          client,
           `WITH gone AS (DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${column} < $1 LIMIT $2) RETURNING 1)
            SELECT count(*) AS deleted FROM gone`,
           [before, size],

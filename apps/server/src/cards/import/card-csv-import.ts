@@ -7,7 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { inTransaction } from '../../database/pg-client';
 import { AuditActor, CardSealer } from '../domain/card-ingest';
 import { CardProblem } from '../domain/card-record';
-import { mergeStagedCards, prepareStaging } from '../persistence/card-merge';
+import { CARD_MERGE_LOCK, mergeStagedCards, prepareStaging, recordIngest } from '../persistence/card-merge';
 import { CardSealers, SealedBatch } from './card-sealers';
 import { COPY_SIGNATURE, COPY_TRAILER } from './copy-binary';
 import { splitCsvLine } from './csv-line';
@@ -27,6 +27,9 @@ export interface ImportProgress {
   alreadyPresent: number;
   rejected: number;
   blockedCascades: number;
+  /** Chunks stored by the fast path (all children new), and by the staging + merge path. */
+  fastChunks: number;
+  mergedChunks: number;
 }
 
 export interface ImportSummary extends ImportProgress {
@@ -59,7 +62,7 @@ export interface ImportOptions {
 export async function importCardsCsv(client: ClientBase, file: string, sealer: CardSealer, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
   const chunkSize = options.chunkSize ?? 50_000;
-  const progress: ImportProgress = { lines: 0, bytesRead: 0, totalBytes: statSync(file).size, imported: 0, alreadyPresent: 0, rejected: 0, blockedCascades: 0 };
+  const progress: ImportProgress = { lines: 0, bytesRead: 0, totalBytes: statSync(file).size, imported: 0, alreadyPresent: 0, rejected: 0, blockedCascades: 0, fastChunks: 0, mergedChunks: 0 };
   await client.query(`SET statement_timeout = 0`);
   await prepareStaging(client);
 
@@ -68,7 +71,7 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
   const lines = createInterface({ input, crlfDelay: Infinity });
 
   let columns: number[] | null = null;
-  let rows: Buffer[] = [];
+  let rows: SealedRows = { staging: [], children: [], cards: [] };
   let rejectedInChunk = 0;
   let inFlight: Promise<void> = Promise.resolve();
   let sealers: CardSealers | null = null;
@@ -78,16 +81,22 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
   let batch: string[] = [];
   let batchFirstLine = 0;
 
-  const flush = (chunk: Buffer[], rejected: number): Promise<void> =>
+  const copy = (sql: string, chunk: Buffer[]) => pipeline(Readable.from([COPY_SIGNATURE, ...chunk, COPY_TRAILER]), client.query(copyFrom(sql)));
+  const flush = (chunk: SealedRows, rejected: number): Promise<void> =>
     inTransaction(client, async () => {
-      if (chunk.length > 0) {
-        const copy = client.query(copyFrom(`COPY card_staging (ord, national_number_hash, ingest_key, issued_on, sealed, encryption_key_id) FROM STDIN (FORMAT binary)`));
-        await pipeline(Readable.from([COPY_SIGNATURE, ...chunk, COPY_TRAILER]), copy);
+      const count = chunk.staging.length;
+      if (count > 0 && (await storeAllNew(client, chunk, copy))) {
+        await recordIngest(client, options.actor, { received: count + rejected, created: count, alreadyPresent: 0, rejected, blockedCascades: 0 });
+        progress.imported += count;
+        progress.fastChunks += 1;
+      } else {
+        if (count > 0) await copy(`COPY card_staging (ord, national_number_hash, ingest_key, issued_on, sealed, encryption_key_id) FROM STDIN (FORMAT binary)`, chunk.staging);
+        const merged = await mergeStagedCards(client, { actor: options.actor, received: count + rejected, rejected, returnKeys: false });
+        progress.imported += merged.created;
+        progress.alreadyPresent += count - merged.created;
+        progress.blockedCascades += merged.blockedCascades;
+        progress.mergedChunks += 1;
       }
-      const merged = await mergeStagedCards(client, { actor: options.actor, received: chunk.length + rejected, rejected, returnKeys: false });
-      progress.imported += merged.created;
-      progress.alreadyPresent += chunk.length - merged.created;
-      progress.blockedCascades += merged.blockedCascades;
       options.onProgress?.(progress);
     });
 
@@ -98,14 +107,16 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
       rejectedInChunk += 1;
       options.onRejected?.(lineNumber, problems);
     }
-    for (const row of sealed.rows) {
-      rows.push(row);
-      if (rows.length >= chunkSize) {
+    for (let i = 0; i < sealed.rows.length; i += 1) {
+      rows.staging.push(sealed.rows[i]);
+      rows.children.push(sealed.children[i]);
+      rows.cards.push(sealed.cards[i]);
+      if (rows.staging.length >= chunkSize) {
         await inFlight;
         inFlight = flush(rows, rejectedInChunk);
         // Unhandled until awaited: keep the rejection for the next await.
         inFlight.catch(() => undefined);
-        rows = [];
+        rows = { staging: [], children: [], cards: [] };
         rejectedInChunk = 0;
       }
     }
@@ -137,8 +148,41 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
     await sealers?.close();
   }
   await inFlight;
-  if (rows.length > 0 || rejectedInChunk > 0) await flush(rows, rejectedInChunk);
+  if (rows.staging.length > 0 || rejectedInChunk > 0) await flush(rows, rejectedInChunk);
   return { ...progress, elapsedMs: Date.now() - started };
+}
+
+/** A chunk's cards, as staging rows (merge path) and as children and cards rows (fast path). */
+interface SealedRows {
+  staging: Buffer[];
+  children: Buffer[];
+  cards: Buffer[];
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The fast path of a chunk whose children are all new (the initial load): its children and cards
+ * are COPYed straight into their tables with the ids the sealer threads made, inside a savepoint
+ * and under the merge lock. For such a chunk this stores exactly what the merge would (a new
+ * child has no older card to supersede and no cascade to block). If any child or card is already
+ * there (a re-run after an interruption, a second card for a known child, twice the same child
+ * in the chunk), a unique constraint stops the COPY, the savepoint is rolled back (nothing of the
+ * attempt stays) and the caller merges the chunk instead: false.
+ */
+async function storeAllNew(client: ClientBase, chunk: SealedRows, copy: (sql: string, rows: Buffer[]) => Promise<void>): Promise<boolean> {
+  await client.query(`SELECT pg_advisory_xact_lock($1)`, [CARD_MERGE_LOCK.toString()]);
+  await client.query(`SAVEPOINT all_new`);
+  try {
+    await copy(`COPY children (id, national_number_hash) FROM STDIN (FORMAT binary)`, chunk.children);
+    await copy(`COPY cards (id, child_id, issued_on, ingest_key, sealed, encryption_key_id) FROM STDIN (FORMAT binary)`, chunk.cards);
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    await client.query(`ROLLBACK TO SAVEPOINT all_new`);
+    return false;
+  }
+  await client.query(`RELEASE SAVEPOINT all_new`);
+  return true;
 }
 
 /** Where each expected column is in the file; a clear error when the header is not ours. */

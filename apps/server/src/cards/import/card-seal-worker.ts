@@ -6,7 +6,7 @@ import { EncryptionKeys, Encryptor } from '../../privacy/encryptor';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import { CardSealer } from '../domain/card-ingest';
 import { checkCardRecord } from '../domain/card-record';
-import { encodeStagingRow } from './copy-binary';
+import { TimeOrderedIds, encodeCardRow, encodeChildRow, encodeStagingRow } from './copy-binary';
 import { splitCsvLine } from './csv-line';
 import type { SealRequest, SealResult, SealerWorkerData } from './card-sealers';
 
@@ -17,13 +17,20 @@ const keys: Record<string, Buffer> = {};
 for (const [id, key] of Object.entries(data.encryption.keys)) keys[id] = buffer(key);
 const encryption: EncryptionKeys = { current: data.encryption.current, keys };
 const sealer = new CardSealer(new Pseudonymizer(buffer(data.pseudonymKey)), new Encryptor(encryption));
+const ids = new TimeOrderedIds();
 const FIELDS = ['nationalNumber', 'contactCode', 'issuedOn', 'firstName', 'lastName'] as const;
 
 parentPort!.on('message', (request: SealRequest) => {
   const rows: Buffer[] = [];
   const ends: number[] = [];
+  const children: Buffer[] = [];
+  const childEnds: number[] = [];
+  const cards: Buffer[] = [];
+  const cardEnds: number[] = [];
   const rejected: SealResult['rejected'] = [];
   let size = 0;
+  let childSize = 0;
+  let cardSize = 0;
   request.lines.forEach((line, i) => {
     const lineNumber = request.firstLine + i;
     if (line.trim() === '') return;
@@ -44,7 +51,27 @@ parentPort!.on('message', (request: SealRequest) => {
     rows.push(row);
     size += row.length;
     ends.push(size);
+    // The same card as rows of children and cards, with their ids, for the fast path of a chunk
+    // whose children are all new (card-csv-import.ts).
+    const childId = ids.next();
+    const child = encodeChildRow(childId, card.nationalNumberHash);
+    children.push(child);
+    childSize += child.length;
+    childEnds.push(childSize);
+    const cardRow = encodeCardRow(ids.next(), childId, card.issuedOn, card.ingestKey, card.sealed, card.keyId);
+    cards.push(cardRow);
+    cardSize += cardRow.length;
+    cardEnds.push(cardSize);
   });
-  const result: SealResult = { id: request.id, rows: Buffer.concat(rows, size), ends, rejected };
+  const result: SealResult = {
+    id: request.id,
+    rows: Buffer.concat(rows, size),
+    ends,
+    children: Buffer.concat(children, childSize),
+    childEnds,
+    cards: Buffer.concat(cards, cardSize),
+    cardEnds,
+    rejected,
+  };
   parentPort!.postMessage(result);
 });

@@ -25,12 +25,19 @@ export interface SealResult {
   /** The good lines' staging rows (binary COPY), back to back; `ends[i]` is where row i ends. */
   rows: Uint8Array;
   ends: number[];
+  /** The same cards as children rows and cards rows (binary COPY), ids included, for the fast path. */
+  children: Uint8Array;
+  childEnds: number[];
+  cards: Uint8Array;
+  cardEnds: number[];
   rejected: [line: number, problems: CardProblem[] | 'csv'][];
 }
 
 /** The sealed rows of one batch of lines, in line order, and the bad lines. */
 export interface SealedBatch {
   rows: Buffer[];
+  children: Buffer[];
+  cards: Buffer[];
   rejected: SealResult['rejected'];
 }
 
@@ -87,10 +94,11 @@ export class CardSealers {
     const result = new Promise<SealResult>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     const request: SealRequest = { id, firstLine, columns, lines };
     this.workers[id % this.workers.length].postMessage(request);
-    return result.then(({ rows, ends, rejected }) => {
-      const all = Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength);
-      return { rows: ends.map((end, i) => all.subarray(i === 0 ? 0 : ends[i - 1], end)), rejected };
-    });
+    const split = (bytes: Uint8Array, ends: number[]): Buffer[] => {
+      const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return ends.map((end, i) => all.subarray(i === 0 ? 0 : ends[i - 1], end));
+    };
+    return result.then((r) => ({ rows: split(r.rows, r.ends), children: split(r.children, r.childEnds), cards: split(r.cards, r.cardEnds), rejected: r.rejected }));
   }
 
   async close(): Promise<void> {

@@ -116,9 +116,19 @@ export async function mergeStagedCards(client: ClientBase, audit: { actor: Audit
     blockedCascades = blocked.rowCount ?? 0;
   }
   const createdKeys = audit.returnKeys && created > 0 ? (await client.query<{ ingest_key: Buffer }>(`SELECT ingest_key FROM card_ingested`)).rows.map((r) => r.ingest_key) : [];
-  await client.query(
-    `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, details) VALUES ($1, $2, 'cards.ingested', 'card-batch', $3)`,
-    [audit.actor.kind, audit.actor.id, JSON.stringify({ received: audit.received, created, alreadyPresent: audit.received - audit.rejected - created, rejected: audit.rejected, blockedCascades })],
-  );
+  await recordIngest(client, audit.actor, { received: audit.received, created, alreadyPresent: audit.received - audit.rejected - created, rejected: audit.rejected, blockedCascades });
   return { created, createdKeys, blockedCascades };
+}
+
+/** The audit trail of one stored batch or chunk: counts only. */
+export async function recordIngest(
+  client: ClientBase,
+  actor: AuditActor,
+  counts: { received: number; created: number; alreadyPresent: number; rejected: number; blockedCascades: number },
+): Promise<void> {
+  await client.query(`INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, details) VALUES ($1, $2, 'cards.ingested', 'card-batch', $3)`, [
+    actor.kind,
+    actor.id,
+    JSON.stringify(counts),
+  ]);
 }
