@@ -1,6 +1,6 @@
 // The data benchmark (issue 4): run with `npm run bench:data` (bench/data.sh prepares a fresh
 // database). Not a test: it prints figures, recorded in docs/performance.md.
-import { mkdtempSync, createWriteStream, rmSync } from 'node:fs';
+import { mkdtempSync, createWriteStream, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -23,6 +23,34 @@ const LOOKUPS = 100_000;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (ns: bigint) => Number(ns) / 1e6;
+
+/**
+ * CPU used so far (ms) by this process (all threads) and by each PostgreSQL backend of the bench
+ * database (from /proc: the server is local), so that a run on a machine shared with other work
+ * still shows what each card costs; wall-clock rates alone depend on the load.
+ */
+async function cpuNow(client: Client): Promise<{ node: number; backends: Map<number, number> }> {
+  const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`);
+  const backends = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      backends.set(pid, (Number(fields[11]) + Number(fields[12])) * 10); // utime + stime, 100 ticks/s
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const usage = process.cpuUsage();
+  return { node: (usage.user + usage.system) / 1000, backends };
+}
+function cpuSince(before: { node: number; backends: Map<number, number> }, after: { node: number; backends: Map<number, number> }): { node: number; server: number } {
+  let server = 0;
+  for (const [pid, ms] of after.backends) server += ms - (before.backends.get(pid) ?? 0);
+  return { node: after.node - before.node, server };
+}
+const perCard = (cpu: { node: number; server: number }, cards: number) =>
+  `CPU ${((1000 * (cpu.node + cpu.server)) / cards).toFixed(1)} µs/card (Node ${((1000 * cpu.node) / cards).toFixed(1)}, PostgreSQL ${((1000 * cpu.server) / cards).toFixed(1)})`;
 
 async function main(): Promise<void> {
   const config = loadConfig(); // DATABASE_URL points at alloparents_bench (bench/data.sh)
@@ -57,10 +85,12 @@ async function main(): Promise<void> {
   await once(out, 'finish');
 
   // 2. The import, through the real path.
+  const cpu0 = await cpuNow(client);
   const t0 = Date.now();
   const summary = await importCardsCsv(client, file, sealer, { today, actor: { kind: 'operator', id: 'bench' } });
   const importSeconds = (Date.now() - t0) / 1000;
   log(`import: ${summary.imported} cards in ${importSeconds.toFixed(1)} s = ${Math.round(summary.imported / importSeconds)} cards/s (rejected ${summary.rejected}; chunks: ${summary.fastChunks} fast path, ${summary.mergedChunks} merged)`);
+  log(`import ${perCard(cpuSince(cpu0, await cpuNow(client)), summary.imported)}`);
   rmSync(dir, { recursive: true, force: true });
 
   // 3. Cascades (the portal's write path does not exist yet: plain SQL), two numbers each, for
@@ -102,7 +132,9 @@ async function main(): Promise<void> {
   const lookups = (async () => {
     while (purging) during.push(await lookUp());
   })();
+  const cpu1 = await cpuNow(client);
   const outcome = await purge.run({ dryRun: false });
+  const cpu2 = await cpuNow(client);
   purging = false;
   await lookups;
   during.sort((a, b) => a - b);
@@ -111,6 +143,7 @@ async function main(): Promise<void> {
     `purge: ${outcome.counts.cards} cards, ${outcome.counts.children} children, ${outcome.counts.cascades} cascades in ${(outcome.elapsedMs / 1000).toFixed(1)} s ` +
       `(${outcome.batches} batches of ${config.retention.batchSize}, longest ${outcome.maxBatchMs.toFixed(1)} ms)`,
   );
+  if (outcome.ran) log(`purge ${perCard(cpuSince(cpu1, cpu2), outcome.counts.cards)}, look-ups beside it included`);
   log(`look-up during the purge (${during.length}): p50 ${percentile(during, 50).toFixed(3)} ms, p99 ${percentile(during, 99).toFixed(3)} ms, max ${during[during.length - 1].toFixed(1)} ms`);
   await db.destroy();
   await client.end();
