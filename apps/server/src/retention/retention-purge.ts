@@ -27,7 +27,7 @@ export type PurgeOutcome =
   | { ran: true; dryRun: boolean; counts: PurgeCounts; cutoffs: Record<string, string>; batches: number; maxBatchMs: number; elapsedMs: number };
 
 /** A purge batch is one transaction: kept well under the 100 ms the look-ups may wait behind. */
-const TARGET_BATCH_MS = 50;
+const TARGET_BATCH_MS = 30;
 const MIN_BATCH = 100;
 
 /**
