@@ -5,6 +5,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Client } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { CardSealer } from '../apps/server/src/cards/domain/card-ingest';
 import { importCardsCsv } from '../apps/server/src/cards/import/card-csv-import';
 import { makeNationalNumber } from '../apps/server/src/cascades/domain/national-number';
@@ -44,9 +45,9 @@ async function cpuNow(client: Client): Promise<{ node: number; backends: Map<num
   const usage = process.cpuUsage();
   return { node: (usage.user + usage.system) / 1000, backends };
 }
-function cpuSince(before: { node: number; backends: Map<number, number> }, after: { node: number; backends: Map<number, number> }): { node: number; server: number } {
+function cpuSince(before: { node: number; backends: Map<number, number> }, after: { node: number; backends: Map<number, number> }, excluded: number[] = []): { node: number; server: number } {
   let server = 0;
-  for (const [pid, ms] of after.backends) server += ms - (before.backends.get(pid) ?? 0);
+  for (const [pid, ms] of after.backends) if (!excluded.includes(pid)) server += ms - (before.backends.get(pid) ?? 0);
   return { node: after.node - before.node, server };
 }
 const perCard = (cpu: { node: number; server: number }, cards: number) =>
@@ -111,7 +112,12 @@ async function main(): Promise<void> {
   // 4. Look-ups exactly as the call flow does them: HMAC, then PgCascadeDirectory.
   const db = createDataSource(config.database.url);
   await db.initialize();
-  const directory = new PgCascadeDirectory(db);
+  // The look-ups have their own one-connection pool, so the purge's CPU can be told apart.
+  const lookUpOptions = createDataSource(config.database.url).options as DataSourceOptions & { extra: Record<string, unknown> };
+  const lookUpDb = new DataSource({ ...lookUpOptions, extra: { ...lookUpOptions.extra, max: 1 } });
+  await lookUpDb.initialize();
+  const [{ pid: lookUpPid }] = await lookUpDb.query(`SELECT pg_backend_pid() AS pid`);
+  const directory = new PgCascadeDirectory(lookUpDb);
   const lookUp = async (): Promise<number> => {
     const nn = numbers[Math.floor(Math.random() * numbers.length)];
     const start = process.hrtime.bigint();
@@ -143,9 +149,10 @@ async function main(): Promise<void> {
     `purge: ${outcome.counts.cards} cards, ${outcome.counts.children} children, ${outcome.counts.cascades} cascades in ${(outcome.elapsedMs / 1000).toFixed(1)} s ` +
       `(${outcome.batches} batches of ${config.retention.batchSize}, longest ${outcome.maxBatchMs.toFixed(1)} ms)`,
   );
-  if (outcome.ran) log(`purge ${perCard(cpuSince(cpu1, cpu2), outcome.counts.cards)}, look-ups beside it included`);
+  if (outcome.ran) log(`purge ${perCard(cpuSince(cpu1, cpu2, [lookUpPid]), outcome.counts.cards)} (PostgreSQL: the purge's connections only; Node: the look-ups' too)`);
   log(`look-up during the purge (${during.length}): p50 ${percentile(during, 50).toFixed(3)} ms, p99 ${percentile(during, 99).toFixed(3)} ms, max ${during[during.length - 1].toFixed(1)} ms`);
   await db.destroy();
+  await lookUpDb.destroy();
   await client.end();
 }
 
