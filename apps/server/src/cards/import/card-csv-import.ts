@@ -56,6 +56,10 @@ export interface ImportOptions {
  * hashed and sealed by worker threads (card-sealers.ts), one per core, while the database merges
  * the previous chunk.
  *
+ * A chunk whose children are all new (the initial load) skips the staging table: it is COPYed
+ * straight into children and cards (storeAllNew), and merged as above only if a unique
+ * constraint says some of it is already there.
+ *
  * Re-running after an interruption is safe: cards already stored have the same ingest key and are
  * skipped (ON CONFLICT DO NOTHING), so only the missing ones are added.
  */
