@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   if (!outcome.ran) throw new Error('the purge did not run (lock held)');
   log(
     `purge: ${outcome.counts.cards} cards, ${outcome.counts.children} children, ${outcome.counts.cascades} cascades in ${(outcome.elapsedMs / 1000).toFixed(1)} s ` +
-      `(${outcome.batches} batches of ${config.retention.batchSize}, longest ${outcome.maxBatchMs.toFixed(1)} ms)`,
+      `(${outcome.batches} batches of ${config.retention.batchSize}, longest ${outcome.maxBatchMs.toFixed(1)} ms, ${outcome.batchesOver100Ms} over 100 ms)`,
   );
   if (outcome.ran) log(`purge ${perCard(cpuSince(cpu1, cpu2, [lookUpPid]), outcome.counts.cards)} (PostgreSQL: the purge's connections only; Node: the look-ups' too)`);
   log(`look-up during the purge (${during.length}): p50 ${percentile(during, 50).toFixed(3)} ms, p99 ${percentile(during, 99).toFixed(3)} ms, max ${during[during.length - 1].toFixed(1)} ms`);

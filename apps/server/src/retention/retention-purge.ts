@@ -24,7 +24,7 @@ export interface PurgeCounts {
 
 export type PurgeOutcome =
   | { ran: false; reason: 'another-instance-is-purging' }
-  | { ran: true; dryRun: boolean; counts: PurgeCounts; cutoffs: Record<string, string>; batches: number; maxBatchMs: number; elapsedMs: number };
+  | { ran: true; dryRun: boolean; counts: PurgeCounts; cutoffs: Record<string, string>; batches: number; maxBatchMs: number; batchesOver100Ms: number; elapsedMs: number };
 
 /** A purge batch is one transaction: kept well under the 100 ms the look-ups may wait behind. */
 const TARGET_BATCH_MS = 30;
@@ -124,10 +124,13 @@ export class RetentionPurge {
     const counts: PurgeCounts = { cards: 0, children: 0, cascades: 0, parentAccounts: 0, callRecords: 0, auditEvents: 0 };
     let batches = 0;
     let maxBatchMs = 0;
+    let batchesOver100Ms = 0;
     const batch = async <R extends Record<string, unknown>>(on: ClientBase, sql: string, params: unknown[]): Promise<R> => {
       const t0 = process.hrtime.bigint();
       const { rows } = await on.query<R>(sql, params);
-      maxBatchMs = Math.max(maxBatchMs, Number(process.hrtime.bigint() - t0) / 1e6);
+      const tookMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      maxBatchMs = Math.max(maxBatchMs, tookMs);
+      if (tookMs > 100) batchesOver100Ms += 1;
       batches += 1;
       return rows[0];
     };
@@ -149,7 +152,7 @@ export class RetentionPurge {
         [cutoffs.cardIssuedBefore, cutoffs.orphanAccountsCreatedBefore, cutoffs.accountsInactiveSince, cutoffs.callRecordsStartedBefore, cutoffs.auditEventsBefore],
       );
       Object.assign(counts, { cards: +r.cards, children: +r.children, cascades: +r.cascades, parentAccounts: +r.accounts, callRecords: +r.calls, auditEvents: +r.audit });
-      return { ran: true, dryRun, counts, cutoffs, batches, maxBatchMs, elapsedMs: Date.now() - started };
+      return { ran: true, dryRun, counts, cutoffs, batches, maxBatchMs, batchesOver100Ms, elapsedMs: Date.now() - started };
     }
 
     // 1. Cards past retention, walked in (issued_on, id) order (keyset: no batch re-reads what
@@ -239,7 +242,7 @@ export class RetentionPurge {
       `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, details) VALUES ('system', 'retention', 'retention.purged', 'retention', $1)`,
       [JSON.stringify({ ...counts, cutoffs })],
     );
-    return { ran: true, dryRun, counts, cutoffs, batches, maxBatchMs, elapsedMs: Date.now() - started };
+    return { ran: true, dryRun, counts, cutoffs, batches, maxBatchMs, batchesOver100Ms, elapsedMs: Date.now() - started };
   }
 }
 
