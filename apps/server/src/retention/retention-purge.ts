@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
 import { DataSource } from 'typeorm';
-import { withSessionLock } from '../database/pg-client';
+import { withPgClient, withSessionLock } from '../database/pg-client';
 import { accountInactivityCutoff, auditCutoff, calendarDay, callRecordCutoff, cardRecordCutoff, orphanAccountCutoff } from './retention-policy';
 
 export interface RetentionSettings {
