@@ -59,7 +59,13 @@ export class World {
 
   async startApp(): Promise<void> {
     this.app = await startApp(this.config);
-    await waitForHealth(this.config, { status: 'ok' });
+    try {
+      await waitForHealth(this.config, { status: 'ok' });
+    } catch (error) {
+      // Never leave an app behind that keeps reconnecting: it would take the Stasis app from the next suite's.
+      await this.stopApp();
+      throw error;
+    }
   }
 
   async stopApp(): Promise<void> {

@@ -12,6 +12,8 @@ export interface AriConnectionOptions {
   backoffMs?: (attempt: number) => number;
   /** A websocket that answers no ping for this long is considered dead. */
   pingTimeoutMs?: number;
+  /** An attempt (API description + websocket + registration) that has not finished by then is abandoned and retried. */
+  connectTimeoutMs?: number;
 }
 
 export interface AriConnectionLog {
@@ -42,6 +44,9 @@ export class AriConnection extends EventEmitter {
   private retryTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private lastPong = 0;
+  private connectTimer: NodeJS.Timeout | undefined;
+  /** The attempt in progress; an abandoned one finds itself replaced and stands down. */
+  private currentAttempt: object | undefined;
 
   constructor(
     private readonly options: AriConnectionOptions,
@@ -68,6 +73,8 @@ export class AriConnection extends EventEmitter {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.connectTimer);
+    this.currentAttempt = undefined;
     this.discard();
     this.setState('down');
   }
@@ -75,10 +82,25 @@ export class AriConnection extends EventEmitter {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     this.setState('connecting');
+    // An HTTP server that accepts but never answers would hold ari-client for the socket's own
+    // timeout (seen: 40 s): give up sooner and start a fresh attempt.
+    const attempt = {};
+    this.currentAttempt = attempt;
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => {
+      if (this.currentAttempt !== attempt || this.stopped) return;
+      this.currentAttempt = undefined;
+      this.discard();
+      this.scheduleRetry(`no answer within ${timeoutMs} ms`);
+    }, timeoutMs);
     let client: ari.Client | undefined;
     try {
       client = await ari.connect(this.options.url, this.options.username, this.options.password);
-      if (this.stopped) return;
+      if (this.stopped || this.currentAttempt !== attempt) {
+        stopQuietly(client);
+        return;
+      }
       this.current = client;
       const events = client as unknown as EventEmitter;
       events.on('*', (event: { type: string }, resources: unknown) => this.emit('event', event, resources));
@@ -90,10 +112,20 @@ export class AriConnection extends EventEmitter {
       // subscribeAll: the app also sees the events of legs it originates into the dialplan
       // (ringing, busy) before they enter Stasis.
       await client.start(this.options.app, true);
+      if (this.currentAttempt !== attempt) {
+        stopQuietly(client);
+        return;
+      }
       this.onRegistered(client);
     } catch (error) {
+      if (this.currentAttempt !== attempt) return; // abandoned already: its retry is scheduled
       if (client) this.lost(client, describe(error));
       else this.scheduleRetry(describe(error));
+    } finally {
+      if (this.currentAttempt === attempt) {
+        clearTimeout(this.connectTimer);
+        this.currentAttempt = undefined;
+      }
     }
   }
 
@@ -148,12 +180,7 @@ export class AriConnection extends EventEmitter {
     const client = this.current;
     this.current = undefined;
     if (!client) return;
-    (client as unknown as EventEmitter).removeAllListeners();
-    try {
-      (client as unknown as { stop(): void }).stop();
-    } catch {
-      /* never opened */
-    }
+    stopQuietly(client);
   }
 
   private setState(state: AriState, reason?: string): void {
@@ -164,6 +191,16 @@ export class AriConnection extends EventEmitter {
     if (state === 'down') this.log.warn(fields, 'ARI connection down');
     else this.log.info(fields, state === 'up' ? `ARI connected, Stasis app '${this.options.app}' registered` : 'ARI connecting');
     this.emit('state', state);
+  }
+}
+
+/** Closes a client's websocket and forgets its listeners; one that never opened has nothing to close. */
+function stopQuietly(client: ari.Client): void {
+  (client as unknown as EventEmitter).removeAllListeners();
+  try {
+    (client as unknown as { stop(): void }).stop();
+  } catch {
+    /* never opened */
   }
 }
 
