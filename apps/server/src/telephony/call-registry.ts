@@ -7,7 +7,7 @@ import { Metrics } from '../metrics/metrics';
 import { AriCallControl } from './ari/ari-call-control';
 import { AriChannel, AriEventOf, isPresentationRestricted, legFailureFromCause, usableCallerNumber } from './ari/ari-events';
 import { AriGateway } from './ari/ari-gateway';
-import { AppChannel, AriRest, channelsInApp } from './ari/ari-rest';
+import { AriRest, channelsInAppAfterConnect } from './ari/ari-rest';
 import { CallSession, CallSessionDeps, systemClock } from './call-flow/call-session';
 import { ChildNameVoice, EspeakChildNameVoice } from './prompts/child-name-voice';
 import { flowSettingsFrom } from './call-flow/flow-settings';
@@ -216,10 +216,7 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
    * previous process or a lost connection. Finders go to the hotline; stray legs are hung up.
    */
   private async rescueOrphans(): Promise<void> {
-    const channels = await channelsInApp(this.rest, this.config.ari.app).catch((error: Error): AppChannel[] => {
-      this.log.warn({ reason: error.message }, 'could not list channels after connecting');
-      return [];
-    });
+    const channels = await channelsInAppAfterConnect(this.rest, this.config.ari.app, this.log);
     for (const channel of channels) {
       if (this.channels.has(channel.id)) continue;
       const [role] = channel.args;

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AriCallControl } from '../ari/ari-call-control';
 import { AriEventOf, legFailureFromCause } from '../ari/ari-events';
 import { AriGateway } from '../ari/ari-gateway';
-import { AppChannel, AriRest, channelsInApp } from '../ari/ari-rest';
+import { AriRest, channelsInAppAfterConnect } from '../ari/ari-rest';
 import { systemClock } from '../call-flow/call-session';
 import { AnnouncementDialler } from './announcement-dialler';
 import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from './announcement-machine';
@@ -68,10 +68,7 @@ export class AnnouncementCalls implements AnnouncementDialler, OnModuleInit {
    * previous process) are hung up; the ones still running here carry on.
    */
   private async hangUpStrays(): Promise<void> {
-    const channels = await channelsInApp(this.rest, this.config.ari.app).catch((error: Error): AppChannel[] => {
-      this.log.warn({ reason: error.message }, 'could not list channels after connecting');
-      return [];
-    });
+    const channels = await channelsInAppAfterConnect(this.rest, this.config.ari.app, this.log);
     for (const channel of channels) {
       if (channel.args[0] !== 'notice' || this.sessions.has(channel.id)) continue;
       this.log.warn({ channelId: channel.id }, 'stray announcement call in the Stasis app: hanging up');

@@ -72,3 +72,14 @@ export async function channelsInApp(rest: AriRest, app: string): Promise<AppChan
     return data.startsWith(prefix) ? [{ id: channel.id, args: data.slice(prefix.length).split(',') }] : [];
   });
 }
+
+/**
+ * channelsInApp as both owners use it right after a (re)connection: a listing that fails is
+ * logged and read as "none" (the next connection lists again), so a rescue never throws.
+ */
+export function channelsInAppAfterConnect(rest: AriRest, app: string, log: { warn(fields: Record<string, unknown>, message: string): void }): Promise<AppChannel[]> {
+  return channelsInApp(rest, app).catch((error: Error): AppChannel[] => {
+    log.warn({ reason: error.message }, 'could not list channels after connecting');
+    return [];
+  });
+}
