@@ -52,13 +52,7 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.ari.onEvent((event) => {
-      try {
-        this.route(event as unknown as AriEventOf);
-      } catch (error) {
-        this.log.warn({ event: event.type, reason: (error as Error).message }, 'could not route an ARI event');
-      }
-    });
+    this.ari.onEvent((event) => this.route(event as unknown as AriEventOf));
     this.ari.onConnected(() => void this.rescueOrphans());
     this.ari.connection.on('state', (state) => this.metrics.ariUp.set(state === 'up' ? 1 : 0));
   }

@@ -32,13 +32,7 @@ export class AnnouncementCalls implements AnnouncementDialler, OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.ari.onEvent((event) => {
-      try {
-        this.route(event as unknown as AriEventOf);
-      } catch (error) {
-        this.log.warn({ event: event.type, reason: (error as Error).message }, 'could not route an ARI event');
-      }
-    });
+    this.ari.onEvent((event) => this.route(event as unknown as AriEventOf));
     this.ari.onConnected(() => void this.hangUpStrays());
   }
 

@@ -34,8 +34,15 @@ export class AriGateway implements OnApplicationBootstrap, OnApplicationShutdown
     return this.connection.client;
   }
 
+  /** Each subscriber's fault is logged and stays its own: it never stops the other subscribers or the process. */
   onEvent(listener: (event: AriEvent) => void): void {
-    this.connection.on('event', listener);
+    this.connection.on('event', (event: AriEvent) => {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.warn({ event: event.type, reason: (error as Error).message }, 'could not route an ARI event');
+      }
+    });
   }
 
   onConnected(listener: (client: Client) => void): void {
