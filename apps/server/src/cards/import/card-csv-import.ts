@@ -8,7 +8,7 @@ import { inTransaction } from '../../database/pg-client';
 import { AuditActor, CardSealer } from '../domain/card-ingest';
 import { CardProblem } from '../domain/card-record';
 import { CARD_MERGE_LOCK, mergeStagedCards, prepareStaging, recordIngest } from '../persistence/card-merge';
-import { CardSealers, SealedBatch } from './card-sealers';
+import { CardSealers, SealedBatch, rowsOf } from './card-sealers';
 import { COPY_SIGNATURE, COPY_TRAILER } from './copy-binary';
 import { splitCsvLine } from './csv-line';
 
@@ -75,7 +75,7 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
   const lines = createInterface({ input, crlfDelay: Infinity });
 
   let columns: number[] | null = null;
-  let rows: SealedRows = { staging: [], children: [], cards: [] };
+  let rows: SealedRows = { count: 0, staging: [], children: [], cards: [] };
   let rejectedInChunk = 0;
   let inFlight: Promise<void> = Promise.resolve();
   let sealers: CardSealers | null = null;
@@ -88,7 +88,7 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
   const copy = (sql: string, chunk: Buffer[]) => pipeline(Readable.from([COPY_SIGNATURE, ...chunk, COPY_TRAILER]), client.query(copyFrom(sql)));
   const flush = (chunk: SealedRows, rejected: number): Promise<void> =>
     inTransaction(client, async () => {
-      const count = chunk.staging.length;
+      const count = chunk.count;
       if (count > 0 && (await storeAllNew(client, chunk, copy))) {
         await recordIngest(client, options.actor, { received: count + rejected, created: count, alreadyPresent: 0, rejected, blockedCascades: 0 });
         progress.imported += count;
@@ -111,16 +111,20 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
       rejectedInChunk += 1;
       options.onRejected?.(lineNumber, problems);
     }
-    for (let i = 0; i < sealed.rows.length; i += 1) {
-      rows.staging.push(sealed.rows[i]);
-      rows.children.push(sealed.children[i]);
-      rows.cards.push(sealed.cards[i]);
-      if (rows.staging.length >= chunkSize) {
+    // The batch's rows go to the open chunk as contiguous ranges, cut where a chunk fills up.
+    for (let from = 0; from < sealed.count; ) {
+      const to = Math.min(sealed.count, from + chunkSize - rows.count);
+      rows.staging.push(rowsOf(sealed.staging, from, to));
+      rows.children.push(rowsOf(sealed.children, from, to));
+      rows.cards.push(rowsOf(sealed.cards, from, to));
+      rows.count += to - from;
+      from = to;
+      if (rows.count >= chunkSize) {
         await inFlight;
         inFlight = flush(rows, rejectedInChunk);
         // Unhandled until awaited: keep the rejection for the next await.
         inFlight.catch(() => undefined);
-        rows = { staging: [], children: [], cards: [] };
+        rows = { count: 0, staging: [], children: [], cards: [] };
         rejectedInChunk = 0;
       }
     }
@@ -152,12 +156,13 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
     await sealers?.close();
   }
   await inFlight;
-  if (rows.staging.length > 0 || rejectedInChunk > 0) await flush(rows, rejectedInChunk);
+  if (rows.count > 0 || rejectedInChunk > 0) await flush(rows, rejectedInChunk);
   return { ...progress, elapsedMs: Date.now() - started };
 }
 
-/** A chunk's cards, as staging rows (merge path) and as children and cards rows (fast path). */
+/** A chunk's cards, as staging rows (merge path) and as children and cards rows (fast path): ranges of rows, each one buffer. */
 interface SealedRows {
+  count: number;
   staging: Buffer[];
   children: Buffer[];
   cards: Buffer[];

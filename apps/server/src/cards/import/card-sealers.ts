@@ -33,12 +33,28 @@ export interface SealResult {
   rejected: [line: number, problems: CardProblem[] | 'csv'][];
 }
 
-/** The sealed rows of one batch of lines, in line order, and the bad lines. */
+/**
+ * The sealed rows of one batch of lines, in line order, and the bad lines. Each encoding is one
+ * buffer of rows back to back (`ends[i]` is where row i ends), so that COPY is written a whole
+ * range of rows at a time: a buffer per row meant two socket writes per row.
+ */
 export interface SealedBatch {
-  rows: Buffer[];
-  children: Buffer[];
-  cards: Buffer[];
+  count: number;
+  staging: RowRun;
+  children: RowRun;
+  cards: RowRun;
   rejected: SealResult['rejected'];
+}
+
+/** Encoded rows back to back, and where each ends. */
+export interface RowRun {
+  bytes: Buffer;
+  ends: number[];
+}
+
+/** Rows [from, to) of a run, as one buffer (no copy). */
+export function rowsOf(run: RowRun, from: number, to: number): Buffer {
+  return run.bytes.subarray(from === 0 ? 0 : run.ends[from - 1], to === 0 ? 0 : run.ends[to - 1]);
 }
 
 /** One worker per core by default: checking, hashing and sealing is the import's CPU cost. */
@@ -94,11 +110,8 @@ export class CardSealers {
     const result = new Promise<SealResult>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     const request: SealRequest = { id, firstLine, columns, lines };
     this.workers[id % this.workers.length].postMessage(request);
-    const split = (bytes: Uint8Array, ends: number[]): Buffer[] => {
-      const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      return ends.map((end, i) => all.subarray(i === 0 ? 0 : ends[i - 1], end));
-    };
-    return result.then((r) => ({ rows: split(r.rows, r.ends), children: split(r.children, r.childEnds), cards: split(r.cards, r.cardEnds), rejected: r.rejected }));
+    const run = (bytes: Uint8Array, ends: number[]): RowRun => ({ bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), ends });
+    return result.then((r) => ({ count: r.ends.length, staging: run(r.rows, r.ends), children: run(r.children, r.childEnds), cards: run(r.cards, r.cardEnds), rejected: r.rejected }));
   }
 
   async close(): Promise<void> {
