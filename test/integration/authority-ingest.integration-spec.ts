@@ -185,6 +185,29 @@ describe('POST /api/v1/authority/cards against PostgreSQL', () => {
     expect(await verifier.verify(current.nationalNumber, current.contactCode)).not.toBeNull();
   });
 
+  it('given a card reissued on the same day with another code, then it is a new card and only its code opens; the database refuses the same card twice', async () => {
+    const verifier = app.get(ContactCodeVerifier);
+    const misprinted = cardRecord({ issuedOn: daysAgo(3) });
+    const reissued = { ...misprinted, contactCode: randomCode() };
+    expect((await post({ cards: [misprinted] })).json().accepted).toEqual([{ index: 0, outcome: 'created' }]);
+    expect((await post({ cards: [reissued, misprinted] })).json().accepted).toEqual([
+      { index: 0, outcome: 'created' },
+      { index: 1, outcome: 'already-present' },
+    ]);
+    expect((await cardsOf(misprinted.nationalNumber)).map((c) => [c.issued_on, c.sealed === null])).toEqual([
+      [misprinted.issuedOn, true],
+      [reissued.issuedOn, false],
+    ]);
+    expect(await verifier.verify(misprinted.nationalNumber, misprinted.contactCode)).toBeNull();
+    expect(await verifier.verify(misprinted.nationalNumber, reissued.contactCode)).not.toBeNull();
+    // Not only the merge's ON CONFLICT: the constraint itself (child, issue day, ingest key).
+    await expect(
+      db.query(`INSERT INTO cards (child_id, issued_on, ingest_key) SELECT child_id, issued_on, ingest_key FROM cards k JOIN children ch ON ch.id = k.child_id WHERE ch.national_number_hash = $1 LIMIT 1`, [
+        hashOf(misprinted.nationalNumber),
+      ]),
+    ).rejects.toMatchObject({ code: '23505', constraint: 'uq_cards_child_issued_ingest' });
+  });
+
   it('given a draft cascade, when a new card arrives, then it stays a draft and only the new code is valid', async () => {
     const first = cardRecord({ issuedOn: daysAgo(100) });
     await post({ cards: [first] });

@@ -88,7 +88,7 @@ export async function mergeStagedCards(client: ClientBase, audit: { actor: Audit
       SELECT c.child_id, s.issued_on, s.ingest_key, s.sealed, s.encryption_key_id
         FROM card_staging s JOIN card_children c ON c.national_number_hash = s.national_number_hash
        ORDER BY s.ord
-      ON CONFLICT ON CONSTRAINT uq_cards_ingest_key DO NOTHING
+      ON CONFLICT ON CONSTRAINT uq_cards_child_issued_ingest DO NOTHING
       RETURNING id, child_id, ingest_key)
     INSERT INTO card_ingested (id, child_id, ingest_key, fresh)
     SELECT i.id, i.child_id, i.ingest_key, c.fresh FROM inserted i JOIN card_children c ON c.child_id = i.child_id`);

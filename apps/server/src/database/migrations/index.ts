@@ -6,6 +6,7 @@ import { TotpSecondFactor1795900000000 } from './1795900000000-TotpSecondFactor'
 import { CallHistoryForParents1796000000000 } from './1796000000000-CallHistoryForParents';
 import { OidcIdentities1796100000000 } from './1796100000000-OidcIdentities';
 import { CascadeTestsAndCodeCalls1796400000000 } from './1796400000000-CascadeTestsAndCodeCalls';
+import { CardIdentityByChild1796500000000 } from './1796500000000-CardIdentityByChild';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
@@ -18,4 +19,5 @@ export const migrations: Function[] = [
   CallHistoryForParents1796000000000,
   OidcIdentities1796100000000,
   CascadeTestsAndCodeCalls1796400000000,
+  CardIdentityByChild1796500000000,
 ];
