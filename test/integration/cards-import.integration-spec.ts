@@ -7,7 +7,7 @@ import { CardProblem } from '../../apps/server/src/cards/domain/card-record';
 import { importCardsCsv } from '../../apps/server/src/cards/import/card-csv-import';
 import { Encryptor } from '../../apps/server/src/privacy/encryptor';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
-import { cardRecord, daysAgo } from '../support/cards-data';
+import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
 import { testConfig } from '../support/test-config';
 
 // Each import starts its sealer threads, which transpile their TypeScript source under jest:
@@ -141,6 +141,28 @@ describe('npm run cards:import (COPY-based bulk import) against PostgreSQL', () 
       { issued_on: older.issuedOn, erased: true },
       { issued_on: newer.issuedOn, erased: false },
     ]);
+  });
+
+  it('given a chunk with two cards of one new child issued the same day, then the later line of the file is the current card', async () => {
+    const day = daysAgo(5);
+    const first = cardRecord({ issuedOn: day });
+    const second = { ...first, contactCode: randomCode() };
+    const otherFirst = cardRecord({ issuedOn: day });
+    const otherSecond = { ...otherFirst, contactCode: randomCode() };
+    // One child's codes in line order, the other's in reverse: file order decides, not the codes.
+    const { summary } = await run(csv([header, row(first), row(otherSecond), row(second), row(otherFirst)]), 10);
+    expect(summary).toMatchObject({ imported: 4, mergedChunks: 1 });
+    const currentCode = async (nationalNumber: string) => {
+      const hash = pseudonymizer.hash('national-number', nationalNumber);
+      const { rows } = await client.query(
+        `SELECT k.encryption_key_id, k.sealed FROM cards k JOIN children ch ON ch.id = k.child_id WHERE ch.national_number_hash = $1 AND k.sealed IS NOT NULL`,
+        [hash],
+      );
+      expect(rows).toHaveLength(1);
+      return sealer.open(hash, rows[0].encryption_key_id, rows[0].sealed).contactCode;
+    };
+    expect(await currentCode(first.nationalNumber)).toBe(second.contactCode);
+    expect(await currentCode(otherFirst.nationalNumber)).toBe(otherFirst.contactCode);
   });
 
   it('given columns in another order, then they are read by name', async () => {

@@ -69,13 +69,14 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
   const progress: ImportProgress = { lines: 0, bytesRead: 0, totalBytes: statSync(file).size, imported: 0, alreadyPresent: 0, rejected: 0, blockedCascades: 0, fastChunks: 0, mergedChunks: 0 };
   await client.query(`SET statement_timeout = 0`);
   await prepareStaging(client);
+  await prepareImportTables(client);
 
   const input = createReadStream(file);
   input.on('data', (chunk) => (progress.bytesRead += chunk.length));
   const lines = createInterface({ input, crlfDelay: Infinity });
 
   let columns: number[] | null = null;
-  let rows: SealedRows = { count: 0, staging: [], children: [], cards: [] };
+  let rows: SealedRows = { count: 0, children: [], cards: [] };
   let rejectedInChunk = 0;
   let inFlight: Promise<void> = Promise.resolve();
   let sealers: CardSealers | null = null;
@@ -94,7 +95,7 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
         progress.imported += count;
         progress.fastChunks += 1;
       } else {
-        if (count > 0) await copy(`COPY card_staging (ord, national_number_hash, ingest_key, issued_on, sealed, encryption_key_id) FROM STDIN (FORMAT binary)`, chunk.staging);
+        if (count > 0) await stage(client, chunk, copy);
         const merged = await mergeStagedCards(client, { actor: options.actor, received: count + rejected, rejected, returnKeys: false });
         progress.imported += merged.created;
         progress.alreadyPresent += count - merged.created;
@@ -114,7 +115,6 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
     // The batch's rows go to the open chunk as contiguous ranges, cut where a chunk fills up.
     for (let from = 0; from < sealed.count; ) {
       const to = Math.min(sealed.count, from + chunkSize - rows.count);
-      rows.staging.push(rowsOf(sealed.staging, from, to));
       rows.children.push(rowsOf(sealed.children, from, to));
       rows.cards.push(rowsOf(sealed.cards, from, to));
       rows.count += to - from;
@@ -124,7 +124,7 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
         inFlight = flush(rows, rejectedInChunk);
         // Unhandled until awaited: keep the rejection for the next await.
         inFlight.catch(() => undefined);
-        rows = { count: 0, staging: [], children: [], cards: [] };
+        rows = { count: 0, children: [], cards: [] };
         rejectedInChunk = 0;
       }
     }
@@ -160,10 +160,9 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
   return { ...progress, elapsedMs: Date.now() - started };
 }
 
-/** A chunk's cards, as staging rows (merge path) and as children and cards rows (fast path): ranges of rows, each one buffer. */
+/** A chunk's cards as children rows and cards rows: ranges of rows, each one buffer. */
 interface SealedRows {
   count: number;
-  staging: Buffer[];
   children: Buffer[];
   cards: Buffer[];
 }
@@ -192,6 +191,28 @@ async function storeAllNew(client: ClientBase, chunk: SealedRows, copy: (sql: st
   }
   await client.query(`RELEASE SAVEPOINT all_new`);
   return true;
+}
+
+/**
+ * The merge path's input: the chunk's children and cards rows, as encoded for the fast path, go
+ * to temporary tables and from there to the merge's staging table, in file order (COPY fills the
+ * identity column in the order it reads: a later line of the chunk is a later card).
+ */
+async function prepareImportTables(client: ClientBase): Promise<void> {
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS card_import_children (id uuid, national_number_hash bytea) ON COMMIT DELETE ROWS`);
+  await client.query(`
+    CREATE TEMP TABLE IF NOT EXISTS card_import_cards (
+      ord bigint GENERATED ALWAYS AS IDENTITY, id uuid, child_id uuid, issued_on date, ingest_key bytea, sealed bytea, encryption_key_id text
+    ) ON COMMIT DELETE ROWS`);
+}
+
+async function stage(client: ClientBase, chunk: SealedRows, copy: (sql: string, rows: Buffer[]) => Promise<void>): Promise<void> {
+  await copy(`COPY card_import_children (id, national_number_hash) FROM STDIN (FORMAT binary)`, chunk.children);
+  await copy(`COPY card_import_cards (id, child_id, issued_on, ingest_key, sealed, encryption_key_id) FROM STDIN (FORMAT binary)`, chunk.cards);
+  await client.query(`
+    INSERT INTO card_staging (ord, national_number_hash, ingest_key, issued_on, sealed, encryption_key_id)
+    SELECT row_number() OVER (ORDER BY k.ord), ch.national_number_hash, k.ingest_key, k.issued_on, k.sealed, k.encryption_key_id
+      FROM card_import_cards k JOIN card_import_children ch ON ch.id = k.child_id`);
 }
 
 /** Where each expected column is in the file; a clear error when the header is not ours. */

@@ -6,7 +6,7 @@ import { EncryptionKeys, Encryptor } from '../../privacy/encryptor';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import { CardSealer } from '../domain/card-ingest';
 import { checkCardRecord } from '../domain/card-record';
-import { TimeOrderedIds, encodeCardRow, encodeChildRow, encodeStagingRow } from './copy-binary';
+import { TimeOrderedIds, encodeCardRow, encodeChildRow } from './copy-binary';
 import { splitCsvLine } from './csv-line';
 import type { SealRequest, SealResult, SealerWorkerData } from './card-sealers';
 
@@ -20,17 +20,37 @@ const sealer = new CardSealer(new Pseudonymizer(buffer(data.pseudonymKey)), new 
 const ids = new TimeOrderedIds();
 const FIELDS = ['nationalNumber', 'contactCode', 'issuedOn', 'firstName', 'lastName'] as const;
 
+/** Rows appended back to back, and where each ends; sent as one buffer (moved, not copied). */
+class RowsOut {
+  private readonly rows: Buffer[] = [];
+  readonly ends: number[] = [];
+  private size = 0;
+
+  add(row: Buffer): void {
+    this.rows.push(row);
+    this.size += row.length;
+    this.ends.push(this.size);
+  }
+
+  /** One buffer of its own (never a slice of Node's shared pool), so it can be transferred. */
+  bytes(): ArrayBuffer {
+    const buffer = new ArrayBuffer(this.size);
+    const all = new Uint8Array(buffer);
+    let at = 0;
+    for (const row of this.rows) {
+      all.set(row, at);
+      at += row.length;
+    }
+    return buffer;
+  }
+}
+
 parentPort!.on('message', (request: SealRequest) => {
-  const rows: Buffer[] = [];
-  const ends: number[] = [];
-  const children: Buffer[] = [];
-  const childEnds: number[] = [];
-  const cards: Buffer[] = [];
-  const cardEnds: number[] = [];
+  // Each good line as a children row and a cards row, with their time-ordered ids: the fast path
+  // COPYs them straight into those tables; the merge path into temporary ones (card-csv-import.ts).
+  const children = new RowsOut();
+  const cards = new RowsOut();
   const rejected: SealResult['rejected'] = [];
-  let size = 0;
-  let childSize = 0;
-  let cardSize = 0;
   request.lines.forEach((line, i) => {
     const lineNumber = request.firstLine + i;
     if (line.trim() === '') return;
@@ -47,31 +67,11 @@ parentPort!.on('message', (request: SealRequest) => {
       return;
     }
     const card = sealer.prepare(check.card);
-    const row = encodeStagingRow(lineNumber, card.nationalNumberHash, card.ingestKey, card.issuedOn, card.sealed, card.keyId);
-    rows.push(row);
-    size += row.length;
-    ends.push(size);
-    // The same card as rows of children and cards, with their ids, for the fast path of a chunk
-    // whose children are all new (card-csv-import.ts).
     const childId = ids.next();
-    const child = encodeChildRow(childId, card.nationalNumberHash);
-    children.push(child);
-    childSize += child.length;
-    childEnds.push(childSize);
-    const cardRow = encodeCardRow(ids.next(), childId, card.issuedOn, card.ingestKey, card.sealed, card.keyId);
-    cards.push(cardRow);
-    cardSize += cardRow.length;
-    cardEnds.push(cardSize);
+    children.add(encodeChildRow(childId, card.nationalNumberHash));
+    cards.add(encodeCardRow(ids.next(), childId, card.issuedOn, card.ingestKey, card.sealed, card.keyId));
   });
-  const result: SealResult = {
-    id: request.id,
-    rows: Buffer.concat(rows, size),
-    ends,
-    children: Buffer.concat(children, childSize),
-    childEnds,
-    cards: Buffer.concat(cards, cardSize),
-    cardEnds,
-    rejected,
-  };
-  parentPort!.postMessage(result);
+  const [childBytes, cardBytes] = [children.bytes(), cards.bytes()];
+  const result: SealResult = { id: request.id, children: new Uint8Array(childBytes), childEnds: children.ends, cards: new Uint8Array(cardBytes), cardEnds: cards.ends, rejected };
+  parentPort!.postMessage(result, [childBytes, cardBytes]);
 });

@@ -22,10 +22,7 @@ export interface SealRequest {
 
 export interface SealResult {
   id: number;
-  /** The good lines' staging rows (binary COPY), back to back; `ends[i]` is where row i ends. */
-  rows: Uint8Array;
-  ends: number[];
-  /** The same cards as children rows and cards rows (binary COPY), ids included, for the fast path. */
+  /** The good lines' cards as children rows and cards rows (binary COPY), ids included, back to back; `childEnds[i]` is where row i ends. */
   children: Uint8Array;
   childEnds: number[];
   cards: Uint8Array;
@@ -40,7 +37,6 @@ export interface SealResult {
  */
 export interface SealedBatch {
   count: number;
-  staging: RowRun;
   children: RowRun;
   cards: RowRun;
   rejected: SealResult['rejected'];
@@ -111,7 +107,7 @@ export class CardSealers {
     const request: SealRequest = { id, firstLine, columns, lines };
     this.workers[id % this.workers.length].postMessage(request);
     const run = (bytes: Uint8Array, ends: number[]): RowRun => ({ bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), ends });
-    return result.then((r) => ({ count: r.ends.length, staging: run(r.rows, r.ends), children: run(r.children, r.childEnds), cards: run(r.cards, r.cardEnds), rejected: r.rejected }));
+    return result.then((r) => ({ count: r.cardEnds.length, children: run(r.children, r.childEnds), cards: run(r.cards, r.cardEnds), rejected: r.rejected }));
   }
 
   async close(): Promise<void> {
