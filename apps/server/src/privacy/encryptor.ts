@@ -53,8 +53,15 @@ export class Encryptor {
     const iv = this.nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.keyring.keys[this.keyring.current], iv);
     cipher.setAAD(aad);
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    const sealed = Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]);
+    // Written in place rather than concatenated: the bulk import seals millions of values.
+    const body = cipher.update(plaintext);
+    const tail = cipher.final(); // empty for GCM (a stream mode); kept in case
+    const sealed = Buffer.allocUnsafe(HEADER_BYTES + body.length + tail.length);
+    sealed[0] = VERSION;
+    iv.copy(sealed, 1);
+    cipher.getAuthTag().copy(sealed, 1 + IV_BYTES);
+    body.copy(sealed, HEADER_BYTES);
+    tail.copy(sealed, HEADER_BYTES + body.length);
     return { keyId: this.keyring.current, sealed };
   }
 

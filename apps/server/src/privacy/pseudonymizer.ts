@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { KeyObject, createHmac, createSecretKey } from 'node:crypto';
 
 /** What a keyed hash stands for; part of the hashed input so a value of one kind never matches another. */
 export type PseudonymKind = 'national-number' | 'caller' | 'card' | 'parent-login' | 'oidc-subject' | 'recovery-code';
@@ -8,8 +8,12 @@ export type PseudonymKind = 'national-number' | 'caller' | 'card' | 'parent-logi
  * values themselves. Without the key, the 11-digit space cannot be brute-forced from a dump.
  */
 export class Pseudonymizer {
+  /** Imported once: an HMAC from a KeyObject skips re-importing raw key bytes on every hash. */
+  private readonly hmacKey: KeyObject;
+
   constructor(private readonly key: Buffer) {
     if (key.length < 32) throw new Error('the pseudonym key must be at least 32 bytes');
+    this.hmacKey = createSecretKey(key);
   }
 
   /** The key, for a worker thread of this same process (the bulk import's sealers); never to log or send. */
@@ -18,6 +22,6 @@ export class Pseudonymizer {
   }
 
   hash(kind: PseudonymKind, value: string): Buffer {
-    return createHmac('sha256', this.key).update(`${kind}\0${value}`).digest();
+    return createHmac('sha256', this.hmacKey).update(`${kind}\0${value}`).digest();
   }
 }

@@ -1,5 +1,5 @@
 import { birthDateOf, checkNationalNumber } from '../../cascades/domain/national-number';
-import { isCardRecordExpired } from '../../retention/retention-policy';
+import { cardRecordCutoff } from '../../retention/retention-policy';
 
 /** One card as the issuing authority sends it (API body or CSV row). */
 export interface CardRecordInput {
@@ -84,7 +84,7 @@ export function checkCardRecord(raw: unknown, today: string): CardCheck {
   if (issuedOn !== undefined) {
     if (!isCalendarDay(issuedOn)) problems.push({ field: 'issuedOn', problem: 'date' });
     else if (issuedOn > today) problems.push({ field: 'issuedOn', problem: 'in-the-future' });
-    else if (isCardRecordExpired(issuedOn, today)) problems.push({ field: 'issuedOn', problem: 'past-retention' });
+    else if (issuedOn < cutoffOn(today)) problems.push({ field: 'issuedOn', problem: 'past-retention' });
     else {
       const born = nationalNumber === undefined ? null : birthDateOf(nationalNumber);
       if (born !== null && issuedOn < born) problems.push({ field: 'issuedOn', problem: 'before-birth' });
@@ -96,6 +96,13 @@ export function checkCardRecord(raw: unknown, today: string): CardCheck {
 
   if (problems.length > 0) return { valid: false, problems };
   return { valid: true, card: { nationalNumber: nationalNumber!, contactCode: contactCode!, issuedOn: issuedOn!, firstName: firstName!, lastName: lastName! } };
+}
+
+/** cardRecordCutoff(today), computed once per day rather than once per card (the bulk import checks millions). */
+let cutoffCache = { today: '', cutoff: '' };
+function cutoffOn(today: string): string {
+  if (cutoffCache.today !== today) cutoffCache = { today, cutoff: cardRecordCutoff(today) };
+  return cutoffCache.cutoff;
 }
 
 function name(field: 'firstName' | 'lastName', value: string | undefined, problems: CardProblem[]): string | undefined {

@@ -75,6 +75,13 @@ describe('the birth date in a national number', () => {
     [makeNationalNumber('152314', '123', true), '2015-03-14'], // bis number: month + 20
     [makeNationalNumber('150014', '123', true), null], // month unknown
     [makeNationalNumber('150431', '123', true), null], // 31 April
+    [makeNationalNumber('150430', '123', true), '2015-04-30'],
+    [makeNationalNumber('161231', '123', true), '2016-12-31'],
+    [makeNationalNumber('160229', '123', true), '2016-02-29'], // leap year
+    [makeNationalNumber('150229', '123', true), null], // not a leap year
+    [makeNationalNumber('000229', '123', true), '2000-02-29'], // divisible by 400: leap
+    [makeNationalNumber('000229', '123', false), null], // 1900: divisible by 100, not leap
+    [makeNationalNumber('150230', '123', true), null],
   ])('%s was born on %s', (digits, expected) => {
     expect(birthDateOf(digits)).toBe(expected);
   });

@@ -72,7 +72,14 @@ export function birthDateOf(digits: string): string | null {
   const month = withoutBisOffset(Number(digits.slice(2, 4)));
   const day = Number(digits.slice(4, 6));
   if (month === 0 || day === 0) return null;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCMonth() !== month - 1) return null; // 31 April and the like
-  return date.toISOString().slice(0, 10);
+  if (day > daysInMonth(year, month)) return null; // 31 April and the like
+  // Plain string work: this runs for every card of a bulk import (a Date costs several times more).
+  return `${year}-${String(month).padStart(2, '0')}-${digits.slice(4, 6)}`;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
 }
