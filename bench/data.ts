@@ -65,6 +65,11 @@ async function main(): Promise<void> {
   await client.connect();
   const { rows: [{ server_version: version }] } = await client.query(`SHOW server_version`);
   log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, PostgreSQL ${version}, Node ${process.version}`);
+  // The server settings that move these figures, so that runs on differently tuned servers are not compared blindly.
+  const settings = await client.query<{ name: string; setting: string }>(
+    `SELECT name, current_setting(name) AS setting FROM unnest(ARRAY['shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'synchronous_commit', 'autovacuum']) AS name`,
+  );
+  log(`PostgreSQL settings: ${settings.rows.map((r) => `${r.name}=${r.setting}`).join(', ')}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
   // 1. The CSV: CARDS distinct children, one card each; the first half issued 1,000 days ago.
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-'));
@@ -151,6 +156,7 @@ async function main(): Promise<void> {
   );
   if (outcome.ran) log(`purge ${perCard(cpuSince(cpu1, cpu2, [lookUpPid]), outcome.counts.cards)} (PostgreSQL: the purge's connections only; Node: the look-ups' too)`);
   log(`look-up during the purge (${during.length}): p50 ${percentile(during, 50).toFixed(3)} ms, p99 ${percentile(during, 99).toFixed(3)} ms, max ${during[during.length - 1].toFixed(1)} ms`);
+  log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   await db.destroy();
   await lookUpDb.destroy();
   await client.end();
