@@ -3,7 +3,7 @@ import { makeNationalNumber } from '../../cascades/domain/national-number';
 import { FinderLookupResult } from '../../cascades/domain/finder-lookup';
 import { CallControl, OutboundLeg } from '../call-control.port';
 import { FakeClock, flush } from '../../../../../test/support/fake-clock';
-import { CallSession, CallSessionDeps } from './call-session';
+import { CHILD_NAME_WAIT_MS, CallSession, CallSessionDeps } from './call-session';
 import { defaultFlowSettings } from './types';
 
 /** Records every call made to Asterisk; a method can be told to fail. */
@@ -157,5 +157,51 @@ describe('the child\'s first name', () => {
     expect(lastPlayback(control)).toBe('play call-1-leg-1 sound:alloparents/de/parent-intro+sound:alloparents/names/call-1+sound:alloparents/de/parent-options');
     await s.dispatch({ type: 'FinderHungUp' });
     expect(released).toEqual(['call-1']);
+  });
+
+  /** A voice whose rendering ends when the test says so (or never). */
+  const slowVoice = () => {
+    let finish: (uri: string | null) => void = () => undefined;
+    const voice = {
+      prepare: () => new Promise<string | null>((resolve) => (finish = resolve)),
+      release: async () => undefined,
+    };
+    return { voice, finish: (uri: string | null) => finish(uri) };
+  };
+  const found = async (): Promise<FinderLookupResult> => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: 'Emma', legs: [{ position: 1, number: '+32470000001' }] });
+
+  it('given a parent answers before the name is rendered, then the message waits for the name and includes it', async () => {
+    const { voice, finish } = slowVoice();
+    const { s, control } = session(found, voice);
+    await typeNumber(s);
+    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    const answered = s.dispatch({ type: 'LegAnswered', legId: 'call-1:leg:1', machineDetected: false });
+    await flush();
+    expect(control.calls.some((c) => c.startsWith('play call-1-leg-1'))).toBe(false);
+    finish('sound:alloparents/names/call-1');
+    await answered;
+    expect(lastPlayback(control)).toBe('play call-1-leg-1 sound:alloparents/fr/parent-intro+sound:alloparents/names/call-1+sound:alloparents/fr/parent-options');
+  });
+
+  it(`given the name is still not rendered ${CHILD_NAME_WAIT_MS} ms after the parent answered, then the message goes on without it`, async () => {
+    const { voice } = slowVoice();
+    const { s, control, clock } = session(found, voice);
+    await typeNumber(s);
+    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    const answered = s.dispatch({ type: 'LegAnswered', legId: 'call-1:leg:1', machineDetected: false });
+    await flush();
+    await clock.advance(CHILD_NAME_WAIT_MS - 1);
+    expect(control.calls.some((c) => c.startsWith('play call-1-leg-1'))).toBe(false);
+    await clock.advance(1);
+    await answered;
+    expect(lastPlayback(control)).toBe('play call-1-leg-1 sound:alloparents/fr/parent-intro+sound:alloparents/fr/parent-options');
+  });
+
+  it('given the rendering fails, then the parent hears the message without the name at once', async () => {
+    const { s, control } = session(found, { prepare: async () => Promise.reject(new Error('espeak-ng missing')), release: async () => undefined });
+    await typeNumber(s);
+    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    await s.dispatch({ type: 'LegAnswered', legId: 'call-1:leg:1', machineDetected: false });
+    expect(lastPlayback(control)).toBe('play call-1-leg-1 sound:alloparents/fr/parent-intro+sound:alloparents/fr/parent-options');
   });
 });

@@ -46,6 +46,9 @@ export interface SessionObserver {
   numberEntered?(): void;
 }
 
+/** How long a parent who answered may wait for the child's name to be rendered (see awaitChildName). */
+export const CHILD_NAME_WAIT_MS = 1_000;
+
 /**
  * Runs one finder's call: feeds events to the pure state machine one at a time (a promise
  * queue, so ARI events, timers and I/O results never interleave), executes the commands it
@@ -61,6 +64,8 @@ export class CallSession {
   private detached = false;
   /** The child's spoken first name, once rendered (the parents hear it if it is ready). */
   private childNameMedia: string | null = null;
+  /** Settles when the rendering of the name has ended, either way. */
+  private childNameRendered: Promise<void> | null = null;
 
   constructor(
     readonly callId: string,
@@ -132,6 +137,7 @@ export class CallSession {
           return await control.answer(this.finderChannelId);
         case 'play': {
           const channelId = command.target.kind === 'finder' ? this.finderChannelId : CallSession.legChannelId(command.target.legId);
+          if (command.media.some((m) => m.kind === 'childName')) await this.awaitChildName();
           observe?.playback?.(command.playbackId);
           return await control.play(channelId, command.playbackId, command.media.flatMap((m) => this.mediaUris(m)));
         }
@@ -274,10 +280,25 @@ export class CallSession {
   }
 
   private prepareChildName(firstName: string, language: Language): void {
-    this.deps.childName!
+    this.childNameRendered = this.deps.childName!
       .prepare(this.callId, firstName, language)
-      .then((uri) => (this.childNameMedia = uri))
+      .then((uri) => {
+        this.childNameMedia = uri;
+      })
       .catch((error: unknown) => this.deps.log.warn({ callId: this.callId, reason: (error as Error).message }, 'could not render the child\'s name'));
+  }
+
+  /**
+   * The first leg is dialled while the name is still being rendered (~60 ms, more on a loaded
+   * machine): a parent who answers before it is ready waits for it, up to CHILD_NAME_WAIT_MS,
+   * rather than hear the message without the child's name. Past that, the message goes on without it.
+   */
+  private async awaitChildName(): Promise<void> {
+    if (this.childNameMedia !== null || this.childNameRendered === null) return;
+    let timer: unknown;
+    const waited = new Promise<void>((resolve) => (timer = this.deps.clock.setTimeout(resolve, CHILD_NAME_WAIT_MS)));
+    await Promise.race([this.childNameRendered, waited]);
+    this.deps.clock.clearTimeout(timer);
   }
 
   private cleanUp(): void {
