@@ -456,6 +456,14 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       const { client, email } = await signedInParent(portal);
       const childId = await linkedChild(portal, client, await ingestedCard(portal, { firstName: 'Noor' }));
       await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
+      // The first number answered a test and confirmed; the second did not answer.
+      const checkedAt = new Date('2026-11-02T10:00:00Z');
+      await portal.db.query(
+        `UPDATE cascade_numbers n SET last_check_at = $2, last_check_result = CASE n.position WHEN 1 THEN 'confirmed' ELSE 'no-answer' END,
+                last_verified_at = CASE n.position WHEN 1 THEN $2::timestamptz END
+           FROM cascades c WHERE c.id = n.cascade_id AND c.child_id = $1 AND n.position <= 2`,
+        [childId, checkedAt],
+      );
       const response = await client.get('/api/v1/account/export');
       expect(response.status).toBe(200);
       expect(response.headers.get('content-disposition')).toMatch(/attachment/);
@@ -463,6 +471,14 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
         account: { email, emailVerified: true },
         sessions: [{ createdAt: expect.any(String), lastSeenAt: expect.any(String) }],
         children: [{ id: childId, firstName: 'Noor', cascade: { status: 'draft', numbers: [{ number: '+32470123456', label: 'Mum, mobile' }, {}, {}] } }],
+      });
+      expect(response.body.children[0].checks).toEqual({
+        test: null,
+        numbers: [
+          { position: 1, number: '+32470123456', label: 'Mum, mobile', lastVerifiedAt: checkedAt.toISOString(), lastCheckAt: checkedAt.toISOString(), lastCheckResult: 'confirmed' },
+          { position: 2, number: expect.any(String), label: expect.any(String), lastVerifiedAt: null, lastCheckAt: checkedAt.toISOString(), lastCheckResult: 'no-answer' },
+          { position: 3, number: expect.any(String), label: expect.any(String), lastVerifiedAt: null, lastCheckAt: null, lastCheckResult: null },
+        ],
       });
     });
 

@@ -104,8 +104,9 @@ import { PgTotpStore } from './persistence/pg-totp-store';
     },
     {
       provide: AccountData,
-      inject: [AccountService, ParentChildren, getDataSourceToken(), ChildCallHistory],
-      useFactory: (accounts: AccountService, children: ParentChildren, db: DataSource, callHistory: ChildCallHistory) => new AccountData(accounts, children, new PgAccountDataStore(db), callHistory),
+      inject: [AccountService, ParentChildren, getDataSourceToken(), ChildCallHistory, ParentCalls],
+      useFactory: (accounts: AccountService, children: ParentChildren, db: DataSource, callHistory: ChildCallHistory, parentCalls: ParentCalls) =>
+        new AccountData(accounts, children, new PgAccountDataStore(db), callHistory, parentCalls),
     },
     { provide: OIDC_RELYING_PARTY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.oidc ? new OidcRelyingParty(config.oidc) : null) },
     {

@@ -1,6 +1,7 @@
 import { AccountProfile, AccountService } from './accounts';
 import { CallView, ChildCallHistory } from './call-history';
 import { AttemptSubject, accountSubject } from './link-lockout';
+import { CascadeCheckView } from './parent-calls';
 import { CascadeView, ChildView, ParentChildren } from './parent-children';
 import { PortalError } from './portal-error';
 
@@ -20,8 +21,8 @@ export interface AccountExport {
   account: AccountProfile;
   sessions: { createdAt: string; lastSeenAt: string }[];
   signInProviders: { issuer: string; linkedAt: string; lastUsedAt: string }[];
-  /** Each child with its cascade and every call about it still kept (newest first). */
-  children: (ChildView & { cascade: CascadeView; calls: CallView[] })[];
+  /** Each child with its cascade, the results of the tests of its numbers, and every call about it still kept (newest first). */
+  children: (ChildView & { cascade: CascadeView; checks: CascadeCheckView; calls: CallView[] })[];
   notes: string[];
 }
 
@@ -32,6 +33,7 @@ export class AccountData {
     private readonly children: ParentChildren,
     private readonly store: AccountDataStore,
     private readonly callHistory: ChildCallHistory,
+    private readonly numberChecks: { checks(parentId: string, childId: string): Promise<CascadeCheckView> },
   ) {}
 
   async export(parentId: string): Promise<AccountExport> {
@@ -43,7 +45,12 @@ export class AccountData {
       sessions: (await this.store.sessions(parentId)).map((s) => ({ createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString() })),
       signInProviders: (await this.store.signInProviders(parentId)).map((p) => ({ issuer: p.issuer, linkedAt: p.linkedAt.toISOString(), lastUsedAt: p.lastUsedAt.toISOString() })),
       children: await Promise.all(
-        children.map(async (child) => ({ ...child, cascade: await this.children.cascade(parentId, child.id), calls: await this.callHistory.allCalls(parentId, child.id) })),
+        children.map(async (child) => ({
+          ...child,
+          cascade: await this.children.cascade(parentId, child.id),
+          checks: await this.numberChecks.checks(parentId, child.id),
+          calls: await this.callHistory.allCalls(parentId, child.id),
+        })),
       ),
       notes: [
         'Your password is stored only as an argon2id hash, your e-mail address encrypted, and failed code attempts as keyed hashes: none can be exported in clear.',

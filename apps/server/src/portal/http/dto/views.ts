@@ -144,24 +144,10 @@ export class SessionView {
   @ApiProperty({ format: 'date-time' }) lastSeenAt!: string;
 }
 
-export class ExportedChildView extends ChildViewDoc {
-  @ApiProperty({ type: CascadeViewDoc }) cascade!: CascadeViewDoc;
-  @ApiProperty({ type: [CallViewDoc], description: 'Every call about the child still kept (CALL_RECORD_RETENTION_DAYS), newest first.' }) calls!: CallViewDoc[];
-}
-
 export class SignInProviderLinkView {
   @ApiProperty({ description: "The OpenID Connect provider's issuer." }) issuer!: string;
   @ApiProperty({ format: 'date-time' }) linkedAt!: string;
   @ApiProperty({ format: 'date-time' }) lastUsedAt!: string;
-}
-
-export class AccountExportView implements AccountExport {
-  @ApiProperty({ format: 'date-time' }) exportedAt!: string;
-  @ApiProperty({ type: AccountProfileView }) account!: AccountProfileView;
-  @ApiProperty({ type: [SessionView] }) sessions!: SessionView[];
-  @ApiProperty({ type: [SignInProviderLinkView], description: 'Sign-in providers linked to the account (the subject is held only hashed).' }) signInProviders!: SignInProviderLinkView[];
-  @ApiProperty({ type: [ExportedChildView] }) children!: ExportedChildView[];
-  @ApiProperty({ type: [String] }) notes!: string[];
 }
 
 export class SignInProviderView implements SignInProvider {
@@ -220,4 +206,20 @@ export class NumberCheckView {
 export class CascadeCheckViewDoc implements CascadeCheckView {
   @ApiProperty({ type: CascadeTestRunView, nullable: true, description: 'The latest test, or null if the list was never tested.' }) test!: CascadeTestRunView | null;
   @ApiProperty({ type: [NumberCheckView], description: 'In the order they are called.' }) numbers!: NumberCheckView[];
+}
+
+// The export is made of the views above: declared last, since decorators read their types when the class is declared.
+export class ExportedChildView extends ChildViewDoc {
+  @ApiProperty({ type: CascadeViewDoc }) cascade!: CascadeViewDoc;
+  @ApiProperty({ type: CascadeCheckViewDoc, description: "The last test of the list and each number's last result." }) checks!: CascadeCheckViewDoc;
+  @ApiProperty({ type: [CallViewDoc], description: 'Every call about the child still kept (CALL_RECORD_RETENTION_DAYS), newest first.' }) calls!: CallViewDoc[];
+}
+
+export class AccountExportView implements AccountExport {
+  @ApiProperty({ format: 'date-time' }) exportedAt!: string;
+  @ApiProperty({ type: AccountProfileView }) account!: AccountProfileView;
+  @ApiProperty({ type: [SessionView] }) sessions!: SessionView[];
+  @ApiProperty({ type: [SignInProviderLinkView], description: 'Sign-in providers linked to the account (the subject is held only hashed).' }) signInProviders!: SignInProviderLinkView[];
+  @ApiProperty({ type: [ExportedChildView] }) children!: ExportedChildView[];
+  @ApiProperty({ type: [String] }) notes!: string[];
 }
