@@ -96,23 +96,23 @@ describe('the finder\'s call when things go wrong', () => {
     });
   });
 
+  // The suite's last test: the app stays stopped (afterAll stops the rest). Starting a new app in
+  // this same test process right after the graceful shutdown failed in 2 of ~13 full runs (its ARI
+  // connection got no HTTP answer for 30 s; not reproduced in 4 more runs of this suite nor in 10
+  // repetitions of the scenario alone), and nothing after this test needs the app.
   it('given the app is shut down gracefully while the parents\' phones ring, then the ringing leg is cancelled and the finder is handed to the hotline', async () => {
     const { nationalNumber } = await world.enrol([PHONES.ringsForever]);
     const scenario = finderScenario('uac-app-shutdown-expect-handoff', { steps: [...typeNumber(nationalNumber), { expectBye: true, withinMs: 30_000 }] });
     const call = sippCall({ scenario, caller: world.callerNumber(), timeoutSeconds: 40 });
-    try {
-      await waitFor('leg 1 to ring', async () => world.network.takeLog().some((e) => e.what === 'dialled' && e.number === PHONES.ringsForever), 15_000);
-      await world.stopApp();
-      const log: ReturnType<World['network']['takeLog']> = [];
-      await waitFor('the hand-off to the hotline', async () => {
-        log.push(...world.network.takeLog());
-        return log.some((e) => e.what === 'dialled' && e.number === PHONES.unreachableHotline);
-      }, 5_000);
-      // Cancelled at once, not left to ring out (its ring timeout is 6 s).
-      expect(log.filter((e) => e.what === 'hangup').map((e) => e.number)).toContain(PHONES.ringsForever);
-      expectSippPassed(await call);
-    } finally {
-      await world.startApp();
-    }
+    await waitFor('leg 1 to ring', async () => world.network.takeLog().some((e) => e.what === 'dialled' && e.number === PHONES.ringsForever), 15_000);
+    await world.stopApp();
+    const log: ReturnType<World['network']['takeLog']> = [];
+    await waitFor('the hand-off to the hotline', async () => {
+      log.push(...world.network.takeLog());
+      return log.some((e) => e.what === 'dialled' && e.number === PHONES.unreachableHotline);
+    }, 5_000);
+    // Cancelled at once, not left to ring out (its ring timeout is 6 s).
+    expect(log.filter((e) => e.what === 'hangup').map((e) => e.number)).toContain(PHONES.ringsForever);
+    expectSippPassed(await call);
   });
 });

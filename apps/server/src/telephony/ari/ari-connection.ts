@@ -194,14 +194,38 @@ export class AriConnection extends EventEmitter {
   }
 }
 
-/** Closes a client's websocket and forgets its listeners; one that never opened has nothing to close. */
+/** What stopQuietly() reaches into: ari-client's own websocket field. */
+type ClientInternals = EventEmitter & { stop(): void; _ws?: ClientSocket };
+type ClientSocket = { on(event: 'error', listener: () => void): unknown; terminate(): void };
+
+/**
+ * Closes a client's websocket and forgets its listeners; one that never opened has nothing to close.
+ *
+ * ari-client may already have a reconnection scheduled (its back-off timer cannot be cancelled),
+ * and it opens that websocket even after stop(): a dropped client would then register the Stasis
+ * app again behind our back, and Asterisk would send the calls' events to it instead of to the
+ * live connection. So any websocket it opens from now on is closed at once (the close ends
+ * ari-client's retries, the client being stopped).
+ */
 function stopQuietly(client: ari.Client): void {
-  (client as unknown as EventEmitter).removeAllListeners();
+  const internals = client as unknown as ClientInternals;
+  internals.removeAllListeners();
   try {
-    (client as unknown as { stop(): void }).stop();
+    internals.stop();
   } catch {
     /* never opened */
   }
+  let socket = internals._ws;
+  Object.defineProperty(internals, '_ws', {
+    configurable: true,
+    get: () => socket,
+    set: (next: ClientSocket) => {
+      socket = next;
+      // The abort's error is emitted at once, before ari-client listens: unheard, it would throw.
+      next.on('error', () => undefined);
+      next.terminate();
+    },
+  });
 }
 
 function describe(error: unknown): string {
