@@ -92,11 +92,15 @@ export class World {
     this.appProcess = undefined;
   }
 
+  /** Stops everything, Asterisk included even when stopping the app fails: nothing may hold the next suite's ports. */
   async stop(): Promise<void> {
-    await this.killAppProcess();
-    await this.stopApp();
-    await Promise.all([this.asterisk.stop(), this.network.stop()]);
-    await this.db?.destroy();
+    try {
+      await this.killAppProcess();
+      await this.stopApp();
+    } finally {
+      await Promise.all([this.asterisk.stop(), this.network.stop()]);
+      await this.db?.destroy();
+    }
   }
 
   /** A fresh, valid national number for each test, so tests never depend on each other. */
