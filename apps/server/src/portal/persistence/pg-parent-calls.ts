@@ -5,17 +5,27 @@ import { CascadeToTest, CodeCallTarget, ParentCallsStore, StoredCheckView } from
 import { audit } from './pg-parent-children';
 import { query, sql, withRunner } from './sql';
 
+/**
+ * The cascade of a child linked to the parent ($1 parent, $2 child): no row when they are not
+ * linked, null cascade columns when the child has no cascade; its numbers as JSON objects of
+ * `numberColumns`, in call order, and `also` selected beside.
+ */
+function linkedCascade(numberColumns: string[], also: string): string {
+  const number = numberColumns.map((column) => `'${column}', n.${column}`).join(', ');
+  return `SELECT c.id AS cascade_id, ${also},
+                 COALESCE((SELECT json_agg(json_build_object(${number}) ORDER BY n.position)
+                             FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]'::json) AS numbers
+            FROM parent_children pc LEFT JOIN cascades c ON c.child_id = pc.child_id
+           WHERE pc.parent_id = $1 AND pc.child_id = $2`;
+}
+
 export class PgParentCallsStore implements ParentCallsStore {
   constructor(private readonly db: DataSource) {}
 
   async cascadeToTest(parentId: string, childId: string): Promise<{ cascade: CascadeToTest | null } | null> {
     const { rows } = await query<{ cascade_id: string | null; language: CascadeToTest['language'] | null; numbers: { position: number; e164: string }[] }>(
       this.db,
-      `SELECT c.id AS cascade_id, c.language,
-              COALESCE((SELECT json_agg(json_build_object('position', n.position, 'e164', n.e164) ORDER BY n.position)
-                          FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]'::json) AS numbers
-         FROM parent_children pc LEFT JOIN cascades c ON c.child_id = pc.child_id
-        WHERE pc.parent_id = $1 AND pc.child_id = $2`,
+      linkedCascade(['position', 'e164'], 'c.language'),
       [parentId, childId],
     );
     const row = rows[0];
@@ -65,14 +75,11 @@ export class PgParentCallsStore implements ParentCallsStore {
       numbers: { position: number; e164: string; label: string; last_verified_at: string | null; last_check_at: string | null; last_check_result: AnnouncementResult | null }[];
     }>(
       this.db,
-      `SELECT c.id AS cascade_id,
-              (SELECT row_to_json(t) FROM (SELECT started_at, finished_at, current_position FROM cascade_tests
-                                            WHERE cascade_id = c.id ORDER BY started_at DESC LIMIT 1) t) AS test,
-              COALESCE((SELECT json_agg(json_build_object('position', n.position, 'e164', n.e164, 'label', n.label, 'last_verified_at', n.last_verified_at,
-                                                          'last_check_at', n.last_check_at, 'last_check_result', n.last_check_result) ORDER BY n.position)
-                          FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]'::json) AS numbers
-         FROM parent_children pc LEFT JOIN cascades c ON c.child_id = pc.child_id
-        WHERE pc.parent_id = $1 AND pc.child_id = $2`,
+      linkedCascade(
+        ['position', 'e164', 'label', 'last_verified_at', 'last_check_at', 'last_check_result'],
+        `(SELECT row_to_json(t) FROM (SELECT started_at, finished_at, current_position FROM cascade_tests
+                                       WHERE cascade_id = c.id ORDER BY started_at DESC LIMIT 1) t) AS test`,
+      ),
       [parentId, childId],
     );
     const row = rows[0];
