@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions what the service needs on this machine, idempotently:
 #   PostgreSQL (database + role), an Asterisk 22 chroot (no Docker engine here), SIPp,
-#   Chromium for the browser tests, and the tools that render the voice prompts.
+#   Chromium for the browser tests, SIPVicious and fail2ban (the SIP scanning test), and the tools
+#   that render the voice prompts.
 # Usage: scripts/provision.sh [all|postgres|asterisk|tools|prompts]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -82,6 +83,11 @@ provision_tools() {
   command -v docker-compose >/dev/null || apt_install docker-compose
   # Debian's Chromium for the portal's browser tests (playwright-core drives it; no downloads).
   [ -x /usr/bin/chromium ] || apt_install chromium
+  # SIPVicious scans the service's SIP port and fail2ban-regex checks our filter against what
+  # Asterisk logged (test/e2e/sip-scanning.e2e-spec.ts). Installing fail2ban does not start a
+  # jail of ours: production installs it by hand (docs/security.md).
+  command -v fail2ban-regex >/dev/null && { command -v svwar >/dev/null || command -v sipvicious_svwar >/dev/null; } \
+    || apt_install sipvicious fail2ban
 }
 
 provision_prompts() {
