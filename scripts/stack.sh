@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run stack: provisions what is missing, then runs Asterisk and the app in the foreground.
-# Ctrl-C or SIGTERM stops everything it started.
+# npm run stack: provisions what is missing, then runs Asterisk and the app in the foreground and
+# supervises them: either one that ends is started again (with a bounded back-off), the other left
+# running. Ctrl-C, SIGTERM or a fatal error stops everything it started.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 load_env
@@ -11,11 +12,14 @@ say "applying migrations"
 node dist/apps/server/src/cli/migrate.js || die "migrations failed: check DATABASE_URL"
 
 INSTANCE="${ASTERISK_INSTANCE:-service}"
-asterisk_pid="" app_pid=""
+asterisk_pid="" app_pid="" pause_pid=""
 stopping=0
 cleanup() {
   [ "$stopping" -eq 1 ] && return; stopping=1
+  # Stopping goes on whatever a step answers (a process may have ended already).
+  set +e
   say "stopping"
+  [ -n "$pause_pid" ] && kill "$pause_pid" 2>/dev/null
   [ -n "$app_pid" ] && kill -TERM "$app_pid" 2>/dev/null
   if [ -n "$asterisk_pid" ] && kill -0 "$asterisk_pid" 2>/dev/null; then
     bash scripts/asterisk.sh cli "$INSTANCE" 'core stop gracefully' >/dev/null 2>&1 || kill -TERM "$asterisk_pid" 2>/dev/null
@@ -34,18 +38,33 @@ trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 trap cleanup EXIT
 
-say "starting Asterisk (instance '$INSTANCE')"
-bash scripts/asterisk.sh run "$INSTANCE" > >(sed -u 's/^/[asterisk] /') 2>&1 &
-asterisk_pid=$!
-for _ in $(seq 1 100); do
-  bash scripts/asterisk.sh cli "$INSTANCE" 'core waitfullybooted' >/dev/null 2>&1 && break
-  kill -0 "$asterisk_pid" 2>/dev/null || die "Asterisk exited during start-up (see its output above)"
-  sleep 0.3
-done
+# Waits in the background, so Ctrl-C and SIGTERM are handled at once, not after the pause.
+pause() { sleep "$1" & pause_pid=$!; wait "$pause_pid"; pause_pid=""; }
 
-say "starting the app"
-node dist/apps/server/src/main.js > >(npx --no-install pino-pretty --colorize --translateTime 'SYS:HH:MM:ss.l' --ignore pid,hostname) 2>&1 &
-app_pid=$!
+# How a process ended, from its wait status.
+ended_how() { if [ "$1" -gt 128 ]; then echo "killed by SIG$(kill -l $(($1 - 128)))"; else echo "exit status $1"; fi; }
+
+# Starts Asterisk and waits until it has fully booted; fails if it exits or does not boot in 30 s.
+start_asterisk() {
+  say "starting Asterisk (instance '$INSTANCE')"
+  bash scripts/asterisk.sh run "$INSTANCE" > >(sed -u 's/^/[asterisk] /') 2>&1 &
+  asterisk_pid=$!; asterisk_started=$SECONDS
+  for _ in $(seq 1 100); do
+    bash scripts/asterisk.sh cli "$INSTANCE" 'core waitfullybooted' >/dev/null 2>&1 && return 0
+    kill -0 "$asterisk_pid" 2>/dev/null || return 1
+    sleep 0.3
+  done
+  return 1
+}
+
+start_app() {
+  say "starting the app"
+  node dist/apps/server/src/main.js > >(npx --no-install pino-pretty --colorize --translateTime 'SYS:HH:MM:ss.l' --ignore pid,hostname) 2>&1 &
+  app_pid=$!; app_started=$SECONDS
+}
+
+start_asterisk || die "Asterisk exited or did not boot during start-up (see its output above)"
+start_app
 
 health_url="http://${HTTP_HOST:-127.0.0.1}:${HTTP_PORT:-3000}/health"
 ari_state="down"
@@ -65,6 +84,31 @@ cat >&2 <<INFO
   Ctrl-C stops everything.
 
 INFO
-# Run until either process ends or we are signalled.
-wait -n "$asterisk_pid" "$app_pid"
-warn "a process of the stack exited; stopping the rest"
+
+# Supervision: a process that ends is started again, alone; the other keeps running (Asterisk
+# sends finders to the hotline while the app is away, and the app reconnects to a new Asterisk by
+# itself). The first restart comes 1 s after the end; a process that keeps ending within a minute
+# of its start waits twice as long each time, up to 30 s; a minute of running resets the wait.
+RESTART_FIRST=1 RESTART_MAX=30 STABLE_AFTER=60
+app_delay=$RESTART_FIRST asterisk_delay=$RESTART_FIRST app_restarts=0 asterisk_restarts=0
+next_delay() { local d=$(($1 * 2)); [ "$d" -gt "$RESTART_MAX" ] && d=$RESTART_MAX; echo "$d"; }
+while :; do
+  ended="" status=0
+  wait -n -p ended "$asterisk_pid" "$app_pid" || status=$?
+  [ -n "$ended" ] || die "lost track of the stack's processes (wait: status $status)"
+  if [ "$ended" = "$app_pid" ]; then
+    ran=$((SECONDS - app_started)); [ "$ran" -ge "$STABLE_AFTER" ] && app_delay=$RESTART_FIRST
+    app_restarts=$((app_restarts + 1))
+    warn "the app (pid $ended) ended ($(ended_how "$status")) after ${ran} s; restart $app_restarts in ${app_delay} s, Asterisk keeps running"
+    pause "$app_delay"
+    start_app
+    app_delay=$(next_delay "$app_delay")
+  else
+    ran=$((SECONDS - asterisk_started)); [ "$ran" -ge "$STABLE_AFTER" ] && asterisk_delay=$RESTART_FIRST
+    asterisk_restarts=$((asterisk_restarts + 1))
+    warn "Asterisk (pid $ended) ended ($(ended_how "$status")) after ${ran} s; restart $asterisk_restarts in ${asterisk_delay} s, the app keeps running"
+    pause "$asterisk_delay"
+    start_asterisk || warn "Asterisk did not boot (see its output above); it will be started again"
+    asterisk_delay=$(next_delay "$asterisk_delay")
+  fi
+done
