@@ -38,7 +38,7 @@ function pidsOf(instance: string): { asterisk: number[]; app: number[] } {
 }
 
 describe('npm run stack', () => {
-  it('given a provisioned machine, then it serves GET /health with 200; when the app is killed (twice), then a new app is healthy within 5 s plus its start-up time, the second time after a longer pause, and Asterisk keeps its pid; and SIGTERM leaves no Asterisk or app process behind', async () => {
+  it('given a provisioned machine, then it serves GET /health with 200; when the app is killed (twice), then a new app is healthy within 5 s plus its start-up time, the second time after a longer pause, and Asterisk keeps its pid; when Asterisk is killed, then a new one runs and the app (same pid) is connected to it again; and SIGTERM leaves no Asterisk or app process behind', async () => {
     const config = testConfig();
     const instance = testInstanceName('stack-command');
     const stack = start('npm', ['run', 'stack'], { cwd: ROOT, env: { ...process.env, ...testEnvironment(), ASTERISK_INSTANCE: instance } });
@@ -75,6 +75,17 @@ describe('npm run stack', () => {
         appPid = newPid;
       }
       expect(await healthy()).toEqual({ status: 'ok', ari: 'up', database: 'up' });
+
+      // Asterisk is supervised the same way; the app keeps running and reconnects to the new one.
+      const [asteriskPid] = before.asterisk;
+      process.kill(asteriskPid, 'SIGKILL');
+      await waitFor('a new Asterisk, and the app connected to it again', async () => {
+        const [pid] = pidsOf(instance).asterisk;
+        return pid !== undefined && pid !== asteriskPid && (await healthy());
+      }, 30_000, 200);
+      expect(stack.output()).toContain(`Asterisk (pid ${asteriskPid}) ended (killed by SIGKILL)`);
+      expect(stack.output()).toContain('restart 1 in 1 s, the app keeps running');
+      expect(pidsOf(instance).app).toEqual([appPid]);
     } finally {
       stack.child.kill('SIGTERM');
       await stack.exited;
