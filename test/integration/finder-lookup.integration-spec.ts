@@ -65,7 +65,7 @@ describe('the finder look-up against PostgreSQL', () => {
     expect((await lookUp.lookUp(await newCall(), numbers[0], who)).kind).toBe('unavailable');
     expect((await lookUp.lookUp(await newCall(), numbers[1], who)).kind).toBe('unavailable');
     expect((await lookUp.lookUp(await newCall(), numbers[1], who)).kind).toBe('unavailable');
-    expect(await lookUp.lookUp(await newCall(), numbers[2], who)).toEqual({ kind: 'throttled' });
+    expect(await lookUp.lookUp(await newCall(), numbers[2], who)).toEqual({ kind: 'throttled', limit: 'numbers-per-hour' });
     // Another caller is not affected.
     expect((await lookUp.lookUp(await newCall(), numbers[2], caller())).kind).toBe('unavailable');
   });
