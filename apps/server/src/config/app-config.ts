@@ -6,7 +6,8 @@ export interface AppConfig {
   http: { host: string; port: number; bodyLimitBytes: number };
   logLevel: string;
   database: { url: string };
-  ari: { url: string; username: string; password: string; app: string };
+  /** httpConnections: the bounded pool of keep-alive connections for ARI requests. */
+  ari: { url: string; username: string; password: string; app: string; httpConnections: number };
   asteriskSoundsDir: string;
   sip: { bindAddress: string; port: number; trunkUri: string; rtpPortStart: number; rtpPortEnd: number };
   service: { number: string; hotlineNumber: string; numbers: Record<string, Language>; defaultLanguage: Language };
@@ -74,7 +75,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
     http: { host: v.HTTP_HOST, port: v.HTTP_PORT, bodyLimitBytes: v.HTTP_BODY_LIMIT_BYTES },
     logLevel: v.LOG_LEVEL,
     database: { url: v.DATABASE_URL },
-    ari: { url: v.ARI_URL, username: v.ARI_USERNAME, password: v.ARI_PASSWORD, app: v.ARI_APP },
+    ari: { url: v.ARI_URL, username: v.ARI_USERNAME, password: v.ARI_PASSWORD, app: v.ARI_APP, httpConnections: v.ARI_HTTP_CONNECTIONS },
     asteriskSoundsDir: v.ASTERISK_SOUNDS_DIR,
     sip: {
       bindAddress: v.SIP_BIND_ADDRESS,

@@ -50,6 +50,9 @@ export class EnvironmentVariables {
   // No default: a guessable ARI password gives anyone on the host control of every call.
   @IsString() @MinLength(12, { message: 'ARI_PASSWORD must be at least 12 characters' }) ARI_PASSWORD!: string;
   @Matches(/^[A-Za-z0-9_-]+$/) ARI_APP = 'alloparents';
+  // Keep-alive connections for ARI requests; a burst of callers queues on them. Asterisk's
+  // http.conf sessionlimit is rendered from this value (plus room for the websocket).
+  @Transform(toInt) @IsInt() @Min(1) @Max(64) ARI_HTTP_CONNECTIONS = 16;
 
   @IsIP() SIP_BIND_ADDRESS = '127.0.0.1';
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) SIP_PORT = 5060;

@@ -8,6 +8,19 @@ export class Metrics {
 
   readonly ariUp = new Gauge({ name: 'alloparents_ari_up', help: '1 while the Stasis app is registered with Asterisk', registers: [this.registry] });
 
+  readonly ariRequestRetries = new Counter({
+    name: 'alloparents_ari_request_retries_total',
+    help: 'ARI requests sent again because they could not be sent (no connection, connection closed under them)',
+    registers: [this.registry],
+  });
+
+  readonly ariRequestFailures = new Counter({
+    name: 'alloparents_ari_request_failures_total',
+    help: 'ARI requests that failed: status 0 when Asterisk gave no answer within the deadline',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
   readonly callsStarted = new Counter({ name: 'alloparents_calls_started_total', help: 'Finder calls that reached the app', registers: [this.registry] });
 
   readonly callsEnded = new Counter({

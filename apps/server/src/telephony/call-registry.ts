@@ -4,10 +4,10 @@ import { CallRecords } from '../calls/call-records';
 import { FinderLookupService } from '../cascades/finder-lookup.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
-import { AriCallControl } from './ari/ari-call-control';
+import type { AriCallControl } from './ari/ari-call-control';
 import { AriChannel, AriEventOf, isPresentationRestricted, legFailureFromCause, usableCallerNumber } from './ari/ari-events';
 import { AriGateway } from './ari/ari-gateway';
-import { AriRest, channelsInAppAfterConnect } from './ari/ari-rest';
+import { type AriRest, channelsInAppAfterConnect } from './ari/ari-rest';
 import { CallSession, CallSessionDeps, systemClock } from './call-flow/call-session';
 import { ChildNameVoice, EspeakChildNameVoice } from './prompts/child-name-voice';
 import { flowSettingsFrom } from './call-flow/flow-settings';
@@ -46,8 +46,8 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(FINDER_LOOKUP) private readonly lookup: FinderLookupService,
     @Inject(CALL_RECORDS) private readonly records: CallRecords,
   ) {
-    this.rest = new AriRest(config.ari.url, config.ari.username, config.ari.password);
-    this.control = new AriCallControl(this.rest, config.ari.app);
+    this.rest = ari.rest;
+    this.control = ari.control;
     this.childName = new EspeakChildNameVoice(config.asteriskSoundsDir);
   }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AriCallControl } from '../ari/ari-call-control';
+import type { AriCallControl } from '../ari/ari-call-control';
 import { AriEventOf, legFailureFromCause } from '../ari/ari-events';
 import { AriGateway } from '../ari/ari-gateway';
-import { AriRest, channelsInAppAfterConnect } from '../ari/ari-rest';
+import { type AriRest, channelsInAppAfterConnect } from '../ari/ari-rest';
 import { systemClock } from '../call-flow/call-session';
 import { AnnouncementDialler } from './announcement-dialler';
 import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from './announcement-machine';
@@ -27,8 +27,8 @@ export class AnnouncementCalls implements AnnouncementDialler, OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ari: AriGateway,
   ) {
-    this.rest = new AriRest(config.ari.url, config.ari.username, config.ari.password);
-    this.control = new AriCallControl(this.rest, config.ari.app);
+    this.rest = ari.rest;
+    this.control = ari.control;
   }
 
   onModuleInit(): void {
