@@ -32,11 +32,11 @@ export interface CapCounts {
 
 /**
  * A call still open after this long no longer counts as in progress: a node that crashed
- * mid-call never records its end, and must not lock a cascade or a caller out for ever. An hour
- * is far longer than any cascade takes to ring through (7 legs of 15 s, plus the hotline), so
- * only a call connected that long stops counting.
+ * mid-call never records its end, and must not lock a cascade or a caller out for ever. 70
+ * minutes: longer than any cascade takes to ring through (7 legs of 15 s, then the hotline) plus
+ * an hour's conversation, so a call that is really going on is always counted.
  */
-export const OPEN_CALL_MAX_AGE_MS = 3_600_000;
+export const OPEN_CALL_MAX_AGE_MS = 70 * 60_000;
 
 /** The window of the "per day" caps: the last 24 hours (a sliding window, not a calendar day). */
 export const CAP_DAY_MS = 86_400_000;
