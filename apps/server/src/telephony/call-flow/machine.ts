@@ -528,7 +528,7 @@ function cascadeOf(result: LookupResult): Cascade | null {
 }
 
 /**
- * Dials the first number from `index` on that the service may call. A number outside the
+ * Dials the first number from `from` on that the service may call. A number outside the
  * allowed destinations (one saved before the rule changed) is never dialled: it is recorded as
  * `not-allowed` and the cascade moves on, as after a failed leg. The hotline is exempt.
  */
