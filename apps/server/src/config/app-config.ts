@@ -1,4 +1,5 @@
-import { EnvironmentVariables, validateEnvironment } from './environment';
+import { AllowableNumberType, DestinationPolicy } from '../cascades/domain/allowed-destinations';
+import { EnvironmentVariables, listOf, validateEnvironment } from './environment';
 
 /** The typed configuration the app is built from. Tests build one directly. */
 export interface AppConfig {
@@ -35,6 +36,14 @@ export interface AppConfig {
     maxNumberAttempts: number;
     abuseMaxNumbersPerHour: number;
     deadmanSeconds: number;
+  };
+  /** What the service may dial and how much (docs/security.md, "Limits on what the service dials"). */
+  limits: {
+    destinations: DestinationPolicy;
+    maxCallsPerCascade: number;
+    maxCallsPerCaller: number;
+    maxLegsPerCascadePerDay: number;
+    maxLegsPerDay: number;
   };
 }
 
@@ -111,6 +120,13 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       maxNumberAttempts: v.MAX_NUMBER_ATTEMPTS,
       abuseMaxNumbersPerHour: v.ABUSE_MAX_NUMBERS_PER_HOUR,
       deadmanSeconds: v.DEADMAN_SECONDS,
+    },
+    limits: {
+      destinations: { countries: listOf(v.ALLOWED_NUMBER_COUNTRIES), types: listOf(v.ALLOWED_NUMBER_TYPES) as AllowableNumberType[] },
+      maxCallsPerCascade: v.MAX_CALLS_PER_CASCADE,
+      maxCallsPerCaller: v.MAX_CALLS_PER_CALLER,
+      maxLegsPerCascadePerDay: v.MAX_LEGS_PER_CASCADE_PER_DAY,
+      maxLegsPerDay: v.MAX_LEGS_PER_DAY,
     },
   };
 }

@@ -37,6 +37,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Each time a limit on what the service dials stopped it: a call over a cap put through to the
+   * hotline (numbers-per-hour, calls-per-cascade, calls-per-caller, legs-per-cascade-per-day,
+   * legs-per-day) or a parent's number outside the allowed destinations skipped (destination).
+   */
+  readonly limitRefusals = new Counter({
+    name: 'alloparents_limit_refusals_total',
+    help: 'Calls put through to the hotline over a cap, and numbers skipped as not allowed, by limit',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
   readonly firstLegDelay = new Histogram({
     name: 'alloparents_first_leg_ringing_seconds',
     help: 'Time from the last digit typed to the first leg ringing',

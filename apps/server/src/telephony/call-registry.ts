@@ -174,7 +174,11 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
     };
     return {
       control: this.control,
-      lookUp: (id, nationalNumber, callerNumber) => this.lookup.lookUp(id, nationalNumber, callerNumber),
+      lookUp: async (id, nationalNumber, callerNumber) => {
+        const result = await this.lookup.lookUp(id, nationalNumber, callerNumber);
+        if (result.kind === 'throttled') this.metrics.limitRefusals.inc({ limit: result.limit });
+        return result;
+      },
       records: this.records,
       settings: flowSettingsFrom(this.config),
       clock: systemClock,
@@ -189,7 +193,10 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
           const seconds = sinceNumberEntered();
           if (seconds !== undefined) this.metrics.timeToConnection.observe(seconds);
         },
-        legResult: (result) => this.metrics.legsEnded.inc({ result }),
+        legResult: (result) => {
+          this.metrics.legsEnded.inc({ result });
+          if (result === 'not-allowed') this.metrics.limitRefusals.inc({ limit: 'destination' });
+        },
         callEnded: (outcome) => {
           this.metrics.callsEnded.inc({ outcome });
           setTimeout(() => this.forget(callId), FORGET_AFTER_MS).unref();
