@@ -52,7 +52,6 @@ const PORTS = { http: 23000, bare: 23001, sip: 25060, ari: 28088, network: 25080
 const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? '/var/cache/alloparents/asterisk-root';
 const PERSON = '+32470001001'; // the simulated network's phone that answers and presses 1 (test/e2e/network)
 
-
 const children: ChildProcess[] = [];
 const asterisks: string[] = [];
 
