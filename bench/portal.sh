@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# npm run bench:portal — a fresh database (alloparents_bench_portal, next to DATABASE_URL's),
-# migrated, an authority token for seeding, then bench/portal.ts: the built app on core 0, the
-# load generator on core 1; part 1 the "my cascade" read at full speed, part 2 the finder's
-# call with the portal idle and then under 200 requests/s (its own Asterisk instances and ports,
-# apart from the tests'). Options: BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (5), BENCH_CALLS
+# npm run bench:portal — a fresh database (BENCH_DATABASE, default alloparents_bench_portal, next
+# to DATABASE_URL's), migrated, an authority token for seeding, then bench/portal.ts: the built
+# app on core 0, the load generator on core 1; part 1 the "my cascade" read at full speed against
+# a bare Fastify route on the same core (its ceiling), part 2 the finder's call with the portal
+# idle and then under 200 requests/s (its own Asterisk instances and ports, apart from the
+# tests'). Options: BENCH_SECONDS (20), BENCH_WARMUP_SECONDS (5), BENCH_ROUNDS (2), BENCH_CALLS
 # (10), BENCH_CONNECTIONS (10), BENCH_PARTS (1,2), BENCH_PROFILE (1: V8 profile of the app in
 # dist/reports/bench-portal/v8.log).
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$REPO_ROOT"
 load_env
-db=alloparents_bench_portal
+db="${BENCH_DATABASE:-alloparents_bench_portal}"
+[[ "$db" =~ ^[a-z_][a-z0-9_]*$ ]] || die "BENCH_DATABASE must be a plain lower-case name, got '$db'"
 bench_url="${DATABASE_URL%/*}/$db"
 user="$(node -e 'console.log(new URL(process.argv[1]).username)' "$DATABASE_URL")"
 

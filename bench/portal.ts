@@ -1,8 +1,11 @@
-// The portal benchmark (issue 5): run with `npm run bench:portal` (bench/portal.sh prepares a
-// fresh database and pins this process to core 1). Not a test: it prints figures, recorded in
+// The portal benchmark: run with `npm run bench:portal` (bench/portal.sh prepares a fresh
+// database and pins this process to core 1). Not a test: it prints figures, recorded in
 // docs/performance.md.
 //   1. the authenticated "my cascade" read (GET /api/v1/children/:id/cascade) at full speed, the
-//      built app pinned to core 0, autocannon on core 1;
+//      built app pinned to core 0, autocannon on core 1; against its ceiling, measured the same
+//      way in the same run: a bare Fastify route (bench/portal-bare.ts, its own process pinned to
+//      the same core) running the same two statements with pg and answering the same JSON. The
+//      app and the bare route take turns (app, bare, bare, app, …), each after a warm-up;
 //   2. the finder's call (real Asterisk, SIPp, the simulated network) with the portal idle, then
 //      with the portal under a steady 200 requests/s.
 import { ChildProcess, spawn } from 'node:child_process';
@@ -14,6 +17,7 @@ import { CURRENT_TERMS_VERSION } from '../apps/server/src/portal/domain/parent-c
 import { randomChildNumber, randomCode } from '../test/support/cards-data';
 import { finderScenario, typeNumber } from '../test/support/finder-scenario';
 import { run, sleep, waitFor } from '../test/support/processes';
+import { ResultRow, load, log, machine, median, percentile, positiveInteger, printTable, ratioWithRounds } from './report';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -34,21 +38,19 @@ interface AutocannonInstance extends PromiseLike<AutocannonResult> {
 
 const ROOT = join(__dirname, '..'); // dist/
 const REPO = join(__dirname, '../..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
-const CALLS = Number(process.env.BENCH_CALLS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const SECONDS = positiveInteger('BENCH_SECONDS', process.env.BENCH_SECONDS, 20);
+const WARMUP_SECONDS = positiveInteger('BENCH_WARMUP_SECONDS', process.env.BENCH_WARMUP_SECONDS, 5);
+const CALLS = positiveInteger('BENCH_CALLS', process.env.BENCH_CALLS, 10);
+const CONNECTIONS = positiveInteger('BENCH_CONNECTIONS', process.env.BENCH_CONNECTIONS, 10);
+/** Turns of the app and the bare route in part 1 (each BENCH_SECONDS). */
+const ROUNDS = positiveInteger('BENCH_ROUNDS', process.env.BENCH_ROUNDS, 2);
 const PARTS = (process.env.BENCH_PARTS ?? '1,2').split(',');
 const PORTAL_RATE = 200;
 
 /** Ports apart from the tests' (SIP 15060, ARI 18088, HTTP 13000, network 15080, SIPp 16000+) and a developer's stack. */
-const PORTS = { http: 23000, sip: 25060, ari: 28088, network: 25080, sippBase: 26000 } as const;
+const PORTS = { http: 23000, bare: 23001, sip: 25060, ari: 28088, network: 25080, sippBase: 26000 } as const;
 const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? '/var/cache/alloparents/asterisk-root';
 const PERSON = '+32470001001'; // the simulated network's phone that answers and presses 1 (test/e2e/network)
-
-const log = (line: string) => process.stdout.write(`${line}\n`);
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const children: ChildProcess[] = [];
 const asterisks: string[] = [];
@@ -115,10 +117,25 @@ async function startApp(logFile: string): Promise<void> {
   }, 30_000, 250);
 }
 
-/** The app's CPU time so far (user + system), in seconds. */
-function appCpuSeconds(): number {
-  if (!appPid) return 0;
-  const fields = readFileSync(`/proc/${appPid}/stat`, 'utf8').split(') ')[1].split(' ');
+let barePid: number | undefined;
+
+/** The bare route (bench/portal-bare.ts) on the app's core, the same way. */
+async function startBare(logFile: string): Promise<void> {
+  const out = openSync(logFile, 'w');
+  const child = spawn('taskset', ['-c', '0', 'node', join(ROOT, 'bench/portal-bare.js')], { env: env({ BENCH_BARE_PORT: String(PORTS.bare) }), stdio: ['ignore', out, out] });
+  closeSync(out);
+  children.push(child);
+  barePid = child.pid;
+  await waitFor('the bare route to answer /health', async () => {
+    if (child.exitCode !== null) throw new Error(`the bare route exited (log: ${logFile}):\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    return (await fetch(`http://127.0.0.1:${PORTS.bare}/health`)).ok;
+  }, 30_000, 250);
+}
+
+/** A process's CPU time so far (user + system), in seconds. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100 on Linux)
 }
 
@@ -207,14 +224,16 @@ interface LoadFigures {
   requests: number;
   bad: number;
   autocannon: AutocannonResult;
-  appCpu: number;
+  /** The server's CPU, in cores (1 = one core busy all along). */
+  serverCpu: number;
 }
 
 /** autocannon on the read; latency percentiles from every 2xx response (autocannon itself reports p97.5, not p95). */
-function loadRead(url: string, cookie: string, options: { seconds?: number; overallRate?: number }): { instance: AutocannonInstance; done: Promise<LoadFigures> } {
+function loadRead(url: string, cookie: string, options: { seconds?: number; overallRate?: number; pid?: number }): { instance: AutocannonInstance; done: Promise<LoadFigures> } {
   const times: number[] = [];
   let bad = 0;
-  const cpu0 = appCpuSeconds();
+  const pid = options.pid ?? appPid;
+  const cpu0 = cpuSeconds(pid);
   const started = Date.now();
   const instance = autocannon({
     url,
@@ -239,7 +258,7 @@ function loadRead(url: string, cookie: string, options: { seconds?: number; over
       requests: times.length,
       bad: bad + result.errors + result.timeouts,
       autocannon: result,
-      appCpu: (appCpuSeconds() - cpu0) / elapsed,
+      serverCpu: (cpuSeconds(pid) - cpu0) / elapsed,
     };
   });
   return { instance, done };
@@ -247,7 +266,7 @@ function loadRead(url: string, cookie: string, options: { seconds?: number; over
 
 const describeLoad = (f: LoadFigures) =>
   `${Math.round(f.rate)} requests/s (${f.requests} in ${f.autocannon.duration} s), latency p50 ${f.p50.toFixed(2)} ms, p95 ${f.p95.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms, max ${f.max.toFixed(1)} ms; ` +
-  `errors ${f.autocannon.errors}, timeouts ${f.autocannon.timeouts}, non-2xx ${f.autocannon.non2xx}; app CPU ${(f.appCpu * 100).toFixed(0)}% of one core`;
+  `errors ${f.autocannon.errors}, timeouts ${f.autocannon.timeouts}, non-2xx ${f.autocannon.non2xx}; server CPU ${(f.serverCpu * 100).toFixed(0)}% of one core`;
 
 // --- calls ---------------------------------------------------------------------------------------
 
@@ -312,10 +331,10 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: process.env.DATABASE_URL });
   await db.connect();
   const { rows: [{ server_version: pgVersion }] } = await db.query(`SHOW server_version`);
-  const cpus = os.cpus();
-  log(`machine: ${cpus.length} cores (${cpus[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, PostgreSQL ${pgVersion}, Node ${process.version}, ${os.type()} ${os.release()}`);
-  log(`load average before the run (1, 5, 15 min): ${load()}`);
-  log(`app pinned to core 0 (taskset -c 0, LOG_LEVEL=${process.env.LOG_LEVEL ?? 'info'}), autocannon on core 1, ${CONNECTIONS} connections`);
+  const loadBefore = load();
+  log(`machine: ${machine([`PostgreSQL ${pgVersion}`])}`);
+  log(`load average before the run (1, 5, 15 min): ${loadBefore}`);
+  log(`app and bare route pinned to core 0 (taskset -c 0; the app's LOG_LEVEL=${process.env.LOG_LEVEL ?? 'info'}), autocannon on core 1, ${CONNECTIONS} connections`);
 
   const reports = join(ROOT, 'reports/bench-portal');
   mkdirSync(reports, { recursive: true });
@@ -351,16 +370,55 @@ async function main(): Promise<void> {
   const cookie = `ap_session=${browser.cookies.get('ap_session')}`;
   const check = await fetch(url, { headers: { cookie } });
   if (check.status !== 200) throw new Error(`the read answered ${check.status}`);
-  log(`parent signed in, child linked, cascade of 3 numbers active; the read: GET /api/v1/children/:id/cascade (${(await check.text()).length} bytes of JSON)`);
+  const appBody = await check.text();
+  log(`parent signed in, child linked, cascade of 3 numbers active; the read: GET /api/v1/children/:id/cascade (${appBody.length} bytes of JSON)`);
 
+  const results: ResultRow[] = [];
   if (PARTS.includes('1')) {
-    await loadRead(url, cookie, { seconds: WARMUP_SECONDS }).done;
-    log(`\n1. "my cascade" read, full speed (${WARMUP_SECONDS} s warm-up, then ${SECONDS} s), load average before: ${load()}`);
-    const figures = await loadRead(url, cookie, { seconds: SECONDS }).done;
-    log(`   ${describeLoad(figures)}`);
-    log(`   (autocannon's own: average ${figures.autocannon.requests.average} requests/s, p50 ${figures.autocannon.latency.p50} ms, p97.5 ${figures.autocannon.latency.p97_5} ms, p99 ${figures.autocannon.latency.p99} ms)`);
-    const met = figures.rate >= 1500 && figures.p95 <= 50 && figures.bad === 0 && figures.autocannon.non2xx === 0;
-    log(`   target >= 1500 requests/s at p95 <= 50 ms, no error: ${met ? 'met' : 'MISSED'}`);
+    // The ceiling answers the same JSON, byte for byte, or there is nothing to compare.
+    await startBare(join(reports, 'bare.log'));
+    const bareUrl = `http://127.0.0.1:${PORTS.bare}/api/v1/children/${childId}/cascade`;
+    const bareCheck = await fetch(bareUrl, { headers: { cookie } });
+    const bareBody = await bareCheck.text();
+    if (bareCheck.status !== 200 || bareBody !== appBody) throw new Error(`the bare route does not answer the app's JSON (status ${bareCheck.status}):\napp:  ${appBody}\nbare: ${bareBody}`);
+    const servers = { app: { url, pid: appPid }, bare: { url: bareUrl, pid: barePid } };
+    const read = (server: keyof typeof servers, seconds: number) => loadRead(servers[server].url, cookie, { seconds, pid: servers[server].pid }).done;
+    log(`\n1. "my cascade" read, full speed: the app against a bare Fastify route (same two statements with pg, same JSON), ${ROUNDS} rounds of ${SECONDS} s each, after ${WARMUP_SECONDS} s of warm-up each; load average before: ${load()}`);
+    await read('app', WARMUP_SECONDS);
+    await read('bare', WARMUP_SECONDS);
+    const rounds: { app: LoadFigures; bare: LoadFigures }[] = [];
+    for (let round = 1; round <= ROUNDS; round += 1) {
+      // app, bare, then bare, app: a drift in the machine's load falls on both alike.
+      const turn: Partial<Record<keyof typeof servers, LoadFigures>> = {};
+      for (const server of round % 2 === 1 ? (['app', 'bare'] as const) : (['bare', 'app'] as const)) turn[server] = await read(server, SECONDS);
+      rounds.push({ app: turn.app!, bare: turn.bare! });
+      log(`   round ${round} (load ${load()}):`);
+      log(`     app   ${describeLoad(turn.app!)}`);
+      log(`     bare  ${describeLoad(turn.bare!)}`);
+      log(`     app / bare: ${(turn.app!.rate / turn.bare!.rate).toFixed(2)} of the requests/s, ${(turn.app!.p95 / turn.bare!.p95).toFixed(2)} × the p95`);
+    }
+    const rateRatios = rounds.map((r) => r.app.rate / r.bare.rate);
+    const errors = rounds.reduce((n, r) => n + r.app.bad + r.app.autocannon.non2xx + r.bare.bad + r.bare.autocannon.non2xx, 0);
+    const med = (pick: (f: LoadFigures) => number, side: 'app' | 'bare') => median(rounds.map((r) => pick(r[side])));
+    results.push(
+      {
+        measure: `"my cascade" read, ${CONNECTIONS} connections, one core`,
+        figure: `${Math.round(med((f) => f.rate, 'app'))} requests/s`,
+        ceiling: `bare Fastify route, same statements and JSON: ${Math.round(med((f) => f.rate, 'bare'))} requests/s`,
+        ratio: ratioWithRounds(rateRatios),
+        target: '≥ 0.5, no error',
+        verdict: median(rateRatios) >= 0.5 && errors === 0 ? 'met' : 'missed',
+      },
+      {
+        measure: 'its latency p95 (p50)',
+        figure: `${med((f) => f.p95, 'app').toFixed(2)} ms (${med((f) => f.p50, 'app').toFixed(2)})`,
+        ceiling: `bare route: ${med((f) => f.p95, 'bare').toFixed(2)} ms (${med((f) => f.p50, 'bare').toFixed(2)})`,
+        ratio: ratioWithRounds(rounds.map((r) => r.app.p95 / r.bare.p95), ' ×'),
+        target: '—',
+        verdict: '',
+      },
+    );
+    if (errors > 0) log(`   ${errors} errors or non-2xx answers`);
   }
 
   if (withCalls) {
@@ -381,6 +439,10 @@ async function main(): Promise<void> {
     log(`   portal during the calls: ${describeLoad(portal)}`);
     for (const failure of [...idle.failures, ...busy.failures]) log(`   FAILED ${failure}`);
     if (idle.failures.length + busy.failures.length > 0) process.exitCode = 1;
+  }
+  if (results.length > 0) {
+    log(`\nresults (ratios: median of the rounds; machine: ${machine([`PostgreSQL ${pgVersion}`])}; load average before ${loadBefore}, after ${load()})\n`);
+    printTable(results);
   }
   log(`\nload average after the run: ${load()}`);
   await db.end();

@@ -73,6 +73,9 @@ load_env() {
 }
 
 ensure_node_modules() {
+  # A symlinked node_modules is an install shared by several checkouts: it is kept up to date
+  # where it lives, never reinstalled through the link.
+  [ -L "$REPO_ROOT/node_modules" ] && return 0
   if [ ! -d "$REPO_ROOT/node_modules" ] || [ "$REPO_ROOT/package-lock.json" -nt "$REPO_ROOT/node_modules/.package-lock.json" ]; then
     say "installing node modules (npm ci)"
     (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed: check access to the npm registry"

@@ -82,6 +82,19 @@ describe('calls the service places for parents, end to end (real Asterisk, simul
     expect(log.find((e) => e.what === 'dialled')!.callerId).toBe(world.config.service.number);
   });
 
+  it('given a list holding a number the service may not dial (saved before the rule changed), when the parent tests it, then that number is recorded failed without being dialled and the next one is called', async () => {
+    const { cascadeId } = await world.enrol(['+12015550123', PHONES.person], { status: 'draft' });
+    const { parentId, childId } = await parentOf(cascadeId);
+    await calls.startTest(parentId, childId);
+    await calls.settled();
+    const view = await calls.checks(parentId, childId);
+    expect(view.numbers.map((n) => [n.number, n.lastCheckResult])).toEqual([
+      ['+12015550123', 'failed'],
+      [PHONES.person, 'confirmed'],
+    ]);
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.person]);
+  });
+
   it('given a lost code, when a parent asks for it, then only the first number of the active cascade is called, it presses 1 and hears the code read out twice', async () => {
     const { cascadeId, nationalNumber } = await world.enrol([PHONES.person, PHONES.busy], { firstName: 'Emma', language: 'en' });
     const { parentId } = await parentOf(cascadeId);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgCallRecords } from '../../apps/server/src/calls/pg-call-records';
+import { CallCaps } from '../../apps/server/src/cascades/domain/call-caps';
 import { FinderLookupService } from '../../apps/server/src/cascades/finder-lookup.service';
 import { PgCascadeDirectory } from '../../apps/server/src/cascades/persistence/pg-cascade-directory';
 import { PgCascadeEnrolment } from '../../apps/server/src/cascades/persistence/pg-cascade-enrolment';
@@ -65,7 +66,7 @@ describe('the finder look-up against PostgreSQL', () => {
     expect((await lookUp.lookUp(await newCall(), numbers[0], who)).kind).toBe('unavailable');
     expect((await lookUp.lookUp(await newCall(), numbers[1], who)).kind).toBe('unavailable');
     expect((await lookUp.lookUp(await newCall(), numbers[1], who)).kind).toBe('unavailable');
-    expect(await lookUp.lookUp(await newCall(), numbers[2], who)).toEqual({ kind: 'throttled' });
+    expect(await lookUp.lookUp(await newCall(), numbers[2], who)).toEqual({ kind: 'throttled', limit: 'numbers-per-hour' });
     // Another caller is not affected.
     expect((await lookUp.lookUp(await newCall(), numbers[2], caller())).kind).toBe('unavailable');
   });
@@ -78,5 +79,101 @@ describe('the finder look-up against PostgreSQL', () => {
     await expect(insert(2, '+32470000031')).rejects.toThrow(/uq_cascade_numbers_e164/);
     await expect(insert(1, '+32470000033')).rejects.toThrow(/uq_cascade_numbers_position/);
     await expect(insert(2, '0470000033')).rejects.toThrow(/ck_cascade_numbers_e164/);
+  });
+
+  describe('the call caps, counted in PostgreSQL', () => {
+    const generous: CallCaps = { maxCallsPerCascade: 100, maxCallsPerCaller: 100, maxLegsPerCascadePerDay: 1000, maxLegsPerDay: 10_000_000 };
+    const capped = (caps: Partial<CallCaps>, now = () => new Date()) =>
+      new FinderLookupService(new PgCascadeDirectory(db), records, pseudonymizer, 1000, now, { admission: records, limits: { ...generous, ...caps } });
+    const activeCascade = async () => {
+      const nn = nationalNumber();
+      const { cascadeId } = await enrolment.enrol({ nationalNumber: nn, issuedOn: '2026-01-10', status: 'active', language: 'fr', numbers: [{ e164: '+32470000041', country: 'BE' }] });
+      return { nn, cascadeId };
+    };
+    const kinds = (results: { kind: string; limit?: string }[]) => results.map((r) => (r.kind === 'throttled' ? `throttled ${r.limit}` : r.kind)).sort();
+    const endCall = (callId: string) => records.callEnded(callId, 'connected-parent', new Date(), {});
+    const leg = (callId: string, n: number, position = '1', result = 'busy') =>
+      records.legEnded({ legId: `${callId}:leg:${n}`, callId, position, result, startedAt: new Date(), endedAt: new Date() });
+
+    it('given one call in progress for a cascade and a cap of 1, then a second caller goes to the hotline, and once the first call ends a third gets through', async () => {
+      const { nn } = await activeCascade();
+      const lookUp = capped({ maxCallsPerCascade: 1 });
+      const first = await newCall();
+      expect((await lookUp.lookUp(first, nn, caller())).kind).toBe('found');
+      expect(await lookUp.lookUp(await newCall(), nn, caller())).toEqual({ kind: 'throttled', limit: 'calls-per-cascade' });
+      await endCall(first);
+      expect((await lookUp.lookUp(await newCall(), nn, caller())).kind).toBe('found');
+    });
+
+    it('given a caller with a call in progress, then their second call, even for another cascade, goes to the hotline; another caller is not affected', async () => {
+      const [a, b] = [await activeCascade(), await activeCascade()];
+      const lookUp = capped({ maxCallsPerCaller: 1 });
+      const who = caller();
+      expect((await lookUp.lookUp(await newCall(), a.nn, who)).kind).toBe('found');
+      expect(await lookUp.lookUp(await newCall(), b.nn, who)).toEqual({ kind: 'throttled', limit: 'calls-per-caller' });
+      expect((await lookUp.lookUp(await newCall(), b.nn, caller())).kind).toBe('found');
+    });
+
+    it('given two look-ups from the same caller at the same moment and a cap of 1, then exactly one passes (eight such callers at once)', async () => {
+      const { nn } = await activeCascade();
+      const lookUp = capped({ maxCallsPerCaller: 1 });
+      const rounds = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const who = caller();
+          const calls = await Promise.all([newCall(), newCall()]);
+          return kinds(await Promise.all(calls.map((id) => lookUp.lookUp(id, nn, who))));
+        }),
+      );
+      expect(rounds).toEqual(Array(8).fill(['found', 'throttled calls-per-caller']));
+    });
+
+    it('given six look-ups for one cascade at the same moment and the default cap of 2, then exactly two pass and the others go to the hotline', async () => {
+      const { nn } = await activeCascade();
+      const lookUp = capped({ maxCallsPerCascade: 2 });
+      const calls = await Promise.all(Array.from({ length: 6 }, () => newCall()));
+      const results = await Promise.all(calls.map((id) => lookUp.lookUp(id, nn, caller())));
+      expect(kinds(results)).toEqual(['found', 'found', ...Array(4).fill('throttled calls-per-cascade')]);
+      // Only the admitted calls count as the cascade's calls in progress.
+      const [{ admitted }] = await db.query(`SELECT count(*)::int AS admitted FROM call_records WHERE id = ANY($1)  AND cascade_id IS NOT NULL`, [calls]);
+      expect(admitted).toBe(2);
+    });
+
+    it('given a call left open by a crashed node for longer than an hour, then it no longer holds the cascade or the caller', async () => {
+      const { nn } = await activeCascade();
+      const who = caller();
+      const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+      const stale = await newCall();
+      await db.query(`UPDATE call_records SET started_at = $2 WHERE id = $1`, [stale, twoHoursAgo]);
+      expect((await capped({ maxCallsPerCascade: 1, maxCallsPerCaller: 1 }, () => twoHoursAgo).lookUp(stale, nn, who)).kind).toBe('found');
+      expect((await capped({ maxCallsPerCascade: 1, maxCallsPerCaller: 1 }).lookUp(await newCall(), nn, who)).kind).toBe('found');
+    });
+
+    it('given 3 parent legs dialled for a cascade today and a daily cap of 3, then its next call goes to the hotline; hotline legs and skipped numbers do not count', async () => {
+      const { nn } = await activeCascade();
+      const lookUp = capped({ maxLegsPerCascadePerDay: 3 });
+      const call = await newCall();
+      expect((await lookUp.lookUp(call, nn, caller())).kind).toBe('found');
+      await leg(call, 1);
+      await leg(call, 2, '2', 'no-answer');
+      await leg(call, 3, '3', 'not-allowed');
+      await leg(call, 4, 'hotline', 'connected');
+      await endCall(call);
+      expect((await lookUp.lookUp(await newCall(), nn, caller())).kind).toBe('found');
+      const [last] = await db.query(`SELECT id FROM call_records WHERE national_number_hash = $1 ORDER BY started_at DESC LIMIT 1`, [pseudonymizer.hash('national-number', nn)]);
+      await leg(last.id, 1);
+      await endCall(last.id);
+      expect(await lookUp.lookUp(await newCall(), nn, caller())).toEqual({ kind: 'throttled', limit: 'legs-per-cascade-per-day' });
+    });
+
+    it('given the service dialled its daily number of parent legs, then every cascade goes to the hotline', async () => {
+      const { nn } = await activeCascade();
+      const [{ dialled }] = await db.query(`SELECT count(*)::int AS dialled FROM leg_records WHERE started_at >= now() - interval '1 day' AND position <> 'hotline' AND result <> 'not-allowed'`);
+      const lookUp = capped({ maxLegsPerDay: dialled + 1 });
+      const call = await newCall();
+      expect((await lookUp.lookUp(call, nn, caller())).kind).toBe('found');
+      await leg(call, 1);
+      await endCall(call);
+      expect(await lookUp.lookUp(await newCall(), (await activeCascade()).nn, caller())).toEqual({ kind: 'throttled', limit: 'legs-per-day' });
+    });
   });
 });

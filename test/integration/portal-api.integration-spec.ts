@@ -345,6 +345,24 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       expect((await client.get(`/api/v1/children/${childId}/cascade`)).body.numbers).toEqual([]);
     });
 
+    it('given numbers the service does not dial (a US number, a satellite phone, a toll-free and a UAN number), then each is refused with its own code and nothing is saved', async () => {
+      const { client } = await signedInParent(portal);
+      const childId = await linkedChild(portal, client);
+      const response = await client.put(`/api/v1/children/${childId}/cascade`, {
+        numbers: [{ number: '0470 12 34 56' }, { number: '+1 201 555 0123' }, { number: '+881 6 1234 5678' }, { number: '0800 12 345' }, { number: '078 15 12 34' }],
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.fields.map((f: { field: string; code: string }) => [f.field, f.code])).toEqual([
+        ['numbers[1].number', 'country-not-allowed'],
+        ['numbers[2].number', 'country-not-allowed'],
+        ['numbers[3].number', 'type-not-allowed'],
+        ['numbers[4].number', 'type-not-allowed'],
+      ]);
+      expect(response.body.fields[0].message).toMatch(/does not call numbers of US/);
+      expect(response.body.fields[2].message).toMatch(/mobile and landline numbers only/);
+      expect((await client.get(`/api/v1/children/${childId}/cascade`)).body.numbers).toEqual([]);
+    });
+
     it('given malformed bodies, then class-validator messages per field, unknown fields included', async () => {
       const { client } = await signedInParent(portal);
       const childId = await linkedChild(portal, client);
@@ -543,5 +561,21 @@ describe('portal rate limits', () => {
     expect(last!.body).toMatchObject({ error: 'rate-limited', message: expect.stringMatching(/too many requests/) });
     // Reading is not limited.
     expect((await client.get('/api/v1/auth/csrf')).status).toBe(200);
+  });
+});
+
+describe('an operator who allows only Belgian mobiles (ALLOWED_NUMBER_COUNTRIES=BE, ALLOWED_NUMBER_TYPES=MOBILE)', () => {
+  const strict = usePortalApp(portalTestConfig({ ALLOWED_NUMBER_COUNTRIES: 'BE', ALLOWED_NUMBER_TYPES: 'MOBILE' }));
+
+  it('given a Belgian mobile, a French mobile and a Belgian landline, then the mobile is fine and the other two are refused, each saying why', async () => {
+    const { client } = await signedInParent(strict);
+    const childId = await linkedChild(strict, client);
+    const response = await client.put(`/api/v1/children/${childId}/cascade`, { numbers: [{ number: '0470 12 34 56' }, { number: '06 12 34 56 78', country: 'FR' }, { number: '+32 2 555 12 12' }] });
+    expect(response.status).toBe(400);
+    expect(response.body.fields.map((f: { field: string; code: string }) => [f.field, f.code])).toEqual([
+      ['numbers[1].number', 'country-not-allowed'],
+      ['numbers[2].number', 'type-not-allowed'],
+    ]);
+    expect((await client.put(`/api/v1/children/${childId}/cascade`, { numbers: [{ number: '0470 12 34 56' }] })).status).toBe(200);
   });
 });

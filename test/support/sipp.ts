@@ -15,6 +15,7 @@ export async function endLeftoverCalls(): Promise<void> {
   await Promise.all(leftovers.map((sipp) => sipp.exited));
 }
 let nextPort = 0;
+const SIPP_SLOTS = 300;
 
 export interface SippCall {
   scenario: string;
@@ -28,7 +29,10 @@ export interface SippCall {
 
 /** Places one call with SIPp as the finder against the service's SIP port. Exit code 0 = the scenario passed. */
 export async function sippCall(call: SippCall): Promise<{ code: number | null; output: string; endedAt: number }> {
-  const port = TEST_PORTS.sippBase + (nextPort++ % 500) * 2;
+  // Each SIPp takes a signalling port and four media ports (audio and video, RTP and RTCP):
+  // 300 calls at once fit in 16000-17599 without two SIPp sharing a port.
+  const slot = nextPort++ % SIPP_SLOTS;
+  const port = TEST_PORTS.sippBase + slot;
   const keys = { caller: call.caller ?? 'anonymous', ...call.keys };
   const args = [
     `127.0.0.1:${TEST_PORTS.sip}`,
@@ -36,7 +40,7 @@ export async function sippCall(call: SippCall): Promise<{ code: number | null; o
     '-s', call.dialled ?? '3278150000',
     '-i', '127.0.0.1',
     '-p', String(port),
-    '-mp', String(port + 1000),
+    '-mp', String(TEST_PORTS.sippBase + SIPP_SLOTS + slot * 4),
     '-m', '1',
     '-timeout', `${call.timeoutSeconds ?? 30}s`,
     '-timeout_error',

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
+import { CallAdmission, CapCounts, CapLimit } from '../cascades/domain/call-caps';
 import { LookupLedger } from '../cascades/domain/finder-lookup';
 import { CallRecords } from './call-records';
 
-export class PgCallRecords implements CallRecords, LookupLedger {
+export class PgCallRecords implements CallRecords, LookupLedger, CallAdmission {
   constructor(private readonly db: DataSource) {}
 
   async callStarted(callId: string, at: Date): Promise<void> {
@@ -20,6 +21,48 @@ export class PgCallRecords implements CallRecords, LookupLedger {
       [callerHash, since],
     );
     return distinct as number;
+  }
+
+  /**
+   * The caps are counted from call_records and leg_records themselves: a call is "in progress
+   * for a cascade" from the moment it is admitted (cascade_id set here) until its end is recorded
+   * (ended_at), or OPEN_CALL_MAX_AGE_MS at most.
+   *
+   * Races: two look-ups for the same cascade, or from the same caller, at the same moment must
+   * not both count the same "nothing in progress" and both pass a cap of 1. Each admission is a
+   * transaction that first takes a transaction-level advisory lock on the cascade, then on the
+   * caller (always in that order, so two admissions cannot deadlock each other), counts, and
+   * marks its call admitted before committing; the lock is released at commit, so the next
+   * admission's count (read committed, a new snapshot per statement) includes it. A constraint
+   * could not express "at most N open calls"; SERIALIZABLE would do it but fails one of the two
+   * instead of making it wait. Calls for other cascades and callers never wait on each other.
+   * The daily leg counts are read in the same transaction but legs are recorded when they end:
+   * a day's cap may be passed by the legs of the calls ringing at that moment (a handful).
+   */
+  async admit(
+    call: { callId: string; cascadeId: string; callerHash: Buffer | null },
+    window: { openSince: Date; legsSince: Date },
+    decide: (counts: CapCounts) => CapLimit | null,
+  ): Promise<CapLimit | null> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('call-caps:cascade:' || $1::text, 0))`, [call.cascadeId]);
+      if (call.callerHash) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('call-caps:caller:' || encode($1::bytea, 'hex'), 0))`, [call.callerHash]);
+      const [counts] = (await tx.query(
+        `SELECT
+           (SELECT count(*)::int FROM call_records
+             WHERE cascade_id = $1 AND ended_at IS NULL AND started_at >= $3 AND id <> $2) AS "cascadeCalls",
+           (SELECT count(*)::int FROM call_records
+             WHERE $4::bytea IS NOT NULL AND caller_hash = $4 AND cascade_id IS NOT NULL AND ended_at IS NULL AND started_at >= $3 AND id <> $2) AS "callerCalls",
+           (SELECT count(*)::int FROM leg_records l JOIN call_records c ON c.id = l.call_id
+             WHERE c.cascade_id = $1 AND c.started_at >= $5 AND l.started_at >= $5 AND l.position <> 'hotline' AND l.result <> 'not-allowed') AS "cascadeLegsToday",
+           (SELECT count(*)::int FROM leg_records
+             WHERE started_at >= $5 AND position <> 'hotline' AND result <> 'not-allowed') AS "serviceLegsToday"`,
+        [call.cascadeId, call.callId, window.openSince, call.callerHash, window.legsSince],
+      )) as CapCounts[];
+      const exceeded = decide(counts);
+      if (!exceeded) await tx.query(`UPDATE call_records SET cascade_id = $1 WHERE id = $2`, [call.cascadeId, call.callId]);
+      return exceeded;
+    });
   }
 
   async legEnded(leg: { legId: string; callId: string; position: string; result: string; startedAt: Date; endedAt: Date }): Promise<void> {

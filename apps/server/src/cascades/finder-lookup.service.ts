@@ -1,4 +1,5 @@
 import { Pseudonymizer } from '../privacy/pseudonymizer';
+import { CallAdmission, CallCaps, CAP_DAY_MS, exceededCap, OPEN_CALL_MAX_AGE_MS } from './domain/call-caps';
 import { CascadeDirectory, decide, FinderLookupResult, LookupLedger } from './domain/finder-lookup';
 
 const HOUR_MS = 3_600_000;
@@ -14,6 +15,8 @@ export class FinderLookupService {
     private readonly pseudonymizer: Pseudonymizer,
     private readonly maxNumbersPerHour: number,
     private readonly now: () => Date = () => new Date(),
+    /** The call caps (docs/security.md); without them, a found cascade always rings. */
+    private readonly caps: { admission: CallAdmission; limits: CallCaps } | null = null,
   ) {}
 
   async lookUp(callId: string, nationalNumber: string, callerNumber: string): Promise<FinderLookupResult> {
@@ -21,7 +24,15 @@ export class FinderLookupService {
     const numberHash = this.pseudonymizer.hash('national-number', nationalNumber);
     const callerHash = this.pseudonymizer.hash('caller', callerNumber);
     const distinct = await this.ledger.noteLookup(callId, callerHash, numberHash, at, new Date(at.getTime() - HOUR_MS));
-    if (distinct > this.maxNumbersPerHour) return { kind: 'throttled' };
-    return decide(await this.directory.findByNationalNumberHash(numberHash), at.toISOString().slice(0, 10));
+    if (distinct > this.maxNumbersPerHour) return { kind: 'throttled', limit: 'numbers-per-hour' };
+    const result = decide(await this.directory.findByNationalNumberHash(numberHash), at.toISOString().slice(0, 10));
+    if (result.kind !== 'found' || !this.caps) return result;
+    const { admission, limits } = this.caps;
+    const exceeded = await admission.admit(
+      { callId, cascadeId: result.cascadeId, callerHash: /\d/.test(callerNumber) ? callerHash : null },
+      { openSince: new Date(at.getTime() - OPEN_CALL_MAX_AGE_MS), legsSince: new Date(at.getTime() - CAP_DAY_MS) },
+      (counts) => exceededCap(counts, limits),
+    );
+    return exceeded ? { kind: 'throttled', limit: exceeded } : result;
   }
 }

@@ -1,11 +1,13 @@
-import { EnvironmentVariables, validateEnvironment } from './environment';
+import { AllowableNumberType, DestinationPolicy } from '../cascades/domain/allowed-destinations';
+import { EnvironmentVariables, listOf, validateEnvironment } from './environment';
 
 /** The typed configuration the app is built from. Tests build one directly. */
 export interface AppConfig {
   http: { host: string; port: number; bodyLimitBytes: number };
   logLevel: string;
   database: { url: string };
-  ari: { url: string; username: string; password: string; app: string };
+  /** httpConnections: the bounded pool of keep-alive connections for ARI requests. */
+  ari: { url: string; username: string; password: string; app: string; httpConnections: number };
   asteriskSoundsDir: string;
   sip: { bindAddress: string; port: number; trunkUri: string; rtpPortStart: number; rtpPortEnd: number };
   service: { number: string; hotlineNumber: string; numbers: Record<string, Language>; defaultLanguage: Language };
@@ -34,6 +36,14 @@ export interface AppConfig {
     maxNumberAttempts: number;
     abuseMaxNumbersPerHour: number;
     deadmanSeconds: number;
+  };
+  /** What the service may dial and how much (docs/security.md, "Limits on what the service dials"). */
+  limits: {
+    destinations: DestinationPolicy;
+    maxCallsPerCascade: number;
+    maxCallsPerCaller: number;
+    maxLegsPerCascadePerDay: number;
+    maxLegsPerDay: number;
   };
 }
 
@@ -65,7 +75,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
     http: { host: v.HTTP_HOST, port: v.HTTP_PORT, bodyLimitBytes: v.HTTP_BODY_LIMIT_BYTES },
     logLevel: v.LOG_LEVEL,
     database: { url: v.DATABASE_URL },
-    ari: { url: v.ARI_URL, username: v.ARI_USERNAME, password: v.ARI_PASSWORD, app: v.ARI_APP },
+    ari: { url: v.ARI_URL, username: v.ARI_USERNAME, password: v.ARI_PASSWORD, app: v.ARI_APP, httpConnections: v.ARI_HTTP_CONNECTIONS },
     asteriskSoundsDir: v.ASTERISK_SOUNDS_DIR,
     sip: {
       bindAddress: v.SIP_BIND_ADDRESS,
@@ -110,6 +120,13 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       maxNumberAttempts: v.MAX_NUMBER_ATTEMPTS,
       abuseMaxNumbersPerHour: v.ABUSE_MAX_NUMBERS_PER_HOUR,
       deadmanSeconds: v.DEADMAN_SECONDS,
+    },
+    limits: {
+      destinations: { countries: listOf(v.ALLOWED_NUMBER_COUNTRIES), types: listOf(v.ALLOWED_NUMBER_TYPES) as AllowableNumberType[] },
+      maxCallsPerCascade: v.MAX_CALLS_PER_CASCADE,
+      maxCallsPerCaller: v.MAX_CALLS_PER_CALLER,
+      maxLegsPerCascadePerDay: v.MAX_LEGS_PER_CASCADE_PER_DAY,
+      maxLegsPerDay: v.MAX_LEGS_PER_DAY,
     },
   };
 }

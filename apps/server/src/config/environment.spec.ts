@@ -42,6 +42,19 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...base, SMTP_PORT: '2525', SMTP_SECURE: 'true', SMTP_TIMEOUT_SECONDS: '3' }).mail).toMatchObject({ smtp: { port: 2525, secure: true }, timeoutMs: 3000 });
   });
 
+  it('given nothing about limits, then EU/EEA/CH/UK mobiles and landlines, 2 calls per cascade, 1 per caller, 50 legs per cascade and 10,000 per day', () => {
+    const { limits } = loadConfig(valid);
+    expect(limits.destinations.countries).toEqual(expect.arrayContaining(['BE', 'NL', 'FR', 'DE', 'LU', 'NO', 'IS', 'LI', 'CH', 'GB']));
+    expect(limits.destinations.countries).toHaveLength(32);
+    expect(limits.destinations.types).toEqual(['MOBILE', 'FIXED_LINE', 'FIXED_LINE_OR_MOBILE']);
+    expect(limits).toMatchObject({ maxCallsPerCascade: 2, maxCallsPerCaller: 1, maxLegsPerCascadePerDay: 50, maxLegsPerDay: 10_000 });
+  });
+
+  it('given lower-case countries and types with spaces, then they are read as codes', () => {
+    const { limits } = loadConfig({ ...valid, ALLOWED_NUMBER_COUNTRIES: 'be, nl', ALLOWED_NUMBER_TYPES: 'mobile' });
+    expect(limits.destinations).toEqual({ countries: ['BE', 'NL'], types: ['MOBILE'] });
+  });
+
   it('given numeric strings, then they become numbers', () => {
     expect(loadConfig({ ...valid, HTTP_PORT: '8080', SIP_PORT: '15060' }).sip.port).toBe(15060);
   });
@@ -84,6 +97,14 @@ describe('configuration from the environment', () => {
     [{ SMTP_HOST: 'mail.example', MAIL_FROM: 'a@b.example', SMTP_SECURE: 'yes' }, 'SMTP_SECURE'],
     [{ SMTP_HOST: 'mail example', MAIL_FROM: 'a@b.example' }, 'SMTP_HOST'],
     [{ SMTP_TIMEOUT_SECONDS: '0' }, 'SMTP_TIMEOUT_SECONDS'],
+    [{ ALLOWED_NUMBER_COUNTRIES: 'BE,XX' }, 'ALLOWED_NUMBER_COUNTRIES'],
+    [{ ALLOWED_NUMBER_COUNTRIES: ' , ' }, 'ALLOWED_NUMBER_COUNTRIES'],
+    [{ ALLOWED_NUMBER_TYPES: 'MOBILE,PREMIUM_RATE' }, 'ALLOWED_NUMBER_TYPES'],
+    [{ ALLOWED_NUMBER_TYPES: 'cell' }, 'ALLOWED_NUMBER_TYPES'],
+    [{ MAX_CALLS_PER_CASCADE: '0' }, 'MAX_CALLS_PER_CASCADE'],
+    [{ MAX_CALLS_PER_CALLER: 'one' }, 'MAX_CALLS_PER_CALLER'],
+    [{ MAX_LEGS_PER_CASCADE_PER_DAY: '0' }, 'MAX_LEGS_PER_CASCADE_PER_DAY'],
+    [{ MAX_LEGS_PER_DAY: '-5' }, 'MAX_LEGS_PER_DAY'],
   ])('given %p, then start-up stops with a message naming %s', (overrides, variable) => {
     let error: unknown;
     try {

@@ -18,6 +18,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { validateCronExpression } from 'cron';
+import { ALLOWABLE_NUMBER_TYPES, DEFAULT_ALLOWED_COUNTRIES, DEFAULT_ALLOWED_TYPES, isAllowableNumberType, unknownCountries } from '../cascades/domain/allowed-destinations';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
@@ -49,6 +50,9 @@ export class EnvironmentVariables {
   // No default: a guessable ARI password gives anyone on the host control of every call.
   @IsString() @MinLength(12, { message: 'ARI_PASSWORD must be at least 12 characters' }) ARI_PASSWORD!: string;
   @Matches(/^[A-Za-z0-9_-]+$/) ARI_APP = 'alloparents';
+  // Keep-alive connections for ARI requests; a burst of callers queues on them. Asterisk's
+  // http.conf sessionlimit is rendered from this value (plus room for the websocket).
+  @Transform(toInt) @IsInt() @Min(1) @Max(64) ARI_HTTP_CONNECTIONS = 16;
 
   @IsIP() SIP_BIND_ADDRESS = '127.0.0.1';
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) SIP_PORT = 5060;
@@ -97,6 +101,20 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(5) @Max(300) DEADMAN_SECONDS = 30;
   /** A caller asking for more distinct national numbers than this within an hour goes to the hotline. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) ABUSE_MAX_NUMBERS_PER_HOUR = 5;
+
+  // --- What the service dials (docs/security.md, "Limits on what the service dials") ---
+  /** Countries (ISO codes, comma-separated) whose numbers a cascade may hold: EU, EEA, CH, GB by default. */
+  @IsString() ALLOWED_NUMBER_COUNTRIES = DEFAULT_ALLOWED_COUNTRIES.join(',');
+  /** libphonenumber types a cascade number may be (premium-rate never). */
+  @IsString() ALLOWED_NUMBER_TYPES = DEFAULT_ALLOWED_TYPES.join(',');
+  /** Finder calls ringing or connected to one cascade at once; more go to the hotline. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100) MAX_CALLS_PER_CASCADE = 2;
+  /** Calls one caller number may have in a cascade at once; more go to the hotline. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100) MAX_CALLS_PER_CALLER = 1;
+  /** Parent legs dialled for one cascade in 24 hours; past it, its calls go to the hotline. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000) MAX_LEGS_PER_CASCADE_PER_DAY = 50;
+  /** Parent legs the whole service dials in 24 hours; past it, every call goes to the hotline. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000_000) MAX_LEGS_PER_DAY = 10_000;
 
   // AES-256-GCM keys for the values that must be read back (contact codes, children's names).
   // No default: without it nothing personal can be stored. Keep retired keys listed (after the
@@ -176,6 +194,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   problems.push(...oidcProblems(vars));
   problems.push(...mailProblems(vars));
   problems.push(...operatorProblems(vars));
+  problems.push(...destinationProblems(vars));
   if (problems.length > 0) throw new ConfigError(problems);
   return vars;
 }
@@ -207,6 +226,27 @@ function oidcProblems(vars: EnvironmentVariables): string[] {
     if (issuer.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname)) problems.push('OIDC_ISSUER_URL must be an https URL (http only on 127.0.0.1 or localhost)');
   }
   if (!vars.OIDC_SCOPES.split(' ').includes('openid')) problems.push('OIDC_SCOPES must include openid');
+  return problems;
+}
+
+export const listOf = (value: string): string[] => value.split(',').map((item) => item.trim().toUpperCase()).filter(Boolean);
+
+/** The allowed destinations: known country codes, known number types, never premium-rate. */
+function destinationProblems(vars: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (typeof vars.ALLOWED_NUMBER_COUNTRIES === 'string') {
+    const countries = listOf(vars.ALLOWED_NUMBER_COUNTRIES);
+    const unknown = unknownCountries(countries);
+    if (countries.length === 0 || unknown.length > 0) {
+      problems.push(`ALLOWED_NUMBER_COUNTRIES must be two-letter country codes separated by commas, such as BE,NL,FR,DE,LU${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+    }
+  }
+  if (typeof vars.ALLOWED_NUMBER_TYPES === 'string') {
+    const types = listOf(vars.ALLOWED_NUMBER_TYPES);
+    if (types.length === 0 || !types.every(isAllowableNumberType)) {
+      problems.push(`ALLOWED_NUMBER_TYPES must be number types separated by commas, among ${ALLOWABLE_NUMBER_TYPES.join(', ')} (premium-rate is never allowed)`);
+    }
+  }
   return problems;
 }
 

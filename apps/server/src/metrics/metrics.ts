@@ -8,6 +8,19 @@ export class Metrics {
 
   readonly ariUp = new Gauge({ name: 'alloparents_ari_up', help: '1 while the Stasis app is registered with Asterisk', registers: [this.registry] });
 
+  readonly ariRequestRetries = new Counter({
+    name: 'alloparents_ari_request_retries_total',
+    help: 'ARI requests sent again because they could not be sent (no connection, connection closed under them)',
+    registers: [this.registry],
+  });
+
+  readonly ariRequestFailures = new Counter({
+    name: 'alloparents_ari_request_failures_total',
+    help: 'ARI requests that failed: status 0 when Asterisk gave no answer within the deadline',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
   readonly callsStarted = new Counter({ name: 'alloparents_calls_started_total', help: 'Finder calls that reached the app', registers: [this.registry] });
 
   readonly callsEnded = new Counter({
@@ -21,6 +34,18 @@ export class Metrics {
     name: 'alloparents_legs_total',
     help: 'Cascade legs by result',
     labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  /**
+   * Each time a limit on what the service dials stopped it: a call over a cap put through to the
+   * hotline (numbers-per-hour, calls-per-cascade, calls-per-caller, legs-per-cascade-per-day,
+   * legs-per-day) or a parent's number outside the allowed destinations skipped (destination).
+   */
+  readonly limitRefusals = new Counter({
+    name: 'alloparents_limit_refusals_total',
+    help: 'Calls put through to the hotline over a cap, and numbers skipped as not allowed, by limit',
+    labelNames: ['limit'] as const,
     registers: [this.registry],
   });
 

@@ -83,7 +83,11 @@ import { PgTotpStore } from './persistence/pg-totp-store';
           sealer,
           new LinkLockout(new PgLinkAttemptStore(db)),
           p,
-          { serviceNumbers: [config.service.number, ...Object.keys(config.service.numbers)], hotlineNumber: config.service.hotlineNumber },
+          {
+            serviceNumbers: [config.service.number, ...Object.keys(config.service.numbers)],
+            hotlineNumber: config.service.hotlineNumber,
+            allowedDestinations: config.limits.destinations,
+          },
           // What the parents' phones show when a leg rings them (see LEG_CALLER_ID).
           config.callFlow.legCallerId === 'service' ? config.service.number : null,
         ),

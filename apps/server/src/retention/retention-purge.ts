@@ -34,8 +34,8 @@ const MIN_BATCH = 100;
  * Connections purging expired cards at the same time, over disjoint key ranges (one per core of
  * the 2-core reference machine). Small purges (under LANE_MIN_CARDS) use one.
  */
-const PURGE_LANES = 2;
-const LANE_MIN_CARDS = 20_000;
+export const PURGE_LANES = 2;
+export const LANE_MIN_CARDS = 20_000;
 const DEADLOCK_DETECTED = '40P01';
 
 /** A position in the purge's walk over cards, in (issued_on, id) order. */

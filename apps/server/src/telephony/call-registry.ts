@@ -4,10 +4,10 @@ import { CallRecords } from '../calls/call-records';
 import { FinderLookupService } from '../cascades/finder-lookup.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
-import { AriCallControl } from './ari/ari-call-control';
+import type { AriCallControl } from './ari/ari-call-control';
 import { AriChannel, AriEventOf, isPresentationRestricted, legFailureFromCause, usableCallerNumber } from './ari/ari-events';
 import { AriGateway } from './ari/ari-gateway';
-import { AriRest, channelsInAppAfterConnect } from './ari/ari-rest';
+import { type AriRest, channelsInAppAfterConnect } from './ari/ari-rest';
 import { CallSession, CallSessionDeps, systemClock } from './call-flow/call-session';
 import { ChildNameVoice, EspeakChildNameVoice } from './prompts/child-name-voice';
 import { flowSettingsFrom } from './call-flow/flow-settings';
@@ -46,8 +46,8 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(FINDER_LOOKUP) private readonly lookup: FinderLookupService,
     @Inject(CALL_RECORDS) private readonly records: CallRecords,
   ) {
-    this.rest = new AriRest(config.ari.url, config.ari.username, config.ari.password);
-    this.control = new AriCallControl(this.rest, config.ari.app);
+    this.rest = ari.rest;
+    this.control = ari.control;
     this.childName = new EspeakChildNameVoice(config.asteriskSoundsDir);
   }
 
@@ -174,7 +174,11 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
     };
     return {
       control: this.control,
-      lookUp: (id, nationalNumber, callerNumber) => this.lookup.lookUp(id, nationalNumber, callerNumber),
+      lookUp: async (id, nationalNumber, callerNumber) => {
+        const result = await this.lookup.lookUp(id, nationalNumber, callerNumber);
+        if (result.kind === 'throttled') this.metrics.limitRefusals.inc({ limit: result.limit });
+        return result;
+      },
       records: this.records,
       settings: flowSettingsFrom(this.config),
       clock: systemClock,
@@ -189,7 +193,10 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
           const seconds = sinceNumberEntered();
           if (seconds !== undefined) this.metrics.timeToConnection.observe(seconds);
         },
-        legResult: (result) => this.metrics.legsEnded.inc({ result }),
+        legResult: (result) => {
+          this.metrics.legsEnded.inc({ result });
+          if (result === 'not-allowed') this.metrics.limitRefusals.inc({ limit: 'destination' });
+        },
         callEnded: (outcome) => {
           this.metrics.callsEnded.inc({ outcome });
           setTimeout(() => this.forget(callId), FORGET_AFTER_MS).unref();

@@ -28,7 +28,10 @@ import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
       provide: FINDER_LOOKUP,
       inject: [getDataSourceToken(), APP_CONFIG, CALL_RECORDS, Pseudonymizer, CardSealer],
       useFactory: (db: DataSource, config: AppConfig, records: PgCallRecords, pseudonymizer: Pseudonymizer, sealer: CardSealer) =>
-        new FinderLookupService(new PgCascadeDirectory(db, sealer), records, pseudonymizer, config.callFlow.abuseMaxNumbersPerHour),
+        new FinderLookupService(new PgCascadeDirectory(db, sealer), records, pseudonymizer, config.callFlow.abuseMaxNumbersPerHour, undefined, {
+          admission: records,
+          limits: config.limits,
+        }),
     },
   ],
   exports: [AriGateway, CallRegistry, ANNOUNCEMENT_DIALLER],

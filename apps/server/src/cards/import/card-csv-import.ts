@@ -9,12 +9,14 @@ import { AuditActor, CardSealer } from '../domain/card-ingest';
 import { CardProblem } from '../domain/card-record';
 import { CARD_MERGE_LOCK, mergeStagedCards, prepareStaging, recordIngest } from '../persistence/card-merge';
 import { CardSealers, SealedBatch, rowsOf } from './card-sealers';
-import { COPY_SIGNATURE, COPY_TRAILER } from './copy-binary';
+import { COPY_CARDS_SQL, COPY_CHILDREN_SQL, COPY_SIGNATURE, COPY_TRAILER } from './copy-binary';
 import { splitCsvLine } from './csv-line';
 
 /** Lines per message to a sealer thread, and how many such batches may wait to be taken back. */
-const SEAL_BATCH_LINES = 2_000;
-const MAX_BATCHES_SEALING = 16;
+export const SEAL_BATCH_LINES = 2_000;
+export const MAX_BATCHES_SEALING = 16;
+/** Rows per COPY transaction unless ImportOptions.chunkSize says otherwise. */
+export const DEFAULT_CHUNK_SIZE = 50_000;
 
 /** The CSV columns, in the header, in any order (names as the authority's API fields). */
 export const CSV_COLUMNS = ['nationalNumber', 'contactCode', 'issuedOn', 'firstName', 'lastName'] as const;
@@ -65,7 +67,7 @@ export interface ImportOptions {
  */
 export async function importCardsCsv(client: ClientBase, file: string, sealer: CardSealer, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
-  const chunkSize = options.chunkSize ?? 50_000;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const progress: ImportProgress = { lines: 0, bytesRead: 0, totalBytes: statSync(file).size, imported: 0, alreadyPresent: 0, rejected: 0, blockedCascades: 0, fastChunks: 0, mergedChunks: 0 };
   await client.query(`SET statement_timeout = 0`);
   await prepareStaging(client);
@@ -182,8 +184,8 @@ async function storeAllNew(client: ClientBase, chunk: SealedRows, copy: (sql: st
   await client.query(`SELECT pg_advisory_xact_lock($1)`, [CARD_MERGE_LOCK.toString()]);
   await client.query(`SAVEPOINT all_new`);
   try {
-    await copy(`COPY children (id, national_number_hash) FROM STDIN (FORMAT binary)`, chunk.children);
-    await copy(`COPY cards (id, child_id, issued_on, ingest_key, sealed, encryption_key_id) FROM STDIN (FORMAT binary)`, chunk.cards);
+    await copy(COPY_CHILDREN_SQL, chunk.children);
+    await copy(COPY_CARDS_SQL, chunk.cards);
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await client.query(`ROLLBACK TO SAVEPOINT all_new`);
@@ -216,7 +218,7 @@ async function stage(client: ClientBase, chunk: SealedRows, copy: (sql: string, 
 }
 
 /** Where each expected column is in the file; a clear error when the header is not ours. */
-function headerColumns(line: string): number[] {
+export function headerColumns(line: string): number[] {
   const header = (splitCsvLine(line.replace(/^\uFEFF/, '')) ?? []).map((h) => h.trim());
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0 || header.length !== CSV_COLUMNS.length) {

@@ -9,6 +9,10 @@ import { randomBytes } from 'node:crypto';
 export const COPY_SIGNATURE = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
 export const COPY_TRAILER = Buffer.from([0xff, 0xff]);
 
+/** The COPY statements the rows below are encoded for (their column lists are the encoders' order). */
+export const COPY_CHILDREN_SQL = `COPY children (id, national_number_hash) FROM STDIN (FORMAT binary)`;
+export const COPY_CARDS_SQL = `COPY cards (id, child_id, issued_on, ingest_key, sealed, encryption_key_id) FROM STDIN (FORMAT binary)`;
+
 const PG_EPOCH_DAY = Date.UTC(2000, 0, 1) / 86_400_000;
 
 /** One children row for the import's fast path: id uuid, national_number_hash bytea. */

@@ -1,4 +1,5 @@
 import { Language } from '../../config/app-config';
+import { CapLimit } from './call-caps';
 import { isCardValid } from './card-validity';
 
 export interface CascadeLeg {
@@ -6,11 +7,17 @@ export interface CascadeLeg {
   number: string;
 }
 
-/** What the call flow learns from a look-up. Every "unavailable" sounds the same to the finder. */
+/** Which limit throttled a look-up: the distinct numbers one caller asks for, or one of the call caps. */
+export type LookupLimit = 'numbers-per-hour' | CapLimit;
+
+/**
+ * What the call flow learns from a look-up. Every "unavailable" sounds the same to the finder;
+ * "throttled" too (the finder is put through to the hotline).
+ */
 export type FinderLookupResult =
   | { kind: 'found'; cascadeId: string; legs: CascadeLeg[]; childFirstName: string | null; language: Language }
   | { kind: 'unavailable'; reason: 'unknown' | 'draft' | 'blocked' | 'expired' | 'no-numbers' }
-  | { kind: 'throttled' };
+  | { kind: 'throttled'; limit: LookupLimit };
 
 /** A child's cascade as stored, before the rules are applied. */
 export interface StoredCascade {

@@ -13,6 +13,18 @@ interface Row {
   legs: CascadeLeg[];
 }
 
+/** The look-up's one statement ($1: the national number's keyed hash); the data benchmark runs it bare too. */
+export const CASCADE_BY_HASH_SQL = `
+  SELECT c.id AS cascade_id, c.status, c.language,
+         to_char(k.issued_on, 'YYYY-MM-DD') AS latest_card_issued_on, k.encryption_key_id AS card_key_id, k.sealed AS card_sealed,
+         COALESCE((SELECT json_agg(json_build_object('position', n.position, 'number', n.e164) ORDER BY n.position)
+                     FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]') AS legs
+    FROM children ch
+    JOIN cascades c ON c.child_id = ch.id
+    LEFT JOIN LATERAL (SELECT issued_on, encryption_key_id, sealed FROM cards
+                        WHERE child_id = ch.id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
+   WHERE ch.national_number_hash = $1`;
+
 /**
  * One indexed query per look-up: the child by hash, its cascade, its newest card (for the
  * validity date and the sealed first name the parents hear) and its numbers.
@@ -24,18 +36,7 @@ export class PgCascadeDirectory implements CascadeDirectory {
   ) {}
 
   async findByNationalNumberHash(hash: Buffer): Promise<StoredCascade | null> {
-    const rows: Row[] = await this.db.query(
-      `SELECT c.id AS cascade_id, c.status, c.language,
-              to_char(k.issued_on, 'YYYY-MM-DD') AS latest_card_issued_on, k.encryption_key_id AS card_key_id, k.sealed AS card_sealed,
-              COALESCE((SELECT json_agg(json_build_object('position', n.position, 'number', n.e164) ORDER BY n.position)
-                          FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]') AS legs
-         FROM children ch
-         JOIN cascades c ON c.child_id = ch.id
-         LEFT JOIN LATERAL (SELECT issued_on, encryption_key_id, sealed FROM cards
-                             WHERE child_id = ch.id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
-        WHERE ch.national_number_hash = $1`,
-      [hash],
-    );
+    const rows: Row[] = await this.db.query(CASCADE_BY_HASH_SQL, [hash]);
     const row = rows[0];
     if (!row) return null;
     return {

@@ -7,6 +7,7 @@ import { CallHistoryForParents1796000000000 } from './1796000000000-CallHistoryF
 import { OidcIdentities1796100000000 } from './1796100000000-OidcIdentities';
 import { CascadeTestsAndCodeCalls1796400000000 } from './1796400000000-CascadeTestsAndCodeCalls';
 import { CardIdentityByChild1796500000000 } from './1796500000000-CardIdentityByChild';
+import { LegCapsIndex1796600000000 } from './1796600000000-LegCapsIndex';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
@@ -20,4 +21,5 @@ export const migrations: Function[] = [
   OidcIdentities1796100000000,
   CascadeTestsAndCodeCalls1796400000000,
   CardIdentityByChild1796500000000,
+  LegCapsIndex1796600000000,
 ];

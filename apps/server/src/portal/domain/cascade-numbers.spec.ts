@@ -25,6 +25,10 @@ describe('the cascade numbers rules', () => {
     [[{ number: '116 000' }], 'numbers[0].number:hotline'],
     [[{ number: '0470123456', country: 'ZZ' }], 'numbers[0].country:unknown-country'],
     [[{ number: '0470123456', label: 'a\nb' }], 'numbers[0].label:label'],
+    [[{ number: '+1 201 555 0123' }], 'numbers[0].number:country-not-allowed'],
+    [[{ number: '+881 6 1234 5678' }], 'numbers[0].number:country-not-allowed'],
+    [[{ number: '0800 12 345' }], 'numbers[0].number:type-not-allowed'],
+    [[{ number: '078 15 12 34' }], 'numbers[0].number:type-not-allowed'],
   ])('given %j, then %s', (inputs, expected) => {
     expect(codes(inputs)).toEqual([expected]);
   });
@@ -32,6 +36,14 @@ describe('the cascade numbers rules', () => {
   it('given the same number twice in two spellings, then the second is a duplicate of position 1', () => {
     const check = checkCascadeNumbers([{ number: '0470 12 34 56' }, { number: '+32 470 12 34 56' }], forbidden);
     expect(check.valid ? [] : check.problems).toEqual([{ field: 'numbers[1].number', code: 'duplicate', message: expect.stringContaining('position 1') }]);
+  });
+
+  it('given an operator who allows only Belgian mobiles, then a Belgian landline and a Dutch mobile are refused, each with its own code', () => {
+    const check = checkCascadeNumbers([{ number: '0470 12 34 56' }, { number: '02 234 56 78' }, { number: '+31 6 12345678' }], {
+      ...forbidden,
+      allowedDestinations: { countries: ['BE'], types: ['MOBILE'] },
+    });
+    expect(check.valid ? [] : check.problems.map((p) => `${p.field}:${p.code}`)).toEqual(['numbers[1].number:type-not-allowed', 'numbers[2].number:country-not-allowed']);
   });
 
   it('given 7 numbers, then accepted; given 8, then the 8th is refused on its own', () => {

@@ -1,4 +1,5 @@
 import { CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { checkDestination, DEFAULT_DESTINATION_POLICY, DestinationPolicy } from '../../cascades/domain/allowed-destinations';
 import { FieldProblem } from './portal-error';
 
 export const MAX_CASCADE_NUMBERS = 7;
@@ -19,10 +20,15 @@ export interface CascadeNumber {
   label: string;
 }
 
-/** Numbers a cascade may not hold: the service's own numbers (it would call itself) and the hotline (always last anyway). */
+/**
+ * Numbers a cascade may not hold: the service's own numbers (it would call itself), the hotline
+ * (always last anyway), and any number outside the destinations the service dials
+ * (ALLOWED_NUMBER_COUNTRIES, ALLOWED_NUMBER_TYPES; the default when not given).
+ */
 export interface ForbiddenNumbers {
   serviceNumbers: string[];
   hotlineNumber: string;
+  allowedDestinations?: DestinationPolicy;
 }
 
 export type NumbersCheck = { valid: true; numbers: CascadeNumber[] } | { valid: false; problems: FieldProblem[] };
@@ -43,6 +49,7 @@ export function checkCascadeNumbers(inputs: CascadeNumberInput[], forbidden: For
   }
   const service = new Set(forbidden.serviceNumbers.map((n) => `+${n.replace(/^\+/, '')}`));
   const hotline = forbidden.hotlineNumber.replace(/^\+/, '');
+  const allowed = forbidden.allowedDestinations ?? DEFAULT_DESTINATION_POLICY;
   const seen = new Map<string, number>();
   const numbers: CascadeNumber[] = [];
 
@@ -70,6 +77,15 @@ export function checkCascadeNumbers(inputs: CascadeNumberInput[], forbidden: For
     }
     if (parsed.getType() === 'PREMIUM_RATE') {
       problems.push({ field: at('number'), code: 'premium-rate', message: 'premium-rate numbers cannot be called by the service: enter an ordinary mobile or landline number' });
+      return;
+    }
+    const destination = checkDestination(parsed.number, allowed);
+    if (!destination.allowed) {
+      problems.push(
+        destination.reason === 'country'
+          ? { field: at('number'), code: 'country-not-allowed', message: `the service does not call numbers of ${parsed.country ?? 'this network'}: it calls numbers of ${allowed.countries.join(', ')}` }
+          : { field: at('number'), code: 'type-not-allowed', message: 'the service calls ordinary mobile and landline numbers only: not toll-free, shared-cost, VoIP, pager or personal numbers' },
+      );
       return;
     }
     const earlier = seen.get(parsed.number);

@@ -108,6 +108,8 @@ function fieldMessage(problem) {
     'number.hotline': t('fieldError.numberHotline'),
     'number.invalid': t('fieldError.numberInvalid'),
     'number.premium-rate': t('fieldError.numberPremiumRate'),
+    'number.country-not-allowed': t('fieldError.numberCountryNotAllowed'),
+    'number.type-not-allowed': t('fieldError.numberTypeNotAllowed'),
     'number.service-number': t('fieldError.numberService'),
     'numbers.empty': t('fieldError.numbersEmpty'),
     'numbers.empty-active': t('fieldError.numbersEmptyActive'),
@@ -973,6 +975,7 @@ function callHistory(calls) {
     'no-key': t('calls.resultNoKey'),
     failed: t('calls.resultFailed'),
     cancelled: t('calls.resultCancelled'),
+    'not-allowed': t('calls.resultNotAllowed'),
   };
   const known = (map, code) => (Object.prototype.hasOwnProperty.call(map, code) ? map[code] : code);
   const section = el('section', { class: 'box', 'aria-labelledby': 'calls-title' }, el('h2', { id: 'calls-title', text: t('calls.title') }), el('p', { class: 'hint', text: t('calls.help') }));

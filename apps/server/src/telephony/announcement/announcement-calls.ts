@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { checkDestination } from '../../cascades/domain/allowed-destinations';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AriCallControl } from '../ari/ari-call-control';
+import type { AriCallControl } from '../ari/ari-call-control';
 import { AriEventOf, legFailureFromCause } from '../ari/ari-events';
 import { AriGateway } from '../ari/ari-gateway';
-import { AriRest, channelsInAppAfterConnect } from '../ari/ari-rest';
+import { type AriRest, channelsInAppAfterConnect } from '../ari/ari-rest';
 import { systemClock } from '../call-flow/call-session';
 import { AnnouncementDialler } from './announcement-dialler';
 import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from './announcement-machine';
@@ -27,8 +28,8 @@ export class AnnouncementCalls implements AnnouncementDialler, OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ari: AriGateway,
   ) {
-    this.rest = new AriRest(config.ari.url, config.ari.username, config.ari.password);
-    this.control = new AriCallControl(this.rest, config.ari.app);
+    this.rest = ari.rest;
+    this.control = ari.control;
   }
 
   onModuleInit(): void {
@@ -38,6 +39,12 @@ export class AnnouncementCalls implements AnnouncementDialler, OnModuleInit {
 
   async call(request: { number: string; language: AnnouncementLang; purpose: AnnouncementPurpose }): Promise<AnnouncementResult> {
     const callId = randomUUID();
+    // A number saved before the operator narrowed the allowed destinations is never dialled,
+    // whoever asks (docs/security.md, "Limits on what the service dials").
+    if (!checkDestination(request.number, this.config.limits.destinations).allowed) {
+      this.log.warn({ callId, purpose: request.purpose.kind }, 'announcement call not placed: the number is outside the allowed destinations');
+      return 'failed';
+    }
     const session = new AnnouncementSession(callId, request.number, request.language, request.purpose, {
       control: this.control,
       clock: systemClock,

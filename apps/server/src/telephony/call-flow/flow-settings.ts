@@ -20,5 +20,6 @@ export function flowSettingsFrom(config: AppConfig): FlowSettings {
     callerIdForLegs: c.legCallerId,
     serviceNumber: config.service.number,
     hotlineNumber: config.service.hotlineNumber,
+    allowedDestinations: config.limits.destinations,
   };
 }

@@ -1,3 +1,4 @@
+import { checkDestination } from '../../cascades/domain/allowed-destinations';
 import { checkNationalNumber, NATIONAL_NUMBER_LENGTH } from '../../cascades/domain/national-number';
 import {
   CallContext,
@@ -526,7 +527,19 @@ function cascadeOf(result: LookupResult): Cascade | null {
   };
 }
 
-function dialParent(step: Step, cascade: Cascade, index: number, hold: FinderHold, settings: FlowSettings): Transition {
+/**
+ * Dials the first number from `from` on that the service may call. A number outside the
+ * allowed destinations (one saved before the rule changed) is never dialled: it is recorded as
+ * `not-allowed` and the cascade moves on, as after a failed leg. The hotline is exempt.
+ */
+function dialParent(step: Step, cascade: Cascade, from: number, hold: FinderHold, settings: FlowSettings): Transition {
+  let index = from;
+  while (index < cascade.legs.length && !checkDestination(cascade.legs[index].number, settings.allowedDestinations).allowed) {
+    const skipped = cascade.legs[index].position;
+    step.emit({ type: 'recordLeg', legId: legIdFor(step.call.callId, skipped), position: skipped, result: 'not-allowed' });
+    index += 1;
+  }
+  if (index === cascade.legs.length) return cascadeExhausted(step, hold, settings);
   const { position, number } = cascade.legs[index];
   const legId = legIdFor(step.call.callId, position);
   const callerId = settings.callerIdForLegs === 'finder' && step.call.finderNumber ? step.call.finderNumber : settings.serviceNumber;
@@ -539,14 +552,17 @@ function dialParent(step: Step, cascade: Cascade, index: number, hold: FinderHol
 
 /** After the current leg was closed: the next parent, or the hotline after the last one. */
 function nextLeg(step: Step, s: StateIn<'cascading'>, settings: FlowSettings): Transition {
-  const index = s.leg.index + 1;
-  if (index < s.cascade.legs.length) return dialParent(step, s.cascade, index, s.hold, settings);
-  if (s.hold.kind === 'announcement') {
-    // Every leg failed before the putting-through prompt ended: the prompt plays out and the
-    // hotline follows, exactly as for a number with no cascade.
-    return step.to({ phase: 'lookingUp', playbackId: s.hold.playbackId, result: UNAVAILABLE, timer: null });
+  return dialParent(step, s.cascade, s.leg.index + 1, s.hold, settings);
+}
+
+/** No parent left to dial: the hotline. */
+function cascadeExhausted(step: Step, hold: FinderHold, settings: FlowSettings): Transition {
+  if (hold.kind === 'announcement') {
+    // Every leg failed (or was not allowed) before the putting-through prompt ended: the prompt
+    // plays out and the hotline follows, exactly as for a number with no cascade.
+    return step.to({ phase: 'lookingUp', playbackId: hold.playbackId, result: UNAVAILABLE, timer: null });
   }
-  return goToHotline(step, { holding: leaveHoldForHotline(step, s.hold) }, settings);
+  return goToHotline(step, { holding: leaveHoldForHotline(step, hold) }, settings);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { DEFAULT_DESTINATION_POLICY, DestinationPolicy } from '../../cascades/domain/allowed-destinations';
+
 /**
  * The vocabulary of the finder's call: what the pure machine (machine.ts) knows, hears and asks
  * for. Plain data only, so states, events and commands can be logged, compared in tests and
@@ -95,7 +97,10 @@ export interface FlowSettings {
   /** What the parents see: the service number, or the finder's own number. */
   callerIdForLegs: 'service' | 'finder';
   serviceNumber: string;
+  /** Exempt from `allowedDestinations`: the operator's own setting. */
   hotlineNumber: string;
+  /** A parent's number outside these is skipped, never dialled (a list saved before the rule changed). */
+  allowedDestinations: DestinationPolicy;
 }
 
 export const defaultFlowSettings: FlowSettings = {
@@ -114,6 +119,7 @@ export const defaultFlowSettings: FlowSettings = {
   callerIdForLegs: 'service',
   serviceNumber: '',
   hotlineNumber: '116000',
+  allowedDestinations: DEFAULT_DESTINATION_POLICY,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -168,7 +174,12 @@ export type CallEventType = CallEvent['type'];
 
 export type LegPosition = number | 'hotline';
 
-export type LegResult = 'busy' | 'no-answer' | 'unreachable' | 'machine' | 'declined' | 'no-key' | 'accepted' | 'failed' | 'cancelled' | 'connected';
+/**
+ * How a leg ended, the one list (records, metrics, the parents' history). `not-allowed`: the
+ * number is outside the allowed destinations, so it was skipped without being dialled.
+ */
+export const LEG_RESULTS = ['accepted', 'connected', 'busy', 'no-answer', 'unreachable', 'machine', 'declined', 'no-key', 'failed', 'cancelled', 'not-allowed'] as const;
+export type LegResult = (typeof LEG_RESULTS)[number];
 
 export type CallOutcome = 'refused-withheld' | 'connected-parent' | 'connected-hotline' | 'hotline-unreachable' | 'finder-hung-up' | 'failed';
 

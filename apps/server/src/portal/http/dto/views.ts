@@ -8,6 +8,7 @@ import { FieldProblem, PortalErrorCode } from '../../domain/portal-error';
 import { TotpEnrolment, TotpStatus } from '../../domain/totp';
 import { LEGAL_LANGUAGES, LegalDocumentView, LegalSection } from '../../legal/legal-documents';
 import type { SignInProvider } from '../oidc.controller';
+import { LEG_RESULTS } from '../../../telephony/call-flow/types';
 
 /**
  * The shapes the portal API answers with, for the OpenAPI document (/api/docs). Each class
@@ -102,8 +103,8 @@ export class LegRefView implements LegRef {
 
 export class LegViewDoc extends LegRefView implements LegView {
   @ApiProperty({
-    enum: ['accepted', 'connected', 'busy', 'no-answer', 'unreachable', 'machine', 'declined', 'no-key', 'failed', 'cancelled'],
-    description: '`accepted`: a parent answered and pressed 1; `connected`: the hotline answered.',
+    enum: LEG_RESULTS,
+    description: '`accepted`: a parent answered and pressed 1; `connected`: the hotline answered; `not-allowed`: the number is outside the destinations the service dials, so it was skipped.',
   })
   result!: string;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
