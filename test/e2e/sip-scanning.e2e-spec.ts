@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AsteriskInstance } from '../support/asterisk';
-import { run, waitFor } from '../support/processes';
+import { run, start, waitFor } from '../support/processes';
 import { TEST_PORTS, testEnvironment, testInstanceName } from '../support/test-config';
 
 jest.setTimeout(120_000);
@@ -11,6 +12,7 @@ jest.setTimeout(120_000);
 const ROOT = join(__dirname, '../..');
 const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? join(process.env.ALLOPARENTS_CACHE ?? '/var/cache/alloparents', 'asterisk-root');
 const FILTER = join(ROOT, 'asterisk-config/fail2ban/filter.d/alloparents-asterisk.conf');
+const JAIL = join(ROOT, 'asterisk-config/fail2ban/jail.d/alloparents.conf');
 
 /** The security events the filter bans on (the rest, ChallengeSent, are informational). */
 const FAILURES = ['InvalidAccountID', 'ChallengeResponseFailed', 'InvalidPassword', 'FailedACL', 'RequestBadFormat', 'RequestNotAllowed', 'AuthMethodNotAllowed', 'UnexpectedAddress', 'InvalidTransport'];
@@ -66,6 +68,27 @@ async function sendForgedRegister(port: number, user: string): Promise<string> {
   } finally {
     socket.close();
   }
+}
+
+/**
+ * A private fail2ban: Debian's configuration with our filter and jail added as an operator
+ * installs them, read by a server of its own (own socket, database in memory). Only what cannot
+ * run here is replaced: the log path (this run's), the ban action (a file instead of the
+ * firewall) and the exemption of the loopback, where the scanner is.
+ */
+function privateFail2ban(securityLog: string): { dir: string; banned: string; socket: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'alloparents-fail2ban-'));
+  const conf = join(dir, 'etc');
+  cpSync('/etc/fail2ban', conf, { recursive: true });
+  rmSync(join(conf, 'jail.d'), { recursive: true, force: true });
+  cpSync(FILTER, join(conf, 'filter.d/alloparents-asterisk.conf'));
+  cpSync(JAIL, join(conf, 'jail.d/alloparents.conf'), { recursive: true });
+  const banned = join(dir, 'banned');
+  const socket = join(dir, 'fail2ban.sock');
+  writeFileSync(join(conf, 'fail2ban.local'), `[Definition]\nlogtarget = STDERR\nsocket = ${socket}\npidfile = ${join(dir, 'fail2ban.pid')}\ndbfile = :memory:\n`);
+  writeFileSync(join(conf, 'action.d/alloparents-test-record.conf'), `[Definition]\nactionban = printf '%%s\\n' <ip> >> ${banned}\nactionunban =\n`);
+  writeFileSync(join(conf, 'jail.local'), `[alloparents-asterisk]\nlogpath = ${securityLog}\nbanaction = alloparents-test-record\nignoreip =\nignoreself = false\n`);
+  return { dir, banned, socket };
 }
 
 describe('SIP scanning against the service Asterisk (SIPVicious on the loopback) and the fail2ban filter', () => {
@@ -139,6 +162,26 @@ describe('SIP scanning against the service Asterisk (SIPVicious on the loopback)
     const addresses = hosts.output.split('\n').filter((line) => line.trim() !== '');
     expect(addresses).toHaveLength(failures);
     expect(new Set(addresses)).toEqual(new Set(['127.0.0.1']));
+  });
+
+  it('given our jail installed in a fail2ban server reading the scan\'s security log, then it bans the scanner\'s address, and only that', async () => {
+    const fail2ban = privateFail2ban(securityLog);
+    const server = start('fail2ban-client', ['-f', '-c', join(fail2ban.dir, 'etc'), 'start']);
+    try {
+      const status = await waitFor('the jail to ban an address', async () => {
+        if (server.child.exitCode !== null) throw new Error(`fail2ban exited:\n${server.output()}`);
+        const { code, output } = await run('fail2ban-client', ['-s', fail2ban.socket, 'status', 'alloparents-asterisk'], {}, 10_000);
+        return code === 0 && /Currently banned:\s*1/.test(output) ? output : undefined;
+      }, 30_000, 300);
+      expect(status).toMatch(/Banned IP list:\s*127\.0\.0\.1\s*$/m);
+      expect(readFileSync(fail2ban.banned, 'utf8')).toBe('127.0.0.1\n');
+    } finally {
+      await run('fail2ban-client', ['-s', fail2ban.socket, 'stop'], {}, 15_000);
+      const timer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+      await server.exited;
+      clearTimeout(timer);
+      rmSync(fail2ban.dir, { recursive: true, force: true });
+    }
   });
 
   it('given a request whose From user writes another address into the log line, when fail2ban-regex reads it, then that address is never the one matched', async () => {
