@@ -88,7 +88,7 @@ provision_tools() {
   # jail of ours: production installs it by hand (docs/security.md).
   command -v fail2ban-regex >/dev/null && { command -v svwar >/dev/null || command -v sipvicious_svwar >/dev/null; } \
     || apt_install sipvicious fail2ban
-  # systemd-analyze verifies the production units in deploy/systemd (minimal containers lack it).
+  # systemd-analyze verifies the production units in scripts/systemd (minimal containers lack it).
   command -v systemd-analyze >/dev/null || apt_install systemd
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { run } from '../support/processes';
 
 const ROOT = join(__dirname, '../..');
-const UNITS = join(ROOT, 'deploy/systemd');
+const UNITS = join(ROOT, 'scripts/systemd');
 
 /**
  * The units name the production checkout, /opt/alloparents; systemd-analyze checks that every
@@ -27,7 +27,7 @@ async function exposure(unitFile: string): Promise<number> {
   return Number(score[1]);
 }
 
-describe('deploy/systemd units', () => {
+describe('scripts/systemd units', () => {
   let dir: string;
   beforeAll(() => (dir = unitsFromThisCheckout()));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
