@@ -487,7 +487,7 @@ class Bench {
     const figures = await this.judge(side, results, network.takeLog(), cel.take());
     const failures = figures.flatMap((f, i) => (f.failure ? [`call ${i + 1}: ${f.failure}`] : []));
     if (leftoverChannels > 0) failures.push(`${leftoverChannels} channels left after the step`);
-    for (const [i, r] of results.entries()) if (r.sippCode !== 0) writeFileSync(join(REPORTS, `${side}-${count}-call-${i + 1}-sipp.txt`), r.sippOutput);
+    keepFailedCalls(`${side}-${count}`, results, figures);
     return {
       side,
       calls: count,
@@ -538,6 +538,7 @@ class Bench {
     const networkLeftover = await channelCount(this.world.network.asterisk);
     await sleep(500);
     const figures = await this.judge('ours', all, this.world.network.takeLog(), cel.take());
+    keepFailedCalls('soak', all, figures);
     const failures = figures.filter((f) => f.failure);
     const afterWarmUp = rss.filter((s) => s.at >= warmUpUntil);
     const base = afterWarmUp.slice(0, 6).map((s) => s.mib);
@@ -554,6 +555,15 @@ class Bench {
     log(`  number complete → first leg INVITE p50/p99 ${p50p99(figures.flatMap((f) => (f.toFirstLeg === undefined ? [] : [f.toFirstLeg])))}; parent's 1 → bridged p50/p99 ${p50p99(figures.flatMap((f) => (f.pressToBridge === undefined ? [] : [f.pressToBridge])))}`);
     log(`  load average after: ${loadAverage()}`);
     if (failures.length > 0 || leftover > 0 || !(growth < 10)) process.exitCode = 1;
+  }
+}
+
+/** Each failed call's SIPp output and the times seen, in the reports directory. */
+function keepFailedCalls(label: string, results: CallResult[], figures: CallFigures[]): void {
+  for (const [i, r] of results.entries()) {
+    if (!figures[i].failure) continue;
+    const times = `caller ${r.caller}, SIPp from ${new Date(r.startedAt).toISOString()} to ${new Date(r.endedAt).toISOString()}, exit ${r.sippCode}: ${figures[i].failure}`;
+    writeFileSync(join(REPORTS, `failed-${label}-${i + 1}.txt`), `${times}\n\n${r.sippOutput}`);
   }
 }
 
