@@ -25,7 +25,7 @@ import { finderScenario, typeNumber } from '../test/support/finder-scenario';
 import { NetworkEntry, PHONES } from '../test/support/network';
 import { sleep, waitFor } from '../test/support/processes';
 import { REPO_ROOT } from '../test/support/repo-root';
-import { sippCall } from '../test/support/sipp';
+import { endLeftoverCalls, sippCall } from '../test/support/sipp';
 import { testInstanceName } from '../test/support/test-config';
 import { World } from '../test/support/world';
 
@@ -224,12 +224,13 @@ class Sampler {
 
   private async sample(): Promise<void> {
     let memoryKiB = 0;
+    const first = this.samples.length === 0;
     for (const pid of await this.pids().catch(() => [])) {
       const stat = procStat(pid);
       if (!stat) continue;
       const previous = this.lastTicks.get(pid);
       // A pid first seen during the run (a new backend) counts from its start.
-      this.ticks += previous === undefined ? (this.lastTicks.size === 0 && this.samples.length === 0 ? 0 : stat.cpuTicks) : stat.cpuTicks - previous;
+      this.ticks += previous === undefined ? (first ? 0 : stat.cpuTicks) : stat.cpuTicks - previous;
       this.lastTicks.set(pid, stat.cpuTicks);
       memoryKiB += this.memory === 'rss' ? stat.rssKiB : stat.anonKiB;
     }
@@ -353,6 +354,7 @@ class Bench {
   }
 
   async stop(): Promise<void> {
+    await endLeftoverCalls();
     await this.followme?.stop().catch(() => undefined);
     await this.world.stop();
   }
@@ -592,10 +594,14 @@ function printTable(options: Options, steps: StepResult[], loadBefore: string): 
   const ours = best('ours');
   const fm = best('followme');
   const held = (s: StepResult | undefined) => (s ? s.calls : 0);
-  const ratio = fm && ours ? held(ours) / held(fm) : undefined;
+  const ranBoth = options.sides.length === 2;
+  const ratio = ranBoth && held(fm) > 0 ? held(ours) / held(fm) : undefined;
+  // Neither side failed: the steps stopped before either limit, the ratio says nothing yet.
+  const noLimit = ranBoth && !firstFailure('ours') && !firstFailure('followme');
+  const bound = noLimit ? ' (neither side reached its limit)' : ranBoth && !firstFailure('followme') ? ' (at most: FollowMe did not reach its limit)' : ranBoth && !firstFailure('ours') ? ' (at least: ours did not reach its limit)' : '';
   const rows: [string, string, string, string][] = [];
   const row = (measure: string, a: string, b: string, c = '') => rows.push([measure, a, b, c]);
-  row('most calls held at once, 0 failures', ours ? `${ours.calls} (peak ${ours.peakAtOnce})` : '0', fm ? `${fm.calls} (peak ${fm.peakAtOnce})` : options.sides.includes('followme') ? '0' : 'not run', ratio === undefined ? '' : `ours/FollowMe ${ratio.toFixed(2)}`);
+  row('most calls held at once, 0 failures', ours ? `${ours.calls} (peak ${ours.peakAtOnce})` : '0', fm ? `${fm.calls} (peak ${fm.peakAtOnce})` : options.sides.includes('followme') ? '0' : 'not run', ratio === undefined ? '' : `ours/FollowMe ${ratio.toFixed(2)}${bound}`);
   row('first step with a failure', firstFailure('ours') ? `${firstFailure('ours')!.calls} (${firstFailure('ours')!.failures.length} failed)` : 'none', firstFailure('followme') ? `${firstFailure('followme')!.calls} (${firstFailure('followme')!.failures.length} failed)` : 'none');
   row('calls per second (new calls, ramp)', ours ? ours.setupRate.toFixed(1) : '—', fm ? fm.setupRate.toFixed(1) : '—', `ramp set to ${options.rate}/s`);
   row('calls completed per second (at that step)', ours ? (ours.calls / ours.durationSeconds).toFixed(2) : '—', fm ? (fm.calls / fm.durationSeconds).toFixed(2) : '—');
@@ -618,7 +624,7 @@ function printTable(options: Options, steps: StepResult[], loadBefore: string): 
   for (const r of rows) log(line(r));
   log('');
   const target = (what: string, met: boolean | undefined, detail: string) => log(`target: ${what}: ${met === undefined ? 'not measured' : met ? 'met' : 'missed'} (${detail})`);
-  target('ours/FollowMe ≥ 1.0', ratio === undefined ? undefined : ratio >= 1, ratio === undefined ? 'both sides needed' : ratio.toFixed(2));
+  target('ours/FollowMe ≥ 1.0', ratio === undefined ? undefined : ratio >= 1, ratio === undefined ? 'both sides needed' : `${ratio.toFixed(2)}${bound}`);
   target('≥ 100 calls at once with 0 failures', held(ours) >= 100, `${held(ours)}`);
   const at100 = steps.find((s) => s.side === 'ours' && s.calls >= 100 && s.failures.length === 0);
   const p99App = percentile(values(at100, (f) => f.inApp), 99);
@@ -643,6 +649,8 @@ async function main(): Promise<void> {
   log(`(reports, failed calls' SIPp output, the Asterisk configurations: ${REPORTS})`);
 
   const bench = new Bench(options, prepareTemplates());
+  // Ctrl-C: the app, SIPp and the instances stop with the run (bench/calls.sh also stops the instances by name).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bench.stop().finally(() => process.exit(130)));
   const steps: StepResult[] = [];
   try {
     await bench.startNetwork();
