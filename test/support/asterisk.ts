@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { run, start, Started, waitFor } from './processes';
+import { REPO_ROOT as ROOT } from './repo-root';
 
-const ROOT = join(__dirname, '../..');
 const SCRIPT = join(ROOT, 'scripts/asterisk.sh');
 
 /** A real Asterisk instance from the project's chroot, rendered from a template directory. */

@@ -20,7 +20,12 @@ export const typeNumber = (nationalNumber: string): FinderStep[] => [{ pause: 80
 /** Time between two key presses, as a brisk typist on a phone keypad. */
 const KEY_SPACING_MS = 250;
 
-export function finderScenario(name: string, options: { withheld?: boolean; steps: FinderStep[] }): string {
+/**
+ * streamAudio: the finder's phone sends audio (silence) from the answer to the end of the script,
+ * as a real phone does, besides its key presses (needed for calls longer than Asterisk's
+ * rtp_timeout).
+ */
+export function finderScenario(name: string, options: { withheld?: boolean; streamAudio?: boolean; steps: FinderStep[] }): string {
   const from = options.withheld ? '"Anonymous" <sip:anonymous@anonymous.invalid>' : '<sip:[caller]@[local_ip]:[local_port]>';
   const privacy = options.withheld ? '\n      Privacy: id' : '';
   const dir = join(__dirname, '../../reports/sipp');
@@ -82,7 +87,8 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
     }
   }
   const pcap = join(dir, `${name}.dtmf.pcap`);
-  if (presses.length) writeDtmfPcap(pcap, presses);
+  const media = presses.length > 0 || options.streamAudio === true;
+  if (media) writeDtmfPcap(pcap, presses, options.streamAudio ? { audioUntilMs: clockMs } : {});
   const xml = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
 <scenario name="${name}">
@@ -128,7 +134,7 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
       Content-Length: 0
     ]]>
   </send>
-${presses.length ? `  <nop><action><exec play_pcap_audio="${pcap}"/></action></nop>\n` : ''}${parts.join('\n')}
+${media ? `  <nop><action><exec play_pcap_audio="${pcap}"/></action></nop>\n` : ''}${parts.join('\n')}
 </scenario>
 `;
   const file = join(dir, `${name}.xml`);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AsteriskInstance } from './asterisk';
+import { REPO_ROOT } from './repo-root';
 import { testEnvironment, testInstanceName, TEST_PORTS } from './test-config';
 
 const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? join(process.env.ALLOPARENTS_CACHE ?? '/var/cache/alloparents', 'asterisk-root');
@@ -31,7 +32,8 @@ export class SimulatedNetwork {
   private readonly logFile: string;
   private offset = 0;
 
-  constructor(name = testInstanceName('network')) {
+  /** templateDir: the network's configuration (test/e2e/network; the benchmarks use a copy without maxload). */
+  constructor(name = testInstanceName('network'), templateDir = join(REPO_ROOT, 'test/e2e/network')) {
     this.asterisk = new AsteriskInstance(
       name,
       testEnvironment({
@@ -42,7 +44,7 @@ export class SimulatedNetwork {
         // The network has no ARI: keep its (unused) HTTP settings away from the service's.
         ARI_URL: `http://127.0.0.1:${TEST_PORTS.networkAri}`,
       }),
-      join(__dirname, '../e2e/network'),
+      templateDir,
     );
     this.logFile = join(ASTERISK_ROOT, 'srv/alloparents', name, 'dialled.log');
   }

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { start, Started } from './processes';
+import { REPO_ROOT } from './repo-root';
 import { TEST_PORTS } from './test-config';
 
-export const SCENARIOS = join(__dirname, '../e2e/scenarios');
+export const SCENARIOS = join(REPO_ROOT, 'test/e2e/scenarios');
 const running = new Set<Started>();
 
 /**
@@ -48,7 +49,7 @@ export async function sippCall(call: SippCall): Promise<{ code: number | null; o
     '-trace_err',
     ...Object.entries(keys).flatMap(([k, v]) => ['-key', k, v]),
   ];
-  const sipp = start('sipp', args, { cwd: join(__dirname, '../../reports') });
+  const sipp = start('sipp', args, { cwd: join(REPO_ROOT, 'reports') });
   running.add(sipp);
   const timer = setTimeout(() => sipp.child.kill('SIGKILL'), ((call.timeoutSeconds ?? 30) + 10) * 1000);
   const code = await sipp.exited;

@@ -12,6 +12,7 @@ import { AsteriskInstance } from './asterisk';
 import { SimulatedNetwork } from './network';
 import { join } from 'node:path';
 import { start, Started, waitFor } from './processes';
+import { REPO_ROOT } from './repo-root';
 import { testConfig, testEnvironment, testInstanceName } from './test-config';
 
 /** Short timers so the end-to-end tests run in seconds; production uses the defaults. */
@@ -36,25 +37,32 @@ export class World {
   readonly env: Record<string, string>;
   readonly asterisk: AsteriskInstance;
   private appProcess: Started | undefined;
-  readonly network = new SimulatedNetwork();
+  readonly network: SimulatedNetwork;
   db!: DataSource;
   app: NestFastifyApplication | undefined;
   private enrolment!: PgCascadeEnrolment;
 
-  constructor(overrides: Record<string, string> = {}) {
-    const env = { ...E2E_TIMERS, ...overrides };
+  /**
+   * options (the benchmarks): productionTimers leaves out E2E_TIMERS; serviceTemplate and
+   * networkTemplate replace the two instances' configuration directories.
+   */
+  constructor(overrides: Record<string, string> = {}, options: { productionTimers?: boolean; serviceTemplate?: string; networkTemplate?: string } = {}) {
+    const env = { ...(options.productionTimers ? {} : E2E_TIMERS), ...overrides };
     this.env = testEnvironment(env);
     this.config = testConfig(env);
-    this.asterisk = new AsteriskInstance(testInstanceName('service'), this.env);
+    this.asterisk = new AsteriskInstance(testInstanceName('service'), this.env, options.serviceTemplate);
+    this.network = new SimulatedNetwork(undefined, options.networkTemplate);
   }
 
-  async start(): Promise<void> {
+  /** appProcess: the built app as its own process (startAppProcess) instead of in this one. */
+  async start(options: { appProcess?: boolean; appEnv?: Record<string, string> } = {}): Promise<void> {
     this.db = createDataSource(this.config.database.url);
     await this.db.initialize();
     const pseudonymizer = new Pseudonymizer(this.config.pseudonymKey);
     this.enrolment = new PgCascadeEnrolment(this.db, pseudonymizer, new CardSealer(pseudonymizer, new Encryptor(this.config.encryption)));
     await Promise.all([this.asterisk.start(), this.network.start()]);
-    await this.startApp();
+    if (options.appProcess) await this.startAppProcess(options.appEnv);
+    else await this.startApp();
   }
 
   async startApp(): Promise<void> {
@@ -75,8 +83,13 @@ export class World {
 
   /** The built app as its own process (dist/), for tests that kill it like a crash would. */
   async startAppProcess(extraEnv: Record<string, string> = {}): Promise<void> {
-    this.appProcess = start('node', [join(__dirname, '../../dist/apps/server/src/main.js')], { env: { ...process.env, ...this.env, ...extraEnv } });
+    this.appProcess = start('node', [join(REPO_ROOT, 'dist/apps/server/src/main.js')], { env: { ...process.env, ...this.env, ...extraEnv } });
     await waitForHealth(this.config, { status: 'ok' });
+  }
+
+  /** The app process's pid (startAppProcess), for its CPU time and memory. */
+  appProcessId(): number | undefined {
+    return this.appProcess?.child.pid;
   }
 
   /** Everything the app process has written (its JSON logs). */
