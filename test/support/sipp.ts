@@ -24,11 +24,14 @@ export interface SippCall {
   /** Extra -key name value pairs for the scenario. */
   keys?: Record<string, string>;
   timeoutSeconds?: number;
+  /** Several calls of the same scenario (-m), at `rate` new calls per second (-r), at most `limit` at once (-l). */
+  repeat?: { calls: number; rate: number; limit: number };
 }
 
 /** Places one call with SIPp as the finder against the service's SIP port. Exit code 0 = the scenario passed. */
 export async function sippCall(call: SippCall): Promise<{ code: number | null; output: string; endedAt: number }> {
-  const port = TEST_PORTS.sippBase + (nextPort++ % 500) * 2;
+  // 4 ports a call: SIPp binds the media port and the next three (RTCP, video) as well.
+  const port = TEST_PORTS.sippBase + (nextPort++ % 250) * 4;
   const keys = { caller: call.caller ?? 'anonymous', ...call.keys };
   const args = [
     `127.0.0.1:${TEST_PORTS.sip}`,
@@ -37,7 +40,7 @@ export async function sippCall(call: SippCall): Promise<{ code: number | null; o
     '-i', '127.0.0.1',
     '-p', String(port),
     '-mp', String(port + 1000),
-    '-m', '1',
+    ...(call.repeat ? ['-m', String(call.repeat.calls), '-r', String(call.repeat.rate), '-l', String(call.repeat.limit)] : ['-m', '1']),
     '-timeout', `${call.timeoutSeconds ?? 30}s`,
     '-timeout_error',
     '-nostdin',
