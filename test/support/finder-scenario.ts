@@ -10,7 +10,13 @@ import { KeyPress, writeDtmfPcap } from './dtmf-pcap';
 export type FinderStep =
   | { pause: number }
   | { dtmf: string }
-  | { sipInfo: string }
+  /** Each key as a SIP INFO, `spacingMs` apart (default: a typist's pace; 0: as fast as the service answers). */
+  | { sipInfo: string; spacingMs?: number }
+  /**
+   * A flood: the keys as SIP INFOs, one after the other as fast as the service answers, the
+   * whole string `times` times (a SIPp loop: a scenario file may not exceed 64 KB).
+   */
+  | { sipInfoFlood: string; times: number }
   | { hangUp: true }
   | { expectBye: true; withinMs?: number };
 
@@ -20,7 +26,11 @@ export const typeNumber = (nationalNumber: string): FinderStep[] => [{ pause: 80
 /** Time between two key presses, as a brisk typist on a phone keypad. */
 const KEY_SPACING_MS = 250;
 
-export function finderScenario(name: string, options: { withheld?: boolean; steps: FinderStep[] }): string {
+/**
+ * `audio`: the finder streams audio (silence) all through the call like a phone, not only the key
+ * presses: needed for a call that stays silent past Asterisk's rtp_timeout (60 s).
+ */
+export function finderScenario(name: string, options: { withheld?: boolean; audio?: boolean; steps: FinderStep[] }): string {
   const from = options.withheld ? '"Anonymous" <sip:anonymous@anonymous.invalid>' : '<sip:[caller]@[local_ip]:[local_port]>';
   const privacy = options.withheld ? '\n      Privacy: id' : '';
   const dir = join(__dirname, '../../reports/sipp');
@@ -29,17 +39,18 @@ export function finderScenario(name: string, options: { withheld?: boolean; step
   // pauses keep time with it.
   const presses: KeyPress[] = [];
   const parts: string[] = [];
-  let cseq = 1;
   /** A request of the finder's inside the call (after the INVITE's dialog is set up). */
-  const inDialog = (method: string, seq: number, tail: string[]) => `  <send>
+  // [cseq]: SIPp's own counter, raised with each request (the INVITE is 1), loops included.
+  // The branch carries it too: a loop sends one message many times, each a new transaction.
+  const inDialog = (method: string, tail: string[]) => `  <send>
     <![CDATA[
       ${method} [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]-[cseq]
       From: ${from};tag=[pid]SIPpTag00[call_number]
       [last_To:]
       [routes]
       Call-ID: [call_id]
-      CSeq: ${seq} ${method}
+      CSeq: [cseq] ${method}
       Contact: <sip:finder@[local_ip]:[local_port]>
       Max-Forwards: 70
 ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
@@ -58,15 +69,25 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
       parts.push(`  <pause milliseconds="${step.dtmf.length * KEY_SPACING_MS}"/>`);
     } else if ('sipInfo' in step) {
       for (const key of step.sipInfo) {
-        parts.push(`${inDialog('INFO', ++cseq, ['Content-Type: application/dtmf-relay', 'Content-Length: [len]', '', `Signal=${key}`, 'Duration=160'])}
-  <recv response="200"/>
-  <pause milliseconds="${KEY_SPACING_MS}"/>`);
-        clockMs += KEY_SPACING_MS;
+        const spacing = step.spacingMs ?? KEY_SPACING_MS;
+        parts.push(`${inDialog('INFO', ['Content-Type: application/dtmf-relay', 'Content-Length: [len]', '', `Signal=${key}`, 'Duration=160'])}
+  <recv response="200"/>${spacing > 0 ? `\n  <pause milliseconds="${spacing}"/>` : ''}`);
+        clockMs += spacing;
       }
+    } else if ('sipInfoFlood' in step) {
+      const label = `flood${parts.length}`;
+      const info = (key: string) => `${inDialog('INFO', ['Content-Type: application/dtmf-relay', 'Content-Length: [len]', '', `Signal=${key}`, 'Duration=160'])}
+  <recv response="200"/>`;
+      parts.push(`  <nop><action><assign assign_to="${label}" value="0"/></action></nop>
+  <label id="${label}"/>
+${[...step.sipInfoFlood].map(info).join('\n')}
+  <nop><action><add assign_to="${label}" value="1"/><test assign_to="${label}_more" variable="${label}" compare="less_than" value="${step.times}"/></action></nop>
+  <nop next="${label}" test="${label}_more"/>`);
     } else if ('hangUp' in step) {
-      parts.push(`${inDialog('BYE', ++cseq, ['Content-Length: 0'])}
+      parts.push(`${inDialog('BYE', ['Content-Length: 0'])}
   <recv response="200"/>`);
     } else {
+      clockMs += step.withinMs ?? 60_000;
       parts.push(`  <recv request="BYE"${step.withinMs ? ` timeout="${step.withinMs}"` : ''}/>
   <send>
     <![CDATA[
@@ -82,7 +103,8 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
     }
   }
   const pcap = join(dir, `${name}.dtmf.pcap`);
-  if (presses.length) writeDtmfPcap(pcap, presses);
+  const streams = presses.length > 0 || options.audio === true;
+  if (streams) writeDtmfPcap(pcap, presses, options.audio ? clockMs : 0);
   const xml = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
 <scenario name="${name}">
@@ -128,7 +150,7 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
       Content-Length: 0
     ]]>
   </send>
-${presses.length ? `  <nop><action><exec play_pcap_audio="${pcap}"/></action></nop>\n` : ''}${parts.join('\n')}
+${streams ? `  <nop><action><exec play_pcap_audio="${pcap}"/></action></nop>\n` : ''}${parts.join('\n')}
 </scenario>
 `;
   const file = join(dir, `${name}.xml`);
