@@ -9,6 +9,8 @@ import { writeFileSync } from 'node:fs';
 export interface KeyPress {
   key: string;
   atMs: number;
+  /** How long the key is held (a multiple of 20 ms; default 120). 0: the end packets only, as a flood sends them. */
+  toneMs?: number;
 }
 
 const EVENT_CODES: Record<string, number> = { '*': 10, '#': 11 };
@@ -24,12 +26,12 @@ export function writeDtmfPcap(file: string, presses: KeyPress[], audioMs = 0): v
   // `repeat`: the same packet again (RFC 4733's end packet is sent three times with one sequence number).
   const packets: { atMs: number; build: (seq: number) => Buffer; repeat: boolean }[] = [];
   const busy: [number, number][] = [];
-  for (const { key, atMs } of presses) {
+  for (const { key, atMs, toneMs = TONE_MS } of presses) {
     const event = EVENT_CODES[key] ?? Number(key);
     if (!Number.isInteger(event) || event < 0 || event > 11) throw new Error(`not a DTMF key: ${key}`);
     const timestamp = 8 * Math.round(atMs) + 1600;
-    const steps = TONE_MS / PACKET_MS;
-    busy.push([atMs - PACKET_MS, atMs + TONE_MS + PACKET_MS]);
+    const steps = toneMs / PACKET_MS;
+    busy.push([atMs - PACKET_MS, atMs + toneMs + PACKET_MS]);
     for (let i = 0; i <= steps; i++) {
       const end = i === steps;
       for (let r = 0; r < (end ? 3 : 1); r++) {
@@ -39,13 +41,14 @@ export function writeDtmfPcap(file: string, presses: KeyPress[], audioMs = 0): v
           build: (seq) => {
             const rtp = Buffer.alloc(16);
             rtp[0] = 0x80;
-            rtp[1] = (i === 0 ? 0x80 : 0) | 101;
+            rtp[1] = (i === 0 && r === 0 ? 0x80 : 0) | 101;
             rtp.writeUInt16BE(seq & 0xffff, 2);
             rtp.writeUInt32BE(timestamp >>> 0, 4);
             rtp.writeUInt32BE(SSRC, 8);
             rtp[12] = event;
             rtp[13] = (end ? 0x80 : 0) | 10; // volume -10 dBm0
-            rtp.writeUInt16BE(i * PACKET_MS * 8, 14);
+            // An end-only key says it lasted 40 ms.
+            rtp.writeUInt16BE(steps === 0 ? 320 : i * PACKET_MS * 8, 14);
             return rtp;
           },
         });

@@ -9,7 +9,8 @@ import { KeyPress, writeDtmfPcap } from './dtmf-pcap';
  */
 export type FinderStep =
   | { pause: number }
-  | { dtmf: string }
+  /** RFC 4733 keys, `spacingMs` apart (default: a typist's pace), each held `toneMs` (see KeyPress). */
+  | { dtmf: string; spacingMs?: number; toneMs?: number }
   /** Each key as a SIP INFO, `spacingMs` apart (default: a typist's pace; 0: as fast as the service answers). */
   | { sipInfo: string; spacingMs?: number }
   /**
@@ -62,11 +63,12 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
       parts.push(`  <pause milliseconds="${step.pause}"/>`);
       clockMs += step.pause;
     } else if ('dtmf' in step) {
+      const spacing = step.spacingMs ?? KEY_SPACING_MS;
       for (const key of step.dtmf) {
-        presses.push({ key, atMs: clockMs });
-        clockMs += KEY_SPACING_MS;
+        presses.push({ key, atMs: clockMs, ...(step.toneMs !== undefined ? { toneMs: step.toneMs } : {}) });
+        clockMs += spacing;
       }
-      parts.push(`  <pause milliseconds="${step.dtmf.length * KEY_SPACING_MS}"/>`);
+      parts.push(`  <pause milliseconds="${step.dtmf.length * spacing}"/>`);
     } else if ('sipInfo' in step) {
       for (const key of step.sipInfo) {
         const spacing = step.spacingMs ?? KEY_SPACING_MS;
