@@ -383,7 +383,7 @@ class Bench {
         nationalNumber = this.world.nationalNumber();
       }
       const scenario = finderScenario(`bench-calls-${label}-${i + 1}`, {
-        streamAudio: true,
+        audio: true,
         steps: [...typeNumber(nationalNumber), { pause: BRIDGE_ALLOWANCE_MS + talkMs(i) }, { hangUp: true }],
       });
       calls.push({ caller, nationalNumber, cascadeId, scenario });

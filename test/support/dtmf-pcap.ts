@@ -9,6 +9,8 @@ import { writeFileSync } from 'node:fs';
 export interface KeyPress {
   key: string;
   atMs: number;
+  /** How long the key is held (a multiple of 20 ms; default 120). 0: the end packets only, as a flood sends them. */
+  toneMs?: number;
 }
 
 const EVENT_CODES: Record<string, number> = { '*': 10, '#': 11 };
@@ -16,72 +18,71 @@ const TONE_MS = 120;
 const PACKET_MS = 20;
 
 /**
- * audioUntilMs: also stream audio (A-law silence, payload type 8, every 20 ms) from the start
- * to that time in the same RTP stream, paused while a key is sent, as a phone does: Asterisk
- * hangs up a call that receives no RTP for a minute (rtp_timeout).
+ * `audioMs`: also stream audio (A-law silence, 20 ms packets) from the start for that long, as a
+ * phone does all through a call, the key presses taking the place of the audio while they last.
+ * Without it Asterisk's rtp_timeout (60 s) takes a long-silent finder for a dead line.
  */
-export function writeDtmfPcap(file: string, presses: KeyPress[], options: { audioUntilMs?: number } = {}): void {
-  // Each packet with its place in the stream: packets sent in time order take rising sequence
-  // numbers; the repeated end packets of a key keep the same one.
+export function writeDtmfPcap(file: string, presses: KeyPress[], audioMs = 0): void {
+  // `repeat`: the same packet again (RFC 4733's end packet is sent three times with one sequence number).
   const packets: { atMs: number; build: (seq: number) => Buffer; repeat: boolean }[] = [];
-  const toneEnds: { fromMs: number; toMs: number }[] = [];
-  for (const { key, atMs } of presses) {
+  const busy: [number, number][] = [];
+  for (const { key, atMs, toneMs = TONE_MS } of presses) {
     const event = EVENT_CODES[key] ?? Number(key);
     if (!Number.isInteger(event) || event < 0 || event > 11) throw new Error(`not a DTMF key: ${key}`);
     const timestamp = 8 * Math.round(atMs) + 1600;
-    const steps = TONE_MS / PACKET_MS;
-    toneEnds.push({ fromMs: atMs, toMs: atMs + TONE_MS });
+    const steps = toneMs / PACKET_MS;
+    busy.push([atMs - PACKET_MS, atMs + toneMs + PACKET_MS]);
     for (let i = 0; i <= steps; i++) {
       const end = i === steps;
-      // The end packet is sent three times, as RFC 4733 recommends.
       for (let r = 0; r < (end ? 3 : 1); r++) {
-        const marker = i === 0 && r === 0;
         packets.push({
           atMs: atMs + i * PACKET_MS,
           repeat: r > 0,
           build: (seq) => {
             const rtp = Buffer.alloc(16);
             rtp[0] = 0x80;
-            rtp[1] = (marker ? 0x80 : 0) | 101;
+            rtp[1] = (i === 0 && r === 0 ? 0x80 : 0) | 101;
             rtp.writeUInt16BE(seq & 0xffff, 2);
             rtp.writeUInt32BE(timestamp >>> 0, 4);
-            rtp.writeUInt32BE(0x5eed1234, 8);
+            rtp.writeUInt32BE(SSRC, 8);
             rtp[12] = event;
             rtp[13] = (end ? 0x80 : 0) | 10; // volume -10 dBm0
-            rtp.writeUInt16BE(i * PACKET_MS * 8, 14);
+            // An end-only key says it lasted 40 ms.
+            rtp.writeUInt16BE(steps === 0 ? 320 : i * PACKET_MS * 8, 14);
             return rtp;
           },
         });
       }
     }
   }
-  for (let atMs = 0; atMs < (options.audioUntilMs ?? 0); atMs += PACKET_MS) {
-    if (toneEnds.some((tone) => atMs >= tone.fromMs && atMs <= tone.toMs)) continue;
-    const timestamp = 8 * atMs + 1600;
+  for (let atMs = 0; atMs < audioMs; atMs += PACKET_MS) {
+    if (busy.some(([from, to]) => atMs >= from && atMs < to)) continue;
     packets.push({
       atMs,
       repeat: false,
       build: (seq) => {
-        const rtp = Buffer.alloc(12 + (PACKET_MS * 8));
+        const rtp = Buffer.alloc(12 + 160, ALAW_SILENCE);
         rtp[0] = 0x80;
         rtp[1] = 8; // PCMA
         rtp.writeUInt16BE(seq & 0xffff, 2);
-        rtp.writeUInt32BE(timestamp >>> 0, 4);
-        rtp.writeUInt32BE(0x5eed1234, 8);
-        rtp.fill(0xd5, 12); // A-law silence
+        rtp.writeUInt32BE((8 * atMs + 1600) >>> 0, 4);
+        rtp.writeUInt32BE(SSRC, 8);
         return rtp;
       },
     });
   }
-  packets.sort((a, b) => a.atMs - b.atMs); // stable: a key's packets keep their order
-  const chunks: Buffer[] = [pcapHeader()];
+  packets.sort((a, b) => a.atMs - b.atMs);
   let seq = 999;
+  const chunks: Buffer[] = [pcapHeader()];
   for (const { atMs, build, repeat } of packets) {
     if (!repeat) seq++;
     chunks.push(packetRecord(atMs, udpOverIp(build(seq))));
   }
   writeFileSync(file, Buffer.concat(chunks));
 }
+
+const SSRC = 0x5eed1234;
+const ALAW_SILENCE = 0xd5;
 
 function pcapHeader(): Buffer {
   const h = Buffer.alloc(24);

@@ -9,8 +9,15 @@ import { KeyPress, writeDtmfPcap } from './dtmf-pcap';
  */
 export type FinderStep =
   | { pause: number }
-  | { dtmf: string }
-  | { sipInfo: string }
+  /** RFC 4733 keys, `spacingMs` apart (default: a typist's pace), each held `toneMs` (see KeyPress). */
+  | { dtmf: string; spacingMs?: number; toneMs?: number }
+  /** Each key as a SIP INFO, `spacingMs` apart (default: a typist's pace; 0: as fast as the service answers). */
+  | { sipInfo: string; spacingMs?: number }
+  /**
+   * A flood: the keys as SIP INFOs, one after the other as fast as the service answers, the
+   * whole string `times` times (a SIPp loop: a scenario file may not exceed 64 KB).
+   */
+  | { sipInfoFlood: string; times: number }
   | { hangUp: true }
   | { expectBye: true; withinMs?: number };
 
@@ -21,11 +28,10 @@ export const typeNumber = (nationalNumber: string): FinderStep[] => [{ pause: 80
 const KEY_SPACING_MS = 250;
 
 /**
- * streamAudio: the finder's phone sends audio (silence) from the answer to the end of the script,
- * as a real phone does, besides its key presses (needed for calls longer than Asterisk's
- * rtp_timeout).
+ * `audio`: the finder streams audio (silence) all through the call like a phone, not only the key
+ * presses: needed for a call that stays silent past Asterisk's rtp_timeout (60 s).
  */
-export function finderScenario(name: string, options: { withheld?: boolean; streamAudio?: boolean; steps: FinderStep[] }): string {
+export function finderScenario(name: string, options: { withheld?: boolean; audio?: boolean; steps: FinderStep[] }): string {
   const from = options.withheld ? '"Anonymous" <sip:anonymous@anonymous.invalid>' : '<sip:[caller]@[local_ip]:[local_port]>';
   const privacy = options.withheld ? '\n      Privacy: id' : '';
   const dir = join(__dirname, '../../reports/sipp');
@@ -34,17 +40,18 @@ export function finderScenario(name: string, options: { withheld?: boolean; stre
   // pauses keep time with it.
   const presses: KeyPress[] = [];
   const parts: string[] = [];
-  let cseq = 1;
   /** A request of the finder's inside the call (after the INVITE's dialog is set up). */
-  const inDialog = (method: string, seq: number, tail: string[]) => `  <send>
+  // [cseq]: SIPp's own counter, raised with each request (the INVITE is 1), loops included.
+  // The branch carries it too: a loop sends one message many times, each a new transaction.
+  const inDialog = (method: string, tail: string[]) => `  <send>
     <![CDATA[
       ${method} [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]-[cseq]
       From: ${from};tag=[pid]SIPpTag00[call_number]
       [last_To:]
       [routes]
       Call-ID: [call_id]
-      CSeq: ${seq} ${method}
+      CSeq: [cseq] ${method}
       Contact: <sip:finder@[local_ip]:[local_port]>
       Max-Forwards: 70
 ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
@@ -56,22 +63,33 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
       parts.push(`  <pause milliseconds="${step.pause}"/>`);
       clockMs += step.pause;
     } else if ('dtmf' in step) {
+      const spacing = step.spacingMs ?? KEY_SPACING_MS;
       for (const key of step.dtmf) {
-        presses.push({ key, atMs: clockMs });
-        clockMs += KEY_SPACING_MS;
+        presses.push({ key, atMs: clockMs, ...(step.toneMs !== undefined ? { toneMs: step.toneMs } : {}) });
+        clockMs += spacing;
       }
-      parts.push(`  <pause milliseconds="${step.dtmf.length * KEY_SPACING_MS}"/>`);
+      parts.push(`  <pause milliseconds="${step.dtmf.length * spacing}"/>`);
     } else if ('sipInfo' in step) {
       for (const key of step.sipInfo) {
-        parts.push(`${inDialog('INFO', ++cseq, ['Content-Type: application/dtmf-relay', 'Content-Length: [len]', '', `Signal=${key}`, 'Duration=160'])}
-  <recv response="200"/>
-  <pause milliseconds="${KEY_SPACING_MS}"/>`);
-        clockMs += KEY_SPACING_MS;
+        const spacing = step.spacingMs ?? KEY_SPACING_MS;
+        parts.push(`${inDialog('INFO', ['Content-Type: application/dtmf-relay', 'Content-Length: [len]', '', `Signal=${key}`, 'Duration=160'])}
+  <recv response="200"/>${spacing > 0 ? `\n  <pause milliseconds="${spacing}"/>` : ''}`);
+        clockMs += spacing;
       }
+    } else if ('sipInfoFlood' in step) {
+      const label = `flood${parts.length}`;
+      const info = (key: string) => `${inDialog('INFO', ['Content-Type: application/dtmf-relay', 'Content-Length: [len]', '', `Signal=${key}`, 'Duration=160'])}
+  <recv response="200"/>`;
+      parts.push(`  <nop><action><assign assign_to="${label}" value="0"/></action></nop>
+  <label id="${label}"/>
+${[...step.sipInfoFlood].map(info).join('\n')}
+  <nop><action><add assign_to="${label}" value="1"/><test assign_to="${label}_more" variable="${label}" compare="less_than" value="${step.times}"/></action></nop>
+  <nop next="${label}" test="${label}_more"/>`);
     } else if ('hangUp' in step) {
-      parts.push(`${inDialog('BYE', ++cseq, ['Content-Length: 0'])}
+      parts.push(`${inDialog('BYE', ['Content-Length: 0'])}
   <recv response="200"/>`);
     } else {
+      clockMs += step.withinMs ?? 60_000;
       parts.push(`  <recv request="BYE"${step.withinMs ? ` timeout="${step.withinMs}"` : ''}/>
   <send>
     <![CDATA[
@@ -87,8 +105,8 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
     }
   }
   const pcap = join(dir, `${name}.dtmf.pcap`);
-  const media = presses.length > 0 || options.streamAudio === true;
-  if (media) writeDtmfPcap(pcap, presses, options.streamAudio ? { audioUntilMs: clockMs } : {});
+  const streams = presses.length > 0 || options.audio === true;
+  if (streams) writeDtmfPcap(pcap, presses, options.audio ? clockMs : 0);
   const xml = `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <!DOCTYPE scenario SYSTEM "sipp.dtd">
 <scenario name="${name}">
@@ -134,7 +152,7 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
       Content-Length: 0
     ]]>
   </send>
-${media ? `  <nop><action><exec play_pcap_audio="${pcap}"/></action></nop>\n` : ''}${parts.join('\n')}
+${streams ? `  <nop><action><exec play_pcap_audio="${pcap}"/></action></nop>\n` : ''}${parts.join('\n')}
 </scenario>
 `;
   const file = join(dir, `${name}.xml`);

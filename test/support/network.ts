@@ -20,7 +20,8 @@ export const PHONES = {
 
 export interface NetworkEntry {
   atMs: number;
-  what: 'dialled' | 'hangup' | 'pressed-1';
+  /** refused-503: the network answered "503 Service Unavailable" (see trunkFails). */
+  what: 'dialled' | 'hangup' | 'pressed-1' | 'refused-503';
   number: string;
   /** The caller ID the network received with the call. */
   callerId: string;
@@ -57,6 +58,12 @@ export class SimulatedNetwork {
 
   stop(): Promise<void> {
     return this.asterisk.stop();
+  }
+
+  /** Makes the trunk answer 503 to the parents' numbers, to every number, or to none (the phones again). */
+  async trunkFails(which: 'parents' | 'all' | 'none'): Promise<void> {
+    const { code, output } = await this.asterisk.cli(`dialplan set global TRUNK_FAILS ${which}`);
+    if (code !== 0) throw new Error(`could not switch the simulated trunk: ${output}`);
   }
 
   /** Entries logged since the last call of this method (each test reads only its own). */

@@ -26,6 +26,8 @@ export interface SippCall {
   /** Extra -key name value pairs for the scenario. */
   keys?: Record<string, string>;
   timeoutSeconds?: number;
+  /** Several calls of the same scenario (-m), at `rate` new calls per second (-r), at most `limit` at once (-l). */
+  repeat?: { calls: number; rate: number; limit: number };
 }
 
 /** Places one call with SIPp as the finder against the service's SIP port. Exit code 0 = the scenario passed. */
@@ -42,7 +44,7 @@ export async function sippCall(call: SippCall): Promise<{ code: number | null; o
     '-i', '127.0.0.1',
     '-p', String(port),
     '-mp', String(TEST_PORTS.sippBase + SIPP_SLOTS + slot * 4),
-    '-m', '1',
+    ...(call.repeat ? ['-m', String(call.repeat.calls), '-r', String(call.repeat.rate), '-l', String(call.repeat.limit)] : ['-m', '1']),
     '-timeout', `${call.timeoutSeconds ?? 30}s`,
     '-timeout_error',
     '-nostdin',

@@ -10,6 +10,7 @@ import { CardSealer } from '../../apps/server/src/cards/domain/card-ingest';
 import { startApp, waitForHealth } from './app';
 import { AsteriskInstance } from './asterisk';
 import { SimulatedNetwork } from './network';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, Started, waitFor } from './processes';
 import { REPO_ROOT } from './repo-root';
@@ -95,6 +96,20 @@ export class World {
   /** Everything the app process has written (its JSON logs). */
   appOutput(): string {
     return this.appProcess?.output() ?? '';
+  }
+
+  /** The app process's resident memory in kB (Linux /proc), for tests that watch it stay flat. */
+  appRssKb(): number {
+    const pid = this.appProcess?.child.pid;
+    if (pid === undefined) throw new Error('the app is not running as its own process');
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (!match) throw new Error(`no VmRSS for process ${pid}`);
+    return Number(match[1]);
+  }
+
+  /** Whether the app process is still alive (it did not crash). */
+  appProcessAlive(): boolean {
+    return this.appProcess !== undefined && this.appProcess.child.exitCode === null && this.appProcess.child.signalCode === null;
   }
 
   /** SIGKILL: no shutdown hook runs, exactly like a crash. */

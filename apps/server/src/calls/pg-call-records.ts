@@ -1,20 +1,23 @@
 import { DataSource } from 'typeorm';
 import { CallAdmission, CapCounts, CapLimit } from '../cascades/domain/call-caps';
-import { LookupLedger } from '../cascades/domain/finder-lookup';
-import { CallRecords } from './call-records';
+import { CallRecordStore } from './write-behind-call-records';
 
-export class PgCallRecords implements CallRecords, LookupLedger, CallAdmission {
+export class PgCallRecords implements CallRecordStore, CallAdmission {
   constructor(private readonly db: DataSource) {}
 
   async callStarted(callId: string, at: Date): Promise<void> {
     await this.db.query(`INSERT INTO call_records (id, started_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [callId, at]);
   }
 
-  async noteLookup(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date, since: Date): Promise<number> {
+  async lookupNoted(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date): Promise<void> {
     await this.db.query(
       `UPDATE call_records SET caller_hash = $2, national_number_hash = $3, number_entered_at = $4 WHERE id = $1`,
       [callId, callerHash, nationalNumberHash, at],
     );
+  }
+
+  async noteLookup(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date, since: Date): Promise<number> {
+    await this.lookupNoted(callId, callerHash, nationalNumberHash, at);
     const [{ distinct }] = await this.db.query(
       `SELECT count(DISTINCT national_number_hash)::int AS distinct FROM call_records
         WHERE caller_hash = $1 AND started_at >= $2 AND national_number_hash IS NOT NULL`,

@@ -4,6 +4,7 @@ import { CallRecords } from '../calls/call-records';
 import { FinderLookupService } from '../cascades/finder-lookup.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
+import { AdoptedBridges } from './adopted-bridges';
 import type { AriCallControl } from './ari/ari-call-control';
 import { AriChannel, AriEventOf, isPresentationRestricted, legFailureFromCause, usableCallerNumber } from './ari/ari-events';
 import { AriGateway } from './ari/ari-gateway';
@@ -38,6 +39,7 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
   private readonly control: AriCallControl;
   private readonly rest: AriRest;
   private readonly childName: ChildNameVoice;
+  private readonly adopted = new AdoptedBridges();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -108,6 +110,7 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
       }
       case 'StasisEnd':
       case 'ChannelDestroyed': {
+        if (this.adopted.has(event.channel.id)) return this.adoptedChannelGone(event.channel.id);
         const entry = this.channels.get(event.channel.id);
         if (!entry || entry.gone) return;
         // A parent leg leaves no Stasis before it is answered; only its destruction counts then.
@@ -218,8 +221,14 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
    */
   private async rescueOrphans(): Promise<void> {
     const channels = await channelsInAppAfterConnect(this.rest, this.config.ari.app, this.log);
-    for (const channel of channels) {
-      if (this.channels.has(channel.id)) continue;
+    const orphans = channels.filter((channel) => !this.channels.has(channel.id) && !this.adopted.has(channel.id));
+    const connected = orphans.length > 0 ? await this.connectedPairs(new Set(orphans.map((c) => c.id))) : new Map<string, string[]>();
+    for (const [bridgeId, members] of connected) {
+      this.log.warn({ bridgeId }, 'connected call left by a previous process: adopted, kept bridged');
+      this.adopted.adopt(bridgeId, members);
+    }
+    for (const channel of orphans) {
+      if (this.adopted.has(channel.id)) continue;
       const [role] = channel.args;
       // Announcement calls to parents have their own owner (announcement/announcement-calls.ts).
       if (role === 'notice') continue;
@@ -227,5 +236,32 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
       const rescue = role === 'finder' ? this.control.sendToHotlineFallback(channel.id) : this.control.hangup(channel.id);
       await rescue.catch((error: unknown) => this.log.warn({ channelId: channel.id, reason: (error as Error).message }, 'could not rescue an orphaned channel'));
     }
+  }
+
+  /**
+   * The bridges in which two or more of these orphans still talk (a finder connected to a parent
+   * or the hotline before the previous process went away), by bridge id. A listing that fails
+   * reads as none: the orphans are then rescued like any other.
+   */
+  private async connectedPairs(orphans: Set<string>): Promise<Map<string, string[]>> {
+    const bridges = await this.rest.request<{ id: string; channels: string[] }[]>('GET', '/bridges').catch((error: Error) => {
+      this.log.warn({ reason: error.message }, 'could not list bridges after connecting');
+      return [];
+    });
+    const pairs = new Map<string, string[]>();
+    for (const bridge of bridges) {
+      const members = bridge.channels.filter((id) => orphans.has(id));
+      if (members.length >= 2) pairs.set(bridge.id, members);
+    }
+    return pairs;
+  }
+
+  /** One side of an adopted connected call hung up: the other is hung up too, and the bridge goes. */
+  private adoptedChannelGone(channelId: string): void {
+    const gone = this.adopted.channelGone(channelId);
+    if (!gone) return;
+    this.log.log({ bridgeId: gone.bridgeId }, 'adopted connected call ended');
+    for (const other of gone.hangUp) void this.control.hangup(other).catch(() => undefined);
+    void this.rest.request('DELETE', `/bridges/${encodeURIComponent(gone.bridgeId)}`).catch(() => undefined);
   }
 }

@@ -1,7 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PgCallRecords } from '../calls/pg-call-records';
+import { defaultRetryDelay, WriteBehindCallRecords } from '../calls/write-behind-call-records';
 import { CardsModule } from '../cards/cards.module';
 import { CardSealer } from '../cards/domain/card-ingest';
 import { FinderLookupService } from '../cascades/finder-lookup.service';
@@ -14,6 +15,23 @@ import { AriGateway } from './ari/ari-gateway';
 import { CallRegistry } from './call-registry';
 import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
 
+/**
+ * The call flow's records go through a write-behind buffer: no call waits on PostgreSQL, and what
+ * cannot be written while it is away is written when it is back (at most 10,000 writes held; a
+ * call makes 3 to 10). Nest calls its beforeApplicationShutdown on SIGTERM, before the
+ * database pool closes.
+ */
+function callRecordsFor(db: DataSource): WriteBehindCallRecords {
+  const log = new Logger('CallRecords');
+  return new WriteBehindCallRecords(new PgCallRecords(db), {
+    capacity: 10_000,
+    retryDelayMs: defaultRetryDelay,
+    lookupWaitMs: 2_000,
+    timers: { setTimeout: (fn, ms) => setTimeout(fn, ms).unref(), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    log: { info: (fields, message) => log.log(fields, message), warn: (fields, message) => log.warn(fields, message) },
+  });
+}
+
 /** Global: the portal places announcement calls through ANNOUNCEMENT_DIALLER when telephony is present. */
 @Global()
 @Module({
@@ -23,13 +41,15 @@ import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
     CallRegistry,
     AnnouncementCalls,
     { provide: ANNOUNCEMENT_DIALLER, useExisting: AnnouncementCalls },
-    { provide: CALL_RECORDS, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new PgCallRecords(db) },
+    { provide: CALL_RECORDS, inject: [getDataSourceToken()], useFactory: (db: DataSource) => callRecordsFor(db) },
     {
       provide: FINDER_LOOKUP,
       inject: [getDataSourceToken(), APP_CONFIG, CALL_RECORDS, Pseudonymizer, CardSealer],
-      useFactory: (db: DataSource, config: AppConfig, records: PgCallRecords, pseudonymizer: Pseudonymizer, sealer: CardSealer) =>
+      // The caps are decided on PostgreSQL itself, in a transaction (never behind the buffer):
+      // without the database there is no look-up either, and the finder goes to the hotline.
+      useFactory: (db: DataSource, config: AppConfig, records: WriteBehindCallRecords, pseudonymizer: Pseudonymizer, sealer: CardSealer) =>
         new FinderLookupService(new PgCascadeDirectory(db, sealer), records, pseudonymizer, config.callFlow.abuseMaxNumbersPerHour, undefined, {
-          admission: records,
+          admission: new PgCallRecords(db),
           limits: config.limits,
         }),
     },
