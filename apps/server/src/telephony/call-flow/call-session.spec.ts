@@ -32,6 +32,7 @@ class FakeCallControl implements CallControl {
   hangup = (ch: string) => this.record(`hangup ${ch}`);
   bridge = (id: string, chs: string[]) => this.record(`bridge ${chs.join('+')}`);
   setDeadline = (ch: string, s: number) => this.record(`setDeadline ${ch} ${s}`);
+  limitConnectedCall = (finder: string, leg: string, s: number) => this.record(`limitConnectedCall ${finder} ${leg} ${s}`);
   sendToHotlineFallback = (ch: string) => this.record(`sendToHotlineFallback ${ch}`);
 }
 
@@ -49,7 +50,7 @@ function session(lookUp: () => Promise<FinderLookupResult>, childName?: CallSess
     settings: { ...defaultFlowSettings, serviceNumber: '3278150000' },
     clock,
     log: { info: () => undefined, warn: (_f, m) => warnings.push(m) },
-    deadline: { seconds: 30, refreshMs: 10_000 },
+    deadline: { seconds: 30, refreshMs: 10_000, maxCallSeconds: 3600 },
     childName,
   });
   return { s, control, clock, warnings };
@@ -95,6 +96,8 @@ describe('the call session runner', () => {
     await flush();
     expect(control.legs.map((l) => l.kind)).toEqual(['hotline']);
     expect(control.legs[0].number).toBe('116000');
+    // Like every leg, it presents the service number (LEG_CALLER_ID=service), never the finder's.
+    expect(control.legs[0].callerId).toBe('3278150000');
   });
 
   it('given Asterisk refuses to dial a parent, then the next leg is dialled', async () => {
@@ -121,8 +124,8 @@ describe('the call session runner', () => {
     expect(control.calls.at(-1)).toBe('startHold finder-ch');
   });
 
-  it('given the finder and a parent are bridged, then the dead-man switch is disarmed', async () => {
-    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+  it('given the finder and a parent are bridged, then the dead-man switch gives way to the call\'s maximum length on both channels, set before the bridge, and is pushed no more', async () => {
+    const { s, control, clock } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
     await typeNumber(s);
     const playbackId = control.playbackIds[control.playbackIds.length - 1];
     await s.dispatch({ type: 'PlaybackFinished', playbackId });
@@ -130,7 +133,23 @@ describe('the call session runner', () => {
     await s.dispatch({ type: 'LegRinging', legId });
     await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
     await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
-    expect(control.calls).toContain('setDeadline finder-ch 0');
+    const limitAt = control.calls.indexOf('limitConnectedCall finder-ch call-1-leg-1 3600');
+    expect(limitAt).toBeGreaterThan(-1);
+    expect(control.calls.indexOf('bridge finder-ch+call-1-leg-1')).toBeGreaterThan(limitAt);
+    expect(s.phase).toBe('connected');
+    const pushes = control.calls.filter((c) => c.startsWith('setDeadline')).length;
+    await clock.advance(60_000);
+    expect(control.calls.filter((c) => c.startsWith('setDeadline')).length).toBe(pushes);
+  });
+
+  it('given the maximum length cannot be set, then the finder is bridged all the same', async () => {
+    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    control.failing.add('limitConnectedCall');
+    await typeNumber(s);
+    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    const legId = 'call-1:leg:1';
+    await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
+    await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
     expect(control.calls).toContain('bridge finder-ch+call-1-leg-1');
     expect(s.phase).toBe('connected');
   });

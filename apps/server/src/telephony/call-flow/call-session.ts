@@ -30,8 +30,11 @@ export interface CallSessionDeps {
   settings: FlowSettings;
   clock: Clock;
   log: SessionLog;
-  /** Seconds the dead-man switch is set to, and how often it is pushed forward. */
-  deadline: { seconds: number; refreshMs: number };
+  /**
+   * Seconds the dead-man switch is set to, and how often it is pushed forward; once the finder is
+   * bridged, how long the call may last (Asterisk ends it then, app or no app).
+   */
+  deadline: { seconds: number; refreshMs: number; maxCallSeconds: number };
   observe?: SessionObserver;
   childName?: ChildNameVoice;
 }
@@ -184,10 +187,15 @@ export class CallSession {
         }
         case 'hangupLeg':
           return await control.hangup(CallSession.legChannelId(command.legId));
-        case 'bridgeFinderWith':
+        case 'bridgeFinderWith': {
+          // The dead-man switch is no longer pushed: the call's maximum length replaces it, on both sides.
           this.disarmDeadline();
-          await control.setDeadline(this.finderChannelId, 0).catch(() => undefined);
-          return await control.bridge(`${this.callId}-bridge`, [this.finderChannelId, CallSession.legChannelId(command.legId)]);
+          const legChannelId = CallSession.legChannelId(command.legId);
+          await control
+            .limitConnectedCall(this.finderChannelId, legChannelId, this.deps.deadline.maxCallSeconds)
+            .catch((error: unknown) => log.warn({ callId: this.callId, legId: command.legId, reason: (error as Error).message }, 'could not set the connected call\'s maximum length'));
+          return await control.bridge(`${this.callId}-bridge`, [this.finderChannelId, legChannelId]);
+        }
         case 'hangupFinder':
           return await control.hangup(this.finderChannelId);
         case 'recordLeg': {

@@ -813,7 +813,7 @@ describe('scenarios', () => {
     });
   });
 
-  describe('caller ID shown to the parents', () => {
+  describe('caller ID shown by every leg (one rule for parents and hotline)', () => {
     it('is the service number by default', () => {
       const call = at.cascade();
       expect(call.allCommands.find((c) => c.type === 'dialLeg')).toMatchObject({ legId: leg(1), position: 1, number: '+32470000001', callerId: SERVICE_NUMBER });
@@ -822,6 +822,24 @@ describe('scenarios', () => {
     it('is the finder\'s number when so configured', () => {
       const call = at.cascade(found(), { ...settings, callerIdForLegs: 'finder' });
       expect(call.allCommands.find((c) => c.type === 'dialLeg')).toMatchObject({ callerId: FINDER_NUMBER });
+    });
+
+    const hotlineCallerId = (call: Call) => call.allCommands.find((c) => c.type === 'dialLeg' && c.position === 'hotline');
+    it.each([
+      ['service', SERVICE_NUMBER],
+      ['finder', FINDER_NUMBER],
+    ] as const)('the hotline\'s leg presents the same number as the parents\' (LEG_CALLER_ID=%s), after a cascade or for an unknown number', (policy, expected) => {
+      const flow = { ...settings, callerIdForLegs: policy };
+      const afterCascade = at.cascade(found([1]), flow);
+      afterCascade.send(ev.legFailed(leg(1), 'busy'));
+      expect(hotlineCallerId(afterCascade)).toMatchObject({ callerId: expected });
+      expect(hotlineCallerId(at.hotline(flow))).toMatchObject({ callerId: expected });
+    });
+
+    it('is the service number for a withheld finder, even when the finder\'s is configured', () => {
+      const call = new Call({ ...settings, withheldCallerPolicy: 'hotline', callerIdForLegs: 'finder' });
+      call.send(ev.arrived({ callerNumber: null }));
+      expect(hotlineCallerId(call)).toMatchObject({ callerId: SERVICE_NUMBER });
     });
   });
 
