@@ -28,6 +28,8 @@ export interface CallControl {
    * dead-man switch: from then on its firing ends the call instead of calling the hotline.
    */
   limitConnectedCall(finderChannelId: string, legChannelId: string, seconds: number): Promise<void>;
+  /** The bridge failed and the finder waits again: its timeout is the dead-man switch once more. */
+  clearConnectedCall(finderChannelId: string): Promise<void>;
   /** Hands a channel back to the dialplan's hotline fallback (orphans after a restart). */
   sendToHotlineFallback(channelId: string): Promise<void>;
 }

@@ -65,6 +65,10 @@ export class AriCallControl implements CallControl {
     await Promise.all([finder(), this.setDeadline(legChannelId, seconds)]);
   }
 
+  async clearConnectedCall(finderChannelId: string): Promise<void> {
+    await this.ari.request('POST', `/channels/${enc(finderChannelId)}/variable`, { variable: 'ALLOPARENTS_CONNECTED', value: '' });
+  }
+
   async sendToHotlineFallback(channelId: string): Promise<void> {
     await this.ari.request('POST', `/channels/${enc(channelId)}/continue`, { context: 'alloparents-fallback', extension: 's', priority: 1 });
   }

@@ -33,6 +33,7 @@ class FakeCallControl implements CallControl {
   bridge = (id: string, chs: string[]) => this.record(`bridge ${chs.join('+')}`);
   setDeadline = (ch: string, s: number) => this.record(`setDeadline ${ch} ${s}`);
   limitConnectedCall = (finder: string, leg: string, s: number) => this.record(`limitConnectedCall ${finder} ${leg} ${s}`);
+  clearConnectedCall = (finder: string) => this.record(`clearConnectedCall ${finder}`);
   sendToHotlineFallback = (ch: string) => this.record(`sendToHotlineFallback ${ch}`);
 }
 
@@ -140,6 +141,24 @@ describe('the call session runner', () => {
     const pushes = control.calls.filter((c) => c.startsWith('setDeadline')).length;
     await clock.advance(60_000);
     expect(control.calls.filter((c) => c.startsWith('setDeadline')).length).toBe(pushes);
+  });
+
+  it('given the bridge fails, then the finder waits for the hotline with the dead-man switch armed again, not the call\'s maximum length', async () => {
+    const { s, control, clock } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    control.failing.add('bridge');
+    await typeNumber(s);
+    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    const legId = 'call-1:leg:1';
+    await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
+    await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
+    await flush();
+    expect(s.phase).toBe('hotline');
+    const clearedAt = control.calls.indexOf('clearConnectedCall finder-ch');
+    expect(clearedAt).toBeGreaterThan(control.calls.indexOf('limitConnectedCall finder-ch call-1-leg-1 3600'));
+    expect(control.calls.slice(clearedAt)).toContain('setDeadline finder-ch 30');
+    const pushes = control.calls.filter((c) => c === 'setDeadline finder-ch 30').length;
+    await clock.advance(10_000);
+    expect(control.calls.filter((c) => c === 'setDeadline finder-ch 30').length).toBe(pushes + 1);
   });
 
   it('given the maximum length cannot be set, then the finder is bridged all the same', async () => {

@@ -122,8 +122,15 @@ export class CallSession {
     if (next.state.phase !== this.state.phase) {
       this.deps.log.info({ callId: this.callId }, describeTransition(this.state, event, next.state));
     }
+    const wasConnected = this.state.phase === 'connected';
     this.state = next.state;
     if (event.type === 'FinderArrived') this.armDeadline();
+    // The bridge failed and the finder waits again (for the hotline): the dead-man switch, not
+    // the call's maximum length, must be what fires if this process dies now.
+    if (wasConnected && !this.connected && !this.ended) {
+      await this.deps.control.clearConnectedCall(this.finderChannelId).catch(() => undefined);
+      this.armDeadline();
+    }
     if (event.type === 'CascadeLookedUp' && event.result.kind === 'found') {
       this.cascadeId = 'cascadeId' in event.result ? String(event.result.cascadeId) : undefined;
       if (event.result.childFirstName && this.deps.childName) this.prepareChildName(event.result.childFirstName, event.result.language);
