@@ -79,6 +79,20 @@ describe('the call session runner', () => {
     expect(control.calls.filter((c) => c === 'setDeadline finder-ch 30')).toHaveLength(2);
   });
 
+  it('given a wait that goes on past the call\'s maximum length, then the dead-man switch is pushed up to that moment and no further', async () => {
+    const { s, control, clock } = session(async () => ({ kind: 'unavailable', reason: 'unknown' }));
+    await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'fr', suspended: false });
+    // A finder who keeps pressing * stays in the number entry, with the app alive.
+    for (let t = 0; t < 3_700_000; t += 10_000) {
+      await s.dispatch({ type: 'FinderDtmf', digit: '*' });
+      await clock.advance(10_000);
+    }
+    const pushes = control.calls.filter((c) => c.startsWith('setDeadline finder-ch'));
+    // Every third of the 30 s switch, from 0 s to 3570 s after the arrival: the last one fires at 3600 s.
+    expect(pushes).toHaveLength(358);
+    expect(new Set(pushes)).toEqual(new Set(['setDeadline finder-ch 30']));
+  });
+
   it('given the prompts, then media URIs carry the language in their path', async () => {
     const { s, control } = session(async () => ({ kind: 'unavailable', reason: 'unknown' }));
     await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'nl', suspended: false });

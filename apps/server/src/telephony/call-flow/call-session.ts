@@ -63,6 +63,8 @@ export class CallSession {
   private readonly timers = new Map<string, unknown>();
   private readonly legStarted = new Map<string, number>();
   private deadlineTimer: unknown;
+  /** The finder's wait ends here at the latest (arrival + the call's maximum length). */
+  private waitEndsAt: number | undefined;
   private cascadeId: string | undefined;
   private detached = false;
   /** The child's spoken first name, once rendered (the parents hear it if it is ready). */
@@ -280,11 +282,20 @@ export class CallSession {
     this.timers.delete(name);
   }
 
-  /** Keeps the dialplan's dead-man switch from firing while this process handles the call. */
+  /**
+   * Keeps the dialplan's dead-man switch from firing while this process handles the call, but
+   * never past the finder's arrival plus the call's maximum length: a wait that somehow goes on
+   * (a finder pressing * for ever) ends in the hotline fallback, like a dead app's.
+   */
   private armDeadline(): void {
+    const { seconds, refreshMs, maxCallSeconds } = this.deps.deadline;
+    this.waitEndsAt ??= this.deps.clock.now() + maxCallSeconds * 1000;
+    const waitEndsAt = this.waitEndsAt;
     const push = () => {
-      void this.deps.control.setDeadline(this.finderChannelId, this.deps.deadline.seconds).catch(() => undefined);
-      this.deadlineTimer = this.deps.clock.setTimeout(push, this.deps.deadline.refreshMs);
+      const left = Math.max(1, Math.ceil((waitEndsAt - this.deps.clock.now()) / 1000));
+      void this.deps.control.setDeadline(this.finderChannelId, Math.min(seconds, left)).catch(() => undefined);
+      // The last push lets the switch fire at the end of the allowed wait.
+      this.deadlineTimer = left > seconds ? this.deps.clock.setTimeout(push, refreshMs) : undefined;
     };
     push();
   }
