@@ -36,6 +36,8 @@ export interface AppConfig {
     maxNumberAttempts: number;
     abuseMaxNumbersPerHour: number;
     deadmanSeconds: number;
+    /** MAX_CALL_MINUTES in whole seconds: a connected call's length, enforced by Asterisk. */
+    maxCallSeconds: number;
   };
   /** What the service may dial and how much (docs/security.md, "Limits on what the service dials"). */
   limits: {
@@ -120,6 +122,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       maxNumberAttempts: v.MAX_NUMBER_ATTEMPTS,
       abuseMaxNumbersPerHour: v.ABUSE_MAX_NUMBERS_PER_HOUR,
       deadmanSeconds: v.DEADMAN_SECONDS,
+      maxCallSeconds: Math.max(1, Math.round(v.MAX_CALL_MINUTES * 60)),
     },
     limits: {
       destinations: { countries: listOf(v.ALLOWED_NUMBER_COUNTRIES), types: listOf(v.ALLOWED_NUMBER_TYPES) as AllowableNumberType[] },

@@ -55,12 +55,19 @@ describe('configuration from the environment', () => {
     expect(limits.destinations).toEqual({ countries: ['BE', 'NL'], types: ['MOBILE'] });
   });
 
+  it('given nothing about it, then a connected call lasts an hour at most; MAX_CALL_MINUTES may be a fraction (tests use seconds)', () => {
+    expect(loadConfig(valid).callFlow.maxCallSeconds).toBe(3600);
+    expect(loadConfig({ ...valid, MAX_CALL_MINUTES: '0.2' }).callFlow.maxCallSeconds).toBe(12);
+  });
+
   it('given numeric strings, then they become numbers', () => {
     expect(loadConfig({ ...valid, HTTP_PORT: '8080', SIP_PORT: '15060' }).sip.port).toBe(15060);
   });
 
   it.each([
     [{ HTTP_PORT: 'eighty' }, 'HTTP_PORT'],
+    [{ MAX_CALL_MINUTES: '0' }, 'MAX_CALL_MINUTES'],
+    [{ MAX_CALL_MINUTES: 'an hour' }, 'MAX_CALL_MINUTES'],
     [{ HTTP_PORT: '70000' }, 'HTTP_PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ ARI_URL: 'not a url' }, 'ARI_URL'],

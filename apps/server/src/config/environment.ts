@@ -99,6 +99,8 @@ export class EnvironmentVariables {
    * pushes this deadline forward (it does every third of it) — the app dying cannot strand a finder.
    */
   @Transform(toInt) @IsInt() @Min(5) @Max(300) DEADMAN_SECONDS = 30;
+  /** A connected call (finder and parent, or hotline) is ended by Asterisk itself after this long. */
+  @Transform(toNumber) @IsNumber() @Min(0.1) @Max(1440) MAX_CALL_MINUTES = 60;
   /** A caller asking for more distinct national numbers than this within an hour goes to the hotline. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) ABUSE_MAX_NUMBERS_PER_HOUR = 5;
 

@@ -22,6 +22,14 @@ export interface CallControl {
    * seconds unless it is pushed forward again (0 disarms it).
    */
   setDeadline(channelId: string, seconds: number): Promise<void>;
+  /**
+   * Before a bridge: Asterisk ends the finder's and the leg's channels by itself after this many
+   * seconds (MAX_CALL_MINUTES), whether the app is still there or not. Replaces the finder's
+   * dead-man switch: from then on its firing ends the call instead of calling the hotline.
+   */
+  limitConnectedCall(finderChannelId: string, legChannelId: string, seconds: number): Promise<void>;
+  /** The bridge failed and the finder waits again: its timeout is the dead-man switch once more. */
+  clearConnectedCall(finderChannelId: string): Promise<void>;
   /** Hands a channel back to the dialplan's hotline fallback (orphans after a restart). */
   sendToHotlineFallback(channelId: string): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { CallSession, CallSessionDeps, systemClock } from './call-flow/call-sess
 import { ChildNameVoice, EspeakChildNameVoice } from './prompts/child-name-voice';
 import { flowSettingsFrom } from './call-flow/flow-settings';
 import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
+import { channelLimits } from './channel-limits';
 
 interface ChannelEntry {
   callId: string;
@@ -187,7 +188,11 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
       clock: systemClock,
       childName: this.childName,
       log: { info: (f, m) => this.log.log(f, m), warn: (f, m) => this.log.warn(f, m) },
-      deadline: { seconds: this.config.callFlow.deadmanSeconds, refreshMs: (this.config.callFlow.deadmanSeconds * 1000) / 3 },
+      deadline: {
+        seconds: this.config.callFlow.deadmanSeconds,
+        refreshMs: (this.config.callFlow.deadmanSeconds * 1000) / 3,
+        maxCallSeconds: channelLimits(this.config).maxCallSeconds,
+      },
       observe: {
         legChannel: (legId, channelId) => this.channels.set(channelId, { callId, role: 'leg', legId }),
         playback: (playbackId) => this.playbacks.set(playbackId, callId),

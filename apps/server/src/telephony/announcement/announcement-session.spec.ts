@@ -26,6 +26,8 @@ class FakeCallControl implements CallControl {
   hangup = (ch: string) => this.record(`hangup ${ch}`);
   bridge = (id: string, chs: string[]) => this.record(`bridge ${chs.join('+')}`);
   setDeadline = (ch: string, s: number) => this.record(`setDeadline ${ch} ${s}`);
+  limitConnectedCall = (finder: string, leg: string, s: number) => this.record(`limitConnectedCall ${finder} ${leg} ${s}`);
+  clearConnectedCall = (finder: string) => this.record(`clearConnectedCall ${finder}`);
   sendToHotlineFallback = (ch: string) => this.record(`sendToHotlineFallback ${ch}`);
 }
 

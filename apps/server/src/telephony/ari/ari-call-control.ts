@@ -56,6 +56,19 @@ export class AriCallControl implements CallControl {
     await this.ari.request('POST', `/channels/${enc(channelId)}/variable`, { variable: 'TIMEOUT(absolute)', value: String(seconds) });
   }
 
+  async limitConnectedCall(finderChannelId: string, legChannelId: string, seconds: number): Promise<void> {
+    const finder = async () => {
+      // The deadline first: until it is the call's, a dead-man switch firing must still mean the hotline.
+      await this.setDeadline(finderChannelId, seconds);
+      await this.ari.request('POST', `/channels/${enc(finderChannelId)}/variable`, { variable: 'ALLOPARENTS_CONNECTED', value: 'yes' });
+    };
+    await Promise.all([finder(), this.setDeadline(legChannelId, seconds)]);
+  }
+
+  async clearConnectedCall(finderChannelId: string): Promise<void> {
+    await this.ari.request('POST', `/channels/${enc(finderChannelId)}/variable`, { variable: 'ALLOPARENTS_CONNECTED', value: '' });
+  }
+
   async sendToHotlineFallback(channelId: string): Promise<void> {
     await this.ari.request('POST', `/channels/${enc(channelId)}/continue`, { context: 'alloparents-fallback', extension: 's', priority: 1 });
   }

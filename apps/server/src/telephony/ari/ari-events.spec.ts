@@ -24,6 +24,11 @@ describe('reading ARI events in the call flow\'s words', () => {
 
   it.each([
     ['32470000001', '32470000001'],
+    ['+32470000001', '+32470000001'],
+    ['32470000001,x,suspended', '32470000001'],
+    ['"Jan" <32470000001>', '32470000001'],
+    ['3247+0000001', '32470000001'],
+    ['no-digits-here', null],
     ['anonymous', null],
     ['Anonymous', null],
     ['', null],

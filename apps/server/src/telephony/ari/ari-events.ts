@@ -49,9 +49,15 @@ export function isPresentationRestricted(pres: string | undefined): boolean {
   return !!pres && (pres.startsWith('prohib') || pres === 'unavailable');
 }
 
-/** A caller number we can call back: not empty, not "anonymous", not a withheld placeholder. */
+/**
+ * A caller number we can call back: not empty, not "anonymous", not a withheld placeholder. The
+ * caller writes their own From, so only its digits (and a leading '+') are kept: nothing else
+ * reaches a leg's caller ID, a record or a prompt. The dialplan filters it the same way first.
+ */
 export function usableCallerNumber(number: string | undefined): string | null {
   const trimmed = (number ?? '').trim();
   if (!trimmed || /^(anonymous|unknown|restricted|private|unavailable)$/i.test(trimmed)) return null;
-  return trimmed;
+  const digits = trimmed.replace(/\D/g, '');
+  if (!digits) return null;
+  return trimmed.startsWith('+') ? `+${digits}` : digits;
 }

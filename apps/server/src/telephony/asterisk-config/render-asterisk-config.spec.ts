@@ -35,6 +35,35 @@ describe('rendering asterisk-config/', () => {
     expect(readFileSync(join(out, 'http.conf'), 'utf8')).toContain('bindport = 18088');
   });
 
+  it('bounds every channel the dialplan hands the app: each leg context sets its limit before anything else, from the configuration', () => {
+    const config = loadConfig({ ...secrets, ARI_PASSWORD: 'rendered-secret-123', CONFIRM_WINDOW_SECONDS: '10', MAX_CALL_MINUTES: '45' });
+    const out = mkdtempSync(join(tmpdir(), 'ast-'));
+    renderAsteriskConfig(join(__dirname, '../../../../../asterisk-config/service'), out, asteriskTemplateVariables(config, '/srv/test'));
+    const dialplan = readFileSync(join(out, 'extensions.conf'), 'utf8');
+    expect(dialplan).toContain('ALLOPARENTS_MAX_CALL = 2700');
+    expect(dialplan).toContain('ALLOPARENTS_LEG_LIMIT = 50');
+    expect(dialplan).toContain('ALLOPARENTS_NOTICE_LIMIT = 110');
+    expect(dialplan).toContain('ALLOPARENTS_HOTLINE_LEG_LIMIT = 30');
+    const firstStep = (context: string) => dialplan.split(`[${context}]`)[1].split('\n').find((line) => line.startsWith('exten => s,1,'));
+    expect(firstStep('alloparents-leg')).toBe('exten => s,1,Set(TIMEOUT(absolute)=${ALLOPARENTS_LEG_LIMIT})');
+    expect(firstStep('alloparents-hotline-leg')).toBe('exten => s,1,Set(TIMEOUT(absolute)=${ALLOPARENTS_HOTLINE_LEG_LIMIT})');
+    expect(firstStep('alloparents-notice')).toBe('exten => s,1,Set(TIMEOUT(absolute)=${ALLOPARENTS_NOTICE_LIMIT})');
+    // The hotline fallback's call is bounded too, and presents the service number (LEG_CALLER_ID=service).
+    expect(dialplan).toMatch(/Dial\(PJSIP\/\$\{HOTLINE_NUMBER\}@trunk,60,S\(\$\{ALLOPARENTS_MAX_CALL\}\)\)/);
+    expect(dialplan).toContain(`ALLOPARENTS_HOTLINE_CALLER_ID = ${config.service.number}`);
+  });
+
+  it('builds every Stasis argument from filtered values only: nothing the caller writes can add an argument', () => {
+    const dialplan = readFileSync(join(__dirname, '../../../../../asterisk-config/service/extensions.conf'), 'utf8');
+    const stasis = dialplan.split('\n').filter((line) => line.includes('Stasis(')).map((line) => line.slice(line.indexOf('Stasis(')));
+    expect(stasis.length).toBeGreaterThanOrEqual(4);
+    for (const call of stasis) {
+      // Once the FILTER()s are taken out, the only value left is the app's own name.
+      const unfiltered = call.replace(/\$\{FILTER\([^,]+,\$\{[^}]+\}\)\}/g, '').replace('${ALLOPARENTS_APP}', '');
+      expect(unfiltered).not.toContain('${');
+    }
+  });
+
   it('never lets Asterisk refuse a finder because the machine is busy (no maxload, no minmemfree)', () => {
     // Either option makes Asterisk answer new calls 503 (cause 42) past a threshold: a finder turned away.
     const asteriskConf = readFileSync(join(__dirname, '../../../../../asterisk-config/service/asterisk.conf'), 'utf8');

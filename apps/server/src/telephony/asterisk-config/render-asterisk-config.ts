@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
 import { ARI_SERVER_KEEP_ALIVE_MS, ARI_SESSION_HEADROOM } from '../ari/ari-rest';
+import { ChannelLimits, channelLimits } from '../channel-limits';
 
 /**
  * asterisk-config/ holds complete Asterisk files in which `{{NAME}}` marks the few values that
@@ -40,6 +41,19 @@ export function asteriskTemplateVariables(config: AppConfig, instanceDir: string
     HOTLINE_NUMBER: config.service.hotlineNumber,
     DEFAULT_LANGUAGE: config.service.defaultLanguage,
     DEADMAN_SECONDS: String(config.callFlow.deadmanSeconds),
+    ...channelLimitVariables(channelLimits(config)),
+    // The hotline fallback presents what every leg presents (LEG_CALLER_ID); empty: the finder's number.
+    HOTLINE_FALLBACK_CALLER_ID: config.callFlow.legCallerId === 'service' ? config.service.number.replace(/[^0-9+]/g, '') : '',
+  };
+}
+
+/** The limits the dialplan sets on channels itself (extensions.conf). */
+function channelLimitVariables(limits: ChannelLimits): Record<string, string> {
+  return {
+    MAX_CALL_SECONDS: String(limits.maxCallSeconds),
+    ANSWERED_LEG_SECONDS: String(limits.answeredLegSeconds),
+    ANSWERED_NOTICE_SECONDS: String(limits.answeredNoticeSeconds),
+    ANSWERED_HOTLINE_SECONDS: String(limits.answeredHotlineSeconds),
   };
 }
 

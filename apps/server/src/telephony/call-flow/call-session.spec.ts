@@ -32,6 +32,8 @@ class FakeCallControl implements CallControl {
   hangup = (ch: string) => this.record(`hangup ${ch}`);
   bridge = (id: string, chs: string[]) => this.record(`bridge ${chs.join('+')}`);
   setDeadline = (ch: string, s: number) => this.record(`setDeadline ${ch} ${s}`);
+  limitConnectedCall = (finder: string, leg: string, s: number) => this.record(`limitConnectedCall ${finder} ${leg} ${s}`);
+  clearConnectedCall = (finder: string) => this.record(`clearConnectedCall ${finder}`);
   sendToHotlineFallback = (ch: string) => this.record(`sendToHotlineFallback ${ch}`);
 }
 
@@ -49,7 +51,7 @@ function session(lookUp: () => Promise<FinderLookupResult>, childName?: CallSess
     settings: { ...defaultFlowSettings, serviceNumber: '3278150000' },
     clock,
     log: { info: () => undefined, warn: (_f, m) => warnings.push(m) },
-    deadline: { seconds: 30, refreshMs: 10_000 },
+    deadline: { seconds: 30, refreshMs: 10_000, maxCallSeconds: 3600 },
     childName,
   });
   return { s, control, clock, warnings };
@@ -77,6 +79,20 @@ describe('the call session runner', () => {
     expect(control.calls.filter((c) => c === 'setDeadline finder-ch 30')).toHaveLength(2);
   });
 
+  it('given a wait that goes on past the call\'s maximum length, then the dead-man switch is pushed up to that moment and no further', async () => {
+    const { s, control, clock } = session(async () => ({ kind: 'unavailable', reason: 'unknown' }));
+    await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'fr', suspended: false });
+    // A finder who keeps pressing * stays in the number entry, with the app alive.
+    for (let t = 0; t < 3_700_000; t += 10_000) {
+      await s.dispatch({ type: 'FinderDtmf', digit: '*' });
+      await clock.advance(10_000);
+    }
+    const pushes = control.calls.filter((c) => c.startsWith('setDeadline finder-ch'));
+    // Every third of the 30 s switch, from 0 s to 3570 s after the arrival: the last one fires at 3600 s.
+    expect(pushes).toHaveLength(358);
+    expect(new Set(pushes)).toEqual(new Set(['setDeadline finder-ch 30']));
+  });
+
   it('given the prompts, then media URIs carry the language in their path', async () => {
     const { s, control } = session(async () => ({ kind: 'unavailable', reason: 'unknown' }));
     await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'nl', suspended: false });
@@ -95,6 +111,8 @@ describe('the call session runner', () => {
     await flush();
     expect(control.legs.map((l) => l.kind)).toEqual(['hotline']);
     expect(control.legs[0].number).toBe('116000');
+    // Like every leg, it presents the service number (LEG_CALLER_ID=service), never the finder's.
+    expect(control.legs[0].callerId).toBe('3278150000');
   });
 
   it('given Asterisk refuses to dial a parent, then the next leg is dialled', async () => {
@@ -121,8 +139,8 @@ describe('the call session runner', () => {
     expect(control.calls.at(-1)).toBe('startHold finder-ch');
   });
 
-  it('given the finder and a parent are bridged, then the dead-man switch is disarmed', async () => {
-    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+  it('given the finder and a parent are bridged, then the dead-man switch gives way to the call\'s maximum length on both channels, set before the bridge, and is pushed no more', async () => {
+    const { s, control, clock } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
     await typeNumber(s);
     const playbackId = control.playbackIds[control.playbackIds.length - 1];
     await s.dispatch({ type: 'PlaybackFinished', playbackId });
@@ -130,7 +148,41 @@ describe('the call session runner', () => {
     await s.dispatch({ type: 'LegRinging', legId });
     await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
     await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
-    expect(control.calls).toContain('setDeadline finder-ch 0');
+    const limitAt = control.calls.indexOf('limitConnectedCall finder-ch call-1-leg-1 3600');
+    expect(limitAt).toBeGreaterThan(-1);
+    expect(control.calls.indexOf('bridge finder-ch+call-1-leg-1')).toBeGreaterThan(limitAt);
+    expect(s.phase).toBe('connected');
+    const pushes = control.calls.filter((c) => c.startsWith('setDeadline')).length;
+    await clock.advance(60_000);
+    expect(control.calls.filter((c) => c.startsWith('setDeadline')).length).toBe(pushes);
+  });
+
+  it('given the bridge fails, then the finder waits for the hotline with the dead-man switch armed again, not the call\'s maximum length', async () => {
+    const { s, control, clock } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    control.failing.add('bridge');
+    await typeNumber(s);
+    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    const legId = 'call-1:leg:1';
+    await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
+    await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
+    await flush();
+    expect(s.phase).toBe('hotline');
+    const clearedAt = control.calls.indexOf('clearConnectedCall finder-ch');
+    expect(clearedAt).toBeGreaterThan(control.calls.indexOf('limitConnectedCall finder-ch call-1-leg-1 3600'));
+    expect(control.calls.slice(clearedAt)).toContain('setDeadline finder-ch 30');
+    const pushes = control.calls.filter((c) => c === 'setDeadline finder-ch 30').length;
+    await clock.advance(10_000);
+    expect(control.calls.filter((c) => c === 'setDeadline finder-ch 30').length).toBe(pushes + 1);
+  });
+
+  it('given the maximum length cannot be set, then the finder is bridged all the same', async () => {
+    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    control.failing.add('limitConnectedCall');
+    await typeNumber(s);
+    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    const legId = 'call-1:leg:1';
+    await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
+    await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
     expect(control.calls).toContain('bridge finder-ch+call-1-leg-1');
     expect(s.phase).toBe('connected');
   });

@@ -30,8 +30,11 @@ export interface CallSessionDeps {
   settings: FlowSettings;
   clock: Clock;
   log: SessionLog;
-  /** Seconds the dead-man switch is set to, and how often it is pushed forward. */
-  deadline: { seconds: number; refreshMs: number };
+  /**
+   * Seconds the dead-man switch is set to, and how often it is pushed forward; once the finder is
+   * bridged, how long the call may last (Asterisk ends it then, app or no app).
+   */
+  deadline: { seconds: number; refreshMs: number; maxCallSeconds: number };
   observe?: SessionObserver;
   childName?: ChildNameVoice;
 }
@@ -60,6 +63,8 @@ export class CallSession {
   private readonly timers = new Map<string, unknown>();
   private readonly legStarted = new Map<string, number>();
   private deadlineTimer: unknown;
+  /** The finder's wait ends here at the latest (arrival + the call's maximum length). */
+  private waitEndsAt: number | undefined;
   private cascadeId: string | undefined;
   private detached = false;
   /** The child's spoken first name, once rendered (the parents hear it if it is ready). */
@@ -119,8 +124,15 @@ export class CallSession {
     if (next.state.phase !== this.state.phase) {
       this.deps.log.info({ callId: this.callId }, describeTransition(this.state, event, next.state));
     }
+    const wasConnected = this.state.phase === 'connected';
     this.state = next.state;
     if (event.type === 'FinderArrived') this.armDeadline();
+    // The bridge failed and the finder waits again (for the hotline): the dead-man switch, not
+    // the call's maximum length, must be what fires if this process dies now.
+    if (wasConnected && !this.connected && !this.ended) {
+      await this.deps.control.clearConnectedCall(this.finderChannelId).catch(() => undefined);
+      this.armDeadline();
+    }
     if (event.type === 'CascadeLookedUp' && event.result.kind === 'found') {
       this.cascadeId = 'cascadeId' in event.result ? String(event.result.cascadeId) : undefined;
       if (event.result.childFirstName && this.deps.childName) this.prepareChildName(event.result.childFirstName, event.result.language);
@@ -184,10 +196,15 @@ export class CallSession {
         }
         case 'hangupLeg':
           return await control.hangup(CallSession.legChannelId(command.legId));
-        case 'bridgeFinderWith':
+        case 'bridgeFinderWith': {
+          // The dead-man switch is no longer pushed: the call's maximum length replaces it, on both sides.
           this.disarmDeadline();
-          await control.setDeadline(this.finderChannelId, 0).catch(() => undefined);
-          return await control.bridge(`${this.callId}-bridge`, [this.finderChannelId, CallSession.legChannelId(command.legId)]);
+          const legChannelId = CallSession.legChannelId(command.legId);
+          await control
+            .limitConnectedCall(this.finderChannelId, legChannelId, this.deps.deadline.maxCallSeconds)
+            .catch((error: unknown) => log.warn({ callId: this.callId, legId: command.legId, reason: (error as Error).message }, 'could not set the connected call\'s maximum length'));
+          return await control.bridge(`${this.callId}-bridge`, [this.finderChannelId, legChannelId]);
+        }
         case 'hangupFinder':
           return await control.hangup(this.finderChannelId);
         case 'recordLeg': {
@@ -265,11 +282,20 @@ export class CallSession {
     this.timers.delete(name);
   }
 
-  /** Keeps the dialplan's dead-man switch from firing while this process handles the call. */
+  /**
+   * Keeps the dialplan's dead-man switch from firing while this process handles the call, but
+   * never past the finder's arrival plus the call's maximum length: a wait that somehow goes on
+   * (a finder pressing * for ever) ends in the hotline fallback, like a dead app's.
+   */
   private armDeadline(): void {
+    const { seconds, refreshMs, maxCallSeconds } = this.deps.deadline;
+    this.waitEndsAt ??= this.deps.clock.now() + maxCallSeconds * 1000;
+    const waitEndsAt = this.waitEndsAt;
     const push = () => {
-      void this.deps.control.setDeadline(this.finderChannelId, this.deps.deadline.seconds).catch(() => undefined);
-      this.deadlineTimer = this.deps.clock.setTimeout(push, this.deps.deadline.refreshMs);
+      const left = Math.max(1, Math.ceil((waitEndsAt - this.deps.clock.now()) / 1000));
+      void this.deps.control.setDeadline(this.finderChannelId, Math.min(seconds, left)).catch(() => undefined);
+      // The last push lets the switch fire at the end of the allowed wait.
+      this.deadlineTimer = left > seconds ? this.deps.clock.setTimeout(push, refreshMs) : undefined;
     };
     push();
   }

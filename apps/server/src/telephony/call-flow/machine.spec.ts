@@ -248,6 +248,12 @@ const at = {
     call.sendAll(ev.lookedUp({ kind: 'unavailable' }), finished());
     return call;
   },
+  /** An unknown number: the hotline rings and the periodic hold message plays. */
+  hotlineHoldMessage: () => {
+    const call = at.hotline();
+    call.send(call.fired('hold-message'));
+    return call;
+  },
   connectedParent: () => {
     const call = at.keyWindow();
     call.send(ev.legKey(leg(1), '1'));
@@ -374,12 +380,12 @@ const table: Row[] = [
     const call = at.lookingUp();
     call.send(call.finished());
     return call;
-  }), (c) => c.fired('lookup'), 'hotline', ['startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  }), (c) => c.fired('lookup'), 'hotline', ['startHold', 'startTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['a failed look-up counts as unavailable', (() => {
     const call = at.lookingUp();
     call.send(call.finished());
     return call;
-  }), () => ev.failed('lookUpCascade'), 'hotline', ['cancelTimer lookup', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  }), () => ev.failed('lookUpCascade'), 'hotline', ['cancelTimer lookup', 'startHold', 'startTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['keys other than 0 while the number is looked up are ignored', at.lookingUp, () => ev.key('5'), 'lookingUp', []],
   ['0 during the prompt, before any result, stops it and dials the hotline', at.lookingUp, () => ev.key('0'), 'hotline', ['stopPlayback', 'cancelTimer lookup', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['0 during the prompt with no cascade found: the same as with a leg ringing, for the finder', (() => {
@@ -391,7 +397,7 @@ const table: Row[] = [
     const call = at.lookingUp();
     call.send(ev.lookedUp({ kind: 'unavailable' }));
     return call;
-  }), () => ev.failed('play'), 'hotline', ['startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  }), () => ev.failed('play'), 'hotline', ['startHold', 'startTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['a putting-through prompt that cannot be played, then a found cascade: hold music and leg 1', (() => {
     const call = at.lookingUp();
     call.send(ev.failed('play'));
@@ -413,7 +419,7 @@ const table: Row[] = [
     const call = at.lookingUp();
     call.send(call.fired('lookup'));
     return call;
-  }), (c) => c.finished(), 'hotline', ['startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  }), (c) => c.finished(), 'hotline', ['startHold', 'startTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
 
   // The first leg dialled while the putting-through prompt plays, and the races that come with it
   ['the prompt ends with leg 1 ringing: hold music and the message timer start', at.earlyLegRinging, (c) => c.finished(), 'cascading', ['startHold', 'startTimer hold-message']],
@@ -429,7 +435,7 @@ const table: Row[] = [
   ['leg 1 is busy during the prompt: leg 2 is dialled, the prompt plays on', at.earlyLegRinging, () => ev.legFailed(leg(1), 'busy'), 'cascading', ['cancelTimer leg-ring', 'recordLeg 1 busy', 'dialLeg 2', 'startTimer leg-progress', 'startTimer leg-ring']],
   ['leg 1 is unreachable during the prompt: leg 2 is dialled, the prompt plays on', at.earlyLeg, () => ev.legFailed(leg(1), 'unreachable'), 'cascading', ['cancelTimer leg-progress', 'cancelTimer leg-ring', 'recordLeg 1 unreachable', 'dialLeg 2', 'startTimer leg-progress', 'startTimer leg-ring']],
   ['the last leg fails during the prompt: the prompt plays on and the hotline waits for its end', () => at.earlyLeg(found([1])), () => ev.legFailed(leg(1), 'busy'), 'lookingUp', ['cancelTimer leg-progress', 'cancelTimer leg-ring', 'recordLeg 1 busy']],
-  ['the cascade ran out during the prompt: at the prompt\'s end, the hotline, as for an unknown number', at.earlyCascadeExhausted, (c) => c.finished(), 'hotline', ['startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['the cascade ran out during the prompt: at the prompt\'s end, the hotline, as for an unknown number', at.earlyCascadeExhausted, (c) => c.finished(), 'hotline', ['startHold', 'startTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['the cascade ran out during the prompt: 0 still goes to the hotline at once', at.earlyCascadeExhausted, () => ev.key('0'), 'hotline', ['stopPlayback', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['the cascade ran out during the prompt: a late failure of its leg changes nothing', at.earlyCascadeExhausted, () => ev.failed('dialLeg', { legId: leg(1) }), 'lookingUp', []],
   ['the cascade ran out during the prompt: a late ring of its leg is hung up', at.earlyCascadeExhausted, () => ev.ringing(leg(1)), 'lookingUp', ['hangupLeg 1']],
@@ -476,10 +482,10 @@ const table: Row[] = [
     call.sendAll(ev.answered(leg(1)), finished(leg(1)));
     return call;
   }, () => ev.legKey(leg(1), '1'), 'connected', ['cancelTimer confirm', 'stopPlayback', 'bridge 1', 'recordLeg 1 accepted']],
-  ['0 on hold cancels the ringing leg and dials the hotline', at.legRinging, () => ev.key('0'), 'hotline', ['cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'cancelTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
-  ['0 during the hold message stops it and puts the music back for the hotline', at.holdMessage, () => ev.key('0'), 'hotline', ['cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'stopPlayback', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['0 on hold cancels the ringing leg and dials the hotline, the hold going on as it was', at.legRinging, () => ev.key('0'), 'hotline', ['cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['0 during the hold message dials the hotline and lets the message play on', at.holdMessage, () => ev.key('0'), 'hotline', ['cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['other keys on hold are ignored', at.legRinging, () => ev.key('5'), 'cascading', []],
-  ['a timer that could not start abandons the cascade for the hotline', at.legRinging, () => ev.failed('startTimer'), 'hotline', ['cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'cancelTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['a timer that could not start abandons the cascade for the hotline', at.legRinging, () => ev.failed('startTimer'), 'hotline', ['cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['a hold music failure changes nothing', at.legRinging, () => ev.failed('startHold'), 'cascading', []],
   ['a play failure for a playback that is not current is stale', at.holdMessage, () => ev.failed('play', { playbackId: 'c1:pb:1' }), 'cascading', []],
   ['a play failure while nothing plays is stale', at.legRinging, () => ev.failed('play'), 'cascading', []],
@@ -497,10 +503,20 @@ const table: Row[] = [
   ['a PlaybackFinished for the finder while on hold music is stale', at.legRinging, () => ev.playbackFinished('c1:pb:1'), 'cascading', []],
 
   // Hotline
-  ['the hotline answering is connected at once, even if it sounded like a machine', at.hotline, () => ev.answered(HOTLINE, true), 'connected', ['cancelTimer hotline-ring', 'stopHold', 'bridge hotline', 'recordLeg hotline connected']],
-  ['a busy hotline: the finder is told to dial 116 000', at.hotline, () => ev.legFailed(HOTLINE, 'busy'), 'hotlineUnreachable', ['cancelTimer hotline-ring', 'recordLeg hotline busy', 'stopHold', 'play finder [call-116000]']],
-  ['a hotline that does not answer in time is hung up', at.hotline, (c) => c.fired('hotline-ring'), 'hotlineUnreachable', ['hangupLeg hotline', 'recordLeg hotline no-answer', 'stopHold', 'play finder [call-116000]']],
-  ['a hotline that cannot be dialled', at.hotline, () => ev.failed('dialLeg', { legId: HOTLINE }), 'hotlineUnreachable', ['cancelTimer hotline-ring', 'recordLeg hotline failed', 'stopHold', 'play finder [call-116000]']],
+  ['the hotline answering is connected at once, even if it sounded like a machine', at.hotline, () => ev.answered(HOTLINE, true), 'connected', ['cancelTimer hotline-ring', 'cancelTimer hold-message', 'stopHold', 'bridge hotline', 'recordLeg hotline connected']],
+  ['a busy hotline: the finder is told to dial 116 000', at.hotline, () => ev.legFailed(HOTLINE, 'busy'), 'hotlineUnreachable', ['cancelTimer hotline-ring', 'recordLeg hotline busy', 'cancelTimer hold-message', 'stopHold', 'play finder [call-116000]']],
+  ['a hotline that does not answer in time is hung up', at.hotline, (c) => c.fired('hotline-ring'), 'hotlineUnreachable', ['hangupLeg hotline', 'recordLeg hotline no-answer', 'cancelTimer hold-message', 'stopHold', 'play finder [call-116000]']],
+  ['a hotline that cannot be dialled', at.hotline, () => ev.failed('dialLeg', { legId: HOTLINE }), 'hotlineUnreachable', ['cancelTimer hotline-ring', 'recordLeg hotline failed', 'cancelTimer hold-message', 'stopHold', 'play finder [call-116000]']],
+  ['the hold message is due while the hotline rings for an unknown number: music off, message on', at.hotline, (c) => c.fired('hold-message'), 'hotline', ['stopHold', 'play finder [contacting-parents]']],
+  ['the hold message over while the hotline rings: music on, timer restarted', at.hotlineHoldMessage, (c) => c.finished(), 'hotline', ['startHold', 'startTimer hold-message']],
+  ['a hold message that cannot be played while the hotline rings: music back on', at.hotlineHoldMessage, () => ev.failed('play'), 'hotline', ['startHold', 'startTimer hold-message']],
+  ['the hotline answers during the hold message: the message is stopped before the bridge', at.hotlineHoldMessage, () => ev.answered(HOTLINE), 'connected', ['cancelTimer hotline-ring', 'stopPlayback', 'bridge hotline', 'recordLeg hotline connected']],
+  ['the hotline fails during the hold message: the message is stopped for the 116 000 one', at.hotlineHoldMessage, () => ev.legFailed(HOTLINE, 'busy'), 'hotlineUnreachable', ['cancelTimer hotline-ring', 'recordLeg hotline busy', 'stopPlayback', 'play finder [call-116000]']],
+  ['a hotline the finder asked for (0) holds with plain tone: no periodic message', () => {
+    const call = at.languageMenu();
+    call.send(ev.key('0'));
+    return call;
+  }, () => ev.answered(HOTLINE), 'connected', ['cancelTimer hotline-ring', 'stopHold', 'bridge hotline', 'recordLeg hotline connected']],
   ['a late failure of an earlier prompt does not abandon the hotline', at.hotline, () => ev.failed('play'), 'hotline', []],
   ['keys while the hotline rings are ignored', at.hotline, () => ev.key('0'), 'hotline', []],
   ['after the 116 000 message, the finder is hung up', at.hotlineUnreachable, (c) => c.finished(), 'ended', ['hangupFinder', 'recordCallEnd hotline-unreachable']],
@@ -513,7 +529,7 @@ const table: Row[] = [
   ['the parent hanging up ends the finder\'s call', at.connectedParent, () => ev.legHungUp(leg(1)), 'ended', ['hangupFinder', 'recordCallEnd connected-parent']],
   ['the hotline hanging up ends the finder\'s call', at.connectedHotline, () => ev.legHungUp(HOTLINE), 'ended', ['hangupFinder', 'recordCallEnd connected-hotline']],
   ['the finder hanging up ends the parent\'s call', at.connectedParent, () => ev.finderHungUp(), 'ended', ['hangupLeg 1', 'recordCallEnd connected-parent']],
-  ['a bridge that fails drops the parent and falls back on the hotline', at.connectedParent, () => ev.failed('bridgeFinderWith', { legId: leg(1) }), 'hotline', ['hangupLeg 1', 'recordLeg 1 failed', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['a bridge that fails drops the parent and falls back on the hotline, the finder waiting as before', at.connectedParent, () => ev.failed('bridgeFinderWith', { legId: leg(1) }), 'hotline', ['hangupLeg 1', 'recordLeg 1 failed', 'startHold', 'startTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['a bridge with the hotline that fails: the 116 000 message', at.connectedHotline, () => ev.failed('bridgeFinderWith', { legId: HOTLINE }), 'hotlineUnreachable', ['hangupLeg hotline', 'recordLeg hotline failed', 'play finder [call-116000]']],
   ['keys while connected are the conversation\'s, not ours', at.connectedParent, () => ev.key('0'), 'connected', []],
 
@@ -524,7 +540,7 @@ const table: Row[] = [
   ['hanging up during the look-up cancels its timer', at.lookingUp, () => ev.finderHungUp(), 'ended', ['cancelTimer lookup', 'recordCallEnd finder-hung-up']],
   ['hanging up while a leg rings cancels it at once', at.legRinging, () => ev.finderHungUp(), 'ended', ['cancelTimer hold-message', 'cancelTimer leg-ring', 'hangupLeg 1', 'recordLeg 1 cancelled', 'recordCallEnd finder-hung-up']],
   ['hanging up while a parent hears the prompt cancels that leg', at.keyWindow, () => ev.finderHungUp(), 'ended', ['cancelTimer hold-message', 'cancelTimer confirm', 'hangupLeg 1', 'recordLeg 1 cancelled', 'recordCallEnd finder-hung-up']],
-  ['hanging up while the hotline rings cancels it', at.hotline, () => ev.finderHungUp(), 'ended', ['cancelTimer hotline-ring', 'hangupLeg hotline', 'recordLeg hotline cancelled', 'recordCallEnd finder-hung-up']],
+  ['hanging up while the hotline rings cancels it and the hold message timer', at.hotline, () => ev.finderHungUp(), 'ended', ['cancelTimer hotline-ring', 'cancelTimer hold-message', 'hangupLeg hotline', 'recordLeg hotline cancelled', 'recordCallEnd finder-hung-up']],
   ['hanging up during the 116 000 message keeps that outcome', at.hotlineUnreachable, () => ev.finderHungUp(), 'ended', ['recordCallEnd hotline-unreachable']],
 
   // After the end
@@ -629,8 +645,9 @@ describe('scenarios', () => {
       'hangupLeg 3', 'recordLeg 3 no-answer', 'dialLeg hotline',
     ]);
     expect(call.phase).toBe('hotline');
-    // Still on hold music: no second startHold, the periodic message stops.
-    expect(commands.slice(-4)).toEqual(['recordLeg 3 no-answer', 'cancelTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']);
+    // Still on hold music, its message timer running on: the wait sounds the same while the hotline rings.
+    expect(commands.slice(-4)).toEqual(['hangupLeg 3', 'recordLeg 3 no-answer', 'dialLeg hotline', 'startTimer hotline-ring']);
+    expect(call.runningTimers()).toEqual([expect.stringMatching(/^hold-message:/), expect.stringMatching(/^hotline-ring:/)]);
   });
 
   it('given legs stored out of order, then they ring in position order', () => {
@@ -666,19 +683,19 @@ describe('scenarios', () => {
     expect(call.send(ev.legKey(leg(1), '1'))).toContain('bridge 1');
   });
 
-  it('given the last parent declines, then the hotline is dialled with the finder\'s number shown', () => {
+  it('given the last parent declines, then the hotline is dialled showing the service number (LEG_CALLER_ID=service)', () => {
     const call = at.cascade(found([1]));
     call.sendAll(ev.answered(leg(1)), ev.legHungUp(leg(1)));
     expect(call.phase).toBe('hotline');
     expect(call.allCommands.find((c) => c.type === 'dialLeg' && c.position === 'hotline')).toEqual({
-      type: 'dialLeg', legId: HOTLINE, position: 'hotline', number: '116000', callerId: FINDER_NUMBER,
+      type: 'dialLeg', legId: HOTLINE, position: 'hotline', number: '116000', callerId: SERVICE_NUMBER,
     });
   });
 
   it('given the hotline answers, then the finder is connected and the hotline hanging up ends the call', () => {
     const call = at.hotline();
     call.send(ev.ringing(HOTLINE));
-    expect(call.send(ev.answered(HOTLINE))).toEqual(['cancelTimer hotline-ring', 'stopHold', 'bridge hotline', 'recordLeg hotline connected']);
+    expect(call.send(ev.answered(HOTLINE))).toEqual(['cancelTimer hotline-ring', 'cancelTimer hold-message', 'stopHold', 'bridge hotline', 'recordLeg hotline connected']);
     expect(call.send(ev.finderHungUp())).toEqual(['hangupLeg hotline', 'recordCallEnd connected-hotline']);
     expect(call.allCommands.at(-1)).toEqual({ type: 'recordCallEnd', outcome: 'connected-hotline', connectedPosition: 'hotline', hungUpBy: 'finder' });
   });
@@ -825,7 +842,7 @@ describe('scenarios', () => {
     });
   });
 
-  describe('caller ID shown to the parents', () => {
+  describe('caller ID shown by every leg (one rule for parents and hotline)', () => {
     it('is the service number by default', () => {
       const call = at.cascade();
       expect(call.allCommands.find((c) => c.type === 'dialLeg')).toMatchObject({ legId: leg(1), position: 1, number: '+32470000001', callerId: SERVICE_NUMBER });
@@ -834,6 +851,24 @@ describe('scenarios', () => {
     it('is the finder\'s number when so configured', () => {
       const call = at.cascade(found(), { ...settings, callerIdForLegs: 'finder' });
       expect(call.allCommands.find((c) => c.type === 'dialLeg')).toMatchObject({ callerId: FINDER_NUMBER });
+    });
+
+    const hotlineCallerId = (call: Call) => call.allCommands.find((c) => c.type === 'dialLeg' && c.position === 'hotline');
+    it.each([
+      ['service', SERVICE_NUMBER],
+      ['finder', FINDER_NUMBER],
+    ] as const)('the hotline\'s leg presents the same number as the parents\' (LEG_CALLER_ID=%s), after a cascade or for an unknown number', (policy, expected) => {
+      const flow = { ...settings, callerIdForLegs: policy };
+      const afterCascade = at.cascade(found([1]), flow);
+      afterCascade.send(ev.legFailed(leg(1), 'busy'));
+      expect(hotlineCallerId(afterCascade)).toMatchObject({ callerId: expected });
+      expect(hotlineCallerId(at.hotline(flow))).toMatchObject({ callerId: expected });
+    });
+
+    it('is the service number for a withheld finder, even when the finder\'s is configured', () => {
+      const call = new Call({ ...settings, withheldCallerPolicy: 'hotline', callerIdForLegs: 'finder' });
+      call.send(ev.arrived({ callerNumber: null }));
+      expect(hotlineCallerId(call)).toMatchObject({ callerId: SERVICE_NUMBER });
     });
   });
 
@@ -859,12 +894,14 @@ describe('scenarios', () => {
     expect(call.allCommands.filter((c) => c.type === 'startTimer' && c.name.startsWith('hold-message')).every((c) => c.type === 'startTimer' && c.ms === settings.holdMessageIntervalMs)).toBe(true);
   });
 
-  it('given the hold message playing when the last leg fails, then the hotline starts with music back on', () => {
+  it('given the hold message playing when the last leg fails, then the hotline is dialled and the message plays on', () => {
     const call = at.cascade(found([1]));
     call.send(call.fired('hold-message'));
     expect(call.send(ev.legFailed(leg(1), 'busy'))).toEqual([
-      'cancelTimer leg-progress', 'cancelTimer leg-ring', 'recordLeg 1 busy', 'stopPlayback', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring',
+      'cancelTimer leg-progress', 'cancelTimer leg-ring', 'recordLeg 1 busy', 'dialLeg hotline', 'startTimer hotline-ring',
     ]);
+    // Its end brings the music back, with the timer, as it did during the cascade.
+    expect(call.send(call.finished())).toEqual(['startHold', 'startTimer hold-message']);
   });
 
   it('uses the configured durations', () => {
@@ -873,6 +910,143 @@ describe('scenarios', () => {
     const timers = () => call.allCommands.flatMap((c) => (c.type === 'startTimer' ? [[c.name.split(':')[0], c.ms]] : []));
     call.send(ev.legFailed(leg(1), 'busy'));
     expect(timers()).toEqual(expect.arrayContaining([['leg-progress', 3_000], ['leg-ring', 12_000], ['hotline-ring', 45_000], ['hold-message', settings.holdMessageIntervalMs]]));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The whole wait, on a virtual clock: what the finder hears, second by second, must not tell an
+// enrolled number from an unknown one until someone is on the line.
+// ---------------------------------------------------------------------------------------------
+
+describe('the finder\'s whole wait sounds the same, whatever the look-up found', () => {
+  /** How each parent's phone behaves. */
+  type Parent = 'busy' | 'rings-out' | 'machine' | 'no-key' | 'declines' | 'unreachable';
+  interface Case {
+    lookupAfterMs: number;
+    parents: Parent[];
+    holdMessageIntervalMs: number;
+    /** When the hotline answers, counted from its dial; null: it rings on past the horizon. */
+    hotlineAnswersAfterMs: number | null;
+  }
+  /** Prompt lengths, as the finder would hear them. */
+  const LENGTH_MS: Partial<Record<string, number>> = { 'putting-through': 4_000, 'contacting-parents': 3_500, 'call-116000': 4_000 };
+  const HORIZON_MS = 240_000;
+
+  /** The finder's side of the call: [ms since the putting-through prompt started, what they hear]. */
+  function finderTimeline(result: LookupResult, c: Case): [number, string][] {
+    const flow: FlowSettings = { ...settings, holdMessageIntervalMs: c.holdMessageIntervalMs, hotlineRingTimeoutMs: HORIZON_MS * 2 };
+    const call = at.lookingUp(flow);
+    let now = 0;
+    let seq = 0;
+    const due: { at: number; seq: number; key: string; event: CallEvent }[] = [];
+    const schedule = (afterMs: number, key: string, event: CallEvent) => due.push({ at: now + afterMs, seq: seq++, key, event });
+    const unschedule = (key: string) => due.splice(0, due.length, ...due.filter((d) => d.key !== key));
+    const finderPlays = new Set<string>();
+    const heard: [number, string][] = [];
+    const legIndex = (legId: string) => Number(legId.split(':leg:')[1]) - 1;
+
+    const carryOut = (commands: Command[]) => {
+      for (const command of commands) {
+        switch (command.type) {
+          case 'startTimer':
+            schedule(command.ms, command.name, ev.timer(command.name));
+            break;
+          case 'cancelTimer':
+            unschedule(command.name);
+            break;
+          case 'play': {
+            const first = command.media[0];
+            const length = first.kind === 'prompt' ? (LENGTH_MS[first.id] ?? 6_000) : 6_000;
+            schedule(length, command.playbackId, ev.playbackFinished(command.playbackId));
+            if (command.target.kind === 'finder') finderPlays.add(command.playbackId);
+            break;
+          }
+          case 'stopPlayback':
+            unschedule(command.playbackId);
+            schedule(0, command.playbackId, ev.playbackFinished(command.playbackId));
+            break;
+          case 'lookUpCascade':
+            schedule(c.lookupAfterMs, 'lookup', ev.lookedUp(result));
+            break;
+          case 'dialLeg': {
+            if (command.position === 'hotline') {
+              schedule(300, command.legId, ev.ringing(command.legId));
+              if (c.hotlineAnswersAfterMs !== null) schedule(c.hotlineAnswersAfterMs, command.legId, ev.answered(command.legId));
+              break;
+            }
+            const id = command.legId;
+            const parent = c.parents[legIndex(id)];
+            if (parent === 'busy') schedule(700, id, ev.legFailed(id, 'busy'));
+            else if (parent === 'unreachable') schedule(200, id, ev.legFailed(id, 'unreachable'));
+            else {
+              schedule(400, id, ev.ringing(id));
+              if (parent !== 'rings-out') schedule(2_500, id, ev.answered(id, parent === 'machine'));
+              if (parent === 'declines') schedule(5_000, id, ev.legHungUp(id));
+            }
+            break;
+          }
+          case 'hangupLeg':
+            unschedule(command.legId);
+            break;
+          default:
+            break;
+        }
+        // What reaches the finder's ear. The bridge is the end of the wait, whoever answered.
+        if (command.type === 'play' && command.target.kind === 'finder') heard.push([now, render(command)]);
+        if (command.type === 'stopPlayback' && finderPlays.has(command.playbackId)) heard.push([now, 'stop the finder\'s prompt']);
+        if (command.type === 'startHold' || command.type === 'stopHold' || command.type === 'hangupFinder') heard.push([now, command.type]);
+        if (command.type === 'bridgeFinderWith') heard.push([now, 'connected']);
+      }
+    };
+
+    // The putting-through prompt and the look-up have just started (at.lookingUp).
+    carryOut(call.history.at(-1)!.commands);
+    while (due.length && call.phase !== 'connected' && call.phase !== 'ended') {
+      due.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = due.shift()!;
+      if (next.at > HORIZON_MS) break;
+      now = next.at;
+      carryOut(call.sendRaw(next.event));
+    }
+    return heard;
+  }
+
+  const rng = (seed: number) => () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const PARENTS: Parent[] = ['busy', 'rings-out', 'machine', 'no-key', 'declines', 'unreachable'];
+  function generated(seed: number): Case {
+    const random = rng(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+    return {
+      lookupAfterMs: pick([50, 800, 3_900, 4_100, 7_000]),
+      parents: Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(PARENTS)),
+      holdMessageIntervalMs: pick([5_000, 20_000]),
+      hotlineAnswersAfterMs: pick([null, 1_000, 30_000]),
+    };
+  }
+
+  /** When the finder was connected (the wait's end), if ever. */
+  const connectedAt = (timeline: [number, string][]) => timeline.find(([, what]) => what === 'connected')?.[0] ?? Infinity;
+
+  it('given parents who never take the call and a hotline that never answers, then for four minutes the finder hears exactly what an unknown number gives, the periodic message included', () => {
+    const c: Case = { lookupAfterMs: 800, parents: ['busy', 'rings-out', 'no-key', 'machine'], holdMessageIntervalMs: 20_000, hotlineAnswersAfterMs: null };
+    const unknown = finderTimeline({ kind: 'unavailable' }, c);
+    expect(finderTimeline(found([1, 2, 3, 4]), c)).toEqual(unknown);
+    // Not a vacuous equality: the putting-through prompt, then music and the message every 20 s (+3.5 s of message).
+    expect(unknown.slice(0, 5)).toEqual([[0, 'play finder [putting-through]'], [4_000, 'startHold'], [24_000, 'stopHold'], [24_000, 'play finder [contacting-parents]'], [27_500, 'startHold']]);
+    expect(unknown.filter(([, what]) => what === 'play finder [contacting-parents]').length).toBeGreaterThanOrEqual(9);
+  });
+
+  it.each(Array.from({ length: 200 }, (_, i) => [i + 1]))('generated call #%i: until someone is on the line, the finder hears what an unknown number gives', (seed) => {
+    const c = generated(seed);
+    const legs = c.parents.map((_, i) => i + 1);
+    const unknown = finderTimeline({ kind: 'unavailable' }, c);
+    const enrolled = finderTimeline(found(legs), c);
+    // The first connection, either way, ends the comparison; up to then, to the millisecond, the same.
+    const end = Math.min(connectedAt(unknown), connectedAt(enrolled));
+    const before = (timeline: [number, string][]) => timeline.filter(([ms]) => ms < end);
+    expect(before(enrolled)).toEqual(before(unknown));
+    expect(before(unknown).length).toBeGreaterThan(1);
+    if (c.hotlineAnswersAfterMs === null) expect(enrolled).toEqual(unknown);
   });
 });
 

@@ -23,6 +23,7 @@ import {
   PromptId,
   StateIn,
   Transition,
+  WaitHold,
 } from './types';
 
 /**
@@ -78,7 +79,7 @@ export function transition(state: CallState, event: CallEvent, settings: FlowSet
     case 'cascading':
       return onCascading(state, event, settings);
     case 'hotline':
-      return onHotline(state, event);
+      return onHotline(state, event, settings);
     case 'connected':
       return onConnected(state, event, settings);
   }
@@ -114,7 +115,7 @@ function onIdle(s: StateIn<'idle'>, e: CallEvent, settings: FlowSettings): Trans
   // Suspension comes first: then nobody's number is needed, the hotline takes every call.
   if (e.suspended) return step.to({ phase: 'announcingSuspension', playbackId: step.playToFinder(['service-suspended']) });
   if (withheld) {
-    if (settings.withheldCallerPolicy === 'hotline') return goToHotline(step, { holding: false }, settings);
+    if (settings.withheldCallerPolicy === 'hotline') return goToHotline(step, TONE, settings);
     return step.to({ phase: 'refusingWithheld', playbackId: step.playToFinder(['caller-id-required']) });
   }
   // The greeting in the dialled number's language, then each other language offers itself in its own words.
@@ -137,12 +138,12 @@ function onAnnouncement(s: Announcement, e: CallEvent, settings: FlowSettings): 
   switch (s.phase) {
     case 'refusingWithheld':
       // If the finder could not even hear why, refusing would leave them without help.
-      if (failed) return goToHotline(step, { holding: false }, settings);
+      if (failed) return goToHotline(step, TONE, settings);
       step.emit({ type: 'hangupFinder' });
       return end(step, 'refused-withheld');
     case 'announcingSuspension':
     case 'announcingHotline':
-      return goToHotline(step, { holding: false }, settings);
+      return goToHotline(step, TONE, settings);
     case 'hotlineUnreachable':
       step.emit({ type: 'hangupFinder' });
       return end(step, 'hotline-unreachable');
@@ -310,10 +311,7 @@ function onCascadeTimer(s: StateIn<'cascading'>, name: string, settings: FlowSet
   const { leg, hold } = s;
   const p = leg.progress;
   const step = new Step(s.call);
-  if (hold.kind === 'music' && name === hold.timer) {
-    step.emit({ type: 'stopHold' });
-    return step.to({ ...s, hold: { kind: 'message', playbackId: step.playToFinder(['contacting-parents']) } });
-  }
+  if (hold.kind === 'music' && name === hold.timer) return step.to({ ...s, hold: playHoldMessage(step) });
   if (p.step === 'dialling' && name === p.progressTimer) {
     closeLeg(step, leg, 'unreachable', 'hang-up', name);
     return nextLeg(step, s, settings);
@@ -363,15 +361,17 @@ function onCascadeFailure(s: StateIn<'cascading'>, e: Extract<CallEvent, { type:
   return leaveForHotline(s, settings);
 }
 
-function onHotline(s: StateIn<'hotline'>, e: CallEvent): Transition {
+function onHotline(s: StateIn<'hotline'>, e: CallEvent, settings: FlowSettings): Transition {
   const step = new Step(s.call);
   const record = (result: LegResult) => step.emit({ type: 'recordLeg', legId: s.legId, position: 'hotline', result });
+  const { hold } = s;
   switch (e.type) {
     case 'LegAnswered':
       if (e.legId !== s.legId) return unchanged(s);
       // The hotline is staffed: no confirmation, and a "machine" verdict there is a false alarm.
       step.cancelTimer(s.ringTimer);
-      step.emit({ type: 'stopHold' }, { type: 'bridgeFinderWith', legId: s.legId });
+      stopFinderHold(step, hold);
+      step.emit({ type: 'bridgeFinderWith', legId: s.legId });
       record('connected');
       return step.to({ phase: 'connected', legId: s.legId, position: 'hotline' });
     case 'LegFailed':
@@ -379,18 +379,24 @@ function onHotline(s: StateIn<'hotline'>, e: CallEvent): Transition {
       if (e.legId !== s.legId) return unchanged(s);
       step.cancelTimer(s.ringTimer);
       record(e.type === 'LegFailed' ? legResultOfFailure(e.reason) : 'failed');
-      return tellFinderToDial116000(step, { holding: true });
+      return tellFinderToDial116000(step, hold);
     case 'TimerFired':
+      // The wait's hold goes on as it did during the cascade (or would have, for an unknown number).
+      if (hold?.kind === 'music' && e.name === hold.timer) return step.to({ ...s, hold: playHoldMessage(step) });
       if (e.name !== s.ringTimer) return unchanged(s);
       step.emit({ type: 'hangupLeg', legId: s.legId });
       record('no-answer');
-      return tellFinderToDial116000(step, { holding: true });
+      return tellFinderToDial116000(step, hold);
+    case 'PlaybackFinished':
+      return hold?.kind === 'message' && e.playbackId === hold.playbackId ? step.to({ ...s, hold: startHoldMusic(step, settings) }) : unchanged(s);
     case 'CommandFailed':
+      // The periodic message could not be played: music again, as in the cascade.
+      if (e.commandType === 'play' && hold?.kind === 'message' && (e.playbackId ?? hold.playbackId) === hold.playbackId) return step.to({ ...s, hold: startHoldMusic(step, settings) });
       // Only the hotline's own dial matters here; a late failure of an earlier prompt does not.
       if (e.commandType !== 'dialLeg' || (e.legId !== undefined && e.legId !== s.legId)) return unchanged(s);
       step.cancelTimer(s.ringTimer);
       record('failed');
-      return tellFinderToDial116000(step, { holding: true });
+      return tellFinderToDial116000(step, hold);
     default:
       return unchanged(s);
   }
@@ -408,8 +414,9 @@ function onConnected(s: StateIn<'connected'>, e: CallEvent, settings: FlowSettin
       if (e.commandType !== 'bridgeFinderWith' || (e.legId !== undefined && e.legId !== s.legId)) return unchanged(s);
       // Both sides would wait in silence: drop the leg and fall back as if nobody had answered.
       step.emit({ type: 'hangupLeg', legId: s.legId }, { type: 'recordLeg', legId: s.legId, position: s.position, result: 'failed' });
-      if (s.position === 'hotline') return tellFinderToDial116000(step, { holding: false });
-      return goToHotline(step, { holding: false }, settings);
+      if (s.position === 'hotline') return tellFinderToDial116000(step, 'not-holding');
+      // The finder was waiting for a parent: the hotline, with the wait's hold.
+      return goToHotline(step, WAIT, settings);
     default:
       return unchanged(s);
   }
@@ -440,6 +447,7 @@ function finderHungUp(s: Exclude<CallState, { phase: 'ended' }>): Transition {
       return end(step, 'finder-hung-up');
     case 'hotline':
       step.cancelTimer(s.ringTimer);
+      if (s.hold?.kind === 'music') step.cancelTimer(s.hold.timer);
       step.emit({ type: 'hangupLeg', legId: s.legId }, { type: 'recordLeg', legId: s.legId, position: 'hotline', result: 'cancelled' });
       return end(step, 'finder-hung-up');
     case 'connected':
@@ -515,7 +523,8 @@ function proceedAfterLookup(step: Step, s: StateIn<'lookingUp'>, settings: FlowS
     return dialParent(step, cascade, 0, hold, settings);
   }
   if (s.playbackId !== null || s.result === null) return step.to(s);
-  return goToHotline(step, { holding: false }, settings);
+  // The finder waits for the hotline exactly as for a cascade: music, then the periodic message.
+  return goToHotline(step, WAIT, settings);
 }
 
 function cascadeOf(result: LookupResult): Cascade | null {
@@ -542,8 +551,7 @@ function dialParent(step: Step, cascade: Cascade, from: number, hold: FinderHold
   if (index === cascade.legs.length) return cascadeExhausted(step, hold, settings);
   const { position, number } = cascade.legs[index];
   const legId = legIdFor(step.call.callId, position);
-  const callerId = settings.callerIdForLegs === 'finder' && step.call.finderNumber ? step.call.finderNumber : settings.serviceNumber;
-  step.emit({ type: 'dialLeg', legId, position, number, callerId });
+  step.emit({ type: 'dialLeg', legId, position, number, callerId: presentedNumber(step.call, settings) });
   const progressTimer = step.startTimer('leg-progress', settings.legProgressTimeoutMs);
   const ringTimer = step.startTimer('leg-ring', settings.legRingTimeoutMs);
   const leg: CurrentLeg = { legId, position, index, progress: { step: 'dialling', progressTimer, ringTimer } };
@@ -562,7 +570,8 @@ function cascadeExhausted(step: Step, hold: FinderHold, settings: FlowSettings):
     // plays out and the hotline follows, exactly as for a number with no cascade.
     return step.to({ phase: 'lookingUp', playbackId: hold.playbackId, result: UNAVAILABLE, timer: null });
   }
-  return goToHotline(step, { holding: leaveHoldForHotline(step, hold) }, settings);
+  // The finder's hold carries on as it is: the hotline's ringing sounds like the cascade's.
+  return goToHotline(step, { hold }, settings);
 }
 
 /**
@@ -603,14 +612,7 @@ function connectParent(step: Step, s: StateIn<'cascading'>, p: Extract<LegProgre
   const { leg, hold } = s;
   step.stopPlayback(p.playbackId);
   step.cancelTimer(p.confirmTimer);
-  if (hold.kind === 'music') {
-    step.cancelTimer(hold.timer);
-    step.emit({ type: 'stopHold' });
-  } else {
-    // The putting-through prompt or the periodic message: stopped before the bridge, so the
-    // finder hears the parent, not the end of a prompt.
-    step.stopPlayback(hold.playbackId);
-  }
+  stopFinderHold(step, hold);
   step.emit({ type: 'bridgeFinderWith', legId: leg.legId }, { type: 'recordLeg', legId: leg.legId, position: leg.position, result: 'accepted' });
   return step.to({ phase: 'connected', legId: leg.legId, position: leg.position });
 }
@@ -631,19 +633,29 @@ function resumeHoldMusic(s: StateIn<'cascading'>, settings: FlowSettings): Trans
   return step.to({ ...s, hold: startHoldMusic(step, settings) });
 }
 
-function startHoldMusic(step: Step, settings: FlowSettings): FinderHold {
+function startHoldMusic(step: Step, settings: FlowSettings): WaitHold {
   step.emit({ type: 'startHold' });
   return { kind: 'music', timer: step.startTimer('hold-message', settings.holdMessageIntervalMs) };
 }
 
-/** Stops the periodic message or the putting-through prompt; returns whether hold music is still on. */
-function leaveHoldForHotline(step: Step, hold: FinderHold): boolean {
+/** The hold message is due: music off, "we are contacting the child's parents". */
+function playHoldMessage(step: Step): WaitHold {
+  step.emit({ type: 'stopHold' });
+  return { kind: 'message', playbackId: step.playToFinder(['contacting-parents']) };
+}
+
+/**
+ * Ends whatever the finder hears while held, before a bridge or the 116 000 message: the
+ * putting-through prompt or the periodic message is stopped (the finder hears the person, not
+ * the end of a prompt), the music is switched off with its message timer.
+ */
+function stopFinderHold(step: Step, hold: FinderHold | null): void {
+  if (hold === null) return step.emit({ type: 'stopHold' });
   if (hold.kind === 'music') {
     step.cancelTimer(hold.timer);
-    return true;
+    return step.emit({ type: 'stopHold' });
   }
   step.stopPlayback(hold.playbackId);
-  return false;
 }
 
 /** The finder asked for it (key 0) or something failed: undo what the phase has running, then the hotline. */
@@ -651,26 +663,54 @@ function leaveForHotline(s: StateIn<'choosingLanguage' | 'collectingNumber' | 'l
   const step = new Step(s.call);
   if (s.phase === 'cascading') {
     closeLeg(step, s.leg, 'cancelled', 'hang-up');
-    return goToHotline(step, { holding: leaveHoldForHotline(step, s.hold) }, settings);
+    // During the putting-through prompt, exactly what `lookingUp` does on 0: the prompt stops,
+    // hold tone. After it, the wait's hold carries on, as it does for an unknown number, whose
+    // finder is already waiting for the hotline then.
+    if (s.hold.kind !== 'announcement') return goToHotline(step, { hold: s.hold }, settings);
+    step.stopPlayback(s.hold.playbackId);
+    return goToHotline(step, TONE, settings);
   }
   step.stopPlayback(s.playbackId);
   step.cancelTimer(s.timer);
-  return goToHotline(step, { holding: false }, settings);
+  return goToHotline(step, TONE, settings);
 }
 
+/**
+ * How the finder is held while the hotline rings: plain hold tone, the wait's hold started now
+ * (music and the periodic message, as after the putting-through prompt), or the wait's hold
+ * carried on as it is.
+ */
+type HotlineHold = { start: 'tone' | 'wait' } | { hold: WaitHold };
+const TONE: HotlineHold = { start: 'tone' };
+const WAIT: HotlineHold = { start: 'wait' };
+
 /** The last step of every cascade: dial the hotline, the finder on hold meanwhile. */
-function goToHotline(step: Step, finder: { holding: boolean }, settings: FlowSettings): Transition {
-  if (!finder.holding) step.emit({ type: 'startHold' });
+function goToHotline(step: Step, finder: HotlineHold, settings: FlowSettings): Transition {
+  let hold: WaitHold | null;
+  if ('hold' in finder) hold = finder.hold;
+  else if (finder.start === 'wait') hold = startHoldMusic(step, settings);
+  else {
+    step.emit({ type: 'startHold' });
+    hold = null;
+  }
   const legId = hotlineLegId(step.call.callId);
-  // The hotline may want to call the finder back: show the finder's number when there is one.
-  step.emit({ type: 'dialLeg', legId, position: 'hotline', number: settings.hotlineNumber, callerId: step.call.finderNumber ?? settings.serviceNumber });
+  step.emit({ type: 'dialLeg', legId, position: 'hotline', number: settings.hotlineNumber, callerId: presentedNumber(step.call, settings) });
   const ringTimer = step.startTimer('hotline-ring', settings.hotlineRingTimeoutMs);
-  return step.to({ phase: 'hotline', legId, ringTimer });
+  return step.to({ phase: 'hotline', legId, ringTimer, hold });
+}
+
+/**
+ * The number every leg presents, parents and hotline alike (LEG_CALLER_ID): the service's own
+ * number by default (a provider applying anti-spoofing rules may refuse anything else), the
+ * finder's where the trunk allows it and the finder has one.
+ */
+function presentedNumber(call: CallContext, settings: FlowSettings): string {
+  return settings.callerIdForLegs === 'finder' && call.finderNumber ? call.finderNumber : settings.serviceNumber;
 }
 
 /** The worst case: not even the hotline answered. The finder is told to dial 116 000. */
-function tellFinderToDial116000(step: Step, finder: { holding: boolean }): Transition {
-  if (finder.holding) step.emit({ type: 'stopHold' });
+function tellFinderToDial116000(step: Step, hold: WaitHold | null | 'not-holding'): Transition {
+  if (hold !== 'not-holding') stopFinderHold(step, hold);
   return step.to({ phase: 'hotlineUnreachable', playbackId: step.playToFinder(['call-116000']) });
 }
 

@@ -89,7 +89,10 @@ export interface FlowSettings {
   legProgressTimeoutMs: number;
   /** One window for the parent's key; the options are repeated once, so two windows in all. */
   confirmWindowMs: number;
-  /** While the cascade runs, the finder hears "we are contacting the parents" this often. */
+  /**
+   * While the finder waits after a valid number (a cascade ringing, then the hotline, or the
+   * hotline alone for an unknown number), "we are contacting the parents" comes back this often.
+   */
   holdMessageIntervalMs: number;
   /** The hotline is staffed but may queue: it rings longer than a parent. */
   hotlineRingTimeoutMs: number;
@@ -257,6 +260,13 @@ export type FinderHold =
   | { kind: 'music'; timer: string }
   | { kind: 'message'; playbackId: string };
 
+/**
+ * The hold of a finder waiting after the putting-through prompt: music and the periodic
+ * message. It carries on unchanged from the cascade into the hotline's ringing, and an unknown
+ * number gets the very same from the prompt's end, so the wait never tells the two apart.
+ */
+export type WaitHold = Exclude<FinderHold, { kind: 'announcement' }>;
+
 export type PhaseState =
   /** Before FinderArrived. */
   | { phase: 'idle' }
@@ -278,7 +288,12 @@ export type PhaseState =
    */
   | { phase: 'lookingUp'; playbackId: string | null; result: LookupResult | null; timer: string | null }
   | { phase: 'cascading'; cascade: Cascade; leg: CurrentLeg; hold: FinderHold }
-  | { phase: 'hotline'; legId: string; ringTimer: string }
+  /**
+   * The hotline rings. `hold`: the wait's hold (music and the periodic message) when the finder
+   * typed a valid number and waits as for a cascade; null: plain hold tone (the finder asked for
+   * the hotline, the service is suspended, the number could not be typed, …).
+   */
+  | { phase: 'hotline'; legId: string; ringTimer: string; hold: WaitHold | null }
   /** The hotline could not be reached: telling the finder to dial 116 000, then hanging up. */
   | { phase: 'hotlineUnreachable'; playbackId: string }
   | { phase: 'connected'; legId: string; position: LegPosition }
