@@ -353,18 +353,18 @@ const table: Row[] = [
   ['a throttled caller waits for the end of the prompt like any other', at.lookingUp, () => ev.lookedUp({ kind: 'throttled' }), 'lookingUp', ['cancelTimer lookup']],
   ['a cascade without numbers waits for the end of the prompt, as if not found', at.lookingUp, () => ev.lookedUp(found([])), 'lookingUp', ['cancelTimer lookup']],
   ['a call over a cap waits for the end of the prompt, as if not found (then the hotline)', at.lookingUp, () => ev.lookedUp(OVER_CAP), 'lookingUp', ['cancelTimer lookup']],
-  ['a call over a cap, found after the prompt ended: straight to the hotline, no parent dialled', (() => {
+  ['a call over a cap, found after the prompt ended: the waiting hold, as for a number with no cascade, and the hotline; no parent dialled', (() => {
     const call = at.lookingUp();
     call.send(call.finished());
     return call;
-  }), () => ev.lookedUp(OVER_CAP), 'hotline', ['cancelTimer lookup', 'startHold', 'dialLeg hotline', 'startTimer hotline-ring']],
+  }), () => ev.lookedUp(OVER_CAP), 'hotline', ['cancelTimer lookup', 'startHold', 'startTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['a first number outside the allowed destinations is recorded as not-allowed, never dialled, and leg 2 is dialled', at.lookingUp, () => ev.lookedUp(foundNumbers(NOT_ALLOWED.us, '+32470000002')), 'cascading', ['cancelTimer lookup', 'recordLeg 1 not-allowed', 'dialLeg 2', 'startTimer leg-progress', 'startTimer leg-ring']],
   ['a cascade whose every number is not allowed waits for the end of the prompt, as if not found', at.lookingUp, () => ev.lookedUp(foundNumbers(NOT_ALLOWED.premium, NOT_ALLOWED.satellite)), 'lookingUp', ['cancelTimer lookup', 'recordLeg 1 not-allowed', 'recordLeg 2 not-allowed']],
   ['a cascade whose every number is not allowed, found after the prompt ended: the hotline (exempt) is dialled', (() => {
     const call = at.lookingUp();
     call.send(call.finished());
     return call;
-  }), () => ev.lookedUp(foundNumbers(NOT_ALLOWED.us)), 'hotline', ['cancelTimer lookup', 'startHold', 'startTimer hold-message', 'recordLeg 1 not-allowed', 'cancelTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
+  }), () => ev.lookedUp(foundNumbers(NOT_ALLOWED.us)), 'hotline', ['cancelTimer lookup', 'startHold', 'startTimer hold-message', 'recordLeg 1 not-allowed', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['the prompt ending before the result waits for the result', at.lookingUp, (c) => c.finished(), 'lookingUp', []],
   ['a cascade found after the prompt ended: hold music and leg 1 at once', (() => {
     const call = at.lookingUp();
@@ -450,7 +450,7 @@ const table: Row[] = [
   // The cascade
   ['a ringing leg no longer needs the progress timer', at.cascade, () => ev.ringing(leg(1)), 'cascading', ['cancelTimer leg-progress']],
   ['a busy leg followed by a number not allowed: that one is skipped and leg 3 dialled', () => at.cascade(foundNumbers('+32470000001', NOT_ALLOWED.premium, '+32470000003')), () => ev.legFailed(leg(1), 'busy'), 'cascading', ['cancelTimer leg-progress', 'cancelTimer leg-ring', 'recordLeg 1 busy', 'recordLeg 2 not-allowed', 'dialLeg 3', 'startTimer leg-progress', 'startTimer leg-ring']],
-  ['the last dialled leg fails and the numbers left are not allowed: the hotline', () => at.cascade(foundNumbers('+32470000001', NOT_ALLOWED.us, NOT_ALLOWED.satellite)), () => ev.legFailed(leg(1), 'busy'), 'hotline', ['cancelTimer leg-progress', 'cancelTimer leg-ring', 'recordLeg 1 busy', 'recordLeg 2 not-allowed', 'recordLeg 3 not-allowed', 'cancelTimer hold-message', 'dialLeg hotline', 'startTimer hotline-ring']],
+  ['the last dialled leg fails and the numbers left are not allowed: the hotline', () => at.cascade(foundNumbers('+32470000001', NOT_ALLOWED.us, NOT_ALLOWED.satellite)), () => ev.legFailed(leg(1), 'busy'), 'hotline', ['cancelTimer leg-progress', 'cancelTimer leg-ring', 'recordLeg 1 busy', 'recordLeg 2 not-allowed', 'recordLeg 3 not-allowed', 'dialLeg hotline', 'startTimer hotline-ring']],
   ['an operator who allows only Belgian mobiles: a Dutch mobile stored earlier is skipped', () => at.lookingUp({ ...settings, allowedDestinations: { countries: ['BE'], types: ['MOBILE'] } }), () => ev.lookedUp(foundNumbers('+31612345678', '+32470000002')), 'cascading', ['cancelTimer lookup', 'recordLeg 1 not-allowed', 'dialLeg 2', 'startTimer leg-progress', 'startTimer leg-ring']],
   ['a leg that rings twice is only noted once', at.legRinging, () => ev.ringing(leg(1)), 'cascading', []],
   ['a busy leg is recorded and the next one dialled', at.legRinging, () => ev.legFailed(leg(1), 'busy'), 'cascading', ['cancelTimer leg-ring', 'recordLeg 1 busy', 'dialLeg 2', 'startTimer leg-progress', 'startTimer leg-ring']],
