@@ -5,8 +5,16 @@ class FakeStore implements CallRecordStore {
   up = true;
   refuse: ((what: string) => unknown) | null = null;
   readonly stored: string[] = [];
+  /** When slow, each write waits for release(), oldest first. */
+  slow = false;
+  private readonly gates: (() => void)[] = [];
+
+  release(): void {
+    this.gates.shift()?.();
+  }
 
   private async write(what: string): Promise<void> {
+    if (this.slow) await new Promise<void>((resolve) => this.gates.push(resolve));
     await Promise.resolve();
     if (!this.up) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const refusal = this.refuse?.(what);
@@ -166,6 +174,26 @@ describe('call records written behind the call flow', () => {
     timers.fireAll();
     await settle();
     expect(store.stored).toEqual(['start c1', 'lookup c1']);
+  });
+
+  it('given other calls\' writes are still being stored (a burst of callers), then a look-up waits only for its own call\'s start', async () => {
+    const { store, records } = setUp();
+    store.slow = true;
+    for (let i = 1; i <= 50; i++) await records.callStarted(`other${i}`, new Date(0));
+    await records.callStarted('c1', new Date(0));
+    for (let i = 1; i <= 50; i++) await records.callEnded(`other${i}`, 'finder-hung-up', new Date(1), {});
+    let backlogWhenDone = -1;
+    const lookup = records.noteLookup('c1', Buffer.from('a'), Buffer.from('b'), new Date(1), new Date(0)).then(() => (backlogWhenDone = records.backlog));
+    // The lane stores one write at a time: release them one by one until the look-up is done.
+    while (backlogWhenDone < 0) {
+      store.release();
+      await settle();
+    }
+    await lookup;
+    expect(store.stored.indexOf('start c1')).toBe(50);
+    expect(store.stored).toContain('lookup c1');
+    // Done while the other calls' ends were still held, not after the whole backlog.
+    expect(backlogWhenDone).toBeGreaterThan(40);
   });
 
   it('given writes are held, when the app shuts down and the database answers, then drain stores them before it returns', async () => {

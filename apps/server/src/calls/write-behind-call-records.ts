@@ -70,6 +70,10 @@ export class WriteBehindCallRecords implements CallRecords, LookupLedger {
   private retryTimer: unknown;
   private dropped = 0;
   private readonly idleWaiters: (() => void)[] = [];
+  /** The write being stored now (still at the head of `pending`). */
+  private inFlight: PendingWrite | undefined;
+  /** Look-ups waiting for their own call's writes, by call id. */
+  private readonly callWaiters = new Map<string, (() => void)[]>();
 
   constructor(
     private readonly store: CallRecordStore,
@@ -99,13 +103,14 @@ export class WriteBehindCallRecords implements CallRecords, LookupLedger {
   }
 
   /**
-   * The look-up needs an answer (the count), so it goes to the store at once, after the writes
-   * before it (waited for at most `lookupWaitMs`). When it fails, its bookkeeping is kept like
-   * any other write, and the failure goes back to the call flow (which puts the finder through
-   * to the hotline).
+   * The look-up needs an answer (the count), so it goes to the store at once, after its own
+   * call's writes (its start: waited for at most `lookupWaitMs`); other calls' writes never hold
+   * it up, so a burst of callers does not make every look-up wait for the whole backlog. When it
+   * fails, its bookkeeping is kept like any other write, and the failure goes back to the call
+   * flow (which puts the finder through to the hotline).
    */
   async noteLookup(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date, since: Date): Promise<number> {
-    await this.idle(this.options.lookupWaitMs);
+    await this.callStored(callId, this.options.lookupWaitMs);
     try {
       return await this.store.noteLookup(callId, callerHash, nationalNumberHash, at, since);
     } catch (error) {
@@ -129,6 +134,37 @@ export class WriteBehindCallRecords implements CallRecords, LookupLedger {
     const index = this.idleWaiters.indexOf(waiter);
     if (index >= 0) this.idleWaiters.splice(index, 1);
     return result;
+  }
+
+  /** Resolves once no write of this call is held, or after `maxWaitMs` (true when none is). */
+  async callStored(callId: string, maxWaitMs: number): Promise<boolean> {
+    if (!this.holds(callId)) return true;
+    let timer: unknown;
+    let waiter: () => void = () => undefined;
+    const stored = new Promise<boolean>((resolve) => {
+      waiter = () => resolve(true);
+      this.callWaiters.set(callId, [...(this.callWaiters.get(callId) ?? []), waiter]);
+    });
+    const late = new Promise<boolean>((resolve) => (timer = this.options.timers.setTimeout(() => resolve(false), maxWaitMs)));
+    const result = await Promise.race([stored, late]);
+    this.options.timers.clearTimeout(timer);
+    const left = (this.callWaiters.get(callId) ?? []).filter((w) => w !== waiter);
+    if (left.length) this.callWaiters.set(callId, left);
+    else this.callWaiters.delete(callId);
+    return result;
+  }
+
+  private holds(callId: string): boolean {
+    return this.inFlight?.callId === callId || this.pending.some((write) => write.callId === callId);
+  }
+
+  /** Wakes the look-ups whose call has nothing held any more. */
+  private wakeCallWaiters(): void {
+    for (const [callId, waiters] of this.callWaiters) {
+      if (this.holds(callId)) continue;
+      this.callWaiters.delete(callId);
+      for (const resolve of waiters) resolve();
+    }
   }
 
   /** Shutting down: one last attempt for what is held, bounded; what cannot be written is logged as lost. */
@@ -163,10 +199,12 @@ export class WriteBehindCallRecords implements CallRecords, LookupLedger {
     try {
       while (this.pending.length > 0) {
         const write = this.pending[0];
+        this.inFlight = write;
         try {
           await this.send(write);
         } catch (error) {
           if (isPassingFailure(error)) {
+            this.inFlight = undefined;
             this.scheduleRetry(error);
             return;
           }
@@ -175,6 +213,8 @@ export class WriteBehindCallRecords implements CallRecords, LookupLedger {
         }
         // The head may have been dropped (buffer full) while it was being written.
         if (this.pending[0] === write) this.pending.shift();
+        this.inFlight = undefined;
+        if (this.callWaiters.size) this.wakeCallWaiters();
         if (this.attempt > 0) {
           this.options.log.info({ backlog: this.pending.length }, 'database back: storing the call records held meanwhile');
           this.attempt = 0;
