@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Sign-in with OpenID Connect (issue 5): an identity at a provider (issuer + subject) belongs to
+ * Sign-in with OpenID Connect: an identity at a provider (issuer + subject) belongs to
  * one parent account. The subject is stored as a keyed hash (Pseudonymizer, kind 'oidc-subject'):
  * a federal login's subject can be a national register number, and only equality is needed.
  * A parent account created this way has no password (password_hash stays NULL).
