@@ -26,7 +26,7 @@ import { NetworkEntry, PHONES } from '../test/support/network';
 import { sleep, waitFor } from '../test/support/processes';
 import { REPO_ROOT } from '../test/support/repo-root';
 import { endLeftoverCalls, sippCall } from '../test/support/sipp';
-import { testInstanceName } from '../test/support/test-config';
+import { TEST_PORTS, testInstanceName } from '../test/support/test-config';
 import { World } from '../test/support/world';
 
 const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? '/var/cache/alloparents/asterisk-root';
@@ -207,6 +207,67 @@ interface Usage {
 }
 
 /** Samples the CPU time and memory of a group of processes (whose pids may change, like PostgreSQL's backends). */
+/**
+ * The app's own view of ARI during a step, from its /metrics: the time of each ARI request
+ * (percentiles from the histogram's buckets: an upper bound) and the most requests waiting for a
+ * free connection of the pool or in flight at once (scraped every second).
+ */
+class AriWatch {
+  private before = new Map<number, number>();
+  private peakQueued = 0;
+  private peakInFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  private static async scrape(): Promise<string> {
+    const response = await fetch(`http://127.0.0.1:${TEST_PORTS.http}/metrics`);
+    return response.text();
+  }
+
+  private static buckets(text: string): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const m of text.matchAll(/^alloparents_ari_request_duration_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)) counts.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+    return counts;
+  }
+
+  private static gauge(text: string, name: string): number {
+    const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : 0;
+  }
+
+  async start(): Promise<this> {
+    this.before = AriWatch.buckets(await AriWatch.scrape());
+    this.timer = setInterval(() => {
+      void AriWatch.scrape().then((text) => {
+        this.peakQueued = Math.max(this.peakQueued, AriWatch.gauge(text, 'alloparents_ari_requests_queued'));
+        this.peakInFlight = Math.max(this.peakInFlight, AriWatch.gauge(text, 'alloparents_ari_requests_in_flight'));
+      }, () => undefined);
+    }, 1000);
+    return this;
+  }
+
+  async stop(): Promise<AriFigures> {
+    clearInterval(this.timer);
+    const after = AriWatch.buckets(await AriWatch.scrape());
+    const bounds = [...after.keys()].sort((a, b) => a - b);
+    const delta = bounds.map((le) => (after.get(le) ?? 0) - (this.before.get(le) ?? 0));
+    const total = delta[delta.length - 1] ?? 0;
+    const quantile = (q: number) => {
+      const i = delta.findIndex((c) => c >= q * total);
+      return i < 0 || total === 0 ? undefined : bounds[i];
+    };
+    return { requests: total, p50: quantile(0.5), p99: quantile(0.99), peakQueued: this.peakQueued, peakInFlight: this.peakInFlight };
+  }
+}
+
+interface AriFigures {
+  requests: number;
+  /** Upper bounds of the histogram's buckets, in seconds. */
+  p50?: number;
+  p99?: number;
+  peakQueued: number;
+  peakInFlight: number;
+}
+
 class Sampler {
   private readonly lastTicks = new Map<number, number>();
   private ticks = 0;
@@ -271,6 +332,8 @@ interface CallFigures {
   /** Talk time the finder had once bridged. */
   talk?: number;
   failure?: string;
+  /** The app's log lines of the call (ours), kept with a failed call. */
+  appLog?: string;
 }
 
 interface StepResult {
@@ -283,6 +346,8 @@ interface StepResult {
   setupRate: number;
   leftoverChannels: number;
   usage: { app?: Usage; asterisk: Usage; postgres?: Usage };
+  /** The app's ARI requests during the step (ours). */
+  ari?: AriFigures;
   loadBefore: string;
   loadAfter: string;
 }
@@ -299,6 +364,7 @@ function peakOverlap(calls: { startedAt: number; endedAt: number }[]): number {
 interface AppLogLine {
   time: number;
   msg?: string;
+  raw: string;
   callId?: string;
   result?: string;
 }
@@ -309,7 +375,7 @@ function parseAppLog(text: string): AppLogLine[] {
     if (!line.startsWith('{')) continue;
     try {
       const entry = JSON.parse(line) as { time: number | string; msg?: string; callId?: string; result?: string };
-      lines.push({ ...entry, time: typeof entry.time === 'number' ? entry.time : Date.parse(entry.time) });
+      lines.push({ ...entry, raw: line, time: typeof entry.time === 'number' ? entry.time : Date.parse(entry.time) });
     } catch {
       // not a log line
     }
@@ -332,6 +398,7 @@ class Bench {
         // tells each finder's leg apart.
         LEG_CALLER_ID: 'finder',
         LOG_LEVEL: 'info',
+        ...(process.env.BENCH_ARI_HTTP_CONNECTIONS ? { ARI_HTTP_CONNECTIONS: process.env.BENCH_ARI_HTTP_CONNECTIONS } : {}),
       },
       { productionTimers: true, serviceTemplate: templates.service, networkTemplate: templates.network },
     );
@@ -413,7 +480,9 @@ class Bench {
 
   /** What each call did, from the network's log, CEL and (ours) the app's log and call records. */
   async judge(side: Side, results: CallResult[], network: NetworkEntry[], cel: CelEvent[]): Promise<CallFigures[]> {
-    const appLines = side === 'ours' ? parseAppLog(this.world.appOutput().slice(this.appLogOffset)) : [];
+    const appText = side === 'ours' ? this.world.appOutput().slice(this.appLogOffset) : '';
+    const appLines = side === 'ours' ? parseAppLog(appText) : [];
+    if (side === 'ours') writeFileSync(join(REPORTS, `app-${side}-${results.length}.log`), appText);
     if (side === 'ours') this.appLogOffset = this.world.appOutput().length;
     const records = new Map<string, { id: string; outcome: string | null; connected_position: string | null }>();
     if (side === 'ours') {
@@ -442,6 +511,7 @@ class Bench {
         numberAt = lines.find((l) => l.msg === 'national number entry' && l.result === 'valid')?.time;
         const originateAt = lines.find((l) => l.msg === 'dialling leg')?.time;
         if (numberAt !== undefined && originateAt !== undefined) figures.inApp = originateAt - numberAt;
+        figures.appLog = lines.map((l) => l.raw).join('\n');
         if (!record) figures.failure = 'no call record';
         else if (record.outcome !== 'connected-parent' || String(record.connected_position) !== '1') figures.failure = `outcome ${record.outcome}, connected position ${record.connected_position}`;
       } else {
@@ -477,10 +547,12 @@ class Bench {
       asterisk: await new Sampler(() => this.asteriskPid(side), 'rss').start(),
       postgres: side === 'ours' ? await new Sampler(() => this.postgresPids(), 'anon').start() : undefined,
     };
+    const ariWatch = side === 'ours' ? await new AriWatch().start() : undefined;
     const t0 = Date.now();
     const results = await this.place(planned, rate, 6_000 + BRIDGE_ALLOWANCE_MS + talkMs(0));
     const durationSeconds = (Date.now() - t0) / 1000;
     const usage = { app: await samplers.app?.stop(), asterisk: await samplers.asterisk.stop(), postgres: await samplers.postgres?.stop() };
+    const ari = await ariWatch?.stop();
     const loadAfter = loadAverage();
     // Asterisk lets go of the channels once each BYE is through.
     const instance = this.instance(side);
@@ -500,6 +572,7 @@ class Bench {
       setupRate: count > 1 ? (count - 1) / Math.max(0.001, (Math.max(...results.map((r) => r.startedAt)) - t0) / 1000) : rate,
       leftoverChannels,
       usage,
+      ari,
       loadBefore,
       loadAfter,
     };
@@ -565,7 +638,7 @@ function keepFailedCalls(label: string, results: CallResult[], figures: CallFigu
   for (const [i, r] of results.entries()) {
     if (!figures[i].failure) continue;
     const times = `caller ${r.caller}, SIPp from ${new Date(r.startedAt).toISOString()} to ${new Date(r.endedAt).toISOString()}, exit ${r.sippCode}: ${figures[i].failure}`;
-    writeFileSync(join(REPORTS, `failed-${label}-${i + 1}.txt`), `${times}\n\n${r.sippOutput}`);
+    writeFileSync(join(REPORTS, `failed-${label}-${i + 1}.txt`), `${times}\n\n${r.sippOutput}\n\nThe app's log of the call:\n${figures[i].appLog ?? '—'}\n`);
   }
 }
 
@@ -574,10 +647,13 @@ function keepFailedCalls(label: string, results: CallResult[], figures: CallFigu
 const values = (step: StepResult | undefined, pick: (f: CallFigures) => number | undefined) => (step ? step.figures.flatMap((f) => { const v = pick(f); return v === undefined ? [] : [v]; }) : []);
 const usageText = (u: Usage | undefined) => (u ? `${u.cpuPercent.toFixed(0)} % CPU, ${u.peakMiB.toFixed(0)} MiB` : '—');
 
+const secondsText = (v: number | undefined) => (v === undefined ? '—' : v === Infinity ? '> 3 s' : `${Math.round(v * 1000)} ms`);
+
 function describeStep(s: StepResult): string {
   return `${SIDE_NAME[s.side].padEnd(8)} ${String(s.calls).padStart(4)} calls (peak ${s.peakAtOnce} at once, ${s.setupRate.toFixed(1)} new/s, ${s.durationSeconds.toFixed(0)} s): ` +
     `${s.failures.length} failed; number → 1st INVITE p50/p99 ${p50p99(values(s, (f) => f.toFirstLeg))}` +
     `${s.side === 'ours' ? `, in the app ${p50p99(values(s, (f) => f.inApp))}` : ''}; 1 → bridged ${p50p99(values(s, (f) => f.pressToBridge))}; ` +
+    `${s.ari ? `ARI ${s.ari.requests} requests p50/p99 ≤ ${secondsText(s.ari.p50)} / ${secondsText(s.ari.p99)}, at most ${s.ari.peakQueued} queued and ${s.ari.peakInFlight} in flight; ` : ''}` +
     `app ${usageText(s.usage.app)}, Asterisk ${usageText(s.usage.asterisk)}, PostgreSQL ${usageText(s.usage.postgres)}; load ${s.loadBefore} → ${s.loadAfter}`;
 }
 

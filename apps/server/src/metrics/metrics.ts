@@ -21,6 +21,30 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly ariRequestDuration = new Histogram({
+    name: 'alloparents_ari_request_duration_seconds',
+    help: 'Time of each ARI request, from the app asking to the answer (waiting for a free connection included)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3],
+    registers: [this.registry],
+  });
+
+  /** Set by whoever owns the pool of ARI connections; read at each scrape. */
+  ariPoolLoad: () => { queued: number; running: number } = () => ({ queued: 0, running: 0 });
+
+  readonly ariRequestsQueued: Gauge = new Gauge({
+    name: 'alloparents_ari_requests_queued',
+    help: 'ARI requests waiting for a free connection of the pool (ARI_HTTP_CONNECTIONS) at the scrape',
+    registers: [this.registry],
+    collect: (): void => this.ariRequestsQueued.set(this.ariPoolLoad().queued),
+  });
+
+  readonly ariRequestsRunning: Gauge = new Gauge({
+    name: 'alloparents_ari_requests_in_flight',
+    help: 'ARI requests sent and not yet answered at the scrape',
+    registers: [this.registry],
+    collect: (): void => this.ariRequestsRunning.set(this.ariPoolLoad().running),
+  });
+
   readonly callsStarted = new Counter({ name: 'alloparents_calls_started_total', help: 'Finder calls that reached the app', registers: [this.registry] });
 
   readonly callsEnded = new Counter({

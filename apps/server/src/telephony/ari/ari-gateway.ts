@@ -36,8 +36,10 @@ export class AriGateway implements OnApplicationBootstrap, OnApplicationShutdown
       {
         retried: () => metrics.ariRequestRetries.inc(),
         failed: (_operation, status) => metrics.ariRequestFailures.inc({ status: String(status) }),
+        timed: (_operation, seconds) => metrics.ariRequestDuration.observe(seconds),
       },
     );
+    metrics.ariPoolLoad = () => this.rest.load;
     this.control = new AriCallControl(this.rest, config.ari.app);
   }
 

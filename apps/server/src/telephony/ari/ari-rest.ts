@@ -57,6 +57,8 @@ export interface AriRestOptions {
 export interface AriRestObserver {
   retried?(operation: string, code: string): void;
   failed?(operation: string, status: number): void;
+  /** Each request's whole time (queue wait and retries included), answered or not. */
+  timed?(operation: string, seconds: number): void;
 }
 
 type Method = 'GET' | 'POST' | 'DELETE';
@@ -103,6 +105,21 @@ export class AriRest {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) search.set(k, String(v));
     const target = `${this.prefix}${path}${search.size ? `?${search}` : ''}`;
     const payload = body ? JSON.stringify(body) : undefined;
+    const started = performance.now();
+    try {
+      return await this.send<T>(method, operation, target, payload, signal);
+    } finally {
+      this.observer.timed?.(operation, (performance.now() - started) / 1000);
+    }
+  }
+
+  /** Requests waiting for a free connection, and requests in flight (for the metrics). */
+  get load(): { queued: number; running: number } {
+    const { queued, running } = this.pool.stats;
+    return { queued, running };
+  }
+
+  private async send<T>(method: Method, operation: string, target: string, payload: string | undefined, signal: AbortSignal): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await this.pool.request({
