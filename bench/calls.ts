@@ -524,7 +524,12 @@ class Bench {
         if (numberAt !== undefined && originateAt !== undefined) figures.inApp = originateAt - numberAt;
         figures.appLog = lines.map((l) => l.raw).join('\n');
         if (!record) figures.failure = 'no call record';
-        else if (record.outcome !== 'connected-parent' || String(record.connected_position) !== '1') figures.failure = `outcome ${record.outcome}, connected position ${record.connected_position}`;
+        else if (record.outcome !== 'connected-parent' || String(record.connected_position) !== '1') {
+          // The app's own account comes first: what each leg gave (unreachable: no ringing within
+          // LEG_PROGRESS_TIMEOUT_SECONDS) says more than what the network saw.
+          const legs = lines.filter((l) => l.msg === 'leg ended').map((l) => l.result).join(', ');
+          figures.failure = `outcome ${record.outcome}, connected position ${record.connected_position ?? 'none'}; legs: ${legs || 'none'}`;
+        }
       } else {
         numberAt = myCel.find((e) => e.type === 'APP_START' && /followme/i.test(e.app))?.atMs;
       }
@@ -533,6 +538,7 @@ class Bench {
       if (bridged) figures.talk = call.endedAt - bridged.atMs;
       const failure =
         call.sippCode !== 0 ? `SIPp exit ${call.sippCode}: ${call.sippOutput.trim().split('\n').slice(-2).join(' ').slice(0, 200)}` :
+        side === 'ours' && figures.failure ? figures.failure :
         !dialled ? 'the first number was never dialled' :
         !pressed ? 'the parent never pressed 1' :
         !bridged ? 'never bridged after the parent pressed 1' :

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PgCallRecords } from '../../apps/server/src/calls/pg-call-records';
-import { CallCaps } from '../../apps/server/src/cascades/domain/call-caps';
+import { CallCaps, openCallMaxAgeMs } from '../../apps/server/src/cascades/domain/call-caps';
 import { FinderLookupService } from '../../apps/server/src/cascades/finder-lookup.service';
 import { PgCascadeDirectory } from '../../apps/server/src/cascades/persistence/pg-cascade-directory';
 import { PgCascadeEnrolment } from '../../apps/server/src/cascades/persistence/pg-cascade-enrolment';
@@ -82,7 +82,7 @@ describe('the finder look-up against PostgreSQL', () => {
   });
 
   describe('the call caps, counted in PostgreSQL', () => {
-    const generous: CallCaps = { maxCallsPerCascade: 100, maxCallsPerCaller: 100, maxLegsPerCascadePerDay: 1000, maxLegsPerDay: 10_000_000 };
+    const generous: CallCaps = { maxCallsPerCascade: 100, maxCallsPerCaller: 100, maxLegsPerCascadePerDay: 1000, maxLegsPerDay: 10_000_000, openCallMaxAgeMs: openCallMaxAgeMs(3600) };
     const capped = (caps: Partial<CallCaps>, now = () => new Date()) =>
       new FinderLookupService(new PgCascadeDirectory(db), records, pseudonymizer, 1000, now, { admission: records, limits: { ...generous, ...caps } });
     const activeCascade = async () => {

@@ -29,7 +29,7 @@ export class PgCallRecords implements CallRecordStore, CallAdmission {
   /**
    * The caps are counted from call_records and leg_records themselves: a call is "in progress
    * for a cascade" from the moment it is admitted (cascade_id set here) until its end is recorded
-   * (ended_at), or OPEN_CALL_MAX_AGE_MS at most.
+   * (ended_at), or the caps' openCallMaxAgeMs at most.
    *
    * Races: two look-ups for the same cascade, or from the same caller, at the same moment must
    * not both count the same "nothing in progress" and both pass a cap of 1. Each admission is a

@@ -1,5 +1,5 @@
 import { Pseudonymizer } from '../privacy/pseudonymizer';
-import { CallAdmission, CallCaps, CAP_DAY_MS, exceededCap, OPEN_CALL_MAX_AGE_MS } from './domain/call-caps';
+import { CallAdmission, CallCaps, CAP_DAY_MS, exceededCap } from './domain/call-caps';
 import { CascadeDirectory, decide, FinderLookupResult, LookupLedger } from './domain/finder-lookup';
 
 const HOUR_MS = 3_600_000;
@@ -30,7 +30,7 @@ export class FinderLookupService {
     const { admission, limits } = this.caps;
     const exceeded = await admission.admit(
       { callId, cascadeId: result.cascadeId, callerHash: /\d/.test(callerNumber) ? callerHash : null },
-      { openSince: new Date(at.getTime() - OPEN_CALL_MAX_AGE_MS), legsSince: new Date(at.getTime() - CAP_DAY_MS) },
+      { openSince: new Date(at.getTime() - limits.openCallMaxAgeMs), legsSince: new Date(at.getTime() - CAP_DAY_MS) },
       (counts) => exceededCap(counts, limits),
     );
     return exceeded ? { kind: 'throttled', limit: exceeded } : result;

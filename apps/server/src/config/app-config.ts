@@ -1,4 +1,5 @@
 import { AllowableNumberType, DestinationPolicy } from '../cascades/domain/allowed-destinations';
+import { openCallMaxAgeMs } from '../cascades/domain/call-caps';
 import { EnvironmentVariables, listOf, validateEnvironment } from './environment';
 
 /** The typed configuration the app is built from. Tests build one directly. */
@@ -46,6 +47,7 @@ export interface AppConfig {
     maxCallsPerCaller: number;
     maxLegsPerCascadePerDay: number;
     maxLegsPerDay: number;
+    openCallMaxAgeMs: number;
   };
 }
 
@@ -130,6 +132,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       maxCallsPerCaller: v.MAX_CALLS_PER_CALLER,
       maxLegsPerCascadePerDay: v.MAX_LEGS_PER_CASCADE_PER_DAY,
       maxLegsPerDay: v.MAX_LEGS_PER_DAY,
+      openCallMaxAgeMs: openCallMaxAgeMs(Math.max(1, Math.round(v.MAX_CALL_MINUTES * 60))),
     },
   };
 }

@@ -50,6 +50,11 @@ describe('configuration from the environment', () => {
     expect(limits).toMatchObject({ maxCallsPerCascade: 2, maxCallsPerCaller: 1, maxLegsPerCascadePerDay: 50, maxLegsPerDay: 10_000 });
   });
 
+  it('given the maximum length of a call, then an open call stops counting against the caps after twice it and five minutes', () => {
+    expect(loadConfig(valid).limits.openCallMaxAgeMs).toBe(125 * 60_000);
+    expect(loadConfig({ ...valid, MAX_CALL_MINUTES: '30' }).limits.openCallMaxAgeMs).toBe(65 * 60_000);
+  });
+
   it('given lower-case countries and types with spaces, then they are read as codes', () => {
     const { limits } = loadConfig({ ...valid, ALLOWED_NUMBER_COUNTRIES: 'be, nl', ALLOWED_NUMBER_TYPES: 'mobile' });
     expect(limits.destinations).toEqual({ countries: ['BE', 'NL'], types: ['MOBILE'] });

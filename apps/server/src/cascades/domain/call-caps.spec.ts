@@ -1,6 +1,6 @@
-import { CapCounts, exceededCap } from './call-caps';
+import { CapCounts, exceededCap, openCallMaxAgeMs } from './call-caps';
 
-const caps = { maxCallsPerCascade: 2, maxCallsPerCaller: 1, maxLegsPerCascadePerDay: 50, maxLegsPerDay: 10_000 };
+const caps = { maxCallsPerCascade: 2, maxCallsPerCaller: 1, maxLegsPerCascadePerDay: 50, maxLegsPerDay: 10_000, openCallMaxAgeMs: openCallMaxAgeMs(3600) };
 const quiet: CapCounts = { cascadeCalls: 0, callerCalls: 0, cascadeLegsToday: 0, serviceLegsToday: 0 };
 
 describe('the caps on what the service dials', () => {

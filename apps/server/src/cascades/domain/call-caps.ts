@@ -20,6 +20,8 @@ export interface CallCaps {
   maxLegsPerCascadePerDay: number;
   /** Parent legs the whole service dialled in the last 24 hours (MAX_LEGS_PER_DAY). */
   maxLegsPerDay: number;
+  /** How long a call whose end was never recorded counts as in progress (see openCallMaxAgeMs). */
+  openCallMaxAgeMs: number;
 }
 
 /** What is already going on, not counting the call being decided. */
@@ -32,11 +34,13 @@ export interface CapCounts {
 
 /**
  * A call still open after this long no longer counts as in progress: a node that crashed
- * mid-call never records its end, and must not lock a cascade or a caller out for ever. 70
- * minutes: longer than any cascade takes to ring through (7 legs of 15 s, then the hotline) plus
- * an hour's conversation, so a call that is really going on is always counted.
+ * mid-call never records its end, and must not lock a cascade or a caller out for ever. Asterisk
+ * bounds the finder's wait and the connected call by MAX_CALL_MINUTES each, so a call that is
+ * really going on is never older than twice that; five minutes on top for the hang-up and clocks.
  */
-export const OPEN_CALL_MAX_AGE_MS = 70 * 60_000;
+export function openCallMaxAgeMs(maxCallSeconds: number): number {
+  return 2 * maxCallSeconds * 1000 + 5 * 60_000;
+}
 
 /** The window of the "per day" caps: the last 24 hours (a sliding window, not a calendar day). */
 export const CAP_DAY_MS = 86_400_000;
