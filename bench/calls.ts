@@ -607,9 +607,19 @@ class Bench {
     log(`soak: ${calls} calls at once for ${minutes} min (talk ${this.options.talkSeconds} s, ramp ${this.options.rate}/s), ours only; load average before: ${loadAverage()}`);
     const rss: { at: number; mib: number }[] = [];
     const pid = this.world.appProcessId()!;
+    // The JavaScript heap in use, from the app's /metrics: its lowest points (after each
+    // collection) rise with a leak, whereas RSS also holds what V8 keeps between collections.
+    const heap: { at: number; mib: number }[] = [];
     const rssTimer = setInterval(() => {
       const stat = procStat(pid);
       if (stat) rss.push({ at: Date.now(), mib: stat.rssKiB / 1024 });
+      void fetch(`http://127.0.0.1:${TEST_PORTS.http}/metrics`)
+        .then((response) => response.text())
+        .then((text) => {
+          const m = /^alloparents_nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
+          if (m) heap.push({ at: Date.now(), mib: Number(m[1]) / 1024 / 1024 });
+        })
+        .catch(() => undefined);
     }, 10_000);
     const asterisk = await new Sampler(() => this.asteriskPid('ours'), 'rss', 10_000).start();
     const app = await new Sampler(async () => [pid], 'rss', 10_000).start();
@@ -637,12 +647,21 @@ class Bench {
     const base = afterWarmUp.slice(0, 6).map((s) => s.mib);
     const end = afterWarmUp.slice(-6).map((s) => s.mib);
     const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
-    const growth = base.length && end.length ? (avg(end) / avg(base) - 1) * 100 : NaN;
+    const rssGrowth = base.length && end.length ? (avg(end) / avg(base) - 1) * 100 : NaN;
+    // The heap's floor in each 5-minute window after the warm-up, first against last.
+    const windows: number[] = [];
+    for (let from = warmUpUntil; from < until; from += 5 * 60_000) {
+      const inWindow = heap.filter((h) => h.at >= from && h.at < from + 5 * 60_000).map((h) => h.mib);
+      if (inWindow.length > 0) windows.push(Math.min(...inWindow));
+    }
+    const growth = windows.length >= 2 ? (windows[windows.length - 1] / windows[0] - 1) * 100 : NaN;
     log(`soak results (${figures.length} calls):`);
     log(`  failed calls: ${failures.length} (target 0) — ${failures.length === 0 ? 'met' : 'missed'}`);
     for (const f of failures.slice(0, 20)) log(`    ${f.failure}`);
     log(`  channels left at the end: service ${leftover}, network ${networkLeftover} (target 0) — ${leftover === 0 ? 'met' : 'missed'}`);
-    log(`  app RSS after warm-up (${((warmUpUntil - (until - minutes * 60_000)) / 60_000).toFixed(1)} min): ${avg(base).toFixed(1)} MiB at first, ${avg(end).toFixed(1)} MiB at the end: ${Number.isNaN(growth) ? 'not enough samples' : `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %`} (target < 10 %) — ${growth < 10 ? 'met' : 'missed'}`);
+    const percent = (v: number) => (Number.isNaN(v) ? 'not enough samples' : `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`);
+    log(`  app heap in use, lowest in each 5 min after the warm-up (${((warmUpUntil - (until - minutes * 60_000)) / 60_000).toFixed(1)} min), MiB: ${windows.map((w) => w.toFixed(1)).join(', ')}: ${percent(growth)} first to last (target < 10 %) — ${growth < 10 ? 'met' : 'missed'}`);
+    log(`  app RSS after warm-up: ${avg(base).toFixed(1)} MiB at first, ${avg(end).toFixed(1)} MiB at the end: ${percent(rssGrowth)} (for information: V8 keeps freed heap between collections)`);
     log(`  RSS samples every 10 s (MiB): ${rss.map((s) => s.mib.toFixed(0)).join(' ')}`);
     log(`  CPU (% of one core) app ${usage.app.cpuPercent.toFixed(0)}, Asterisk ${usage.asterisk.cpuPercent.toFixed(0)}, PostgreSQL ${usage.postgres.cpuPercent.toFixed(0)}`);
     log(`  number complete → first leg INVITE p50/p99 ${p50p99(figures.flatMap((f) => (f.toFirstLeg === undefined ? [] : [f.toFirstLeg])))}; parent's 1 → bridged p50/p99 ${p50p99(figures.flatMap((f) => (f.pressToBridge === undefined ? [] : [f.pressToBridge])))}`);
