@@ -1,6 +1,7 @@
+import { LANGUAGES } from '../../apps/server/src/languages';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, LEGAL_LANGUAGES, legalDocumentView } from '../../apps/server/src/portal/legal/legal-documents';
+import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, legalDocumentView } from '../../apps/server/src/portal/legal/legal-documents';
 import { PortalClient, linkedChild, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
 const WEB = resolve(__dirname, '../../apps/server/src/portal/web');
 
@@ -16,13 +17,13 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
 
   it.each(['terms', 'privacy'] as const)('given anyone, signed in or not, when they ask for the %s in each language, then they get that version in that language', async (id) => {
     const anonymous = new PortalClient(portal.baseUrl);
-    for (const language of LEGAL_LANGUAGES) {
+    for (const language of LANGUAGES) {
       const response = await anonymous.get(`/api/v1/legal/${id}?language=${language}`);
       expect([language, response.status]).toEqual([language, 200]);
       const { title, sections } = legalDocumentView(id, language, operator);
       expect(response.body).toEqual({ document: id, version: LEGAL_DOCUMENTS[id].version, effectiveOn: LEGAL_DOCUMENTS[id].effectiveOn, language, title, sections });
     }
-    const titles = await Promise.all(LEGAL_LANGUAGES.map(async (l) => (await anonymous.get(`/api/v1/legal/${id}?language=${l}`)).body.title));
+    const titles = await Promise.all(LANGUAGES.map(async (l) => (await anonymous.get(`/api/v1/legal/${id}?language=${l}`)).body.title));
     expect(new Set(titles).size).toBe(4);
     // Without a language: the deployment's default (DEFAULT_LANGUAGE).
     expect((await anonymous.get(`/api/v1/legal/${id}`)).body).toMatchObject({ language: 'nl', title: LEGAL_DOCUMENTS[id].texts.nl.title });
@@ -30,7 +31,7 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
 
   it('given OPERATOR_NAME and OPERATOR_CONTACT, then the privacy statement served in every language names the operator and how to reach it', async () => {
     const anonymous = new PortalClient(portal.baseUrl);
-    for (const language of LEGAL_LANGUAGES) {
+    for (const language of LANGUAGES) {
       const text = JSON.stringify((await anonymous.get(`/api/v1/legal/privacy?language=${language}`)).body.sections);
       expect([language, text.includes(operator.name), text.includes(operator.contact), /\{(operator|contact)\}/.test(text)]).toEqual([language, true, true, false]);
     }
