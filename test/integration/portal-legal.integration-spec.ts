@@ -1,6 +1,6 @@
-import { LANGUAGES } from '../../apps/server/src/languages';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { LANGUAGES } from '../../apps/server/src/languages';
 import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, legalDocumentView } from '../../apps/server/src/portal/legal/legal-documents';
 import { PortalClient, linkedChild, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
 const WEB = resolve(__dirname, '../../apps/server/src/portal/web');
@@ -62,14 +62,16 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
     }
   });
 
-  it('given the current terms version, then the activation check, the cascade view and the document the UI shows all use it, and app.js holds no version of its own', async () => {
+  it('given the current terms version, then the activation check, the cascade view and the document the UI shows all use it, and the page holds no version of its own', async () => {
     const { client, childId } = await parentWithChild();
     expect((await client.put(`/api/v1/children/${childId}/cascade`, { numbers: [{ number: '0470 12 34 56', label: 'Mum' }] })).body.currentTermsVersion).toBe(CURRENT_TERMS_VERSION);
     expect((await client.get('/api/v1/legal/terms?language=fr')).body.version).toBe(CURRENT_TERMS_VERSION);
-    const script = readFileSync(resolve(WEB, 'app.js'), 'utf8');
-    expect(script).not.toMatch(/['"`]\d{4}-\d{2}['"`]/);
-    expect(script).not.toContain('FALLBACK_TERMS_VERSION');
-    // The activation sends the version of the terms text it showed.
+    const modules = (folder: string): string[] => readdirSync(folder, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? modules(resolve(folder, e.name)) : [resolve(folder, e.name)]));
+    const page = [resolve(WEB, 'app.js'), ...modules(resolve(WEB, 'js'))].map((file) => readFileSync(file, 'utf8')).join('\n');
+    expect(page).not.toMatch(/['"`]\d{4}-\d{2}['"`]/);
+    expect(page).not.toContain('FALLBACK_TERMS_VERSION');
+    // The activation (the cascade screen) sends the version of the terms text it showed.
+    const script = readFileSync(resolve(WEB, 'js/screens/cascade.js'), 'utf8');
     expect(script).toContain("legalDocument('terms')");
     expect(script).toContain('const termsVersion = terms.version;');
   });
