@@ -6,6 +6,7 @@ import { Secret, TOTP } from 'otpauth';
 import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { AuthorityTokens } from '../../apps/server/src/cards/domain/authority-tokens';
+import { LANGUAGES, Language } from '../../apps/server/src/languages';
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/legal/legal-documents';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
@@ -18,8 +19,6 @@ import { CapturingMailer, PASSWORD, portalTestConfig, randomEmail, startPortalAp
  * reports/screenshots/ (test artefacts: look at them).
  */
 
-const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
-type Language = (typeof LANGUAGES)[number];
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = resolve(__dirname, '../../reports/screenshots');
 
@@ -27,7 +26,7 @@ const messages = Object.fromEntries(
   LANGUAGES.map((l) => [l, JSON.parse(readFileSync(resolve(__dirname, `../../apps/server/src/portal/web/i18n/${l}.json`), 'utf8')) as Record<string, string>]),
 ) as Record<Language, Record<string, string>>;
 
-/** The text the page shows for a key, as app.js's t() builds it. */
+/** The text the page shows for a key, as the page's t() builds it (js/i18n.js). */
 function text(language: Language, key: string, values: Record<string, string | number> = {}): string {
   const message = messages[language][key];
   if (message === undefined) throw new Error(`no ${key} in ${language}.json`);
@@ -318,8 +317,8 @@ describe('the parents journey in headless Chromium', () => {
     await shown(page.getByRole('alert').filter({ hasText: text(language, 'error.seeFields') }));
     const second = rows(page, language).nth(1).getByLabel(text(language, 'cascade.number', { position: 2 }), { exact: true });
     const third = rows(page, language).nth(2).getByLabel(text(language, 'cascade.number', { position: 3 }), { exact: true });
-    await shown(rows(page, language).nth(1).getByText(text(language, 'fieldError.numberDuplicate'), { exact: true }));
-    await shown(rows(page, language).nth(2).getByText(text(language, 'fieldError.numberInvalid'), { exact: true }));
+    await shown(rows(page, language).nth(1).getByText(text(language, 'fieldError.number.duplicate'), { exact: true }));
+    await shown(rows(page, language).nth(2).getByText(text(language, 'fieldError.number.invalid'), { exact: true }));
     expect([await second.getAttribute('aria-invalid'), await third.getAttribute('aria-invalid')]).toEqual(['true', 'true']);
     expect(await focused(second)).toBe(true); // the first refused field
     await noRawText(page);
@@ -337,12 +336,12 @@ describe('the parents journey in headless Chromium', () => {
 
     await fillLinkForm(page, language, card.nationalNumber, randomCode());
     const alert = page.getByRole('alert');
-    await shown(alert.filter({ hasText: text(language, 'error.linkRefused') }));
+    await shown(alert.filter({ hasText: text(language, 'error.link-refused') }));
     await shot(page, 'wrong-code-nl-01-refused');
     const wrongCodeMessage = await alert.textContent();
 
     await fillLinkForm(page, language, cardRecord().nationalNumber, card.contactCode);
-    await shown(alert.filter({ hasText: text(language, 'error.linkRefused') }));
+    await shown(alert.filter({ hasText: text(language, 'error.link-refused') }));
     expect(await alert.textContent()).toBe(wrongCodeMessage);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(text(language, 'children.heading'));
     await shown(page.getByText(text(language, 'children.none'), { exact: true }));
@@ -385,7 +384,7 @@ describe('the parents journey in headless Chromium', () => {
     await reactivation.getByRole('button', { name: text(language, 'activation.reactivate') }).click();
     await shown(page.getByRole('alert').filter({ hasText: text(language, 'error.seeFields') }));
     // The refusal, in French, next to the field, which is marked and has the focus.
-    await shown(reactivation.getByText(text(language, 'fieldError.contactCodeWrong'), { exact: true }));
+    await shown(reactivation.getByText(text(language, 'fieldError.contactCode.wrong-code'), { exact: true }));
     expect(await code.getAttribute('aria-invalid')).toBe('true');
     expect(await focused(code)).toBe(true);
     expect((await storedCascade(card.nationalNumber)).status).toBe('blocked');
@@ -430,7 +429,7 @@ describe('the parents journey in headless Chromium', () => {
     await code.fill(old[0]);
     await renew.getByRole('button', { name: text(language, 'totp.newCodes') }).click();
     // The refusal in German next to its field (not the API's English), the field marked and focused.
-    await shown(renew.getByText(text(language, 'totp.appCodeNeeded'), { exact: true }));
+    await shown(renew.getByText(text(language, 'fieldError.code.app-code-needed'), { exact: true }));
     expect(await code.getAttribute('aria-invalid')).toBe('true');
     expect(await focused(code)).toBe(true);
     await shot(page, 'recovery-de-01-recovery-code-refused');
@@ -438,7 +437,7 @@ describe('the parents journey in headless Chromium', () => {
     const wrong = ['000000', '111111', '222222', '333333'].find((c) => ![-30_000, 0, 30_000, 60_000].some((ms) => codeNow(secret, ms) === c))!;
     await code.fill(wrong);
     await renew.getByRole('button', { name: text(language, 'totp.newCodes') }).click();
-    await shown(renew.getByText(text(language, 'totp.wrongCode'), { exact: true }));
+    await shown(renew.getByText(text(language, 'fieldError.code.wrong-code'), { exact: true }));
 
     // The code that turned TOTP on is spent (no code works twice): the app's next one, accepted for clock drift.
     await code.fill(codeNow(secret, 30_000));
@@ -450,6 +449,6 @@ describe('the parents journey in headless Chromium', () => {
     await noRawText(page);
     await shot(page, 'recovery-de-02-new-codes');
     await page.getByRole('button', { name: text(language, 'totp.done') }).click();
-    await shown(page.getByText(text(language, 'totp.recoveryLeft', { count: 8 }), { exact: true }));
+    await shown(page.getByText(text(language, 'totp.recoveryLeft.other', { count: 8 }), { exact: true }));
   });
 });

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, LEGAL_LANGUAGES, legalDocumentView } from '../../apps/server/src/portal/legal/legal-documents';
+import { LANGUAGES } from '../../apps/server/src/languages';
+import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, legalDocumentView } from '../../apps/server/src/portal/legal/legal-documents';
 import { PortalClient, linkedChild, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
 const WEB = resolve(__dirname, '../../apps/server/src/portal/web');
 
@@ -16,13 +17,13 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
 
   it.each(['terms', 'privacy'] as const)('given anyone, signed in or not, when they ask for the %s in each language, then they get that version in that language', async (id) => {
     const anonymous = new PortalClient(portal.baseUrl);
-    for (const language of LEGAL_LANGUAGES) {
+    for (const language of LANGUAGES) {
       const response = await anonymous.get(`/api/v1/legal/${id}?language=${language}`);
       expect([language, response.status]).toEqual([language, 200]);
       const { title, sections } = legalDocumentView(id, language, operator);
       expect(response.body).toEqual({ document: id, version: LEGAL_DOCUMENTS[id].version, effectiveOn: LEGAL_DOCUMENTS[id].effectiveOn, language, title, sections });
     }
-    const titles = await Promise.all(LEGAL_LANGUAGES.map(async (l) => (await anonymous.get(`/api/v1/legal/${id}?language=${l}`)).body.title));
+    const titles = await Promise.all(LANGUAGES.map(async (l) => (await anonymous.get(`/api/v1/legal/${id}?language=${l}`)).body.title));
     expect(new Set(titles).size).toBe(4);
     // Without a language: the deployment's default (DEFAULT_LANGUAGE).
     expect((await anonymous.get(`/api/v1/legal/${id}`)).body).toMatchObject({ language: 'nl', title: LEGAL_DOCUMENTS[id].texts.nl.title });
@@ -30,7 +31,7 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
 
   it('given OPERATOR_NAME and OPERATOR_CONTACT, then the privacy statement served in every language names the operator and how to reach it', async () => {
     const anonymous = new PortalClient(portal.baseUrl);
-    for (const language of LEGAL_LANGUAGES) {
+    for (const language of LANGUAGES) {
       const text = JSON.stringify((await anonymous.get(`/api/v1/legal/privacy?language=${language}`)).body.sections);
       expect([language, text.includes(operator.name), text.includes(operator.contact), /\{(operator|contact)\}/.test(text)]).toEqual([language, true, true, false]);
     }
@@ -61,14 +62,16 @@ describe('the terms of use and the privacy statement (/terms, /privacy, /api/v1/
     }
   });
 
-  it('given the current terms version, then the activation check, the cascade view and the document the UI shows all use it, and app.js holds no version of its own', async () => {
+  it('given the current terms version, then the activation check, the cascade view and the document the UI shows all use it, and the page holds no version of its own', async () => {
     const { client, childId } = await parentWithChild();
     expect((await client.put(`/api/v1/children/${childId}/cascade`, { numbers: [{ number: '0470 12 34 56', label: 'Mum' }] })).body.currentTermsVersion).toBe(CURRENT_TERMS_VERSION);
     expect((await client.get('/api/v1/legal/terms?language=fr')).body.version).toBe(CURRENT_TERMS_VERSION);
-    const script = readFileSync(resolve(WEB, 'app.js'), 'utf8');
-    expect(script).not.toMatch(/['"`]\d{4}-\d{2}['"`]/);
-    expect(script).not.toContain('FALLBACK_TERMS_VERSION');
-    // The activation sends the version of the terms text it showed.
+    const modules = (folder: string): string[] => readdirSync(folder, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? modules(resolve(folder, e.name)) : [resolve(folder, e.name)]));
+    const page = [resolve(WEB, 'app.js'), ...modules(resolve(WEB, 'js'))].map((file) => readFileSync(file, 'utf8')).join('\n');
+    expect(page).not.toMatch(/['"`]\d{4}-\d{2}['"`]/);
+    expect(page).not.toContain('FALLBACK_TERMS_VERSION');
+    // The activation (the cascade screen) sends the version of the terms text it showed.
+    const script = readFileSync(resolve(WEB, 'js/screens/cascade.js'), 'utf8');
     expect(script).toContain("legalDocument('terms')");
     expect(script).toContain('const termsVersion = terms.version;');
   });

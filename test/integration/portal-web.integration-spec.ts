@@ -1,11 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { LANGUAGE_NAMES, LANGUAGES } from '../../apps/server/src/languages';
 import { webDirectory } from '../../apps/server/src/portal/http/web.controller';
 import { csp, portalTestConfig, usePortalApp } from '../support/portal-app';
 
 const WEB = resolve(__dirname, '../../apps/server/src/portal/web');
-const LANGUAGES = ['fr', 'nl', 'de', 'en'];
+
+/** The page's modules: app.js and every file under js/, by their path in the web directory. */
+function scripts(): string[] {
+  const walk = (folder: string): string[] => readdirSync(folder, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(resolve(folder, e.name)) : [resolve(folder, e.name)]));
+  return ['app.js', ...walk(resolve(WEB, 'js')).map((path) => relative(WEB, path))];
+}
+const allScripts = () => scripts().map((path) => readFileSync(resolve(WEB, path), 'utf8')).join('\n');
 
 /** A GET with the path sent exactly as written (fetch would normalise `/../`). */
 function rawGet(baseUrl: string, path: string): Promise<{ status: number; body: string }> {
@@ -22,9 +29,15 @@ function rawGet(baseUrl: string, path: string): Promise<{ status: number; body: 
   });
 }
 
-/** The keys app.js asks for: every t('...') call (t is only ever called with a literal key). */
+/**
+ * The keys the page asks for by name: every t('...') call, and for plural('...') its `.other` form
+ * (the one every language has). Keys named after an API code (`error.<code>`) are looked up with a
+ * fallback, so only their presence in every language is checked (the same keys in each file).
+ */
 function keysUsedBy(script: string): string[] {
-  return [...new Set([...script.matchAll(/\bt\(\s*'([^']+)'/g)].map((m) => m[1]))].sort();
+  const named = [...script.matchAll(/\bt\(\s*'([^']+)'/g)].map((m) => m[1]);
+  const plurals = [...script.matchAll(/\bplural\(\s*'([^']+)'/g)].map((m) => `${m[1]}.other`);
+  return [...new Set([...named, ...plurals])].sort();
 }
 
 describe('the parents web UI at / (static files served by the portal)', () => {
@@ -66,9 +79,10 @@ describe('the parents web UI at / (static files served by the portal)', () => {
     }
   });
 
-  it('serves app.js, app.css and the four i18n files with their content types', async () => {
+  it('serves app.js, its modules, the languages, app.css and the four i18n files with their content types', async () => {
     const expectations: [string, RegExp][] = [
-      ['/app.js', /^text\/javascript; charset=utf-8/],
+      ...scripts().map((path): [string, RegExp] => [`/${path}`, /^text\/javascript; charset=utf-8/]),
+      ['/languages.js', /^text\/javascript; charset=utf-8/],
       ['/app.css', /^text\/css; charset=utf-8/],
       ...LANGUAGES.map((l): [string, RegExp] => [`/i18n/${l}.json`, /^application\/json; charset=utf-8/]),
     ];
@@ -80,15 +94,21 @@ describe('the parents web UI at / (static files served by the portal)', () => {
     }
     const nl = (await (await fetch(`${portal.baseUrl}/i18n/nl.json`)).json()) as Record<string, string>;
     expect(nl['signIn.submit']).toBe('Aanmelden');
-    expect(await (await fetch(`${portal.baseUrl}/app.js`)).text()).toBe(readFileSync(resolve(WEB, 'app.js'), 'utf8'));
+    for (const path of scripts()) expect([path, await (await fetch(`${portal.baseUrl}/${path}`)).text()]).toEqual([path, readFileSync(resolve(WEB, path), 'utf8')]);
+    expect(scripts()).toEqual(expect.arrayContaining(['app.js', 'js/i18n.js', 'js/api.js', 'js/forms.js', 'js/screens/sign-in.js', 'js/screens/cascade.js']));
+    // The page's languages are the server's own list, not a copy.
+    const languages = await (await fetch(`${portal.baseUrl}/languages.js`)).text();
+    expect(languages).toContain(`export const LANGUAGES = ${JSON.stringify(LANGUAGES)};`);
+    expect(languages).toContain(`export const LANGUAGE_NAMES = ${JSON.stringify(LANGUAGE_NAMES)};`);
+    expect(allScripts()).not.toMatch(/'fr',\s*'nl'|"fr",\s*"nl"/);
   });
 
   it('finds its files from the sources (and from dist/, by climbing back to the repo root)', () => {
     expect(webDirectory()).toBe(WEB);
   });
 
-  it('has every key app.js uses in all four languages, and the same keys in each', () => {
-    const used = keysUsedBy(readFileSync(resolve(WEB, 'app.js'), 'utf8'));
+  it('has every key the page uses in all four languages, and the same keys in each', () => {
+    const used = keysUsedBy(allScripts());
     expect(used.length).toBeGreaterThan(50);
     const english = Object.keys(JSON.parse(readFileSync(resolve(WEB, 'i18n/en.json'), 'utf8'))).sort();
     for (const language of LANGUAGES) {
@@ -98,8 +118,8 @@ describe('the parents web UI at / (static files served by the portal)', () => {
     }
   });
 
-  it('keeps API data out of innerHTML: app.js never writes HTML from strings', () => {
-    const script = readFileSync(resolve(WEB, 'app.js'), 'utf8');
+  it('keeps API data out of innerHTML: the page never writes HTML from strings', () => {
+    const script = allScripts();
     expect(script).not.toMatch(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(/);
     expect(script).toContain("headers['X-CSRF-Token'] = csrfCookie()");
     expect(script).toContain("credentials: 'same-origin'");
@@ -120,6 +140,13 @@ describe('the parents web UI at / (static files served by the portal)', () => {
       '/web/app.js',
       '/apps/server/src/portal/web/app.js',
       '/app.ts',
+      '/js/../package.json',
+      '/js/%2e%2e%2fapp.js',
+      '/js/screens/..%2f..%2f..%2f..%2f..%2f..%2f..%2fpackage.json',
+      '/js/nope.js',
+      '/js/i18n.ts',
+      '/js/screens/nope.js',
+      '/js/screens/sign-in.js/x',
     ];
     for (const path of paths) {
       const response = await rawGet(portal.baseUrl, path);

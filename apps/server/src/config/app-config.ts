@@ -1,5 +1,6 @@
 import { AllowableNumberType, DestinationPolicy } from '../cascades/domain/allowed-destinations';
 import { openCallMaxAgeMs } from '../cascades/domain/call-caps';
+import { Language } from '../languages';
 import { EnvironmentVariables, listOf, validateEnvironment } from './environment';
 
 /** The typed configuration the app is built from. Tests build one directly. */
@@ -60,8 +61,6 @@ export interface OidcConfig {
   /** Where the provider sends the parent back: register it with the provider. */
   redirectUri: string;
 }
-
-export type Language = 'fr' | 'nl' | 'de' | 'en';
 
 /** Where mail leaves, from SMTP_URL or the SMTP_HOST family (one shape for both). */
 export interface SmtpSettings {

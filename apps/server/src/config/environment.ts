@@ -18,6 +18,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { validateCronExpression } from 'cron';
+import { LANGUAGES } from '../languages';
 import { ALLOWABLE_NUMBER_TYPES, DEFAULT_ALLOWED_COUNTRIES, DEFAULT_ALLOWED_TYPES, isAllowableNumberType, unknownCountries } from '../cascades/domain/allowed-destinations';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -26,7 +27,7 @@ const toNumber = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
 
 /** SERVICE_NUMBERS: "3278150000:fr,3278150001:nl" — the DID a finder dialled picks the language. */
-const SERVICE_NUMBERS_PATTERN = /^\d{3,15}:(fr|nl|de|en)(,\d{3,15}:(fr|nl|de|en))*$/;
+const SERVICE_NUMBERS_PATTERN = new RegExp(`^\\d{3,15}:(${LANGUAGES.join('|')})(,\\d{3,15}:(${LANGUAGES.join('|')}))*$`);
 
 /** ENCRYPTION_KEYS: "k2:<base64>,k1:<base64>" — key id, then 32 random bytes in base64; the first encrypts. */
 const ENCRYPTION_KEY_PATTERN = /^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{43}=$/;
@@ -77,7 +78,7 @@ export class EnvironmentVariables {
 
   @Matches(SERVICE_NUMBERS_PATTERN, { message: 'SERVICE_NUMBERS must look like 3278150000:fr,3278150001:nl' })
   SERVICE_NUMBERS = '3278150000:fr';
-  @IsIn(['fr', 'nl', 'de', 'en']) DEFAULT_LANGUAGE = 'fr';
+  @IsIn(LANGUAGES) DEFAULT_LANGUAGE = 'fr';
 
   /** refuse: explain and hang up; hotline: put a withheld caller through to the hotline. */
   @IsIn(['refuse', 'hotline']) WITHHELD_CALLER_POLICY = 'refuse';

@@ -1,4 +1,4 @@
-import { Language } from '../../config/app-config';
+import { Language } from '../../languages';
 import { CapLimit } from './call-caps';
 import { isCardValid } from './card-validity';
 

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CardSealer } from '../../cards/domain/card-ingest';
-import { Language } from '../../config/app-config';
+import { Language } from '../../languages';
 import { CascadeDirectory, CascadeLeg, StoredCascade } from '../domain/finder-lookup';
 
 interface Row {

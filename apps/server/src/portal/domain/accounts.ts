@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Encryptor } from '../../privacy/encryptor';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
-import { MailLanguage, mailText } from './mail-texts';
+import { Language } from '../../languages';
+import { mailText } from './mail-texts';
 import { Mailer } from './mailer';
 import { PasswordHasher, checkPassword } from './passwords';
 import { PortalError } from './portal-error';
@@ -66,11 +67,11 @@ export class AccountService {
     private readonly encryptor: Encryptor,
     private readonly publicUrl: string,
     /** The language of mail when the request names none. */
-    private readonly defaultLanguage: MailLanguage = 'en',
+    private readonly defaultLanguage: Language = 'en',
   ) {}
 
   /** `language`: the page's language, for the mail. */
-  async register(rawEmail: string, password: string, language?: MailLanguage): Promise<void> {
+  async register(rawEmail: string, password: string, language?: Language): Promise<void> {
     const email = normalizeEmail(rawEmail);
     const problem = checkPassword(password, email);
     if (problem) throw PortalError.invalid([problem]);
@@ -90,7 +91,7 @@ export class AccountService {
     await this.store.markVerified(parentId);
   }
 
-  async resendVerification(parentId: string, language?: MailLanguage): Promise<void> {
+  async resendVerification(parentId: string, language?: Language): Promise<void> {
     const account = await this.store.findById(parentId);
     if (!account || account.emailVerifiedAt) return;
     await this.sendToken(parentId, this.emailOf(account), 'verify-email', language);
@@ -112,7 +113,7 @@ export class AccountService {
   }
 
   /** Always succeeds from the caller's side: whether the address has an account is not revealed. */
-  async requestPasswordReset(rawEmail: string, language?: MailLanguage): Promise<void> {
+  async requestPasswordReset(rawEmail: string, language?: Language): Promise<void> {
     const email = normalizeEmail(rawEmail);
     const account = await this.store.findByLogin(this.loginHash(email));
     if (account) await this.sendToken(account.id, email, 'reset-password', language);

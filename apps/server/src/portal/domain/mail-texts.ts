@@ -1,7 +1,4 @@
-/** The languages of the portal (and of its mail). */
-export type MailLanguage = 'fr' | 'nl' | 'de' | 'en';
-
-export const MAIL_LANGUAGES: readonly MailLanguage[] = ['fr', 'nl', 'de', 'en'];
+import { Language } from '../../languages';
 
 export type MailKind = 'verify-email' | 'reset-password' | 'already-registered';
 
@@ -15,7 +12,7 @@ interface Template {
  * What the portal mails, in the parent's language: the language of the page they were on when
  * they asked (the account keeps no language), else the deployment's DEFAULT_LANGUAGE.
  */
-const TEMPLATES: Record<MailLanguage, Record<MailKind, Template>> = {
+const TEMPLATES: Record<Language, Record<MailKind, Template>> = {
   fr: {
     'verify-email': {
       subject: 'Allo Parents : confirmez votre adresse e-mail',
@@ -74,7 +71,7 @@ const TEMPLATES: Record<MailLanguage, Record<MailKind, Template>> = {
   },
 };
 
-export function mailText(kind: MailKind, language: MailLanguage, link = ''): { subject: string; text: string } {
+export function mailText(kind: MailKind, language: Language, link = ''): { subject: string; text: string } {
   const template = TEMPLATES[language][kind];
   return { subject: template.subject, text: template.text.split('{link}').join(link) };
 }

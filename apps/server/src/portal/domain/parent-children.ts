@@ -1,3 +1,4 @@
+import { Language } from '../../languages';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { sameSecret } from '../../privacy/encryptor';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
@@ -12,13 +13,12 @@ import { FieldProblem, PortalError } from './portal-error';
 export { CURRENT_TERMS_VERSION } from '../legal/legal-documents';
 
 export type CascadeStatus = 'draft' | 'active' | 'blocked';
-export type CascadeLanguage = 'fr' | 'nl' | 'de' | 'en';
 
 export interface StoredCascadeState {
   id: string;
   status: CascadeStatus;
   blockedReason: string | null;
-  language: CascadeLanguage;
+  language: Language;
   activatedAt: Date | null;
   termsVersion: string | null;
   termsAcceptedAt: Date | null;
@@ -48,7 +48,7 @@ export interface ParentChildrenStore {
   children(parentId: string): Promise<LinkedChild[]>;
   child(parentId: string, childId: string): Promise<LinkedChild | null>;
   /** Replaces the numbers in order; creates the cascade as a draft if the child has none; the status is kept. */
-  saveNumbers(childId: string, numbers: CascadeNumber[], language: CascadeLanguage | undefined, actor: string): Promise<void>;
+  saveNumbers(childId: string, numbers: CascadeNumber[], language: Language | undefined, actor: string): Promise<void>;
   /** Activates if the status is still `expectedStatus` (a new card may have blocked it meanwhile). */
   activate(childId: string, termsVersion: string, actor: string, expectedStatus: CascadeStatus): Promise<boolean>;
   deleteCascade(childId: string, actor: string): Promise<boolean>;
@@ -75,7 +75,7 @@ export interface CascadeView {
   childId: string;
   status: CascadeStatus | null;
   blockedReason: string | null;
-  language: CascadeLanguage | null;
+  language: Language | null;
   activatedAt: string | null;
   termsVersion: string | null;
   termsAcceptedAt: string | null;
@@ -142,7 +142,7 @@ export class ParentChildren {
     return this.cascadeView(await this.linked(parentId, childId));
   }
 
-  async saveCascade(parentId: string, childId: string, inputs: CascadeNumberInput[], language?: CascadeLanguage): Promise<CascadeView> {
+  async saveCascade(parentId: string, childId: string, inputs: CascadeNumberInput[], language?: Language): Promise<CascadeView> {
     const child = await this.linked(parentId, childId);
     const check = checkCascadeNumbers(inputs, this.forbidden);
     if (!check.valid) throw PortalError.invalid(check.problems, 'the list of numbers was not saved: see fields');

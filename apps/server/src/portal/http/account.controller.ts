@@ -34,7 +34,7 @@ export class AccountController {
   }
 
   @Get('export')
-  @ApiOperation({ summary: 'Download all the data held about me (JSON file)' })
+  @ApiOperation({ summary: 'Download all the data held about me (JSON file)', description: 'The account, its sessions, its sign-in providers, and each child with its cascade, the last test result of each number and every call still kept.' })
   @ApiOkResponse({ type: AccountExportView, description: 'Everything held about the account, as an attachment.' })
   @Header('Content-Disposition', 'attachment; filename="allo-parents-my-data.json"')
   @Header('Cache-Control', 'no-store')

@@ -80,7 +80,7 @@ export class AuthController {
   @Post('sign-in')
   @ApiOperation({
     summary: 'Sign in',
-    description: 'Starts a session: sets the ap_session cookie (HttpOnly) and a new ap_csrf cookie. With two-step sign-in on: 401 `second-factor-required` and a challenge cookie; then POST /api/v1/auth/sign-in/totp.',
+    description: 'Starts a session: sets the ap_session cookie (HttpOnly) and a new ap_csrf cookie. With two-step sign-in on: 401 `second-factor-required`, no session, and an HttpOnly ap_sign_in challenge cookie for 5 minutes; then POST /api/v1/auth/sign-in/totp.',
   })
   @ApiOkResponse({ type: AccountProfileView, description: 'Signed in.' })
   @HttpCode(200)
@@ -97,7 +97,7 @@ export class AuthController {
 
   /** `{code}`: the second step of a sign-in with TOTP on (a recovery code works too, once). Wrong codes count towards the lock-out. */
   @Post('sign-in/totp')
-  @ApiOperation({ summary: 'Second step of a sign-in: the code from the authenticator app (or a recovery code)', description: 'Wrong codes count towards a 15-minute lock-out.' })
+  @ApiOperation({ summary: 'Second step of a sign-in: the code from the authenticator app (or a recovery code)', description: 'Codes of the previous and next 30-second step are accepted, a code never twice; 5 wrong codes within 15 minutes refuse codes for the account for 15 minutes.' })
   @ApiOkResponse({ type: AccountProfileView, description: 'Signed in.' })
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)

@@ -21,7 +21,10 @@ export class LegalController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   @Get(':document')
-  @ApiOperation({ summary: 'The terms of use or the privacy statement, in one language' })
+  @ApiOperation({
+    summary: 'The terms of use or the privacy statement, in one language',
+    description: 'Public, versioned. The terms\' version is the one activation accepts: a new version of the text is a new version number, and parents are asked to accept it again.',
+  })
   @ApiParam({ name: 'document', enum: ['terms', 'privacy'] })
   @ApiOkResponse({ type: LegalDocumentViewDoc, description: 'The current version of the document.' })
   @Header('Cache-Control', 'no-cache')

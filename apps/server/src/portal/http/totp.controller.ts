@@ -70,7 +70,7 @@ export class TotpController {
 
   /** `{code}`: a current code from the app (not a recovery code); every earlier recovery code stops working. */
   @Post('recovery-codes')
-  @ApiOperation({ summary: 'New recovery codes (a current code from the app); the old ones stop working' })
+  @ApiOperation({ summary: 'New recovery codes (a current code from the app); the old ones stop working', description: 'Eight single-use codes replace all the old ones. A recovery code is refused here (`app-code-needed`).' })
   @ApiOkResponse({ type: RecoveryCodesView, description: 'The new recovery codes, shown this once.' })
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')

@@ -1,12 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isLanguage, LANGUAGE_NAMES, LANGUAGES } from '../../languages';
 
 /**
- * The parents' web UI at `/` (issue 5): plain static files from apps/server/src/portal/web, no
- * build step, no CDN. Only the files listed here are served (a fixed allow-list, so no path from
- * the request ever reaches the file system). The directory is found relative to this file, both
+ * The parents' web UI at `/`: plain static files from apps/server/src/portal/web, ES modules with
+ * no build step, no CDN. Only the files listed here are served (a fixed allow-list, so no path from
+ * the request ever reaches the file system): the page, app.js, app.css, the i18n files of the
+ * languages, the modules under js/ (listed once at start-up) and /languages.js, made from
+ * apps/server/src/languages.ts so that the page has no list of its own. The directory is found relative to this file, both
  * from the TypeScript sources (ts-node/jest: portal/http → portal/web) and from the compiled
  * dist/apps/server/src/portal/http (tsc does not copy the files: back up to the repo root and into
  * the sources), so it does not depend on the working directory.
@@ -18,12 +21,24 @@ export function webDirectory(): string {
   return found;
 }
 
-const LANGUAGES = new Set(['fr', 'nl', 'de', 'en']);
+/** The page's modules: every .js file under web/js, by its path there (`screens/sign-in.js`). */
+function moduleFiles(dir: string): Set<string> {
+  const root = resolve(dir, 'js');
+  const walk = (folder: string): string[] =>
+    readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(resolve(folder, entry.name)) : entry.name.endsWith('.js') ? [relative(root, resolve(folder, entry.name))] : []));
+  return new Set(walk(root));
+}
+
+/** /languages.js: the languages as an ES module for the page. */
+const LANGUAGES_MODULE = Buffer.from(
+  `// The languages the service speaks (apps/server/src/languages.ts), for the page.\nexport const LANGUAGES = ${JSON.stringify(LANGUAGES)};\nexport const LANGUAGE_NAMES = ${JSON.stringify(LANGUAGE_NAMES)};\n`,
+);
 const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
 @Controller()
 export class WebController {
   private readonly dir = webDirectory();
+  private readonly modules = moduleFiles(this.dir);
   private readonly cache = new Map<string, Buffer>();
 
   private file(name: string): Buffer {
@@ -50,6 +65,18 @@ export class WebController {
     this.send(reply, 'app.js', 'js');
   }
 
+  @Get(['js/:file', 'js/:folder/:file'])
+  module(@Param('folder') folder: string | undefined, @Param('file') file: string, @Res() reply: FastifyReply): void {
+    const path = folder === undefined ? file : `${folder}/${file}`;
+    if (!this.modules.has(path)) throw new NotFoundException();
+    this.send(reply, `js/${path}`, 'js');
+  }
+
+  @Get('languages.js')
+  languages(@Res() reply: FastifyReply): void {
+    void reply.header('Content-Type', TYPES.js).header('Cache-Control', 'no-cache').send(LANGUAGES_MODULE);
+  }
+
   @Get('app.css')
   style(@Res() reply: FastifyReply): void {
     this.send(reply, 'app.css', 'css');
@@ -58,7 +85,7 @@ export class WebController {
   @Get('i18n/:file')
   messages(@Param('file') file: string, @Res() reply: FastifyReply): void {
     const match = /^([a-z]{2})\.json$/.exec(file);
-    if (!match || !LANGUAGES.has(match[1])) throw new NotFoundException();
+    if (!match || !isLanguage(match[1])) throw new NotFoundException();
     this.send(reply, `i18n/${match[1]}.json`, 'json');
   }
 }

@@ -1,17 +1,18 @@
+import { LANGUAGES } from '../../languages';
 import { ACCOUNT_INACTIVITY_MONTHS, CARD_RECORD_RETENTION_MONTHS, ORPHAN_ACCOUNT_GRACE_DAYS, AUDIT_RETENTION_MONTHS } from '../../retention/retention-policy';
 import { FAILED_ATTEMPT_RETENTION_HOURS } from '../../retention/portal-housekeeping-policy';
 import { LINK_MAX_FAILURES } from '../domain/link-lockout';
 import { MAX_CASCADE_NUMBERS } from '../domain/cascade-numbers';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../domain/sessions';
 import { OPERATOR_WORDING } from './privacy';
-import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, LEGAL_LANGUAGES, PAST_TERMS_VERSIONS, legalDocumentView, termsVersionProblem } from './legal-documents';
+import { CURRENT_TERMS_VERSION, LEGAL_DOCUMENTS, PAST_TERMS_VERSIONS, legalDocumentView, termsVersionProblem } from './legal-documents';
 
-const plain = (id: 'terms' | 'privacy', language: (typeof LEGAL_LANGUAGES)[number]) => {
+const plain = (id: 'terms' | 'privacy', language: (typeof LANGUAGES)[number]) => {
   const text = LEGAL_DOCUMENTS[id].texts[language];
   return [text.title, ...text.sections.flatMap((s) => [s.heading, ...s.paragraphs])].join('\n');
 };
 
-const plainView = (id: 'terms' | 'privacy', language: (typeof LEGAL_LANGUAGES)[number], operator: { name: string; contact: string } | null) => {
+const plainView = (id: 'terms' | 'privacy', language: (typeof LANGUAGES)[number], operator: { name: string; contact: string } | null) => {
   const view = legalDocumentView(id, language, operator);
   return view.sections.flatMap((s) => s.paragraphs).join('\n');
 };
@@ -22,7 +23,7 @@ describe('the terms of use and the privacy statement', () => {
     expect(document.version).toMatch(/^\d{4}-(0[1-9]|1[0-2])$/);
     expect(document.effectiveOn.startsWith(document.version)).toBe(true);
     const english = document.texts.en;
-    for (const language of LEGAL_LANGUAGES) {
+    for (const language of LANGUAGES) {
       const text = document.texts[language];
       expect([language, text.sections.map((s) => s.paragraphs.length)]).toEqual([language, english.sections.map((s) => s.paragraphs.length)]);
       for (const part of [text.title, ...text.sections.flatMap((s) => [s.heading, ...s.paragraphs])]) expect(part.trim().length).toBeGreaterThan(3);
@@ -45,7 +46,7 @@ describe('the terms of use and the privacy statement', () => {
 
   it('given an operator configured or not, then the privacy statement names it and its contact in every language, or describes the role, with no placeholder left', () => {
     const operator = { name: 'Ville de Bruxelles', contact: 'privacy@ville.example' };
-    for (const language of LEGAL_LANGUAGES) {
+    for (const language of LANGUAGES) {
       const named = JSON.stringify(legalDocumentView('privacy', language, operator));
       const unnamed = JSON.stringify(legalDocumentView('privacy', language, null));
       expect([language, named.includes(operator.name), named.includes(operator.contact)]).toEqual([language, true, true]);
@@ -80,7 +81,7 @@ describe('the terms of use and the privacy statement', () => {
     expect(plain('terms', 'en')).toContain(`up to seven numbers`);
     expect(MAX_CASCADE_NUMBERS).toBe(7);
     // Every translation states the same figures.
-    for (const language of LEGAL_LANGUAGES) {
+    for (const language of LANGUAGES) {
       const text = plain('privacy', language);
       for (const figure of [' 3 ', ' 6 ', ` ${ORPHAN_ACCOUNT_GRACE_DAYS} `, ` ${SESSION_IDLE_MS / 60_000} `, ` ${SESSION_ABSOLUTE_MS / 3_600_000} `, ` ${LINK_MAX_FAILURES} `, 'argon2id', ' 1 ']) {
         expect([language, figure, text.includes(figure)]).toEqual([language, figure, true]);

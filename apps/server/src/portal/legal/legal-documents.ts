@@ -1,8 +1,7 @@
+import { Language } from '../../languages';
 import { OPERATOR_WORDING, PRIVACY_STATEMENT } from './privacy';
 import { TERMS_OF_USE } from './terms';
 
-export const LEGAL_LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
-export type LegalLanguage = (typeof LEGAL_LANGUAGES)[number];
 
 export interface LegalSection {
   heading: string;
@@ -24,7 +23,7 @@ export interface LegalDocument {
   version: string;
   /** The day this version applies from (YYYY-MM-DD). */
   effectiveOn: string;
-  texts: Record<LegalLanguage, LegalText>;
+  texts: Record<Language, LegalText>;
 }
 
 export const LEGAL_DOCUMENTS: Record<LegalDocument['id'], LegalDocument> = { terms: TERMS_OF_USE, privacy: PRIVACY_STATEMENT };
@@ -52,7 +51,7 @@ export interface LegalDocumentView extends LegalText {
   document: LegalDocument['id'];
   version: string;
   effectiveOn: string;
-  language: LegalLanguage;
+  language: Language;
 }
 
 /** The data controller as configured (OPERATOR_NAME, OPERATOR_CONTACT). */
@@ -65,7 +64,7 @@ export interface Operator {
  * A document in one language with the operator filled in where it says {operator} and
  * {contact}: its name and contact when configured, a description of the role otherwise.
  */
-export function legalDocumentView(id: LegalDocument['id'], language: LegalLanguage, operator: Operator | null = null): LegalDocumentView {
+export function legalDocumentView(id: LegalDocument['id'], language: Language, operator: Operator | null = null): LegalDocumentView {
   const document = LEGAL_DOCUMENTS[id];
   const wording = OPERATOR_WORDING[language];
   const fill = (text: string) =>

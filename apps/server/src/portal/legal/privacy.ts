@@ -1,4 +1,5 @@
-import type { LegalDocument, LegalLanguage } from './legal-documents';
+import type { Language } from '../../languages';
+import type { LegalDocument } from './legal-documents';
 
 /**
  * The privacy statement: what the system really keeps (docs/data.md is the technical version;
@@ -10,7 +11,7 @@ import type { LegalDocument, LegalLanguage } from './legal-documents';
  * where it says {contact}: OPERATOR_NAME and OPERATOR_CONTACT when configured, a description of
  * the role otherwise (legal-documents.ts fills them in).
  */
-export const OPERATOR_WORDING: Record<LegalLanguage, { unnamed: string; contact: (contact: string) => string }> = {
+export const OPERATOR_WORDING: Record<Language, { unnamed: string; contact: (contact: string) => string }> = {
   en: { unnamed: 'the organisation that operates this Allo Parents installation', contact: (contact) => `: ${contact}` },
   fr: { unnamed: "l'organisation qui exploite cette installation d'Allo Parents", contact: (contact) => ` : ${contact}` },
   nl: { unnamed: 'de organisatie die deze installatie van Allo Parents beheert', contact: (contact) => `: ${contact}` },

@@ -1,6 +1,7 @@
+import { Language } from '../../languages';
 import { DataSource, QueryRunner } from 'typeorm';
 import { CascadeNumber } from '../domain/cascade-numbers';
-import { CascadeLanguage, CascadeStatus, LinkedChild, ParentChildrenStore } from '../domain/parent-children';
+import { CascadeStatus, LinkedChild, ParentChildrenStore } from '../domain/parent-children';
 import { preparedQuery, query, sql, withRunner } from './sql';
 
 interface ChildRow {
@@ -12,7 +13,7 @@ interface ChildRow {
   cascade_id: string | null;
   status: CascadeStatus | null;
   blocked_reason: string | null;
-  language: CascadeLanguage | null;
+  language: Language | null;
   activated_at: Date | null;
   terms_version: string | null;
   terms_accepted_at: Date | null;
@@ -61,7 +62,7 @@ function toChild(row: ChildRow): LinkedChild {
 export class PgParentChildrenStore implements ParentChildrenStore {
   constructor(
     private readonly db: DataSource,
-    private readonly defaultLanguage: CascadeLanguage,
+    private readonly defaultLanguage: Language,
   ) {}
 
   async link(parentId: string, childId: string): Promise<void> {
@@ -85,7 +86,7 @@ export class PgParentChildrenStore implements ParentChildrenStore {
     return row ? toChild(row) : null;
   }
 
-  async saveNumbers(childId: string, numbers: CascadeNumber[], language: CascadeLanguage | undefined, actor: string): Promise<void> {
+  async saveNumbers(childId: string, numbers: CascadeNumber[], language: Language | undefined, actor: string): Promise<void> {
     await withRunner(
       this.db,
       async (runner) => {

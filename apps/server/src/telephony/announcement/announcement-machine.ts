@@ -1,3 +1,5 @@
+import type { Language } from '../../languages';
+
 /**
  * The outbound announcement call, as a pure state machine: the service calls one of a parent's
  * numbers, says why, asks for the key 1 (so an answering machine never confirms a number nor
@@ -6,7 +8,7 @@
  * (announcement-session.ts) runs the commands over CallControl.
  */
 
-export type AnnouncementLang = 'fr' | 'nl' | 'de' | 'en';
+export type AnnouncementLang = Language;
 
 export const ANNOUNCEMENT_PROMPT_IDS = ['test-call-intro', 'test-press-1', 'test-confirmed', 'code-call-intro', 'code-press-1', 'code-is', 'code-again', 'goodbye'] as const;
 export type AnnouncementPromptId = (typeof ANNOUNCEMENT_PROMPT_IDS)[number];

@@ -1,4 +1,5 @@
 import { DEFAULT_DESTINATION_POLICY, DestinationPolicy } from '../../cascades/domain/allowed-destinations';
+import { LANGUAGES, Language } from '../../languages';
 
 /**
  * The vocabulary of the finder's call: what the pure machine (machine.ts) knows, hears and asks
@@ -11,8 +12,8 @@ import { DEFAULT_DESTINATION_POLICY, DestinationPolicy } from '../../cascades/do
 // ---------------------------------------------------------------------------------------------
 
 /** In menu order: key 1 is French, 2 Dutch, 3 German, 4 English. */
-export const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
-export type Lang = (typeof LANGUAGES)[number];
+export { LANGUAGES };
+export type Lang = Language;
 
 /** Every prompt the call flow plays; prompts/catalog.json has the text in each language. */
 export const PROMPT_IDS = [

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 
-export const LANGUAGES = ['fr', 'nl', 'de', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
+import { LANGUAGES, Language } from '../../languages';
+
+export { LANGUAGES };
+export type { Language };
 
 /** espeak-ng voices for the rendered prompts and the children's names, per language. */
 export const ESPEAK_VOICES: Record<Language, string> = { fr: 'fr-be', nl: 'nl', de: 'de', en: 'en-gb' };

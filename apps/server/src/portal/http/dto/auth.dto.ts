@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { MAIL_LANGUAGES, MailLanguage } from '../../domain/mail-texts';
+import { LANGUAGE_CHOICES, LANGUAGES, Language } from '../../../languages';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../domain/passwords';
 
 const EMAIL = { message: 'enter an e-mail address such as name@example.org' };
-const LANGUAGE = { message: 'the language of the mail must be fr, nl, de or en' };
+const LANGUAGE = { message: `the language of the mail must be ${LANGUAGE_CHOICES}` };
 
 export class RegisterDto {
   @ApiProperty({ example: 'name@example.org' })
@@ -13,8 +13,8 @@ export class RegisterDto {
   @ApiProperty({ format: 'password', minLength: PASSWORD_MIN_LENGTH })
   @IsString({ message: 'the password must be text' }) @MaxLength(PASSWORD_MAX_LENGTH, { message: `the password must be at most ${PASSWORD_MAX_LENGTH} characters long` }) password!: string;
   /** The page's language: the mail is written in it (default: the deployment's DEFAULT_LANGUAGE). */
-  @ApiPropertyOptional({ enum: MAIL_LANGUAGES, description: "The language of the mail (default: the deployment's DEFAULT_LANGUAGE)." })
-  @IsOptional() @IsIn(MAIL_LANGUAGES, LANGUAGE) language?: MailLanguage;
+  @ApiPropertyOptional({ enum: LANGUAGES, description: "The language of the mail (default: the deployment's DEFAULT_LANGUAGE)." })
+  @IsOptional() @IsIn(LANGUAGES, LANGUAGE) language?: Language;
 }
 
 export class SignInDto {
@@ -32,8 +32,8 @@ export class TokenDto {
 export class PasswordResetRequestDto {
   @ApiProperty({ example: 'name@example.org' })
   @IsEmail({}, EMAIL) @MaxLength(254, { message: 'the e-mail address is too long (254 characters at most)' }) email!: string;
-  @ApiPropertyOptional({ enum: MAIL_LANGUAGES, description: "The language of the mail (default: the deployment's DEFAULT_LANGUAGE)." })
-  @IsOptional() @IsIn(MAIL_LANGUAGES, LANGUAGE) language?: MailLanguage;
+  @ApiPropertyOptional({ enum: LANGUAGES, description: "The language of the mail (default: the deployment's DEFAULT_LANGUAGE)." })
+  @IsOptional() @IsIn(LANGUAGES, LANGUAGE) language?: Language;
 }
 
 export class PasswordResetDto {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { LANGUAGE_CHOICES, LANGUAGES, Language } from '../../../languages';
 
 export class LinkChildDto {
   @ApiProperty({ description: "The child's national register number, from the card: 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed." })
@@ -46,9 +47,9 @@ export class SaveCascadeDto {
   @Type(() => CascadeNumberDto)
   numbers!: CascadeNumberDto[];
 
-  @ApiPropertyOptional({ enum: ['fr', 'nl', 'de', 'en'], description: 'The language the parents hear on the phone.' })
-  @IsOptional() @IsIn(['fr', 'nl', 'de', 'en'], { message: 'the language of the calls must be fr, nl, de or en' })
-  language?: 'fr' | 'nl' | 'de' | 'en';
+  @ApiPropertyOptional({ enum: LANGUAGES, description: 'The language the parents hear on the phone.' })
+  @IsOptional() @IsIn(LANGUAGES, { message: `the language of the calls must be ${LANGUAGE_CHOICES}` })
+  language?: Language;
 }
 
 export class ActivateCascadeDto {

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { LEGAL_LANGUAGES, LegalLanguage } from '../../legal/legal-documents';
+import { LANGUAGE_CHOICES, LANGUAGES, Language } from '../../../languages';
 
 export class LegalQueryDto {
-  @ApiPropertyOptional({ enum: LEGAL_LANGUAGES, description: "Defaults to the deployment's DEFAULT_LANGUAGE." })
-  @IsOptional() @IsIn(LEGAL_LANGUAGES, { message: 'the language must be fr, nl, de or en' })
-  language?: LegalLanguage;
+  @ApiPropertyOptional({ enum: LANGUAGES, description: "Defaults to the deployment's DEFAULT_LANGUAGE." })
+  @IsOptional() @IsIn(LANGUAGES, { message: `the language must be ${LANGUAGE_CHOICES}` })
+  language?: Language;
 }

@@ -6,7 +6,8 @@ import { CascadeCheckView } from '../../domain/parent-calls';
 import { CascadeView, ChildView } from '../../domain/parent-children';
 import { FieldProblem, PortalErrorCode } from '../../domain/portal-error';
 import { TotpEnrolment, TotpStatus } from '../../domain/totp';
-import { LEGAL_LANGUAGES, LegalDocumentView, LegalSection } from '../../legal/legal-documents';
+import { LegalDocumentView, LegalSection } from '../../legal/legal-documents';
+import { LANGUAGES } from '../../../languages';
 import type { SignInProvider } from '../oidc.controller';
 import { LEG_RESULTS } from '../../../telephony/call-flow/types';
 
@@ -15,7 +16,6 @@ import { LEG_RESULTS } from '../../../telephony/call-flow/types';
  * implements the domain's own type, so the compiler keeps the description and the answer in step.
  */
 
-const LANGUAGES = ['fr', 'nl', 'de', 'en'];
 const STATUSES = ['draft', 'active', 'blocked'];
 
 export class MessageView {
@@ -135,7 +135,7 @@ export class LegalDocumentViewDoc implements LegalDocumentView {
   @ApiProperty({ enum: ['terms', 'privacy'] }) document!: LegalDocumentView['document'];
   @ApiProperty({ example: '2026-11' }) version!: string;
   @ApiProperty({ format: 'date', example: '2026-11-30' }) effectiveOn!: string;
-  @ApiProperty({ enum: LEGAL_LANGUAGES }) language!: LegalDocumentView['language'];
+  @ApiProperty({ enum: LANGUAGES }) language!: LegalDocumentView['language'];
   @ApiProperty() title!: string;
   @ApiProperty({ type: [LegalSectionView] }) sections!: LegalSectionView[];
 }
