@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
-import { AriHttpError, AriRest, isGone } from './ari-rest';
+import { AriHttpError, AriRest, isGone } from '../../apps/server/src/telephony/ari/ari-rest';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
