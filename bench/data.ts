@@ -16,23 +16,21 @@ import { once } from 'node:events';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { CardSealer } from '../apps/server/src/cards/domain/card-ingest';
 import { DEFAULT_CHUNK_SIZE, MAX_BATCHES_SEALING, SEAL_BATCH_LINES, headerColumns, importCardsCsv } from '../apps/server/src/cards/import/card-csv-import';
 import { CardSealers, SealedBatch, defaultSealerCount, rowsOf } from '../apps/server/src/cards/import/card-sealers';
 import { COPY_CARDS_SQL, COPY_CHILDREN_SQL, COPY_SIGNATURE, COPY_TRAILER } from '../apps/server/src/cards/import/copy-binary';
 import { makeNationalNumber } from '../apps/server/src/cascades/domain/national-number';
-import { CASCADE_BY_HASH_SQL, PgCascadeDirectory } from '../apps/server/src/cascades/persistence/pg-cascade-directory';
+import { CASCADE_BY_HASH, CASCADE_BY_HASH_SQL, PgCascadeStore } from '../apps/server/src/cascades/persistence/pg-cascade-store';
 import { loadConfig } from '../apps/server/src/config/app-config';
 import { createDataSource } from '../apps/server/src/database/data-source';
-import { inTransaction } from '../apps/server/src/database/pg-client';
+import { Connection, Database } from '../apps/server/src/database/database';
 import { Encryptor } from '../apps/server/src/privacy/encryptor';
 import { Pseudonymizer } from '../apps/server/src/privacy/pseudonymizer';
 import { addDays, calendarDay, cardRecordCutoff } from '../apps/server/src/retention/retention-policy';
+import { PgRetentionStore } from '../apps/server/src/retention/persistence/pg-retention-store';
 import { LANE_MIN_CARDS, PURGE_LANES, RetentionPurge } from '../apps/server/src/retention/retention-purge';
 import { ResultRow, load, log, machine, median, percentile, positiveInteger, printTable, ratioWithRounds, spread, thousands } from './report';
 
@@ -245,12 +243,13 @@ async function rawCopy(client: Client, batches: SealedBatch[]): Promise<Timed> {
       }
     }
   }
-  const copy = (sql: string, rows: Buffer[]) => pipeline(Readable.from([COPY_SIGNATURE, ...rows, COPY_TRAILER]), client.query(copyFrom(sql)));
+  const connection = new Connection(client);
+  const copy = (sql: string, rows: Buffer[]) => connection.copyIn(sql, [COPY_SIGNATURE, ...rows, COPY_TRAILER]);
   const cpu0 = await cpuNow(client);
   const t0 = process.hrtime.bigint();
   for (const chunk of chunks) {
     if (chunk.children.length === 0) continue;
-    await inTransaction(client, async () => {
+    await connection.transaction(async () => {
       await copy(COPY_CHILDREN_SQL, chunk.children);
       await copy(COPY_CARDS_SQL, chunk.cards);
     });
@@ -262,7 +261,7 @@ async function rawCopy(client: Client, batches: SealedBatch[]): Promise<Timed> {
 async function theImport(client: Client, file: string, sealer: CardSealer, today: string): Promise<Timed & { note: string }> {
   const cpu0 = await cpuNow(client);
   const t0 = process.hrtime.bigint();
-  const summary = await importCardsCsv(client, file, sealer, { today, actor: { kind: 'operator', id: 'bench' } });
+  const summary = await importCardsCsv(new Connection(client), file, sealer, { today, actor: { kind: 'operator', id: 'bench' } });
   const seconds = secondsSince(t0);
   if (summary.rejected > 0 || summary.mergedChunks > 0) throw new Error(`unexpected import: ${summary.rejected} rejected, ${summary.mergedChunks} merged chunks`);
   return { cards: summary.imported, seconds, cpu: cpuSince(cpu0, await cpuNow(client)), note: `${summary.fastChunks} chunks, fast path` };
@@ -410,10 +409,11 @@ async function main(): Promise<void> {
   const [{ count: cascades }] = (await client.query(`SELECT count(*)::int AS count FROM cascades`)).rows;
   log(`\ncascades: ${thousands(cascades)} with 2 numbers each, in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 
-  // 4. Look-ups. The app's: HMAC, then PgCascadeDirectory on its own one-connection pool (as the
+  // 4. Look-ups. The app's: HMAC, then PgCascadeStore on its own one-connection pool (as the
   //    call flow does them; the purge's CPU can then be told apart). The ceiling: the same
-  //    statement, sent the same way (unnamed, parameters bound), by a bare pg client with the
-  //    hash ready. Also shown: the bare client with the statement named (planned once).
+  //    statement, sent the same way (a named prepared statement, parameters bound), by a bare pg
+  //    client with the hash ready. Also shown: the bare client with the statement unnamed
+  //    (planned at every call).
   //    In LOOKUP_BLOCKS blocks, each variant on the same numbers, the order rotating per block.
   const db = createDataSource(config.database.url);
   await db.initialize();
@@ -421,7 +421,7 @@ async function main(): Promise<void> {
   const lookUpDb = new DataSource({ ...lookUpOptions, extra: { ...lookUpOptions.extra, max: 1 } });
   await lookUpDb.initialize();
   const [{ pid: lookUpPid }] = await lookUpDb.query(`SELECT pg_backend_pid() AS pid`);
-  const directory = new PgCascadeDirectory(lookUpDb);
+  const directory = new PgCascadeStore(new Database(lookUpDb));
   const bare = new Client({ connectionString: config.database.url });
   await bare.connect();
   const hashOf = (nn: string) => pseudonymizer.hash('national-number', nn);
@@ -435,18 +435,18 @@ async function main(): Promise<void> {
     app: async (nn: string, _hash: Buffer) => appLookUp(nn),
     bare: async (_nn: string, hash: Buffer) => {
       const start = process.hrtime.bigint();
-      await bare.query(CASCADE_BY_HASH_SQL, [hash]);
+      await bare.query({ name: CASCADE_BY_HASH, text: CASCADE_BY_HASH_SQL, values: [hash] });
       return ms(process.hrtime.bigint() - start);
     },
-    named: async (_nn: string, hash: Buffer) => {
+    unnamed: async (_nn: string, hash: Buffer) => {
       const start = process.hrtime.bigint();
-      await bare.query({ name: 'bench-cascade-by-hash', text: CASCADE_BY_HASH_SQL, values: [hash] });
+      await bare.query(CASCADE_BY_HASH_SQL, [hash]);
       return ms(process.hrtime.bigint() - start);
     },
   };
   type Variant = keyof typeof variants;
-  const order: Variant[] = ['app', 'bare', 'named'];
-  const times: Record<Variant, number[][]> = { app: [], bare: [], named: [] };
+  const order: Variant[] = ['app', 'bare', 'unnamed'];
+  const times: Record<Variant, number[][]> = { app: [], bare: [], unnamed: [] };
   const perBlock = Math.ceil(LOOKUPS / LOOKUP_BLOCKS);
   for (const variant of order) for (let i = 0; i < Math.min(2000, LOOKUPS); i += 1) await variants[variant](randomNumber(), hashOf(randomNumber())); // warm-up
   const loadBeforeLookUps = load();
@@ -470,9 +470,9 @@ async function main(): Promise<void> {
   const describe = (sorted: number[]) =>
     `p50 ${percentile(sorted, 50).toFixed(3)} ms, p99 ${percentile(sorted, 99).toFixed(3)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`;
   log(`\n2. look-ups (${thousands(perBlock * LOOKUP_BLOCKS)} random per variant, sequential, ${LOOKUP_BLOCKS} blocks alternating; load ${loadBeforeLookUps} → ${load()})`);
-  log(`   app (HMAC + PgCascadeDirectory, TypeORM pool)   ${describe(lookUp.app)}`);
-  log(`   bare pg client, same statement (unnamed)        ${describe(lookUp.bare)}`);
-  log(`   bare pg client, statement named (planned once)  ${describe(lookUp.named)}`);
+  log(`   app (HMAC + PgCascadeStore, TypeORM's pg pool)  ${describe(lookUp.app)}`);
+  log(`   bare pg client, same statement (named)          ${describe(lookUp.bare)}`);
+  log(`   bare pg client, statement unnamed (planned each) ${describe(lookUp.unnamed)}`);
 
   // 5. The purge of the expired half, 300 days ahead, against a plain batched DELETE of the same
   //    rows, each from the same restored state, each with the app's look-ups running beside it.
@@ -496,7 +496,7 @@ async function main(): Promise<void> {
   };
   const appPurge = () =>
     beside(async () => {
-      const purge = new RetentionPurge(db, config.retention, () => purgeNow);
+      const purge = new RetentionPurge(new PgRetentionStore(new Database(db)), config.retention, () => purgeNow);
       const cpu0 = await cpuNow(client);
       const outcome = await purge.run({ dryRun: false });
       const cpu = cpuSince(cpu0, await cpuNow(client), [lookUpPid]);

@@ -11,7 +11,7 @@ import { loadConfig } from '../apps/server/src/config/app-config';
 import { dataSourceOptions } from '../apps/server/src/database/data-source';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SESSION_TOUCH_EVERY_MS } from '../apps/server/src/portal/domain/sessions';
 import { CURRENT_TERMS_VERSION } from '../apps/server/src/portal/legal/legal-documents';
-import { CHILD, CHILD_SQL } from '../apps/server/src/portal/persistence/pg-parent-children';
+import { CHILD, CHILD_SQL } from '../apps/server/src/portal/persistence/pg-parent-children-store';
 import { SESSION_TOUCH, SESSION_TOUCH_SQL } from '../apps/server/src/portal/persistence/pg-session-store';
 
 interface Row {

@@ -14,7 +14,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { CURRENT_TERMS_VERSION } from '../apps/server/src/portal/domain/parent-children';
-import { randomChildNumber, randomCode } from '../test/support/cards-data';
+import { randomCode } from '../test/support/cards-data';
+import { randomNationalNumber } from '../test/support/national-numbers';
 import { finderScenario, typeNumber } from '../test/support/finder-scenario';
 import { run, sleep, waitFor } from '../test/support/processes';
 import { ResultRow, load, log, machine, median, percentile, positiveInteger, printTable, ratioWithRounds } from './report';
@@ -179,7 +180,7 @@ class Browser {
 
 /** Card through the authority API, account, e-mail verification (link from the app's log), sign-in, link, cascade, activation. */
 async function parentWithActiveCascade(appLog: string): Promise<{ browser: Browser; childId: string; nationalNumber: string }> {
-  const nationalNumber = randomChildNumber();
+  const nationalNumber = randomNationalNumber();
   const contactCode = randomCode();
   const issuedOn = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
   const ingest = await fetch(`http://127.0.0.1:${PORTS.http}/api/v1/authority/cards`, {

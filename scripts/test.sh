@@ -5,6 +5,10 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 load_env
+# The run drops and recreates the test database's schema: never on the service's own database.
+if [ "${TEST_DATABASE_URL:-}" = "${DATABASE_URL:-}" ]; then
+  die "TEST_DATABASE_URL is the same as DATABASE_URL: the tests empty their database (DROP SCHEMA public), so they need a database of their own; point TEST_DATABASE_URL in .env at another database (as in .env.example: alloparents_test)"
+fi
 ensure_node_modules
 
 # Provisioning (apt, the Asterisk chroot, PostgreSQL) runs in the background while the app builds.

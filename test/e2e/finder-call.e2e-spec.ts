@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { finderScenario, typeNumber } from '../support/finder-scenario';
-import { PHONES } from '../support/network';
-import { sleep, waitFor } from '../support/processes';
+import { NetworkEntry, PHONES } from '../support/network';
+import { waitFor } from '../support/processes';
 import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
 import { World } from '../support/world';
 
@@ -130,8 +130,12 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     expectSippPassed(call);
     const record = await world.lastCall(since);
     expect(record.outcome).toBe('finder-hung-up');
-    await sleep(2_000);
-    const log = world.network.takeLog();
+    // The call is over (its record is closed): leg 2's hang-up is the last thing to come.
+    const log: NetworkEntry[] = [];
+    await waitFor('leg 2 to be hung up', async () => {
+      log.push(...world.network.takeLog());
+      return log.some((e) => e.what === 'hangup' && e.number === PHONES.ringsForever);
+    }, 5_000, 50);
     expect(log.filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.rejects, PHONES.ringsForever]);
     const leg2HungUp = log.find((e) => e.what === 'hangup' && e.number === PHONES.ringsForever);
     expect(leg2HungUp).toBeDefined();

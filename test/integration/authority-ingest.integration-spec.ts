@@ -6,7 +6,8 @@ import { CardSealer } from '../../apps/server/src/cards/domain/card-ingest';
 import { ContactCodeVerifier } from '../../apps/server/src/cards/domain/contact-code-verifier';
 import { makeNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
-import { cardRecord, daysAgo, randomChildNumber, randomCode } from '../support/cards-data';
+import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
+import { randomNationalNumber } from '../support/national-numbers';
 import { startCardsApp } from '../support/cards-app';
 import { testConfig } from '../support/test-config';
 
@@ -87,7 +88,7 @@ describe('POST /api/v1/authority/cards against PostgreSQL', () => {
 
   it('given a batch with good and bad records, then the good ones are stored and each bad one is rejected with its reasons', async () => {
     const good = cardRecord();
-    const nn = randomChildNumber();
+    const nn = randomNationalNumber();
     const badCheckDigits = nn.slice(0, 9) + String((Number(nn.slice(9)) + 1) % 100).padStart(2, '0');
     const batch = [
       cardRecord({ nationalNumber: badCheckDigits }),
@@ -222,7 +223,7 @@ describe('POST /api/v1/authority/cards against PostgreSQL', () => {
     const verifier = app.get(ContactCodeVerifier);
     const record = cardRecord();
     await post({ cards: [record] });
-    expect(await verifier.verify(randomChildNumber(), record.contactCode)).toBeNull();
+    expect(await verifier.verify(randomNationalNumber(), record.contactCode)).toBeNull();
     expect(await verifier.verify(record.nationalNumber, randomCode())).toBeNull();
     expect(await verifier.verify(record.nationalNumber, record.contactCode)).not.toBeNull();
   });

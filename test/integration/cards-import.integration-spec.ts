@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { CardSealer } from '../../apps/server/src/cards/domain/card-ingest';
 import { CardProblem } from '../../apps/server/src/cards/domain/card-record';
 import { importCardsCsv } from '../../apps/server/src/cards/import/card-csv-import';
+import { Connection } from '../../apps/server/src/database/database';
 import { Encryptor } from '../../apps/server/src/privacy/encryptor';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
@@ -31,7 +32,7 @@ describe('npm run cards:import (COPY-based bulk import) against PostgreSQL', () 
   const header = 'nationalNumber,contactCode,issuedOn,firstName,lastName';
   const run = (file: string, chunkSize = 2, actorId = 'test') => {
     const rejected: [number, CardProblem[] | 'csv'][] = [];
-    return importCardsCsv(client, file, sealer, {
+    return importCardsCsv(new Connection(client), file, sealer, {
       chunkSize,
       today: new Date().toISOString().slice(0, 10),
       actor: { kind: 'operator', id: actorId },

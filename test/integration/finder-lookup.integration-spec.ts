@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PgCallRecords } from '../../apps/server/src/calls/pg-call-records';
+import { PgCallRecordStore } from '../../apps/server/src/calls/persistence/pg-call-record-store';
 import { CallCaps, openCallMaxAgeMs } from '../../apps/server/src/cascades/domain/call-caps';
 import { FinderLookupService } from '../../apps/server/src/cascades/finder-lookup.service';
-import { PgCascadeDirectory } from '../../apps/server/src/cascades/persistence/pg-cascade-directory';
-import { PgCascadeEnrolment } from '../../apps/server/src/cascades/persistence/pg-cascade-enrolment';
+import { PgCascadeStore } from '../../apps/server/src/cascades/persistence/pg-cascade-store';
+import { PgEnrolmentStore } from '../../apps/server/src/cascades/persistence/pg-enrolment-store';
+import { Database } from '../../apps/server/src/database/database';
 import { createDataSource } from '../../apps/server/src/database/data-source';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { testConfig } from '../support/test-config';
@@ -14,11 +15,11 @@ describe('the finder look-up against PostgreSQL', () => {
   const config = testConfig();
   const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
   let db: DataSource;
-  let records: PgCallRecords;
-  let enrolment: PgCascadeEnrolment;
+  let records: PgCallRecordStore;
+  let enrolment: PgEnrolmentStore;
   const nationalNumber = randomNationalNumber;
   const caller = () => `3249${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-  const service = (max = 5, now = () => new Date()) => new FinderLookupService(new PgCascadeDirectory(db), records, pseudonymizer, max, now);
+  const service = (max = 5, now = () => new Date()) => new FinderLookupService(new PgCascadeStore(new Database(db)), records, pseudonymizer, max, now);
   const newCall = async () => {
     const id = randomUUID();
     await records.callStarted(id, new Date());
@@ -28,8 +29,8 @@ describe('the finder look-up against PostgreSQL', () => {
   beforeAll(async () => {
     db = createDataSource(config.database.url);
     await db.initialize();
-    records = new PgCallRecords(db);
-    enrolment = new PgCascadeEnrolment(db, pseudonymizer);
+    records = new PgCallRecordStore(new Database(db));
+    enrolment = new PgEnrolmentStore(new Database(db), pseudonymizer);
   });
   afterAll(() => db.destroy());
 
@@ -84,7 +85,7 @@ describe('the finder look-up against PostgreSQL', () => {
   describe('the call caps, counted in PostgreSQL', () => {
     const generous: CallCaps = { maxCallsPerCascade: 100, maxCallsPerCaller: 100, maxLegsPerCascadePerDay: 1000, maxLegsPerDay: 10_000_000, openCallMaxAgeMs: openCallMaxAgeMs(3600) };
     const capped = (caps: Partial<CallCaps>, now = () => new Date()) =>
-      new FinderLookupService(new PgCascadeDirectory(db), records, pseudonymizer, 1000, now, { admission: records, limits: { ...generous, ...caps } });
+      new FinderLookupService(new PgCascadeStore(new Database(db)), records, pseudonymizer, 1000, now, { admission: records, limits: { ...generous, ...caps } });
     const activeCascade = async () => {
       const nn = nationalNumber();
       const { cascadeId } = await enrolment.enrol({ nationalNumber: nn, issuedOn: '2026-01-10', status: 'active', language: 'fr', numbers: [{ e164: '+32470000041', country: 'BE' }] });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { checkNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { CURRENT_TERMS_VERSION, LINK_REFUSED } from '../../apps/server/src/portal/domain/parent-children';
-import { randomChildNumber, randomCode } from '../support/cards-data';
+import { randomCode } from '../support/cards-data';
+import { randomNationalNumber } from '../support/national-numbers';
 import { PASSWORD, PortalClient, ingestedCard, linkedChild, portalTestConfig, randomEmail, signedInParent, usePortalApp } from '../support/portal-app';
 import { testConfig } from '../support/test-config';
 
@@ -206,7 +207,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       await client.csrf();
       expect((await client.get('/api/v1/account')).status).toBe(401);
       expect((await client.get('/api/v1/children')).status).toBe(401);
-      expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: 'ABCDEF' })).status).toBe(401);
+      expect((await client.post('/api/v1/children/links', { nationalNumber: randomNationalNumber(), contactCode: 'ABCDEF' })).status).toBe(401);
     });
   });
 
@@ -226,7 +227,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       const { client } = await signedInParent(portal);
       const card = await ingestedCard(portal);
       const wrongCode = await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: randomCode() });
-      const unknownNumber = await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: card.contactCode });
+      const unknownNumber = await client.post('/api/v1/children/links', { nationalNumber: randomNationalNumber(), contactCode: card.contactCode });
       expect(wrongCode.status).toBe(400);
       expect(unknownNumber.status).toBe(400);
       expect(wrongCode.body).toEqual(unknownNumber.body);
@@ -235,7 +236,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
 
     it('given a malformed national number, then a field message (shape only, it reveals nothing about cards)', async () => {
       const { client } = await signedInParent(portal);
-      const valid = randomChildNumber();
+      const valid = randomNationalNumber();
       const wrongCheck = Array.from({ length: 100 }, (_, i) => `${valid.slice(0, 9)}${String(i).padStart(2, '0')}`).find((n) => checkNationalNumber(n).valid === false)!;
       const response = await client.post('/api/v1/children/links', { nationalNumber: wrongCheck, contactCode: 'ABCDEF' });
       expect(response.status).toBe(400);
@@ -265,18 +266,18 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
     it('given 5 failed tries from one account on different numbers, then that account is locked out, the same for known and unknown numbers', async () => {
       const { client } = await signedInParent(portal);
       for (let i = 0; i < 5; i += 1) {
-        expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() })).status).toBe(400);
+        expect((await client.post('/api/v1/children/links', { nationalNumber: randomNationalNumber(), contactCode: randomCode() })).status).toBe(400);
       }
       const card = await ingestedCard(portal);
       expect((await client.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(429);
-      expect((await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() })).status).toBe(429);
+      expect((await client.post('/api/v1/children/links', { nationalNumber: randomNationalNumber(), contactCode: randomCode() })).status).toBe(429);
       const { client: other } = await signedInParent(portal);
       expect((await other.post('/api/v1/children/links', { nationalNumber: card.nationalNumber, contactCode: card.contactCode })).status).toBe(201);
     });
 
     it('the failed tries are stored as hashes only', async () => {
       const { client } = await signedInParent(portal);
-      const nationalNumber = randomChildNumber();
+      const nationalNumber = randomNationalNumber();
       await client.post('/api/v1/children/links', { nationalNumber, contactCode: randomCode() });
       const rows = await portal.db.query(`SELECT subject_kind, subject_hash FROM link_attempts WHERE subject_hash = $1`, [pseudonymizer.hash('national-number', nationalNumber)]);
       expect(rows).toHaveLength(1);
@@ -504,7 +505,7 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       const { client, id } = await signedInParent(portal);
       const childId = await linkedChild(portal, client);
       await client.put(`/api/v1/children/${childId}/cascade`, { numbers: threeNumbers });
-      await client.post('/api/v1/children/links', { nationalNumber: randomChildNumber(), contactCode: randomCode() });
+      await client.post('/api/v1/children/links', { nationalNumber: randomNationalNumber(), contactCode: randomCode() });
 
       expect((await client.delete('/api/v1/account', {})).body.fields).toContainEqual({ field: 'confirm', code: 'equals', message: expect.any(String) });
       const refused = await client.delete('/api/v1/account', { confirm: true });

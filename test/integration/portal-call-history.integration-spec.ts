@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { PgCallRecords } from '../../apps/server/src/calls/pg-call-records';
+import { PgCallRecordStore } from '../../apps/server/src/calls/persistence/pg-call-record-store';
 import { FinderLookupService } from '../../apps/server/src/cascades/finder-lookup.service';
-import { PgCascadeDirectory } from '../../apps/server/src/cascades/persistence/pg-cascade-directory';
+import { PgCascadeStore } from '../../apps/server/src/cascades/persistence/pg-cascade-store';
+import { Database } from '../../apps/server/src/database/database';
 import { CALL_HISTORY_LIMIT } from '../../apps/server/src/portal/domain/call-history';
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/domain/parent-children';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
@@ -14,13 +15,13 @@ describe('the call history of a child (GET /api/v1/children/:id/calls) against P
   const config = portalTestConfig();
   const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
   const portal = usePortalApp(config);
-  let records: PgCallRecords;
+  let records: PgCallRecordStore;
   let lookup: FinderLookupService;
 
   beforeAll(() => {
     // The call flow's own writer and look-up (telephony.module.ts wires the same two).
-    records = new PgCallRecords(portal.db);
-    lookup = new FinderLookupService(new PgCascadeDirectory(portal.db), records, pseudonymizer, 1000);
+    records = new PgCallRecordStore(new Database(portal.db));
+    lookup = new FinderLookupService(new PgCascadeStore(new Database(portal.db)), records, pseudonymizer, 1000);
   });
 
   /** A card ingested as the authority sends it, linked to the parent; returns the child's id and national number. */

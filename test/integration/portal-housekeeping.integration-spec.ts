@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { Database } from '../../apps/server/src/database/database';
 import { createDataSource } from '../../apps/server/src/database/data-source';
+import { PgHousekeepingStore } from '../../apps/server/src/retention/persistence/pg-housekeeping-store';
 import { HOUSEKEEPING_LOCK, HousekeepingCounts, PortalHousekeeping } from '../../apps/server/src/retention/portal-housekeeping';
 import { testConfig, testEnvironment } from '../support/test-config';
 
@@ -21,7 +23,7 @@ describe("the portal's daily housekeeping against PostgreSQL (failed tries, sess
   let db: DataSource;
 
   const housekeepAt = (iso: string, options: { dryRun?: boolean; batchSize?: number } = {}) =>
-    new PortalHousekeeping(db, { batchSize: options.batchSize ?? 500 }, () => new Date(iso)).run({ dryRun: options.dryRun ?? false });
+    new PortalHousekeeping(new PgHousekeepingStore(new Database(db)), { batchSize: options.batchSize ?? 500 }, () => new Date(iso)).run({ dryRun: options.dryRun ?? false });
   const parent = async (): Promise<string> => (await db.query(`INSERT INTO parent_accounts DEFAULT VALUES RETURNING id`))[0].id;
   const count = async (table: string, parentId: string) => (await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE parent_id = $1`, [parentId]))[0].n as number;
 

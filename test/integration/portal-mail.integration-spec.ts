@@ -2,6 +2,7 @@ import { AddressInfo, Server, Socket, createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SMTPServer } from 'smtp-server';
 import { CapturingLogger, PASSWORD, PortalClient, portalTestConfig, randomEmail, startPortalApp } from '../support/portal-app';
+import { freePort } from '../support/ports';
 import { waitFor } from '../support/processes';
 
 const MAIL_FROM = 'Allo Parents <no-reply@allo-parents.example>';
@@ -57,15 +58,6 @@ async function startSmtpServer(): Promise<{ server: SMTPServer; port: number; ma
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.server.address() as AddressInfo).port, mails };
-}
-
-/** A port on which nothing listens (taken, then given back). */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** A server that accepts connections and never says a word: the SMTP greeting never comes. */
@@ -153,7 +145,7 @@ describe('portal mail over SMTP (a real SMTP server in the test process)', () =>
 
 describe('portal mail when the SMTP server is down or silent', () => {
   it('given nothing listening on the SMTP port, when a new and an existing address register, then both get the same 202 answer and each failure is logged without the address', async () => {
-    const config = portalTestConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await closedPort()), MAIL_FROM, DEFAULT_LANGUAGE: 'en' });
+    const config = portalTestConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await freePort()), MAIL_FROM, DEFAULT_LANGUAGE: 'en' });
     const { app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger });
     try {
       const email = randomEmail();

@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { CapturingMailer, PASSWORD, PortalClient, keepCookies, portalTestConfig, randomEmail, startPortalApp, usePortalApp, verifiedParent } from '../support/portal-app';
 import { TestOidcProvider, TestOidcUser } from '../support/oidc-provider';
+import { freePort } from '../support/ports';
 
 const CLIENT = { clientId: 'allo-parents-test', clientSecret: 'a client secret for the test provider only' };
-
-/** A free port on 127.0.0.1 (the app's public URL, hence the redirect URI, must be known before it starts). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
-}
 
 interface Hop {
   url: string;

@@ -3,7 +3,7 @@ import { CODE_REQUEST_ACCEPTED, ParentCalls } from '../../apps/server/src/portal
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/domain/parent-children';
 import { AnnouncementDialler } from '../../apps/server/src/telephony/announcement/announcement-dialler';
 import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from '../../apps/server/src/telephony/announcement/announcement-machine';
-import { randomChildNumber } from '../support/cards-data';
+import { randomNationalNumber } from '../support/national-numbers';
 import { CapturingLogger, PortalClient, StartedPortal, ingestedCard, linkedChild, portalTestConfig, signedInParent, startPortalApp } from '../support/portal-app';
 
 /** The telephony at its port: answers each number as scripted, and can hold a call open. */
@@ -206,7 +206,7 @@ describe('calls the service places for parents: testing the list and a lost code
     });
 
     it.each([
-      ['an unknown number', async () => ({ nationalNumber: randomChildNumber() })],
+      ['an unknown number', async () => ({ nationalNumber: randomNationalNumber() })],
       ['a child with a draft cascade', async (client: PortalClient) => ({ nationalNumber: (await childWith(client, ['+32470222011'], { activate: false })).card.nationalNumber })],
       ['a child with no cascade', async (client: PortalClient) => ({ nationalNumber: (await childWith(client, [], { activate: false })).card.nationalNumber })],
     ])('given %s, then the very same answer and nobody is called', async (_, seed) => {
@@ -221,7 +221,7 @@ describe('calls the service places for parents: testing the list and a lost code
 
     it('given a number to call in the request, then it is refused as an unknown field: the call only ever goes to the cascade\'s first number', async () => {
       const { client } = await signedInParent(portal);
-      const response = await client.post('/api/v1/children/code-requests', { nationalNumber: randomChildNumber(), phone: '+32470999999' });
+      const response = await client.post('/api/v1/children/code-requests', { nationalNumber: randomNationalNumber(), phone: '+32470999999' });
       expect(response.status).toBe(400);
       await settled();
       expect(dialler.calls).toEqual([]);
@@ -229,7 +229,7 @@ describe('calls the service places for parents: testing the list and a lost code
 
     it('given a national number with wrong check digits, then 400 on that field and nothing is counted nor called', async () => {
       const { client } = await signedInParent(portal);
-      const valid = randomChildNumber();
+      const valid = randomNationalNumber();
       const wrong = valid.slice(0, 9) + String((Number(valid.slice(9)) + 1) % 100).padStart(2, '0');
       const response = await client.post('/api/v1/children/code-requests', { nationalNumber: wrong });
       expect(response.status).toBe(400);
@@ -264,8 +264,8 @@ describe('calls the service places for parents: testing the list and a lost code
 
     it('given three requests from one account in a day, then a fourth is refused with 429, for any number', async () => {
       const { client } = await signedInParent(portal);
-      for (let i = 0; i < 3; i++) expect((await client.post('/api/v1/children/code-requests', { nationalNumber: randomChildNumber() })).status).toBe(202);
-      expect((await client.post('/api/v1/children/code-requests', { nationalNumber: randomChildNumber() })).status).toBe(429);
+      for (let i = 0; i < 3; i++) expect((await client.post('/api/v1/children/code-requests', { nationalNumber: randomNationalNumber() })).status).toBe(202);
+      expect((await client.post('/api/v1/children/code-requests', { nationalNumber: randomNationalNumber() })).status).toBe(429);
     });
 
     it('given a request, then the audit trail names the account only, and neither the national number nor the code nor the phone number reaches the log or the audit trail', async () => {

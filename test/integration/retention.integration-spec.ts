@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { Database } from '../../apps/server/src/database/database';
 import { createDataSource } from '../../apps/server/src/database/data-source';
+import { PgRetentionStore } from '../../apps/server/src/retention/persistence/pg-retention-store';
 import { RETENTION_LOCK, RetentionPurge } from '../../apps/server/src/retention/retention-purge';
 import { testConfig } from '../support/test-config';
 
@@ -16,7 +18,7 @@ describe('the retention purge against PostgreSQL', () => {
 
   const purgeAt = (iso: string, options: { callRecordDays?: number; batchSize?: number; dryRun?: boolean; lanes?: number; laneMinCards?: number } = {}) =>
     new RetentionPurge(
-      db,
+      new PgRetentionStore(new Database(db)),
       { timeZone: 'Europe/Brussels', callRecordDays: options.callRecordDays ?? 183, batchSize: options.batchSize ?? 500, lanes: options.lanes, laneMinCards: options.laneMinCards },
       () => new Date(iso),
     ).run({

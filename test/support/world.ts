@@ -1,8 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { randomNationalNumber } from './national-numbers';
-import { PgCascadeEnrolment } from '../../apps/server/src/cascades/persistence/pg-cascade-enrolment';
+import { PgEnrolmentStore } from '../../apps/server/src/cascades/persistence/pg-enrolment-store';
 import { AppConfig } from '../../apps/server/src/config/app-config';
+import { Database } from '../../apps/server/src/database/database';
 import { createDataSource } from '../../apps/server/src/database/data-source';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { Encryptor } from '../../apps/server/src/privacy/encryptor';
@@ -41,7 +42,7 @@ export class World {
   readonly network: SimulatedNetwork;
   db!: DataSource;
   app: NestFastifyApplication | undefined;
-  private enrolment!: PgCascadeEnrolment;
+  private enrolment!: PgEnrolmentStore;
 
   /**
    * options (the benchmarks): productionTimers leaves out E2E_TIMERS; serviceTemplate and
@@ -60,7 +61,7 @@ export class World {
     this.db = createDataSource(this.config.database.url);
     await this.db.initialize();
     const pseudonymizer = new Pseudonymizer(this.config.pseudonymKey);
-    this.enrolment = new PgCascadeEnrolment(this.db, pseudonymizer, new CardSealer(pseudonymizer, new Encryptor(this.config.encryption)));
+    this.enrolment = new PgEnrolmentStore(new Database(this.db), pseudonymizer, new CardSealer(pseudonymizer, new Encryptor(this.config.encryption)));
     await Promise.all([this.asterisk.start(), this.network.start()]);
     if (options.appProcess) await this.startAppProcess(options.appEnv);
     else await this.startApp();

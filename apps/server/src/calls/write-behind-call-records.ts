@@ -1,7 +1,7 @@
 import { LookupLedger } from '../cascades/domain/finder-lookup';
 import { CallRecords } from './call-records';
 
-/** The store the write-behind buffer writes to (PgCallRecords). */
+/** The store the write-behind buffer writes to (PgCallRecordStore). */
 export interface CallRecordStore extends CallRecords, LookupLedger {
   /** The look-up's own bookkeeping alone (noteLookup without its count): hashes and time of entry. */
   lookupNoted(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date): Promise<void>;

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { Encryptor } from '../privacy/encryptor';
 import { Pseudonymizer } from '../privacy/pseudonymizer';
 import { calendarDay } from '../retention/retention-policy';
@@ -17,7 +16,7 @@ import { PgCardStore } from './persistence/pg-card-store';
 @Module({
   controllers: [AuthorityCardsController],
   providers: [
-    { provide: PgCardStore, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new PgCardStore(db) },
+    { provide: PgCardStore, inject: [Database], useFactory: (db: Database) => new PgCardStore(db) },
     { provide: CardSealer, inject: [Pseudonymizer, Encryptor], useFactory: (p: Pseudonymizer, e: Encryptor) => new CardSealer(p, e) },
     {
       provide: CardIngestService,
@@ -29,7 +28,7 @@ import { PgCardStore } from './persistence/pg-card-store';
       inject: [PgCardStore, Pseudonymizer, CardSealer],
       useFactory: (store: PgCardStore, p: Pseudonymizer, sealer: CardSealer) => new ContactCodeVerifier(store, p, sealer),
     },
-    { provide: AuthorityTokens, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new AuthorityTokens(new PgAuthorityTokenStore(db)) },
+    { provide: AuthorityTokens, inject: [Database], useFactory: (db: Database) => new AuthorityTokens(new PgAuthorityTokenStore(db)) },
     AuthorityTokenGuard,
   ],
   exports: [ContactCodeVerifier, CardSealer],

@@ -4,6 +4,7 @@
 import { AuthorityTokens, TOKEN_NAME_PATTERN } from '../cards/domain/authority-tokens';
 import { PgAuthorityTokenStore } from '../cards/persistence/pg-authority-token-store';
 import { loadConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { createDataSource } from '../database/data-source';
 import { runCli } from './run-cli';
 
@@ -20,7 +21,7 @@ runCli(async () => {
     throw new Error(`cannot reach PostgreSQL with DATABASE_URL (${(error as Error).message})`);
   }
   try {
-    const tokens = new AuthorityTokens(new PgAuthorityTokenStore(db));
+    const tokens = new AuthorityTokens(new PgAuthorityTokenStore(new Database(db)));
     if (command === 'create') {
       const { id, token } = await tokens.issue(argument);
       process.stderr.write(`created token '${argument}' (id ${id}); it is shown once, store it in the authority's system:\n`);

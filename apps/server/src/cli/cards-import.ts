@@ -1,10 +1,10 @@
 // Usage: npm run cards:import -- FILE.csv [--chunk-size N]
 // The initial load of cards from the issuing authority (header: nationalNumber,contactCode,
 // issuedOn,firstName,lastName). Bad lines are reported by number and skipped; re-running is safe.
-import { Client } from 'pg';
 import { CardSealer } from '../cards/domain/card-ingest';
 import { importCardsCsv, ImportProgress } from '../cards/import/card-csv-import';
 import { loadConfig } from '../config/app-config';
+import { DedicatedConnection } from '../database/database';
 import { Encryptor } from '../privacy/encryptor';
 import { Pseudonymizer } from '../privacy/pseudonymizer';
 import { calendarDay } from '../retention/retention-policy';
@@ -18,9 +18,9 @@ runCli(async () => {
   if (chunkArg !== undefined && (!Number.isInteger(chunkArg) || chunkArg < 1 || chunkArg > 1_000_000)) throw new Error('--chunk-size must be a whole number from 1 to 1000000');
   const config = loadConfig();
   const sealer = new CardSealer(new Pseudonymizer(config.pseudonymKey), new Encryptor(config.encryption));
-  const client = new Client({ connectionString: config.database.url, application_name: 'alloparents-cards-import' });
+  let connection: DedicatedConnection;
   try {
-    await client.connect();
+    connection = await DedicatedConnection.open(config.database.url, 'alloparents-cards-import');
   } catch (error) {
     throw new Error(`cannot reach PostgreSQL with DATABASE_URL (${(error as Error).message})`);
   }
@@ -36,7 +36,7 @@ runCli(async () => {
     process.stderr.write(tty ? `\r${text}` : `${text}\n`);
   };
   try {
-    const summary = await importCardsCsv(client, file, sealer, {
+    const summary = await importCardsCsv(connection, file, sealer, {
       chunkSize: chunkArg,
       today: calendarDay(new Date(), config.retention.timeZone),
       actor: { kind: 'operator', id: 'cards:import' },
@@ -55,6 +55,6 @@ runCli(async () => {
         `${Math.round((summary.imported + summary.alreadyPresent) / Math.max(seconds, 0.001))} cards/s\n`,
     );
   } finally {
-    await client.end();
+    await connection.end();
   }
 });

@@ -1,7 +1,10 @@
 // Usage: npm run retention [-- --dry-run]
 // Runs the daily purge and the portal's housekeeping now (the app also runs it on RETENTION_CRON); --dry-run only counts.
 import { loadConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { createDataSource } from '../database/data-source';
+import { PgHousekeepingStore } from '../retention/persistence/pg-housekeeping-store';
+import { PgRetentionStore } from '../retention/persistence/pg-retention-store';
 import { HousekeepingOutcome, PortalHousekeeping } from '../retention/portal-housekeeping';
 import { RetentionPurge } from '../retention/retention-purge';
 import { runCli } from './run-cli';
@@ -18,7 +21,7 @@ runCli(async () => {
     throw new Error(`cannot reach PostgreSQL with DATABASE_URL (${(error as Error).message})`);
   }
   try {
-    const outcome = await new RetentionPurge(db, config.retention).run({ dryRun });
+    const outcome = await new RetentionPurge(new PgRetentionStore(new Database(db)), config.retention).run({ dryRun });
     if (!outcome.ran) throw new Error('another instance is purging right now (advisory lock held): try again later');
     const c = outcome.counts;
     process.stdout.write(
@@ -29,7 +32,7 @@ runCli(async () => {
         `  audit events before ${outcome.cutoffs.auditEventsBefore}: ${c.auditEvents}\n` +
         (dryRun ? '' : `in ${outcome.batches} batches, the longest ${outcome.maxBatchMs.toFixed(1)} ms, ${outcome.elapsedMs} ms in all\n`),
     );
-    const housekeeping = await new PortalHousekeeping(db, config.retention).run({ dryRun });
+    const housekeeping = await new PortalHousekeeping(new PgHousekeepingStore(new Database(db)), config.retention).run({ dryRun });
     if (!housekeeping.ran) throw new Error('another instance is housekeeping the portal right now (advisory lock held): try again later');
     process.stdout.write(formatHousekeeping(housekeeping, dryRun));
   } finally {

@@ -1,7 +1,8 @@
-import { Logger, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Global, Logger, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Database } from './database';
 import { dataSourceOptions } from './data-source';
 
 const log = new Logger('Database');
@@ -22,6 +23,8 @@ async function initializeInBackground(dataSource: DataSource, attempt = 0): Prom
   }
 }
 
+/** The data source (TypeORM: settings, start-up, health) and Database, which every store and job is given. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -39,5 +42,7 @@ async function initializeInBackground(dataSource: DataSource, attempt = 0): Prom
       },
     }),
   ],
+  providers: [{ provide: Database, inject: [getDataSourceToken()], useFactory: (source: DataSource) => new Database(source) }],
+  exports: [Database],
 })
 export class DatabaseModule {}

@@ -1,11 +1,10 @@
 import { Logger, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CardsModule } from '../cards/cards.module';
 import { CardSealer } from '../cards/domain/card-ingest';
 import { ContactCodeVerifier } from '../cards/domain/contact-code-verifier';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { Encryptor } from '../privacy/encryptor';
 import { Pseudonymizer } from '../privacy/pseudonymizer';
 import { AccountData } from './domain/account-data';
@@ -33,13 +32,13 @@ import { WebController } from './http/web.controller';
 import { LogMailer } from './mail/log-mailer';
 import { SmtpMailer } from './mail/smtp-mailer';
 import { Argon2PasswordHasher } from './persistence/argon2-password-hasher';
-import { PgAccountDataStore } from './persistence/pg-account-data';
+import { PgAccountDataStore } from './persistence/pg-account-data-store';
 import { PgAccountStore } from './persistence/pg-account-store';
-import { PgCallHistoryStore } from './persistence/pg-call-history';
-import { PgLinkAttemptStore } from './persistence/pg-link-attempts';
-import { PgOidcIdentityStore } from './persistence/pg-oidc-identities';
-import { PgParentCallsStore } from './persistence/pg-parent-calls';
-import { PgParentChildrenStore } from './persistence/pg-parent-children';
+import { PgCallHistoryStore } from './persistence/pg-call-history-store';
+import { PgLinkAttemptStore } from './persistence/pg-link-attempt-store';
+import { PgOidcIdentityStore } from './persistence/pg-oidc-identity-store';
+import { PgParentCallsStore } from './persistence/pg-parent-calls-store';
+import { PgParentChildrenStore } from './persistence/pg-parent-children-store';
 import { PgSessionStore } from './persistence/pg-session-store';
 import { PgTotpStore } from './persistence/pg-totp-store';
 
@@ -60,23 +59,23 @@ import { PgTotpStore } from './persistence/pg-totp-store';
   providers: [
     // SMTP when configured; otherwise (development) the mail's subject and link go to the log.
     { provide: Mailer, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.mail.smtp ? new SmtpMailer(config.mail) : new LogMailer()) },
-    { provide: Sessions, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new Sessions(new PgSessionStore(db)) },
+    { provide: Sessions, inject: [Database], useFactory: (db: Database) => new Sessions(new PgSessionStore(db)) },
     {
       provide: AccountService,
-      inject: [getDataSourceToken(), Mailer, Pseudonymizer, Encryptor, APP_CONFIG],
-      useFactory: (db: DataSource, mailer: Mailer, p: Pseudonymizer, e: Encryptor, config: AppConfig) =>
+      inject: [Database, Mailer, Pseudonymizer, Encryptor, APP_CONFIG],
+      useFactory: (db: Database, mailer: Mailer, p: Pseudonymizer, e: Encryptor, config: AppConfig) =>
         new AccountService(new PgAccountStore(db), new Argon2PasswordHasher(), mailer, p, e, config.portal.publicUrl, config.service.defaultLanguage),
     },
     {
       provide: TotpService,
-      inject: [getDataSourceToken(), AccountService, Encryptor, Pseudonymizer],
-      useFactory: (db: DataSource, accounts: AccountService, e: Encryptor, p: Pseudonymizer) =>
+      inject: [Database, AccountService, Encryptor, Pseudonymizer],
+      useFactory: (db: Database, accounts: AccountService, e: Encryptor, p: Pseudonymizer) =>
         new TotpService(new PgTotpStore(db), new PasswordAccounts(new PgAccountStore(db), new Argon2PasswordHasher(), accounts), e, p),
     },
     {
       provide: ParentChildren,
-      inject: [getDataSourceToken(), ContactCodeVerifier, CardSealer, Pseudonymizer, APP_CONFIG],
-      useFactory: (db: DataSource, codes: ContactCodeVerifier, sealer: CardSealer, p: Pseudonymizer, config: AppConfig) =>
+      inject: [Database, ContactCodeVerifier, CardSealer, Pseudonymizer, APP_CONFIG],
+      useFactory: (db: Database, codes: ContactCodeVerifier, sealer: CardSealer, p: Pseudonymizer, config: AppConfig) =>
         new ParentChildren(
           new PgParentChildrenStore(db, config.service.defaultLanguage),
           codes,
@@ -94,29 +93,29 @@ import { PgTotpStore } from './persistence/pg-totp-store';
     },
     {
       provide: ChildCallHistory,
-      inject: [getDataSourceToken(), APP_CONFIG],
-      useFactory: (db: DataSource, config: AppConfig) => new ChildCallHistory(new PgParentChildrenStore(db, config.service.defaultLanguage), new PgCallHistoryStore(db)),
+      inject: [Database, APP_CONFIG],
+      useFactory: (db: Database, config: AppConfig) => new ChildCallHistory(new PgParentChildrenStore(db, config.service.defaultLanguage), new PgCallHistoryStore(db)),
     },
     {
       // The dialler comes from the telephony module; an app without telephony answers that calls are not available.
       provide: ParentCalls,
-      inject: [getDataSourceToken(), Pseudonymizer, CardSealer, { token: ANNOUNCEMENT_DIALLER, optional: true }],
-      useFactory: (db: DataSource, p: Pseudonymizer, sealer: CardSealer, dialler: AnnouncementDialler | undefined) => {
+      inject: [Database, Pseudonymizer, CardSealer, { token: ANNOUNCEMENT_DIALLER, optional: true }],
+      useFactory: (db: Database, p: Pseudonymizer, sealer: CardSealer, dialler: AnnouncementDialler | undefined) => {
         const log = new Logger('ParentCalls');
         return new ParentCalls(new PgParentCallsStore(db), dialler ?? null, p, { contactCode: (hash, keyId, sealed) => sealer.open(hash, keyId, sealed).contactCode }, { warn: (f, m) => log.warn(f, m) });
       },
     },
     {
       provide: AccountData,
-      inject: [AccountService, ParentChildren, getDataSourceToken(), ChildCallHistory, ParentCalls],
-      useFactory: (accounts: AccountService, children: ParentChildren, db: DataSource, callHistory: ChildCallHistory, parentCalls: ParentCalls) =>
+      inject: [AccountService, ParentChildren, Database, ChildCallHistory, ParentCalls],
+      useFactory: (accounts: AccountService, children: ParentChildren, db: Database, callHistory: ChildCallHistory, parentCalls: ParentCalls) =>
         new AccountData(accounts, children, new PgAccountDataStore(db), callHistory, parentCalls),
     },
     { provide: OIDC_RELYING_PARTY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.oidc ? new OidcRelyingParty(config.oidc) : null) },
     {
       provide: OidcAccounts,
-      inject: [getDataSourceToken(), Pseudonymizer, Encryptor],
-      useFactory: (db: DataSource, p: Pseudonymizer, e: Encryptor) => new OidcAccounts(new PgOidcIdentityStore(db), p, e),
+      inject: [Database, Pseudonymizer, Encryptor],
+      useFactory: (db: Database, p: Pseudonymizer, e: Encryptor) => new OidcAccounts(new PgOidcIdentityStore(db), p, e),
     },
     CsrfGuard,
     SessionGuard,

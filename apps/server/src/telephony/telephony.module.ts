@@ -1,13 +1,12 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { PgCallRecords } from '../calls/pg-call-records';
+import { PgCallRecordStore } from '../calls/persistence/pg-call-record-store';
 import { defaultRetryDelay, WriteBehindCallRecords } from '../calls/write-behind-call-records';
 import { CardsModule } from '../cards/cards.module';
 import { CardSealer } from '../cards/domain/card-ingest';
 import { FinderLookupService } from '../cascades/finder-lookup.service';
-import { PgCascadeDirectory } from '../cascades/persistence/pg-cascade-directory';
+import { PgCascadeStore } from '../cascades/persistence/pg-cascade-store';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { Pseudonymizer } from '../privacy/pseudonymizer';
 import { AnnouncementCalls } from './announcement/announcement-calls';
 import { ANNOUNCEMENT_DIALLER } from './announcement/announcement-dialler';
@@ -21,9 +20,9 @@ import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
  * call makes 3 to 10). Nest calls its beforeApplicationShutdown on SIGTERM, before the
  * database pool closes.
  */
-function callRecordsFor(db: DataSource): WriteBehindCallRecords {
+function callRecordsFor(db: Database): WriteBehindCallRecords {
   const log = new Logger('CallRecords');
-  return new WriteBehindCallRecords(new PgCallRecords(db), {
+  return new WriteBehindCallRecords(new PgCallRecordStore(db), {
     capacity: 10_000,
     retryDelayMs: defaultRetryDelay,
     lookupWaitMs: 2_000,
@@ -41,15 +40,15 @@ function callRecordsFor(db: DataSource): WriteBehindCallRecords {
     CallRegistry,
     AnnouncementCalls,
     { provide: ANNOUNCEMENT_DIALLER, useExisting: AnnouncementCalls },
-    { provide: CALL_RECORDS, inject: [getDataSourceToken()], useFactory: (db: DataSource) => callRecordsFor(db) },
+    { provide: CALL_RECORDS, inject: [Database], useFactory: (db: Database) => callRecordsFor(db) },
     {
       provide: FINDER_LOOKUP,
-      inject: [getDataSourceToken(), APP_CONFIG, CALL_RECORDS, Pseudonymizer, CardSealer],
+      inject: [Database, APP_CONFIG, CALL_RECORDS, Pseudonymizer, CardSealer],
       // The caps are decided on PostgreSQL itself, in a transaction (never behind the buffer):
       // without the database there is no look-up either, and the finder goes to the hotline.
-      useFactory: (db: DataSource, config: AppConfig, records: WriteBehindCallRecords, pseudonymizer: Pseudonymizer, sealer: CardSealer) =>
-        new FinderLookupService(new PgCascadeDirectory(db, sealer), records, pseudonymizer, config.callFlow.abuseMaxNumbersPerHour, undefined, {
-          admission: new PgCallRecords(db),
+      useFactory: (db: Database, config: AppConfig, records: WriteBehindCallRecords, pseudonymizer: Pseudonymizer, sealer: CardSealer) =>
+        new FinderLookupService(new PgCascadeStore(db, sealer), records, pseudonymizer, config.callFlow.abuseMaxNumbersPerHour, undefined, {
+          admission: new PgCallRecordStore(db),
           limits: config.limits,
         }),
     },

@@ -1,10 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import type { ClientBase } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { inTransaction } from '../../database/pg-client';
+import { Connection, isUniqueViolation } from '../../database/database';
 import { AuditActor, CardSealer } from '../domain/card-ingest';
 import { CardProblem } from '../domain/card-record';
 import { CARD_MERGE_LOCK, mergeStagedCards, prepareStaging, recordIngest } from '../persistence/card-merge';
@@ -65,7 +61,7 @@ export interface ImportOptions {
  * Re-running after an interruption is safe: cards already stored have the same ingest key and are
  * skipped (ON CONFLICT DO NOTHING), so only the missing ones are added.
  */
-export async function importCardsCsv(client: ClientBase, file: string, sealer: CardSealer, options: ImportOptions): Promise<ImportSummary> {
+export async function importCardsCsv(client: Connection, file: string, sealer: CardSealer, options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const progress: ImportProgress = { lines: 0, bytesRead: 0, totalBytes: statSync(file).size, imported: 0, alreadyPresent: 0, rejected: 0, blockedCascades: 0, fastChunks: 0, mergedChunks: 0 };
@@ -88,9 +84,9 @@ export async function importCardsCsv(client: ClientBase, file: string, sealer: C
   let batch: string[] = [];
   let batchFirstLine = 0;
 
-  const copy = (sql: string, chunk: Buffer[]) => pipeline(Readable.from([COPY_SIGNATURE, ...chunk, COPY_TRAILER]), client.query(copyFrom(sql)));
+  const copy = (sql: string, chunk: Buffer[]) => client.copyIn(sql, [COPY_SIGNATURE, ...chunk, COPY_TRAILER]);
   const flush = (chunk: SealedRows, rejected: number): Promise<void> =>
-    inTransaction(client, async () => {
+    client.transaction(async () => {
       const count = chunk.count;
       if (count > 0 && (await storeAllNew(client, chunk, copy))) {
         await recordIngest(client, options.actor, { received: count + rejected, created: count, alreadyPresent: 0, rejected, blockedCascades: 0 });
@@ -169,8 +165,6 @@ interface SealedRows {
   cards: Buffer[];
 }
 
-const UNIQUE_VIOLATION = '23505';
-
 /**
  * The fast path of a chunk whose children are all new (the initial load): its children and cards
  * are COPYed straight into their tables with the ids the sealer threads made, inside a savepoint
@@ -180,14 +174,14 @@ const UNIQUE_VIOLATION = '23505';
  * in the chunk), a unique constraint stops the COPY, the savepoint is rolled back (nothing of the
  * attempt stays) and the caller merges the chunk instead: false.
  */
-async function storeAllNew(client: ClientBase, chunk: SealedRows, copy: (sql: string, rows: Buffer[]) => Promise<void>): Promise<boolean> {
-  await client.query(`SELECT pg_advisory_xact_lock($1)`, [CARD_MERGE_LOCK.toString()]);
+async function storeAllNew(client: Connection, chunk: SealedRows, copy: (sql: string, rows: Buffer[]) => Promise<void>): Promise<boolean> {
+  await client.lockForTransaction(CARD_MERGE_LOCK);
   await client.query(`SAVEPOINT all_new`);
   try {
     await copy(COPY_CHILDREN_SQL, chunk.children);
     await copy(COPY_CARDS_SQL, chunk.cards);
   } catch (error) {
-    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    if (!isUniqueViolation(error)) throw error;
     await client.query(`ROLLBACK TO SAVEPOINT all_new`);
     return false;
   }
@@ -200,7 +194,7 @@ async function storeAllNew(client: ClientBase, chunk: SealedRows, copy: (sql: st
  * to temporary tables and from there to the merge's staging table, in file order (COPY fills the
  * identity column in the order it reads: a later line of the chunk is a later card).
  */
-async function prepareImportTables(client: ClientBase): Promise<void> {
+async function prepareImportTables(client: Connection): Promise<void> {
   await client.query(`CREATE TEMP TABLE IF NOT EXISTS card_import_children (id uuid, national_number_hash bytea) ON COMMIT DELETE ROWS`);
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS card_import_cards (
@@ -208,7 +202,7 @@ async function prepareImportTables(client: ClientBase): Promise<void> {
     ) ON COMMIT DELETE ROWS`);
 }
 
-async function stage(client: ClientBase, chunk: SealedRows, copy: (sql: string, rows: Buffer[]) => Promise<void>): Promise<void> {
+async function stage(client: Connection, chunk: SealedRows, copy: (sql: string, rows: Buffer[]) => Promise<void>): Promise<void> {
   await copy(`COPY card_import_children (id, national_number_hash) FROM STDIN (FORMAT binary)`, chunk.children);
   await copy(`COPY card_import_cards (id, child_id, issued_on, ingest_key, sealed, encryption_key_id) FROM STDIN (FORMAT binary)`, chunk.cards);
   await client.query(`

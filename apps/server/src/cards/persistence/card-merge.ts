@@ -1,4 +1,4 @@
-import type { ClientBase } from 'pg';
+import { Connection } from '../../database/database';
 import { AuditActor } from '../domain/card-ingest';
 
 /**
@@ -19,7 +19,7 @@ import { AuditActor } from '../domain/card-ingest';
  */
 export const CARD_MERGE_LOCK = 0x616c6c6f_63617264n; // 'allocard'
 
-export async function prepareStaging(client: ClientBase): Promise<void> {
+export async function prepareStaging(client: Connection): Promise<void> {
   await client.query(`
     CREATE TEMP TABLE IF NOT EXISTS card_staging (
       ord int NOT NULL,
@@ -52,8 +52,8 @@ export interface MergeResult {
  * - Children that already existed are found by index, one probe per hash (a hash join would read
  *   the whole children table for every batch).
  */
-export async function mergeStagedCards(client: ClientBase, audit: { actor: AuditActor; received: number; rejected: number; returnKeys: boolean }): Promise<MergeResult> {
-  await client.query(`SELECT pg_advisory_xact_lock($1)`, [CARD_MERGE_LOCK.toString()]);
+export async function mergeStagedCards(client: Connection, audit: { actor: AuditActor; received: number; rejected: number; returnKeys: boolean }): Promise<MergeResult> {
+  await client.lockForTransaction(CARD_MERGE_LOCK);
   // Sorting a 50,000-row batch in memory rather than in temporary files; no JIT compilation
   // (the temporary tables have no statistics: the planner overestimates and compiles for ~300 ms).
   await client.query(`SET LOCAL work_mem = '64MB'`);
@@ -92,10 +92,10 @@ export async function mergeStagedCards(client: ClientBase, audit: { actor: Audit
       RETURNING id, child_id, ingest_key)
     INSERT INTO card_ingested (id, child_id, ingest_key, fresh)
     SELECT i.id, i.child_id, i.ingest_key, c.fresh FROM inserted i JOIN card_children c ON c.child_id = i.child_id`);
-  const created = inserted.rowCount ?? 0;
+  const created = inserted.count;
   let blockedCascades = 0;
   const touched = created > 0 ? await client.query(`INSERT INTO card_touched SELECT child_id FROM card_ingested GROUP BY child_id HAVING count(*) > 1 OR NOT bool_and(fresh)`) : null;
-  if ((touched?.rowCount ?? 0) > 0) {
+  if ((touched?.count ?? 0) > 0) {
     await client.query(`ANALYZE card_touched`);
     await client.query(`
       UPDATE cards k SET sealed = NULL, encryption_key_id = NULL, superseded_at = now()
@@ -113,7 +113,7 @@ export async function mergeStagedCards(client: ClientBase, audit: { actor: Audit
        SELECT $1, $2, 'cascade.blocked', 'cascade', id, '{"reason":"new-card"}'::jsonb FROM blocked`,
       [audit.actor.kind, audit.actor.id],
     );
-    blockedCascades = blocked.rowCount ?? 0;
+    blockedCascades = blocked.count;
   }
   const createdKeys = audit.returnKeys && created > 0 ? (await client.query<{ ingest_key: Buffer }>(`SELECT ingest_key FROM card_ingested`)).rows.map((r) => r.ingest_key) : [];
   await recordIngest(client, audit.actor, { received: audit.received, created, alreadyPresent: audit.received - audit.rejected - created, rejected: audit.rejected, blockedCascades });
@@ -122,7 +122,7 @@ export async function mergeStagedCards(client: ClientBase, audit: { actor: Audit
 
 /** The audit trail of one stored batch or chunk: counts only. */
 export async function recordIngest(
-  client: ClientBase,
+  client: Connection,
   actor: AuditActor,
   counts: { received: number; created: number; alreadyPresent: number; rejected: number; blockedCascades: number },
 ): Promise<void> {

@@ -1,17 +1,16 @@
-import { DataSource } from 'typeorm';
-import { inTransaction, withPgClient } from '../../database/pg-client';
+import { Database } from '../../database/database';
 import { AuditActor, CardStore, PreparedCard } from '../domain/card-ingest';
 import { CurrentCards } from '../domain/contact-code-verifier';
 import { mergeStagedCards, prepareStaging } from './card-merge';
 
 /** The authority API's batches: staged with one INSERT ... unnest, merged like the bulk import. */
 export class PgCardStore implements CardStore, CurrentCards {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async store(cards: PreparedCard[], audit: { actor: AuditActor; rejected: number }): Promise<{ created: Buffer[]; blockedCascades: number }> {
-    return withPgClient(this.db, async (client) => {
+    return this.db.connection(async (client) => {
       await prepareStaging(client);
-      return inTransaction(client, async () => {
+      return client.transaction(async () => {
         await client.query(
           `INSERT INTO card_staging (ord, national_number_hash, ingest_key, issued_on, sealed, encryption_key_id)
            SELECT * FROM unnest($1::int[], $2::bytea[], $3::bytea[], $4::date[], $5::bytea[], $6::text[])`,
@@ -24,7 +23,7 @@ export class PgCardStore implements CardStore, CurrentCards {
   }
 
   async currentCard(nationalNumberHash: Buffer): Promise<{ childId: string; keyId: string; sealed: Buffer } | null> {
-    const rows: { child_id: string; encryption_key_id: string | null; sealed: Buffer | null }[] = await this.db.query(
+    const { rows } = await this.db.query<{ child_id: string; encryption_key_id: string | null; sealed: Buffer | null }>(
       `SELECT k.child_id, k.encryption_key_id, k.sealed
          FROM children ch JOIN LATERAL (
            SELECT child_id, encryption_key_id, sealed FROM cards WHERE child_id = ch.id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true

@@ -5,7 +5,7 @@
  * hotline leg itself is never capped.
  *
  * The counts come from the call and leg records in PostgreSQL, so every node of a deployment
- * sees the same ones (adapter: calls/pg-call-records.ts).
+ * sees the same ones (adapter: calls/persistence/pg-call-record-store.ts).
  */
 
 /** Which cap a call was over; the metric's label (alloparents_limit_refusals_total). */

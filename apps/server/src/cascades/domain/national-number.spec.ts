@@ -1,4 +1,4 @@
-import { birthDateOf, checkNationalNumber, makeNationalNumber } from './national-number';
+import { birthDateOf, checkNationalNumber, makeNationalNumber, parseNationalNumber, TYPED_NATIONAL_NUMBER } from './national-number';
 
 describe('checking a national register number', () => {
   it.each([
@@ -88,5 +88,24 @@ describe('the birth date in a national number', () => {
 
   it('given an invalid number, then there is no birth date', () => {
     expect(birthDateOf('15031412300')).toBeNull();
+  });
+});
+
+describe('parsing a national register number typed on a form', () => {
+  it.each([
+    ['as printed on the card', '85.07.30-033.28'],
+    ['with spaces', ' 850730 033 28 '],
+    ['as 11 digits', '85073003328'],
+  ])('accepts it %s and keeps the 11 digits', (_, typed) => {
+    expect(TYPED_NATIONAL_NUMBER.test(typed.trim())).toBe(true);
+    expect(parseNationalNumber(typed)).toEqual({ valid: true, digits: '85073003328' });
+  });
+
+  it.each([
+    ['wrong check digits', '85.07.30-033.29', 'check-digits'],
+    ['10 digits', '85.07.30-033.2', 'length'],
+    ['a slash', '85/07/30-033.28', 'not-digits'],
+  ])('refuses %s, with the problem', (_, typed, reason) => {
+    expect(parseNationalNumber(typed)).toEqual({ valid: false, reason });
   });
 });

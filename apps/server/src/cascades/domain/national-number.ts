@@ -33,6 +33,19 @@ export function checkNationalNumber(digits: string): NationalNumberCheck {
 }
 
 /**
+ * What a form accepts before parsing: the 11 digits with the spaces, dots and dashes a person may
+ * copy from the card (at most 20 characters in all).
+ */
+export const TYPED_NATIONAL_NUMBER = /^[\d\s.-]{11,20}$/;
+
+/** The number a person typed on a form, with its spaces, dots and dashes dropped, then checked. */
+export function parseNationalNumber(typed: string): { valid: true; digits: string } | { valid: false; reason: NationalNumberProblem } {
+  const digits = typed.replace(/[\s.-]/g, '');
+  const check = checkNationalNumber(digits);
+  return check.valid ? { valid: true, digits } : check;
+}
+
+/**
  * Builds a valid number, for tests and seed data: `makeNationalNumber('150314', '123', true)`.
  * Throws on malformed parts, since a seed with a wrong number would only fail much later.
  */

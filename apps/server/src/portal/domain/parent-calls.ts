@@ -1,4 +1,4 @@
-import { checkNationalNumber } from '../../cascades/domain/national-number';
+import { parseNationalNumber } from '../../cascades/domain/national-number';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import type { AnnouncementDialler } from '../../telephony/announcement/announcement-dialler';
 import type { AnnouncementLang, AnnouncementResult } from '../../telephony/announcement/announcement-machine';
@@ -130,11 +130,9 @@ export class ParentCalls {
    * number exists or has an active cascade; the call goes only to that cascade's first number.
    */
   async requestCode(parentId: string, rawNationalNumber: string): Promise<{ message: string }> {
-    const nationalNumber = rawNationalNumber.replace(/[\s.-]/g, '');
-    const check = checkNationalNumber(nationalNumber);
-    if (!check.valid) {
-      throw PortalError.invalid([{ field: 'nationalNumber', code: check.reason, message: 'the national register number has 11 digits (YYMMDD SSS CC) with valid check digits: check it against the card' }]);
-    }
+    const parsed = parseNationalNumber(rawNationalNumber);
+    if (!parsed.valid) throw PortalError.invalidNationalNumber(parsed.reason);
+    const nationalNumber = parsed.digits;
     const dialler = this.requireDialler();
     const hash = this.pseudonymizer.hash('national-number', nationalNumber);
     const subjects: AttemptSubject[] = [{ kind: 'national-number', hash }, accountSubject(parentId)];

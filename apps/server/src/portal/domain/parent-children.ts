@@ -2,7 +2,7 @@ import { Language } from '../../languages';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { sameSecret } from '../../privacy/encryptor';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
-import { checkNationalNumber } from '../../cascades/domain/national-number';
+import { parseNationalNumber } from '../../cascades/domain/national-number';
 import { normalizeContactCode } from '../../cards/domain/card-record';
 import { CascadeNumber, CascadeNumberInput, ForbiddenNumbers, checkCascadeNumbers } from './cascade-numbers';
 import { LinkLockout, accountSubject } from './link-lockout';
@@ -114,11 +114,9 @@ export class ParentChildren {
   private readonly callerNumber: string | null;
 
   async link(parentId: string, rawNationalNumber: string, contactCode: string): Promise<ChildView> {
-    const nationalNumber = rawNationalNumber.replace(/[\s.-]/g, '');
-    const check = checkNationalNumber(nationalNumber);
-    if (!check.valid) {
-      throw PortalError.invalid([{ field: 'nationalNumber', code: check.reason, message: 'the national register number has 11 digits (YYMMDD SSS CC) with valid check digits: check it against the card' }]);
-    }
+    const parsed = parseNationalNumber(rawNationalNumber);
+    if (!parsed.valid) throw PortalError.invalidNationalNumber(parsed.reason);
+    const nationalNumber = parsed.digits;
     const subjects = [{ kind: 'national-number' as const, hash: this.pseudonymizer.hash('national-number', nationalNumber) }, accountSubject(parentId)];
     await this.lockout.assertOpen(subjects);
     const found = await this.codes.verify(nationalNumber, contactCode);

@@ -1,3 +1,5 @@
+import { NationalNumberProblem } from '../../cascades/domain/national-number';
+
 /** One problem with one field of a request, with a stable code (for translations) and a sentence. */
 export interface FieldProblem {
   /** The field's path in the body, e.g. `email`, `numbers[2].number`. */
@@ -35,6 +37,11 @@ export class PortalError extends Error {
 
   static invalid(fields: FieldProblem[], message = 'some fields are invalid: see fields'): PortalError {
     return new PortalError('invalid', message, fields);
+  }
+
+  /** A national register number typed on a form that is not one (its problem as the field's code). */
+  static invalidNationalNumber(reason: NationalNumberProblem): PortalError {
+    return PortalError.invalid([{ field: 'nationalNumber', code: reason, message: 'the national register number has 11 digits (YYMMDD SSS CC) with valid check digits: check it against the card' }]);
   }
 
   static notFound(what = 'child'): PortalError {

@@ -1,6 +1,5 @@
-import { DataSource } from 'typeorm';
+import { Database } from '../../database/database';
 import { AccountStore, StoredAccount, TokenPurpose } from '../domain/accounts';
-import { query } from './sql';
 
 interface AccountRow {
   id: string;
@@ -28,11 +27,10 @@ function toAccount(row: AccountRow | undefined): StoredAccount | null {
 }
 
 export class PgAccountStore implements AccountStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async create(a: { id: string; loginHash: Buffer; passwordHash: string; keyId: string; sealed: Buffer }): Promise<boolean> {
-    const { count } = await query(
-      this.db,
+    const { count } = await this.db.query(
       `INSERT INTO parent_accounts (id, login_hash, password_hash, encryption_key_id, sealed) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT ON CONSTRAINT uq_parent_accounts_login_hash DO NOTHING`,
       [a.id, a.loginHash, a.passwordHash, a.keyId, a.sealed],
@@ -41,36 +39,35 @@ export class PgAccountStore implements AccountStore {
   }
 
   async findByLogin(loginHash: Buffer): Promise<StoredAccount | null> {
-    return toAccount((await query<AccountRow>(this.db, `SELECT ${COLUMNS} FROM parent_accounts WHERE login_hash = $1`, [loginHash])).rows[0]);
+    return toAccount((await this.db.query<AccountRow>(`SELECT ${COLUMNS} FROM parent_accounts WHERE login_hash = $1`, [loginHash])).rows[0]);
   }
 
   async findById(id: string): Promise<StoredAccount | null> {
-    return toAccount((await query<AccountRow>(this.db, `SELECT ${COLUMNS} FROM parent_accounts WHERE id = $1`, [id])).rows[0]);
+    return toAccount((await this.db.query<AccountRow>(`SELECT ${COLUMNS} FROM parent_accounts WHERE id = $1`, [id])).rows[0]);
   }
 
   async markVerified(id: string): Promise<void> {
-    await query(this.db, `UPDATE parent_accounts SET email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [id]);
+    await this.db.query(`UPDATE parent_accounts SET email_verified_at = COALESCE(email_verified_at, now()) WHERE id = $1`, [id]);
   }
 
   async setPassword(id: string, passwordHash: string): Promise<void> {
-    await query(this.db, `UPDATE parent_accounts SET password_hash = $2 WHERE id = $1`, [id, passwordHash]);
+    await this.db.query(`UPDATE parent_accounts SET password_hash = $2 WHERE id = $1`, [id, passwordHash]);
     // Every other reset link of this account dies with the old password.
-    await query(this.db, `UPDATE parent_tokens SET used_at = now() WHERE parent_id = $1 AND purpose = 'reset-password' AND used_at IS NULL`, [id]);
+    await this.db.query(`UPDATE parent_tokens SET used_at = now() WHERE parent_id = $1 AND purpose = 'reset-password' AND used_at IS NULL`, [id]);
   }
 
   async noteSignIn(id: string): Promise<void> {
-    await query(this.db, `UPDATE parent_accounts SET last_seen_at = now() WHERE id = $1`, [id]);
+    await this.db.query(`UPDATE parent_accounts SET last_seen_at = now() WHERE id = $1`, [id]);
   }
 
   async issueToken(parentId: string, purpose: TokenPurpose, tokenHash: Buffer, expiresAt: Date): Promise<void> {
     // Spent and expired tokens of this account are kept no longer than needed.
-    await query(this.db, `DELETE FROM parent_tokens WHERE parent_id = $1 AND (used_at IS NOT NULL OR expires_at < now())`, [parentId]);
-    await query(this.db, `INSERT INTO parent_tokens (token_hash, parent_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`, [tokenHash, parentId, purpose, expiresAt]);
+    await this.db.query(`DELETE FROM parent_tokens WHERE parent_id = $1 AND (used_at IS NOT NULL OR expires_at < now())`, [parentId]);
+    await this.db.query(`INSERT INTO parent_tokens (token_hash, parent_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`, [tokenHash, parentId, purpose, expiresAt]);
   }
 
   async consumeToken(tokenHash: Buffer, purpose: TokenPurpose): Promise<string | null> {
-    const { rows } = await query<{ parent_id: string }>(
-      this.db,
+    const { rows } = await this.db.query<{ parent_id: string }>(
       `UPDATE parent_tokens SET used_at = now() WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now() RETURNING parent_id`,
       [tokenHash, purpose],
     );
@@ -78,8 +75,7 @@ export class PgAccountStore implements AccountStore {
   }
 
   async peekToken(tokenHash: Buffer, purpose: TokenPurpose): Promise<string | null> {
-    const { rows } = await query<{ parent_id: string }>(
-      this.db,
+    const { rows } = await this.db.query<{ parent_id: string }>(
       `SELECT parent_id FROM parent_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()`,
       [tokenHash, purpose],
     );

@@ -1,6 +1,5 @@
-import { DataSource } from 'typeorm';
+import { Database } from '../../database/database';
 import { SessionStore } from '../domain/sessions';
-import { preparedQuery, query } from './sql';
 
 /**
  * The session check of every portal request, as a named prepared statement ($1 the cookie's
@@ -23,15 +22,14 @@ export const SESSION_TOUCH_SQL = `
 
 /** Sessions in PostgreSQL; expiry is decided with the database's clock, in the statement that records the use. */
 export class PgSessionStore implements SessionStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async create(idHash: Buffer, parentId: string): Promise<void> {
-    await query(this.db, `INSERT INTO portal_sessions (id_hash, parent_id) VALUES ($1, $2)`, [idHash, parentId]);
+    await this.db.query(`INSERT INTO portal_sessions (id_hash, parent_id) VALUES ($1, $2)`, [idHash, parentId]);
   }
 
   async touch(idHash: Buffer, idleMs: number, absoluteMs: number, everyMs: number): Promise<string | null> {
-    const { rows } = await preparedQuery<{ parent_id: string }>(
-      this.db,
+    const { rows } = await this.db.prepared<{ parent_id: string }>(
       SESSION_TOUCH,
       SESSION_TOUCH_SQL,
       [idHash, idleMs, absoluteMs, everyMs],
@@ -40,16 +38,15 @@ export class PgSessionStore implements SessionStore {
   }
 
   async delete(idHash: Buffer): Promise<void> {
-    await query(this.db, `DELETE FROM portal_sessions WHERE id_hash = $1`, [idHash]);
+    await this.db.query(`DELETE FROM portal_sessions WHERE id_hash = $1`, [idHash]);
   }
 
   async deleteAllOf(parentId: string): Promise<number> {
-    return (await query(this.db, `DELETE FROM portal_sessions WHERE parent_id = $1`, [parentId])).count;
+    return (await this.db.query(`DELETE FROM portal_sessions WHERE parent_id = $1`, [parentId])).count;
   }
 
   async sweep(parentId: string, idleMs: number, absoluteMs: number): Promise<void> {
-    await query(
-      this.db,
+    await this.db.query(
       `DELETE FROM portal_sessions
         WHERE parent_id = $1
           AND (last_seen_at <= now() - make_interval(secs => $2::double precision / 1000)

@@ -2,11 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { LANGUAGE_CHOICES, LANGUAGES, Language } from '../../../languages';
+import { TYPED_NATIONAL_NUMBER } from '../../../cascades/domain/national-number';
 
 export class LinkChildDto {
   @ApiProperty({ description: "The child's national register number, from the card: 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed." })
   @IsString({ message: 'enter the national register number from the card (11 digits)' })
-  @Matches(/^[\d\s.-]{11,20}$/, { message: 'the national register number has 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed' })
+  @Matches(TYPED_NATIONAL_NUMBER, { message: 'the national register number has 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed' })
   nationalNumber!: string;
 
   @ApiProperty({ description: 'The "Contact Parents" code from the letter that came with the card.' })
@@ -20,7 +21,7 @@ export class LinkChildDto {
 export class CodeRequestDto {
   @ApiProperty({ description: "The child's national register number, from the card: 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed. Never a phone number: the code is read on the first number of the child's active cascade." })
   @IsString({ message: 'enter the national register number from the card (11 digits)' })
-  @Matches(/^[\d\s.-]{11,20}$/, { message: 'the national register number has 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed' })
+  @Matches(TYPED_NATIONAL_NUMBER, { message: 'the national register number has 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed' })
   nationalNumber!: string;
 }
 

@@ -1,9 +1,10 @@
-import { DataSource } from 'typeorm';
-import { CallAdmission, CapCounts, CapLimit } from '../cascades/domain/call-caps';
-import { CallRecordStore } from './write-behind-call-records';
+import { CallAdmission, CapCounts, CapLimit } from '../../cascades/domain/call-caps';
+import { Database } from '../../database/database';
+import { CallRecordStore } from '../write-behind-call-records';
 
-export class PgCallRecords implements CallRecordStore, CallAdmission {
-  constructor(private readonly db: DataSource) {}
+/** The finder's calls and their legs; the caps' admission is decided here, in a transaction. */
+export class PgCallRecordStore implements CallRecordStore, CallAdmission {
+  constructor(private readonly db: Database) {}
 
   async callStarted(callId: string, at: Date): Promise<void> {
     await this.db.query(`INSERT INTO call_records (id, started_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [callId, at]);
@@ -18,12 +19,14 @@ export class PgCallRecords implements CallRecordStore, CallAdmission {
 
   async noteLookup(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date, since: Date): Promise<number> {
     await this.lookupNoted(callId, callerHash, nationalNumberHash, at);
-    const [{ distinct }] = await this.db.query(
+    const {
+      rows: [{ distinct }],
+    } = await this.db.query<{ distinct: number }>(
       `SELECT count(DISTINCT national_number_hash)::int AS distinct FROM call_records
         WHERE caller_hash = $1 AND started_at >= $2 AND national_number_hash IS NOT NULL`,
       [callerHash, since],
     );
-    return distinct as number;
+    return distinct;
   }
 
   /**
@@ -48,9 +51,11 @@ export class PgCallRecords implements CallRecordStore, CallAdmission {
     decide: (counts: CapCounts) => CapLimit | null,
   ): Promise<CapLimit | null> {
     return this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('call-caps:cascade:' || $1::text, 0))`, [call.cascadeId]);
-      if (call.callerHash) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('call-caps:caller:' || encode($1::bytea, 'hex'), 0))`, [call.callerHash]);
-      const [counts] = (await tx.query(
+      await tx.lockForTransaction(`call-caps:cascade:${call.cascadeId}`);
+      if (call.callerHash) await tx.lockForTransaction(`call-caps:caller:${call.callerHash.toString('hex')}`);
+      const {
+        rows: [counts],
+      } = await tx.query<CapCounts>(
         `SELECT
            (SELECT count(*)::int FROM call_records
              WHERE cascade_id = $1 AND ended_at IS NULL AND started_at >= $3 AND id <> $2) AS "cascadeCalls",
@@ -61,7 +66,7 @@ export class PgCallRecords implements CallRecordStore, CallAdmission {
            (SELECT count(*)::int FROM leg_records
              WHERE started_at >= $5 AND position <> 'hotline' AND result <> 'not-allowed') AS "serviceLegsToday"`,
         [call.cascadeId, call.callId, window.openSince, call.callerHash, window.legsSince],
-      )) as CapCounts[];
+      );
       const exceeded = decide(counts);
       if (!exceeded) await tx.query(`UPDATE call_records SET cascade_id = $1 WHERE id = $2`, [call.cascadeId, call.callId]);
       return exceeded;

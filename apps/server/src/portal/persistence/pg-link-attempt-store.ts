@@ -1,13 +1,11 @@
-import { DataSource } from 'typeorm';
+import { Database } from '../../database/database';
 import { AttemptSubject, LinkAttemptStore } from '../domain/link-lockout';
-import { query } from './sql';
 
 export class PgLinkAttemptStore implements LinkAttemptStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async failuresSince(subjects: AttemptSubject[], since: Date): Promise<{ kind: AttemptSubject['kind']; at: Date }[]> {
-    const { rows } = await query<{ subject_kind: AttemptSubject['kind']; failed_at: Date }>(
-      this.db,
+    const { rows } = await this.db.query<{ subject_kind: AttemptSubject['kind']; failed_at: Date }>(
       `SELECT a.subject_kind, a.failed_at
          FROM link_attempts a JOIN unnest($1::text[], $2::bytea[]) AS s(kind, hash) ON a.subject_kind = s.kind AND a.subject_hash = s.hash
         WHERE a.failed_at > $3`,
@@ -17,7 +15,7 @@ export class PgLinkAttemptStore implements LinkAttemptStore {
   }
 
   async recordFailure(subjects: AttemptSubject[], at: Date): Promise<void> {
-    await query(this.db, `INSERT INTO link_attempts (subject_kind, subject_hash, failed_at) SELECT * FROM unnest($1::text[], $2::bytea[], $3::timestamptz[])`, [
+    await this.db.query(`INSERT INTO link_attempts (subject_kind, subject_hash, failed_at) SELECT * FROM unnest($1::text[], $2::bytea[], $3::timestamptz[])`, [
       subjects.map((s) => s.kind),
       subjects.map((s) => s.hash),
       subjects.map(() => at),

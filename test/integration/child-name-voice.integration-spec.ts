@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EspeakChildNameVoice } from './child-name-voice';
+import { EspeakChildNameVoice } from '../../apps/server/src/telephony/prompts/child-name-voice';
 
 describe('speaking the child\'s first name', () => {
   const dir = mkdtempSync(join(tmpdir(), 'names-'));

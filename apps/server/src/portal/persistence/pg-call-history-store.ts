@@ -1,6 +1,5 @@
-import { DataSource } from 'typeorm';
+import { Database } from '../../database/database';
 import { CallHistoryStore, StoredCall } from '../domain/call-history';
-import { query } from './sql';
 
 interface CallRow {
   id: string;
@@ -17,11 +16,10 @@ interface CallRow {
  * the history shows: never the caller's hash or the number's hash.
  */
 export class PgCallHistoryStore implements CallHistoryStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async recentCallsOfChild(childId: string, limit: number | null): Promise<StoredCall[]> {
-    const { rows } = await query<CallRow>(
-      this.db,
+    const { rows } = await this.db.query<CallRow>(
       `SELECT c.id, c.started_at, c.ended_at, c.outcome, c.connected_position,
               COALESCE((SELECT json_agg(json_build_object('position', l.position, 'label', l.label, 'result', l.result,
                                                           'started_at', l.started_at, 'ended_at', l.ended_at)

@@ -1,9 +1,8 @@
-import { DataSource } from 'typeorm';
+import { Database } from '../../database/database';
 import type { AnnouncementResult } from '../../telephony/announcement/announcement-machine';
 import { AttemptSubject } from '../domain/link-lockout';
 import { CascadeToTest, CodeCallTarget, ParentCallsStore, StoredCheckView } from '../domain/parent-calls';
-import { audit } from './pg-parent-children';
-import { query, sql, withRunner } from './sql';
+import { audit } from './pg-parent-children-store';
 
 /**
  * The cascade of a child linked to the parent ($1 parent, $2 child): no row when they are not
@@ -20,11 +19,10 @@ function linkedCascade(numberColumns: string[], also: string): string {
 }
 
 export class PgParentCallsStore implements ParentCallsStore {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async cascadeToTest(parentId: string, childId: string): Promise<{ cascade: CascadeToTest | null } | null> {
-    const { rows } = await query<{ cascade_id: string | null; language: CascadeToTest['language'] | null; numbers: { position: number; e164: string }[] }>(
-      this.db,
+    const { rows } = await this.db.query<{ cascade_id: string | null; language: CascadeToTest['language'] | null; numbers: { position: number; e164: string }[] }>(
       linkedCascade(['position', 'e164'], 'c.language'),
       [parentId, childId],
     );
@@ -34,29 +32,24 @@ export class PgParentCallsStore implements ParentCallsStore {
   }
 
   async beginTest(cascadeId: string, parentId: string, notBefore: Date, firstPosition: number): Promise<string | null> {
-    return withRunner(
-      this.db,
-      async (runner) => {
-        // The cascade's row lock: two requests at once start one test.
-        await sql(runner, `SELECT 1 FROM cascades WHERE id = $1 FOR UPDATE`, [cascadeId]);
-        const recent = await sql(runner, `SELECT 1 FROM cascade_tests WHERE cascade_id = $1 AND started_at > $2`, [cascadeId, notBefore]);
-        if (recent.rows.length > 0) return null;
-        const { rows } = await sql<{ id: string }>(runner, `INSERT INTO cascade_tests (cascade_id, current_position) VALUES ($1, $2) RETURNING id`, [cascadeId, firstPosition]);
-        await audit(runner, parentId, 'cascade.test-started', cascadeId, {});
-        return rows[0].id;
-      },
-      true,
-    );
+    return this.db.transaction(async (tx) => {
+      // The cascade's row lock: two requests at once start one test.
+      await tx.query(`SELECT 1 FROM cascades WHERE id = $1 FOR UPDATE`, [cascadeId]);
+      const recent = await tx.query(`SELECT 1 FROM cascade_tests WHERE cascade_id = $1 AND started_at > $2`, [cascadeId, notBefore]);
+      if (recent.rows.length > 0) return null;
+      const { rows } = await tx.query<{ id: string }>(`INSERT INTO cascade_tests (cascade_id, current_position) VALUES ($1, $2) RETURNING id`, [cascadeId, firstPosition]);
+      await audit(tx, parentId, 'cascade.test-started', cascadeId, {});
+      return rows[0].id;
+    });
   }
 
   async testProgress(testId: string, position: number): Promise<void> {
-    await query(this.db, `UPDATE cascade_tests SET current_position = $2 WHERE id = $1`, [testId, position]);
+    await this.db.query(`UPDATE cascade_tests SET current_position = $2 WHERE id = $1`, [testId, position]);
   }
 
   async recordCheck(cascadeId: string, e164: string, result: AnnouncementResult, at: Date): Promise<void> {
     // By number, not position: the parent may have reordered the list while the test ran.
-    await query(
-      this.db,
+    await this.db.query(
       `UPDATE cascade_numbers SET last_check_at = $3, last_check_result = $4,
               last_verified_at = CASE WHEN $4 = 'confirmed' THEN $3 ELSE last_verified_at END
         WHERE cascade_id = $1 AND e164 = $2`,
@@ -65,16 +58,15 @@ export class PgParentCallsStore implements ParentCallsStore {
   }
 
   async finishTest(testId: string): Promise<void> {
-    await query(this.db, `UPDATE cascade_tests SET finished_at = now(), current_position = NULL WHERE id = $1`, [testId]);
+    await this.db.query(`UPDATE cascade_tests SET finished_at = now(), current_position = NULL WHERE id = $1`, [testId]);
   }
 
   async checkView(parentId: string, childId: string): Promise<StoredCheckView | null> {
-    const { rows } = await query<{
+    const { rows } = await this.db.query<{
       cascade_id: string | null;
       test: { started_at: string; finished_at: string | null; current_position: number | null } | null;
       numbers: { position: number; e164: string; label: string; last_verified_at: string | null; last_check_at: string | null; last_check_result: AnnouncementResult | null }[];
     }>(
-      this.db,
       linkedCascade(
         ['position', 'e164', 'label', 'last_verified_at', 'last_check_at', 'last_check_result'],
         `(SELECT row_to_json(t) FROM (SELECT started_at, finished_at, current_position FROM cascade_tests
@@ -105,41 +97,34 @@ export class PgParentCallsStore implements ParentCallsStore {
     since: Date,
     allow: (recent: { kind: AttemptSubject['kind'] }[]) => boolean,
   ): Promise<boolean> {
-    return withRunner(
-      this.db,
-      async (runner) => {
-        // One request per subject at a time (locks in a fixed order: no deadlock between two).
-        const keys = subjects.map((s) => `code-request:${s.kind}:${s.hash.toString('hex')}`).sort();
-        for (const key of keys) await sql(runner, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
-        const { rows } = await sql<{ subject_kind: AttemptSubject['kind'] }>(
-          runner,
-          `SELECT r.subject_kind FROM code_call_requests r JOIN unnest($1::text[], $2::bytea[]) AS s(kind, hash) ON r.subject_kind = s.kind AND r.subject_hash = s.hash
-            WHERE r.requested_at > $3`,
-          [subjects.map((s) => s.kind), subjects.map((s) => s.hash), since],
-        );
-        if (!allow(rows.map((r) => ({ kind: r.subject_kind })))) return false;
-        // Only the rate limit needs these rows, and only for a day.
-        await sql(runner, `DELETE FROM code_call_requests WHERE requested_at < $1`, [new Date(at.getTime() - 2 * 24 * 3_600_000)]);
-        await sql(runner, `INSERT INTO code_call_requests (subject_kind, subject_hash, requested_at) SELECT * FROM unnest($1::text[], $2::bytea[], $3::timestamptz[])`, [
-          subjects.map((s) => s.kind),
-          subjects.map((s) => s.hash),
-          subjects.map(() => at),
-        ]);
-        // The account asked; which child it asked about is not written anywhere.
-        await sql(
-          runner,
-          `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details) VALUES ('parent', $1, 'code.call-requested', 'code-request', NULL, '{}'::jsonb)`,
-          [parentId],
-        );
-        return true;
-      },
-      true,
-    );
+    return this.db.transaction(async (tx) => {
+      // One request per subject at a time (locks in a fixed order: no deadlock between two).
+      const keys = subjects.map((s) => `code-request:${s.kind}:${s.hash.toString('hex')}`).sort();
+      for (const key of keys) await tx.lockForTransaction(key);
+      const { rows } = await tx.query<{ subject_kind: AttemptSubject['kind'] }>(
+        `SELECT r.subject_kind FROM code_call_requests r JOIN unnest($1::text[], $2::bytea[]) AS s(kind, hash) ON r.subject_kind = s.kind AND r.subject_hash = s.hash
+          WHERE r.requested_at > $3`,
+        [subjects.map((s) => s.kind), subjects.map((s) => s.hash), since],
+      );
+      if (!allow(rows.map((r) => ({ kind: r.subject_kind })))) return false;
+      // Only the rate limit needs these rows, and only for a day.
+      await tx.query(`DELETE FROM code_call_requests WHERE requested_at < $1`, [new Date(at.getTime() - 2 * 24 * 3_600_000)]);
+      await tx.query(`INSERT INTO code_call_requests (subject_kind, subject_hash, requested_at) SELECT * FROM unnest($1::text[], $2::bytea[], $3::timestamptz[])`, [
+        subjects.map((s) => s.kind),
+        subjects.map((s) => s.hash),
+        subjects.map(() => at),
+      ]);
+      // The account asked; which child it asked about is not written anywhere.
+      await tx.query(
+        `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details) VALUES ('parent', $1, 'code.call-requested', 'code-request', NULL, '{}'::jsonb)`,
+        [parentId],
+      );
+      return true;
+    });
   }
 
   async codeCallTarget(nationalNumberHash: Buffer): Promise<CodeCallTarget | null> {
-    const { rows } = await query<{ cascade_id: string; e164: string; language: CodeCallTarget['language']; encryption_key_id: string; sealed: Buffer }>(
-      this.db,
+    const { rows } = await this.db.query<{ cascade_id: string; e164: string; language: CodeCallTarget['language']; encryption_key_id: string; sealed: Buffer }>(
       `SELECT c.id AS cascade_id, n.e164, c.language, k.encryption_key_id, k.sealed
          FROM children ch
          JOIN cascades c ON c.child_id = ch.id AND c.status = 'active'
@@ -154,8 +139,7 @@ export class PgParentCallsStore implements ParentCallsStore {
   }
 
   async auditCodeCall(cascadeId: string, result: AnnouncementResult): Promise<void> {
-    await query(
-      this.db,
+    await this.db.query(
       `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details) VALUES ('system', 'code-call', 'code.call-placed', 'cascade', $1, $2::jsonb)`,
       [cascadeId, JSON.stringify({ result })],
     );

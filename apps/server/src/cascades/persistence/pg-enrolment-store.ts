@@ -1,6 +1,6 @@
-import { DataSource } from 'typeorm';
 import { CardSealer } from '../../cards/domain/card-ingest';
 import { Language } from '../../languages';
+import { Database } from '../../database/database';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 
 export interface EnrolmentNumber {
@@ -13,9 +13,9 @@ export interface EnrolmentNumber {
  * Writes a child, a card and a cascade. The minimal write side the call flow needs until the
  * authority ingest and the portal (cards and portal issues) build theirs; tests seed through it.
  */
-export class PgCascadeEnrolment {
+export class PgEnrolmentStore {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: Database,
     private readonly pseudonymizer: Pseudonymizer,
     private readonly sealer?: CardSealer,
   ) {}
@@ -31,7 +31,9 @@ export class PgCascadeEnrolment {
   }): Promise<{ childId: string; cascadeId: string }> {
     return this.db.transaction(async (tx) => {
       const hash = this.pseudonymizer.hash('national-number', input.nationalNumber);
-      const [{ id: childId }] = await tx.query(
+      const {
+        rows: [{ id: childId }],
+      } = await tx.query<{ id: string }>(
         `INSERT INTO children (national_number_hash) VALUES ($1)
          ON CONFLICT ON CONSTRAINT uq_children_national_number_hash DO UPDATE SET national_number_hash = EXCLUDED.national_number_hash
          RETURNING id`,
@@ -49,7 +51,9 @@ export class PgCascadeEnrolment {
       } else {
         await tx.query(`INSERT INTO cards (child_id, issued_on) VALUES ($1, $2)`, [childId, input.issuedOn]);
       }
-      const [{ id: cascadeId }] = await tx.query(
+      const {
+        rows: [{ id: cascadeId }],
+      } = await tx.query<{ id: string }>(
         `INSERT INTO cascades (child_id, status, blocked_reason, language, activated_at)
          VALUES ($1, $2, $3, $4, CASE WHEN $2 = 'active' THEN now() END)
          ON CONFLICT ON CONSTRAINT uq_cascades_child DO UPDATE

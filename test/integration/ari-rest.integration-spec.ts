@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
-import { AriHttpError, AriRest, isGone } from './ari-rest';
+import { AriHttpError, AriRest, isGone } from '../../apps/server/src/telephony/ari/ari-rest';
+import { freePort } from '../support/ports';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -38,15 +39,6 @@ const json = (response: ServerResponse, status: number, body: unknown) => {
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
 };
-
-/** A port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('AriRest: a bounded pool of keep-alive connections to ARI', () => {
   let asterisk: FakeAsterisk | undefined;

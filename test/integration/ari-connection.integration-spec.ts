@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import WebSocket, { Server as WebSocketServer } from 'ws';
-import { AriConnection, AriState } from './ari-connection';
+import { AriConnection, AriState } from '../../apps/server/src/telephony/ari/ari-connection';
 
 /** An HTTP server on loopback that accepts every request and never answers it (a wedged Asterisk). */
 async function silentServer(): Promise<{ server: Server; url: string; requests: IncomingMessage[] }> {
