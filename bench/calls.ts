@@ -90,17 +90,6 @@ const log = (line: string) => {
   process.stdout.write(`${line}\n`);
   appendFileSync(join(REPORTS, 'summary.txt'), `${line}\n`);
 };
-async function retry<T>(work: () => Promise<T>, attempts: number): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      log(`  (bench) ${(error as Error).message}: trying again`);
-      await sleep(1000);
-    }
-  }
-}
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const digitsOf = (number: string) => number.replace(/\D/g, '');
 const sameNumber = (a: string, b: string) => a !== '' && b !== '' && digitsOf(a).slice(-9) === digitsOf(b).slice(-9);
@@ -628,8 +617,7 @@ class Bench {
     const lanes = Array.from({ length: calls }, async (_, lane) => {
       await sleep((lane * 1000) / this.options.rate);
       while (Date.now() < until) {
-        // The bench's own seeding of a card must not end a 30-minute run on one slow connection.
-        const [planned] = await retry(() => this.plan('ours', 1, () => talkMs, `soak-${lane + 1}`), 3);
+        const [planned] = await this.plan('ours', 1, () => talkMs, `soak-${lane + 1}`);
         const [result] = await this.place([planned], 1, 6_000 + BRIDGE_ALLOWANCE_MS + talkMs);
         all.push(result);
       }

@@ -3,7 +3,7 @@ import { makeNationalNumber } from '../../cascades/domain/national-number';
 import { FinderLookupResult } from '../../cascades/domain/finder-lookup';
 import { CallControl, OutboundLeg } from '../call-control.port';
 import { FakeClock, flush } from '../../../../../test/support/fake-clock';
-import { CHILD_NAME_WAIT_MS, CallSession, CallSessionDeps, ChannelLanes } from './call-session';
+import { CHILD_NAME_WAIT_MS, CallSession, CallSessionDeps } from './call-session';
 import { defaultFlowSettings } from './types';
 
 /** Records every call made to Asterisk; a method can be told to fail. */
@@ -12,19 +12,9 @@ class FakeCallControl implements CallControl {
   readonly legs: OutboundLeg[] = [];
   failing = new Set<string>();
 
-  /** Methods whose answers wait until the test lets them go (Asterisk slow to answer). */
-  slow = new Set<string>();
-  private readonly held: (() => void)[] = [];
-
   private async record(what: string): Promise<void> {
     this.calls.push(what);
-    if (this.slow.has(what.split(' ')[0])) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.failing.has(what.split(' ')[0])) throw new Error(`${what} failed`);
-  }
-
-  /** Asterisk answers every request held so far. */
-  answerHeld(): void {
-    for (const resolve of this.held.splice(0)) resolve();
   }
   answer = (ch: string) => this.record(`answer ${ch}`);
   readonly playbackIds: string[] = [];
@@ -106,8 +96,6 @@ describe('the call session runner', () => {
   it('given the prompts, then media URIs carry the language in their path', async () => {
     const { s, control } = session(async () => ({ kind: 'unavailable', reason: 'unknown' }));
     await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'nl', suspended: false });
-    // The greeting goes out once Asterisk has answered the answer.
-    await flush();
     expect(lastPlayback(control)).toContain('sound:alloparents/nl/greeting');
   });
 
@@ -267,85 +255,5 @@ describe('the child\'s first name', () => {
     await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
     await s.dispatch({ type: 'LegAnswered', legId: 'call-1:leg:1', machineDetected: false });
     expect(lastPlayback(control)).toBe('play call-1-leg-1 sound:alloparents/fr/parent-intro+sound:alloparents/fr/parent-options');
-  });
-});
-
-describe('a call while Asterisk is slow to answer', () => {
-  it('given Asterisk is slow to answer on the finder\'s channel, then the next leg is dialled without waiting for it, and the finder\'s requests keep their order', async () => {
-    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
-    await typeNumber(s);
-    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
-    // From now on the finder's channel answers nothing until the test says so.
-    control.slow.add('startHold').add('stopHold');
-    const legId = 'call-1:leg:1';
-    await s.dispatch({ type: 'LegFailed', legId, reason: 'busy' });
-    await flush();
-    expect(control.legs.map((l) => l.number)).toEqual(['+32470000001', '116000']);
-    const finderRequests = () => control.calls.filter((c) => c.includes('finder-ch'));
-    const before = finderRequests().length;
-    // The hotline answers: the hold must stop before the bridge, whatever the delay.
-    control.slow.add('limitConnectedCall');
-    const hotline = control.legs[1];
-    await s.dispatch({ type: 'LegAnswered', legId: hotline.legId, machineDetected: false });
-    await flush();
-    expect(s.phase).toBe('connected');
-    control.answerHeld();
-    await flush();
-    control.answerHeld();
-    await flush();
-    await flush();
-    const after = finderRequests().slice(before);
-    expect(after.indexOf('stopHold finder-ch')).toBeGreaterThanOrEqual(0);
-    const bridgeAt = after.indexOf(`bridge finder-ch+${hotline.channelId}`);
-    expect(bridgeAt).toBeGreaterThan(after.indexOf('stopHold finder-ch'));
-    expect(bridgeAt).toBeGreaterThan(after.indexOf(`limitConnectedCall finder-ch ${hotline.channelId} 3600`));
-  });
-});
-
-describe('the per-channel order of requests to Asterisk', () => {
-  const deferred = () => {
-    let resolve!: () => void;
-    let reject!: (error: Error) => void;
-    const promise = new Promise<void>((ok, fail) => ((resolve = ok), (reject = fail)));
-    return { promise, resolve, reject };
-  };
-
-  it('given a request pending on a channel, then the next one on that channel waits for its answer, one on another channel does not', async () => {
-    const lanes = new ChannelLanes();
-    const started: string[] = [];
-    const first = deferred();
-    void lanes.run(['finder'], () => (started.push('play'), first.promise));
-    void lanes.run(['finder'], async () => void started.push('stop'));
-    void lanes.run(['leg'], async () => void started.push('dial'));
-    await flush();
-    expect(started).toEqual(['play', 'dial']);
-    expect(lanes.pending('finder')).toBe(2);
-    first.resolve();
-    await flush();
-    expect(started).toEqual(['play', 'dial', 'stop']);
-    expect(lanes.pending('finder')).toBe(0);
-  });
-
-  it('given a request on two channels, then it waits for both, and a failed request does not block its channel', async () => {
-    const lanes = new ChannelLanes();
-    const started: string[] = [];
-    const onFinder = deferred();
-    const onLeg = deferred();
-    void lanes.run(['finder'], () => onFinder.promise).catch(() => undefined);
-    void lanes.run(['leg'], () => onLeg.promise);
-    void lanes.run(['finder', 'leg'], async () => void started.push('bridge'));
-    onLeg.resolve();
-    await flush();
-    expect(started).toEqual([]);
-    onFinder.reject(new Error('gone'));
-    await flush();
-    expect(started).toEqual(['bridge']);
-  });
-
-  it('given idle channels, then a request starts in the caller\'s turn', () => {
-    const lanes = new ChannelLanes();
-    const started: string[] = [];
-    void lanes.run(['finder'], async () => void started.push('answer'));
-    expect(started).toEqual(['answer']);
   });
 });

@@ -56,13 +56,6 @@ export const CHILD_NAME_WAIT_MS = 1_000;
  * Runs one finder's call: feeds events to the pure state machine one at a time (a promise
  * queue, so ARI events, timers and I/O results never interleave), executes the commands it
  * returns through CallControl, and turns what happens back into events.
- *
- * Requests to Asterisk go out in the machine's order on each channel, but the call does not wait
- * for their answers: a slow answer on the finder's channel (a prompt, the hold music) never holds
- * back the next event or the leg's dial, and the bridge waits only for what is pending on its two
- * channels. Under load Asterisk answers each request after hundreds of milliseconds; chained one
- * after the other they added up to seconds before the first leg and before the bridge. A request
- * that fails comes back as a CommandFailed event, as before.
  */
 export class CallSession {
   private state: CallState;
@@ -78,9 +71,6 @@ export class CallSession {
   private childNameMedia: string | null = null;
   /** Settles when the rendering of the name has ended, either way. */
   private childNameRendered: Promise<void> | null = null;
-  /** Each channel's requests to Asterisk not yet answered, and the channel each playback plays on. */
-  private readonly lanes = new ChannelLanes();
-  private readonly playbackChannel = new Map<string, string>();
 
   constructor(
     readonly callId: string,
@@ -151,45 +141,24 @@ export class CallSession {
     if (this.ended) this.cleanUp();
   }
 
-  /**
-   * Sends a request on its channels' lanes (after what is pending there), without waiting for its
-   * answer; a failure becomes a CommandFailed event.
-   */
-  private send(command: Command, channelIds: string[], request: () => Promise<void>): void {
-    void this.lanes.run(channelIds, request).catch((error: unknown) => this.failed(command, error));
-  }
-
-  private failed(command: Command, error: unknown): void {
-    this.deps.log.warn({ callId: this.callId, command: command.type, reason: (error as Error).message }, 'command failed');
-    const legId = 'legId' in command ? command.legId : command.type === 'play' && command.target.kind === 'leg' ? command.target.legId : undefined;
-    const playbackId = 'playbackId' in command ? command.playbackId : undefined;
-    // Queued behind the events already there, like any other.
-    void this.dispatch({ type: 'CommandFailed', commandType: command.type, ...(legId ? { legId } : {}), ...(playbackId ? { playbackId } : {}) });
-  }
-
   private async execute(command: Command): Promise<void> {
     const { control, records, log, observe } = this.deps;
-    const finder = this.finderChannelId;
     try {
       switch (command.type) {
         case 'answerFinder':
-          return this.send(command, [finder], () => control.answer(finder));
+          return await control.answer(this.finderChannelId);
         case 'play': {
-          const channelId = command.target.kind === 'finder' ? finder : CallSession.legChannelId(command.target.legId);
+          const channelId = command.target.kind === 'finder' ? this.finderChannelId : CallSession.legChannelId(command.target.legId);
           if (command.media.some((m) => m.kind === 'childName')) await this.awaitChildName();
           observe?.playback?.(command.playbackId);
-          this.playbackChannel.set(command.playbackId, channelId);
-          const uris = command.media.flatMap((m) => this.mediaUris(m));
-          return this.send(command, [channelId], () => control.play(channelId, command.playbackId, uris));
+          return await control.play(channelId, command.playbackId, command.media.flatMap((m) => this.mediaUris(m)));
         }
-        case 'stopPlayback': {
-          const channelId = this.playbackChannel.get(command.playbackId) ?? `playback:${command.playbackId}`;
-          return this.send(command, [channelId], () => control.stopPlayback(command.playbackId));
-        }
+        case 'stopPlayback':
+          return await control.stopPlayback(command.playbackId);
         case 'startHold':
-          return this.send(command, [finder], () => control.startHold(finder));
+          return await control.startHold(this.finderChannelId);
         case 'stopHold':
-          return this.send(command, [finder], () => control.stopHold(finder));
+          return await control.stopHold(this.finderChannelId);
         case 'startTimer':
           return this.startTimer(command.name, command.ms);
         case 'cancelTimer':
@@ -215,38 +184,29 @@ export class CallSession {
           const hotline = command.position === 'hotline';
           const ringMs = hotline ? this.deps.settings.hotlineRingTimeoutMs : this.deps.settings.legRingTimeoutMs;
           log.info({ callId: this.callId, legId: command.legId }, 'dialling leg');
-          const leg = {
+          return await control.originate({
             channelId,
             legId: command.legId,
             number: command.number,
             callerId: command.callerId,
-            kind: hotline ? 'hotline' as const : 'parent' as const,
+            kind: hotline ? 'hotline' : 'parent',
             // Asterisk's own limit, a little after ours: the machine's timer decides.
             timeoutSeconds: Math.ceil(ringMs / 1000) + 2,
-          };
-          return this.send(command, [channelId], () => control.originate(leg));
+          });
         }
-        case 'hangupLeg': {
-          const channelId = CallSession.legChannelId(command.legId);
-          return this.send(command, [channelId], () => control.hangup(channelId));
-        }
+        case 'hangupLeg':
+          return await control.hangup(CallSession.legChannelId(command.legId));
         case 'bridgeFinderWith': {
           // The dead-man switch is no longer pushed: the call's maximum length replaces it, on both sides.
           this.disarmDeadline();
           const legChannelId = CallSession.legChannelId(command.legId);
-          const limit = () =>
-            control
-              .limitConnectedCall(finder, legChannelId, this.deps.deadline.maxCallSeconds)
-              .catch((error: unknown) => log.warn({ callId: this.callId, legId: command.legId, reason: (error as Error).message }, 'could not set the connected call\'s maximum length'));
-          // After what is pending on both channels (the hold stopped, the parent's prompt stopped);
-          // the limit is in place before the finder enters the bridge.
-          return this.send(command, [finder, legChannelId], async () => {
-            await limit();
-            await control.bridge(`${this.callId}-bridge`, [finder, legChannelId]);
-          });
+          await control
+            .limitConnectedCall(this.finderChannelId, legChannelId, this.deps.deadline.maxCallSeconds)
+            .catch((error: unknown) => log.warn({ callId: this.callId, legId: command.legId, reason: (error as Error).message }, 'could not set the connected call\'s maximum length'));
+          return await control.bridge(`${this.callId}-bridge`, [this.finderChannelId, legChannelId]);
         }
         case 'hangupFinder':
-          return this.send(command, [finder], () => control.hangup(finder));
+          return await control.hangup(this.finderChannelId);
         case 'recordLeg': {
           observe?.legResult?.(command.result);
           if (command.result === 'accepted' || command.result === 'connected') observe?.connected?.(command.position);
@@ -281,7 +241,11 @@ export class CallSession {
           return;
       }
     } catch (error) {
-      this.failed(command, error);
+      log.warn({ callId: this.callId, command: command.type, reason: (error as Error).message }, 'command failed');
+      const legId = 'legId' in command ? command.legId : command.type === 'play' && command.target.kind === 'leg' ? command.target.legId : undefined;
+      const playbackId = 'playbackId' in command ? command.playbackId : undefined;
+      // Queued behind this event, like any other.
+      void this.dispatch({ type: 'CommandFailed', commandType: command.type, ...(legId ? { legId } : {}), ...(playbackId ? { playbackId } : {}) });
     }
   }
 
@@ -329,8 +293,7 @@ export class CallSession {
     const waitEndsAt = this.waitEndsAt;
     const push = () => {
       const left = Math.max(1, Math.ceil((waitEndsAt - this.deps.clock.now()) / 1000));
-      // On the finder's lane: a push can never land after the connected call's own limit.
-      void this.lanes.run([this.finderChannelId], () => this.deps.control.setDeadline(this.finderChannelId, Math.min(seconds, left))).catch(() => undefined);
+      void this.deps.control.setDeadline(this.finderChannelId, Math.min(seconds, left)).catch(() => undefined);
       // The last push lets the switch fire at the end of the allowed wait.
       this.deadlineTimer = left > seconds ? this.deps.clock.setTimeout(push, refreshMs) : undefined;
     };
@@ -368,42 +331,5 @@ export class CallSession {
     if (this.deps.childName) void this.deps.childName.release(this.callId).catch(() => undefined);
     this.disarmDeadline();
     for (const name of [...this.timers.keys()]) this.cancelTimer(name);
-  }
-}
-
-/**
- * Per-channel ordering of requests to Asterisk: a request starts once every earlier request on
- * each of its channels has been answered (either way); requests on other channels do not wait.
- * A request whose channels are all idle starts at once, in the caller's turn.
- */
-export class ChannelLanes {
-  private readonly tails = new Map<string, { pending: number; settled: Promise<void> }>();
-
-  run(channelIds: string[], request: () => Promise<void>): Promise<void> {
-    const busy = channelIds.flatMap((id) => {
-      const tail = this.tails.get(id);
-      return tail && tail.pending > 0 ? [tail.settled] : [];
-    });
-    const done = busy.length === 0 ? request() : Promise.all(busy).then(request);
-    const settled = done.then(
-      () => undefined,
-      () => undefined,
-    );
-    for (const id of channelIds) {
-      const tail = { pending: (this.tails.get(id)?.pending ?? 0) + 1, settled };
-      this.tails.set(id, tail);
-      void settled.then(() => {
-        const current = this.tails.get(id);
-        if (!current) return;
-        current.pending -= 1;
-        if (current.pending === 0) this.tails.delete(id);
-      });
-    }
-    return done;
-  }
-
-  /** Requests sent on that channel and not yet answered. */
-  pending(channelId: string): number {
-    return this.tails.get(channelId)?.pending ?? 0;
   }
 }
