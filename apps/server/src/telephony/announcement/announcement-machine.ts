@@ -1,3 +1,5 @@
+import type { LegFailure } from '../call-control.port';
+
 /**
  * The outbound announcement call, as a pure state machine: the service calls one of a parent's
  * numbers, says why, asks for the key 1 (so an answering machine never confirms a number nor
@@ -28,8 +30,6 @@ export interface AnnouncementSettings {
 
 /** What the number's owner did. `confirmed`: answered and pressed 1 (for a code call: and heard it). */
 export type AnnouncementResult = 'confirmed' | 'busy' | 'no-answer' | 'voicemail' | 'unreachable' | 'declined' | 'hung-up' | 'failed';
-
-export type LegFailure = 'busy' | 'rejected' | 'unreachable' | 'failed' | 'no-answer';
 
 export type AnnouncementEvent =
   | { type: 'Start' }

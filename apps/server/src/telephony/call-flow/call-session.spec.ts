@@ -4,7 +4,8 @@ import { FinderLookupResult } from '../../cascades/domain/finder-lookup';
 import { CallControl, OutboundLeg } from '../call-control.port';
 import { FakeClock, flush } from '../../../../../test/support/fake-clock';
 import { CHILD_NAME_WAIT_MS, CallSession, CallSessionDeps } from './call-session';
-import { defaultFlowSettings } from './types';
+import { defaultCallFlowConfig } from '../../config/app-config';
+import { flowSettingsFrom } from './flow-settings';
 
 /** Records every call made to Asterisk; a method can be told to fail. */
 class FakeCallControl implements CallControl {
@@ -48,7 +49,7 @@ function session(lookUp: () => Promise<FinderLookupResult>, childName?: CallSess
     control,
     lookUp,
     records,
-    settings: { ...defaultFlowSettings, serviceNumber: '3278150000' },
+    settings: { ...flowSettingsFrom(defaultCallFlowConfig()), serviceNumber: '3278150000' },
     clock,
     log: { info: () => undefined, warn: (_f, m) => warnings.push(m) },
     deadline: { seconds: 30, refreshMs: 10_000, maxCallSeconds: 3600 },
