@@ -9,7 +9,9 @@ import type { AriCallControl } from './ari/ari-call-control';
 import { AriChannel, AriEventOf, isPresentationRestricted, legFailureFromCause, usableCallerNumber } from './ari/ari-events';
 import { AriGateway } from './ari/ari-gateway';
 import { type AriRest, channelsInAppAfterConnect } from './ari/ari-rest';
-import { CallSession, CallSessionDeps, systemClock } from './call-flow/call-session';
+import { CallSession, CallSessionDeps } from './call-flow/call-session';
+import { FinderCallMetrics } from './call-flow/call-metrics';
+import { systemClock } from './runtime/clock';
 import { ChildNameVoice, EspeakChildNameVoice } from './prompts/child-name-voice';
 import { flowSettingsFrom } from './call-flow/flow-settings';
 import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
@@ -41,23 +43,24 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
   private readonly rest: AriRest;
   private readonly childName: ChildNameVoice;
   private readonly adopted = new AdoptedBridges();
+  private readonly callMetrics: FinderCallMetrics;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ari: AriGateway,
-    private readonly metrics: Metrics,
+    metrics: Metrics,
     @Inject(FINDER_LOOKUP) private readonly lookup: FinderLookupService,
     @Inject(CALL_RECORDS) private readonly records: CallRecords,
   ) {
     this.rest = ari.rest;
     this.control = ari.control;
     this.childName = new EspeakChildNameVoice(config.asteriskSoundsDir);
+    this.callMetrics = new FinderCallMetrics(metrics);
   }
 
   onModuleInit(): void {
     this.ari.onEvent((event) => this.route(event as unknown as AriEventOf));
     this.ari.onConnected(() => void this.rescueOrphans());
-    this.ari.connection.on('state', (state) => this.metrics.ariUp.set(state === 'up' ? 1 : 0));
   }
 
   /**
@@ -94,7 +97,6 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
         if (entry?.role === 'leg' && !entry.ringing && event.channel.state === 'Ringing') {
           entry.ringing = true;
           this.dispatch(entry, { type: 'LegRinging', legId: entry.legId! });
-          this.noteFirstRing(entry.callId);
         }
         return;
       }
@@ -131,7 +133,6 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
     this.channels.set(channel.id, { callId, role: 'finder' });
     const session = new CallSession(callId, channel.id, this.sessionDeps(callId));
     this.sessions.set(callId, session);
-    this.metrics.callsStarted.inc();
     this.log.log({ callId, channelId: channel.id }, 'finder call entered Stasis');
     void this.records.callStarted(callId, new Date()).catch((error: unknown) => this.log.warn({ callId, reason: (error as Error).message }, 'could not record the call start'));
     void session.dispatch({
@@ -160,29 +161,10 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
     if (session) void session.dispatch(event);
   }
 
-  /** Per call: when the last digit was typed, for the latency metrics. */
-  private readonly numberEnteredAt = new Map<string, number>();
-
-  private noteFirstRing(callId: string): void {
-    const at = this.numberEnteredAt.get(callId);
-    if (at === undefined || at < 0) return;
-    this.metrics.firstLegDelay.observe((Date.now() - at) / 1000);
-    // Only the first leg's ringing counts; keep the time for the connection metric.
-    this.numberEnteredAt.set(callId, -at);
-  }
-
   private sessionDeps(callId: string): CallSessionDeps {
-    const sinceNumberEntered = () => {
-      const at = this.numberEnteredAt.get(callId);
-      return at === undefined ? undefined : (Date.now() - Math.abs(at)) / 1000;
-    };
     return {
       control: this.control,
-      lookUp: async (id, nationalNumber, callerNumber) => {
-        const result = await this.lookup.lookUp(id, nationalNumber, callerNumber);
-        if (result.kind === 'throttled') this.metrics.limitRefusals.inc({ limit: result.limit });
-        return result;
-      },
+      lookUp: (id, nationalNumber, callerNumber) => this.lookup.lookUp(id, nationalNumber, callerNumber),
       records: this.records,
       settings: flowSettingsFrom(this.config),
       clock: systemClock,
@@ -193,29 +175,23 @@ export class CallRegistry implements OnModuleInit, BeforeApplicationShutdown {
         refreshMs: (this.config.callFlow.deadmanSeconds * 1000) / 3,
         maxCallSeconds: channelLimits(this.config).maxCallSeconds,
       },
-      observe: {
+      owns: {
         legChannel: (legId, channelId) => this.channels.set(channelId, { callId, role: 'leg', legId }),
         playback: (playbackId) => this.playbacks.set(playbackId, callId),
-        numberEntered: () => this.numberEnteredAt.set(callId, Date.now()),
-        connected: () => {
-          const seconds = sinceNumberEntered();
-          if (seconds !== undefined) this.metrics.timeToConnection.observe(seconds);
-        },
-        legResult: (result) => {
-          this.metrics.legsEnded.inc({ result });
-          if (result === 'not-allowed') this.metrics.limitRefusals.inc({ limit: 'destination' });
-        },
-        callEnded: (outcome) => {
-          this.metrics.callsEnded.inc({ outcome });
-          setTimeout(() => this.forget(callId), FORGET_AFTER_MS).unref();
-        },
       },
+      observers: [
+        this.callMetrics,
+        {
+          transition: ({ commands }) => {
+            if (commands.some((c) => c.type === 'recordCallEnd')) setTimeout(() => this.forget(callId), FORGET_AFTER_MS).unref();
+          },
+        },
+      ],
     };
   }
 
   private forget(callId: string): void {
     this.sessions.delete(callId);
-    this.numberEnteredAt.delete(callId);
     for (const [id, entry] of this.channels) if (entry.callId === callId) this.channels.delete(id);
     for (const [id, owner] of this.playbacks) if (owner === callId) this.playbacks.delete(id);
   }

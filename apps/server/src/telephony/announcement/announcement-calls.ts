@@ -6,7 +6,7 @@ import type { AriCallControl } from '../ari/ari-call-control';
 import { AriEventOf, legFailureFromCause } from '../ari/ari-events';
 import { AriGateway } from '../ari/ari-gateway';
 import { type AriRest, channelsInAppAfterConnect } from '../ari/ari-rest';
-import { systemClock } from '../call-flow/call-session';
+import { systemClock } from '../runtime/clock';
 import { AnnouncementDialler } from './announcement-dialler';
 import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from './announcement-machine';
 import { AnnouncementSession } from './announcement-session';

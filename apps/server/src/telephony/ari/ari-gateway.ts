@@ -39,6 +39,7 @@ export class AriGateway implements OnApplicationBootstrap, OnApplicationShutdown
       },
     );
     this.control = new AriCallControl(this.rest, config.ari.app);
+    this.connection.on('state', (state: AriState) => metrics.ariUp.set(state === 'up' ? 1 : 0));
   }
 
   get state(): AriState {
