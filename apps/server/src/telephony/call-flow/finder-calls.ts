@@ -70,7 +70,7 @@ export class FinderCalls implements CallKind {
       return;
     }
     entry.answered = true;
-    this.dispatch(entry, { type: 'LegAnswered', legId: entry.legId!, machineDetected: amdStatus === 'MACHINE' });
+    this.dispatch(entry.callId, { type: 'LegAnswered', legId: entry.legId!, machineDetected: amdStatus === 'MACHINE' });
   }
 
   async orphaned(channel: AppChannel): Promise<void> {
@@ -128,25 +128,25 @@ export class FinderCalls implements CallKind {
       case 'ChannelStateChange':
         if (entry.role === 'leg' && !entry.ringing && event.channel.state === 'Ringing') {
           entry.ringing = true;
-          this.dispatch(entry, { type: 'LegRinging', legId: entry.legId! });
+          this.dispatch(entry.callId, { type: 'LegRinging', legId: entry.legId! });
         }
         return;
       case 'ChannelDtmfReceived':
-        return this.dispatch(entry, entry.role === 'finder' ? { type: 'FinderDtmf', digit: event.digit } : { type: 'LegDtmf', legId: entry.legId!, digit: event.digit });
+        return this.dispatch(entry.callId, entry.role === 'finder' ? { type: 'FinderDtmf', digit: event.digit } : { type: 'LegDtmf', legId: entry.legId!, digit: event.digit });
       case 'StasisEnd':
       case 'ChannelDestroyed':
         if (entry.gone) return;
         // A parent leg leaves no Stasis before it is answered; only its destruction counts then.
         if (event.type === 'StasisEnd' && entry.role === 'leg' && !entry.answered) return;
         entry.gone = true;
-        if (entry.role === 'finder') return this.dispatch(entry, { type: 'FinderHungUp' });
-        if (entry.answered) return this.dispatch(entry, { type: 'LegHungUp', legId: entry.legId! });
-        return this.dispatch(entry, { type: 'LegFailed', legId: entry.legId!, reason: legFailureFromCause(event.type === 'ChannelDestroyed' ? event.cause : 0) });
+        if (entry.role === 'finder') return this.dispatch(entry.callId, { type: 'FinderHungUp' });
+        if (entry.answered) return this.dispatch(entry.callId, { type: 'LegHungUp', legId: entry.legId! });
+        return this.dispatch(entry.callId, { type: 'LegFailed', legId: entry.legId!, reason: legFailureFromCause(event.type === 'ChannelDestroyed' ? event.cause : 0) });
     }
   }
 
-  private dispatch(entry: ChannelEntry, event: CallEvent): void {
-    const session = this.sessions.get(entry.callId);
+  private dispatch(callId: string, event: CallEvent): void {
+    const session = this.sessions.get(callId);
     if (session) void session.dispatch(event);
   }
 
@@ -167,7 +167,7 @@ export class FinderCalls implements CallKind {
       },
       owns: {
         legChannel: (legId, channelId) => this.claim(channelId, { callId, role: 'leg', legId }),
-        playback: (playbackId) => router.ownPlayback(playbackId, callId, (id) => this.dispatch({ callId, role: 'finder' }, { type: 'PlaybackFinished', playbackId: id })),
+        playback: (playbackId) => router.ownPlayback(playbackId, callId, (id) => this.dispatch(callId, { type: 'PlaybackFinished', playbackId: id })),
       },
       observers: [
         ...this.deps.observers,
