@@ -22,7 +22,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { AsteriskInstance } from '../test/support/asterisk';
 import { finderScenario, typeNumber } from '../test/support/finder-scenario';
-import { NetworkEntry, PHONES } from '../test/support/network';
+import { NetworkEntry, networkTemplateDir, PHONES } from '../test/support/network';
 import { sleep, waitFor } from '../test/support/processes';
 import { REPO_ROOT } from '../test/support/repo-root';
 import { endLeftoverCalls, sippCall } from '../test/support/sipp';
@@ -113,7 +113,7 @@ function prepareTemplates(): { network: string; service: string; followme: strin
   const root = join(REPORTS, 'templates');
   rmSync(root, { recursive: true, force: true });
   const network = join(root, 'network');
-  cpSync(join(REPO_ROOT, 'test/e2e/network'), network, { recursive: true });
+  cpSync(networkTemplateDir(), network, { recursive: true });
   // The public network does not refuse calls because this machine is busy (see bench/portal.ts).
   const networkConf = join(network, 'asterisk.conf');
   writeFileSync(networkConf, readFileSync(networkConf, 'utf8').replace(/^maxload\s*=.*$/m, '; maxload: none (bench/calls.ts)'));

@@ -1,4 +1,4 @@
-import type { Clock } from '../../apps/server/src/telephony/call-flow/call-session';
+import type { Clock } from '../../apps/server/src/telephony/runtime/clock';
 
 /** Lets pending promise callbacks run (a macrotask turn). */
 export const flush = (): Promise<unknown> => new Promise((resolve) => setImmediate(resolve));

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AsteriskInstance } from './asterisk';
 import { REPO_ROOT } from './repo-root';
@@ -27,14 +28,37 @@ export interface NetworkEntry {
   callerId: string;
 }
 
+/**
+ * The files the network's Asterisk takes word for word from the service's: kept once, in
+ * asterisk-config/service. test/e2e/network holds only what differs (its dialplan, SIP, modules,
+ * directories, logs and hold music).
+ */
+export const SHARED_WITH_SERVICE = ['acl.conf', 'amd.conf', 'ccss.conf', 'cdr.conf', 'cel.conf', 'features.conf', 'indications.conf', 'pjproject.conf', 'rtp.conf', 'udptl.conf', 'websocket_client.conf'];
+
+/**
+ * The network's complete configuration, the shared files then its own, in a directory of the
+ * instance's name (made afresh each time: one per instance, never left to pile up).
+ */
+export function networkTemplateDir(name = testInstanceName('network')): string {
+  const own = join(REPO_ROOT, 'test/e2e/network');
+  const twice = readdirSync(own).filter((file) => SHARED_WITH_SERVICE.includes(file));
+  if (twice.length > 0) throw new Error(`test/e2e/network: ${twice.join(', ')} would hide the service's copy (SHARED_WITH_SERVICE)`);
+  const dir = join(tmpdir(), `alloparents-${name}-template`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const file of SHARED_WITH_SERVICE) copyFileSync(join(REPO_ROOT, 'asterisk-config/service', file), join(dir, file));
+  cpSync(own, dir, { recursive: true });
+  return dir;
+}
+
 /** A second Asterisk instance on the trunk address, acting as the parents' phones and the hotline. */
 export class SimulatedNetwork {
   readonly asterisk: AsteriskInstance;
   private readonly logFile: string;
   private offset = 0;
 
-  /** templateDir: the network's configuration (test/e2e/network; the benchmarks use a copy without maxload). */
-  constructor(name = testInstanceName('network'), templateDir = join(REPO_ROOT, 'test/e2e/network')) {
+  /** templateDir: the network's configuration (networkTemplateDir(); the benchmarks use a copy without maxload). */
+  constructor(name = testInstanceName('network'), templateDir = networkTemplateDir(name)) {
     this.asterisk = new AsteriskInstance(
       name,
       testEnvironment({

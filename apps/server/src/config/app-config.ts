@@ -36,6 +36,8 @@ export interface AppConfig {
     interDigitTimeoutMs: number;
     holdMessageIntervalMs: number;
     maxNumberAttempts: number;
+    /** How long the cascade's look-up may take before the finder is put through to the hotline (not a variable). */
+    lookupTimeoutMs: number;
     abuseMaxNumbersPerHour: number;
     deadmanSeconds: number;
     /** MAX_CALL_MINUTES in whole seconds: a connected call's length, enforced by Asterisk. */
@@ -87,12 +89,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       rtpPortStart: v.RTP_PORT_START,
       rtpPortEnd: v.RTP_PORT_END,
     },
-    service: {
-      number: v.SERVICE_NUMBER,
-      hotlineNumber: v.HOTLINE_NUMBER,
-      numbers: Object.fromEntries(v.SERVICE_NUMBERS.split(',').map((pair) => pair.split(':') as [string, Language])),
-      defaultLanguage: v.DEFAULT_LANGUAGE as Language,
-    },
+    service: serviceConfig(v),
     pseudonymKey: Buffer.from(v.PSEUDONYM_KEY, 'base64'),
     encryption: encryptionKeys(v.ENCRYPTION_KEYS),
     retention: {
@@ -109,30 +106,60 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
     oidc: oidcConfig(v),
     mail: { smtp: smtpSettings(v), from: v.MAIL_FROM ?? 'Allo Parents <no-reply@localhost>', timeoutMs: v.SMTP_TIMEOUT_SECONDS * 1000 },
     operator: v.OPERATOR_NAME && v.OPERATOR_CONTACT ? { name: v.OPERATOR_NAME.trim(), contact: v.OPERATOR_CONTACT.trim() } : null,
-    callFlow: {
-      withheldCallerPolicy: v.WITHHELD_CALLER_POLICY as 'refuse' | 'hotline',
-      legCallerId: v.LEG_CALLER_ID as 'service' | 'finder',
-      legRingTimeoutMs: v.LEG_RING_TIMEOUT_SECONDS * 1000,
-      legProgressTimeoutMs: v.LEG_PROGRESS_TIMEOUT_SECONDS * 1000,
-      confirmWindowMs: v.CONFIRM_WINDOW_SECONDS * 1000,
-      hotlineRingTimeoutMs: v.HOTLINE_RING_TIMEOUT_SECONDS * 1000,
-      languageChoiceTimeoutMs: v.LANGUAGE_CHOICE_TIMEOUT_SECONDS * 1000,
-      firstDigitTimeoutMs: v.FIRST_DIGIT_TIMEOUT_SECONDS * 1000,
-      interDigitTimeoutMs: v.INTER_DIGIT_TIMEOUT_SECONDS * 1000,
-      holdMessageIntervalMs: v.HOLD_MESSAGE_INTERVAL_SECONDS * 1000,
-      maxNumberAttempts: v.MAX_NUMBER_ATTEMPTS,
-      abuseMaxNumbersPerHour: v.ABUSE_MAX_NUMBERS_PER_HOUR,
-      deadmanSeconds: v.DEADMAN_SECONDS,
-      maxCallSeconds: Math.max(1, Math.round(v.MAX_CALL_MINUTES * 60)),
-    },
-    limits: {
-      destinations: { countries: listOf(v.ALLOWED_NUMBER_COUNTRIES), types: listOf(v.ALLOWED_NUMBER_TYPES) as AllowableNumberType[] },
-      maxCallsPerCascade: v.MAX_CALLS_PER_CASCADE,
-      maxCallsPerCaller: v.MAX_CALLS_PER_CALLER,
-      maxLegsPerCascadePerDay: v.MAX_LEGS_PER_CASCADE_PER_DAY,
-      maxLegsPerDay: v.MAX_LEGS_PER_DAY,
-      openCallMaxAgeMs: openCallMaxAgeMs(Math.max(1, Math.round(v.MAX_CALL_MINUTES * 60))),
-    },
+    callFlow: callFlowConfig(v),
+    limits: limitsConfig(v),
+  };
+}
+
+/** What the call flow reads of the configuration. */
+export type CallFlowConfig = Pick<AppConfig, 'service' | 'callFlow' | 'limits'>;
+
+/**
+ * The call flow's configuration with every variable at its default: what the unit tests of the
+ * call flow run with, so that the defaults stay stated once (environment.ts).
+ */
+export function defaultCallFlowConfig(): CallFlowConfig {
+  const v = new EnvironmentVariables();
+  return { service: serviceConfig(v), callFlow: callFlowConfig(v), limits: limitsConfig(v) };
+}
+
+function serviceConfig(v: EnvironmentVariables): AppConfig['service'] {
+  return {
+    number: v.SERVICE_NUMBER,
+    hotlineNumber: v.HOTLINE_NUMBER,
+    numbers: Object.fromEntries(v.SERVICE_NUMBERS.split(',').map((pair) => pair.split(':') as [string, Language])),
+    defaultLanguage: v.DEFAULT_LANGUAGE as Language,
+  };
+}
+
+function callFlowConfig(v: EnvironmentVariables): AppConfig['callFlow'] {
+  return {
+    withheldCallerPolicy: v.WITHHELD_CALLER_POLICY as 'refuse' | 'hotline',
+    legCallerId: v.LEG_CALLER_ID as 'service' | 'finder',
+    legRingTimeoutMs: v.LEG_RING_TIMEOUT_SECONDS * 1000,
+    legProgressTimeoutMs: v.LEG_PROGRESS_TIMEOUT_SECONDS * 1000,
+    confirmWindowMs: v.CONFIRM_WINDOW_SECONDS * 1000,
+    hotlineRingTimeoutMs: v.HOTLINE_RING_TIMEOUT_SECONDS * 1000,
+    languageChoiceTimeoutMs: v.LANGUAGE_CHOICE_TIMEOUT_SECONDS * 1000,
+    firstDigitTimeoutMs: v.FIRST_DIGIT_TIMEOUT_SECONDS * 1000,
+    interDigitTimeoutMs: v.INTER_DIGIT_TIMEOUT_SECONDS * 1000,
+    holdMessageIntervalMs: v.HOLD_MESSAGE_INTERVAL_SECONDS * 1000,
+    maxNumberAttempts: v.MAX_NUMBER_ATTEMPTS,
+    lookupTimeoutMs: 8_000,
+    abuseMaxNumbersPerHour: v.ABUSE_MAX_NUMBERS_PER_HOUR,
+    deadmanSeconds: v.DEADMAN_SECONDS,
+    maxCallSeconds: Math.max(1, Math.round(v.MAX_CALL_MINUTES * 60)),
+  };
+}
+
+function limitsConfig(v: EnvironmentVariables): AppConfig['limits'] {
+  return {
+    destinations: { countries: listOf(v.ALLOWED_NUMBER_COUNTRIES), types: listOf(v.ALLOWED_NUMBER_TYPES) as AllowableNumberType[] },
+    maxCallsPerCascade: v.MAX_CALLS_PER_CASCADE,
+    maxCallsPerCaller: v.MAX_CALLS_PER_CALLER,
+    maxLegsPerCascadePerDay: v.MAX_LEGS_PER_CASCADE_PER_DAY,
+    maxLegsPerDay: v.MAX_LEGS_PER_DAY,
+    openCallMaxAgeMs: openCallMaxAgeMs(Math.max(1, Math.round(v.MAX_CALL_MINUTES * 60))),
   };
 }
 

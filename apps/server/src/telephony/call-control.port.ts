@@ -47,3 +47,9 @@ export interface OutboundLeg {
   kind: 'parent' | 'hotline' | 'notice';
   timeoutSeconds: number;
 }
+
+/**
+ * How a dialled channel ended before anyone answered (from its Q.850 cause, ari/ari-events.ts):
+ * the one list every call kind reads (the finder's legs, the announcement calls).
+ */
+export type LegFailure = 'busy' | 'rejected' | 'unreachable' | 'failed' | 'no-answer';

@@ -8,11 +8,18 @@ import { PgCascadeStore } from '../cascades/persistence/pg-cascade-store';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { Pseudonymizer } from '../privacy/pseudonymizer';
+import { Metrics } from '../metrics/metrics';
 import { AnnouncementCalls } from './announcement/announcement-calls';
 import { ANNOUNCEMENT_DIALLER } from './announcement/announcement-dialler';
 import { AriGateway } from './ari/ari-gateway';
-import { CallRegistry } from './call-registry';
-import { CALL_RECORDS, FINDER_LOOKUP } from './telephony.tokens';
+import { FinderCallMetrics } from './call-flow/call-metrics';
+import { FinderCalls } from './call-flow/finder-calls';
+import { ChildNameVoice, EspeakChildNameVoice } from './prompts/child-name-voice';
+import { SessionLog, systemClock } from './runtime/clock';
+import { OrphanRescue } from './runtime/orphan-rescue';
+import { STASIS_ADAPTER, StasisAdapter } from './runtime/stasis-adapter.port';
+import { StasisRouter } from './runtime/stasis-router';
+import { CALL_RECORDS, CHILD_NAME_VOICE, FINDER_LOOKUP } from './telephony.tokens';
 
 /**
  * The call flow's records go through a write-behind buffer: no call waits on PostgreSQL, and what
@@ -31,14 +38,44 @@ function callRecordsFor(db: Database): WriteBehindCallRecords {
   });
 }
 
-/** Global: the portal places announcement calls through ANNOUNCEMENT_DIALLER when telephony is present. */
+/** A Nest logger as the call sessions and the router log. */
+function sessionLog(context: string): SessionLog {
+  const log = new Logger(context);
+  return { info: (fields, message) => log.log(fields, message), warn: (fields, message) => log.warn(fields, message) };
+}
+
+/**
+ * The telephony runtime (docs/architecture.md, "Telephony"): one ARI gateway (the StasisAdapter),
+ * the Stasis router, the orphans' rescue, and the call kinds, each registered with the router.
+ * A new kind of call is one more provider here, built like FinderCalls or AnnouncementCalls.
+ * Global: the portal places announcement calls through ANNOUNCEMENT_DIALLER when telephony is present.
+ */
 @Global()
 @Module({
   imports: [CardsModule],
   providers: [
     AriGateway,
-    CallRegistry,
-    AnnouncementCalls,
+    { provide: STASIS_ADAPTER, useExisting: AriGateway },
+    { provide: StasisRouter, inject: [STASIS_ADAPTER], useFactory: (adapter: StasisAdapter) => new StasisRouter(adapter) },
+    {
+      provide: OrphanRescue,
+      inject: [STASIS_ADAPTER, StasisRouter],
+      useFactory: (adapter: StasisAdapter, router: StasisRouter) => new OrphanRescue(adapter, router, sessionLog('Stasis')),
+    },
+    { provide: CHILD_NAME_VOICE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new EspeakChildNameVoice(config.asteriskSoundsDir) },
+    { provide: FinderCallMetrics, inject: [Metrics], useFactory: (metrics: Metrics) => new FinderCallMetrics(metrics) },
+    {
+      provide: FinderCalls,
+      inject: [APP_CONFIG, StasisRouter, STASIS_ADAPTER, FINDER_LOOKUP, CALL_RECORDS, CHILD_NAME_VOICE, FinderCallMetrics],
+      useFactory: (config: AppConfig, router: StasisRouter, adapter: StasisAdapter, lookup: FinderLookupService, records: WriteBehindCallRecords, childName: ChildNameVoice, metrics: FinderCallMetrics) =>
+        new FinderCalls({ config, router, control: adapter.control, lookup, records, childName, clock: systemClock, log: sessionLog('CallFlow'), observers: [metrics] }),
+    },
+    {
+      provide: AnnouncementCalls,
+      inject: [APP_CONFIG, StasisRouter, STASIS_ADAPTER],
+      useFactory: (config: AppConfig, router: StasisRouter, adapter: StasisAdapter) =>
+        new AnnouncementCalls({ config, router, control: adapter.control, clock: systemClock, log: sessionLog('AnnouncementCall') }),
+    },
     { provide: ANNOUNCEMENT_DIALLER, useExisting: AnnouncementCalls },
     { provide: CALL_RECORDS, inject: [Database], useFactory: (db: Database) => callRecordsFor(db) },
     {
@@ -53,6 +90,6 @@ function callRecordsFor(db: Database): WriteBehindCallRecords {
         }),
     },
   ],
-  exports: [AriGateway, CallRegistry, ANNOUNCEMENT_DIALLER],
+  exports: [AriGateway, ANNOUNCEMENT_DIALLER],
 })
 export class TelephonyModule {}

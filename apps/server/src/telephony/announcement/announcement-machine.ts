@@ -1,4 +1,5 @@
 import type { Language } from '../../languages';
+import type { LegFailure } from '../call-control.port';
 
 /**
  * The outbound announcement call, as a pure state machine: the service calls one of a parent's
@@ -30,8 +31,6 @@ export interface AnnouncementSettings {
 
 /** What the number's owner did. `confirmed`: answered and pressed 1 (for a code call: and heard it). */
 export type AnnouncementResult = 'confirmed' | 'busy' | 'no-answer' | 'voicemail' | 'unreachable' | 'declined' | 'hung-up' | 'failed';
-
-export type LegFailure = 'busy' | 'rejected' | 'unreachable' | 'failed' | 'no-answer';
 
 export type AnnouncementEvent =
   | { type: 'Start' }

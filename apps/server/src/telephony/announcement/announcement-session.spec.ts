@@ -1,35 +1,6 @@
-import { CallControl, OutboundLeg } from '../call-control.port';
+import { FakeCallControl } from '../call-control.fake';
 import { FakeClock } from '../../../../../test/support/fake-clock';
 import { AnnouncementSession, mediaUris } from './announcement-session';
-
-class FakeCallControl implements CallControl {
-  readonly calls: string[] = [];
-  readonly legs: OutboundLeg[] = [];
-  readonly plays: { id: string; media: string[] }[] = [];
-  failing = new Set<string>();
-  private async record(what: string): Promise<void> {
-    this.calls.push(what);
-    if (this.failing.has(what.split(' ')[0])) throw new Error(`${what} failed`);
-  }
-  answer = (ch: string) => this.record(`answer ${ch}`);
-  play = (ch: string, id: string, media: string[]) => {
-    this.plays.push({ id, media });
-    return this.record(`play ${ch}`);
-  };
-  stopPlayback = (id: string) => this.record(`stopPlayback ${id}`);
-  startHold = (ch: string) => this.record(`startHold ${ch}`);
-  stopHold = (ch: string) => this.record(`stopHold ${ch}`);
-  originate = (leg: OutboundLeg) => {
-    this.legs.push(leg);
-    return this.record(`originate ${leg.kind}`);
-  };
-  hangup = (ch: string) => this.record(`hangup ${ch}`);
-  bridge = (id: string, chs: string[]) => this.record(`bridge ${chs.join('+')}`);
-  setDeadline = (ch: string, s: number) => this.record(`setDeadline ${ch} ${s}`);
-  limitConnectedCall = (finder: string, leg: string, s: number) => this.record(`limitConnectedCall ${finder} ${leg} ${s}`);
-  clearConnectedCall = (finder: string) => this.record(`clearConnectedCall ${finder}`);
-  sendToHotlineFallback = (ch: string) => this.record(`sendToHotlineFallback ${ch}`);
-}
 
 function setUp(purpose: { kind: 'test' } | { kind: 'code'; code: string } = { kind: 'test' }) {
   const control = new FakeCallControl();

@@ -1,6 +1,7 @@
 import { CallControl } from '../call-control.port';
-import { Clock, SessionLog } from '../call-flow/call-session';
 import { digitSound, letterSound, promptSound } from '../prompts/prompt-catalog';
+import { Clock, SessionLog } from '../runtime/clock';
+import { SessionRunner } from '../runtime/session-runner';
 import {
   AnnouncementCommand,
   AnnouncementEvent,
@@ -21,30 +22,27 @@ export interface AnnouncementSessionDeps {
   /** What the called phone shows: the service number. */
   callerId: string;
   log: SessionLog;
-  /** The registry learns which playbacks belong to this call. */
+  /** The Stasis router learns which playbacks belong to this call, before they start. */
   onPlayback?(playbackId: string): void;
 }
 
 /**
- * Runs one announcement call: feeds events to the pure machine one at a time (a promise queue),
- * carries out its commands over CallControl and resolves `result` once the call is over. The
+ * Runs one announcement call on the generic runner (runtime/session-runner.ts): carries out the
+ * pure machine's commands over CallControl and resolves `result` once the call is over. The
  * number and the code stay in memory and never reach the log.
  */
-export class AnnouncementSession {
-  private state: AnnouncementState;
-  private queue: Promise<void> = Promise.resolve();
-  private readonly timers = new Map<string, unknown>();
+export class AnnouncementSession extends SessionRunner<AnnouncementState, AnnouncementEvent, AnnouncementCommand> {
   private resolveResult!: (result: AnnouncementResult) => void;
   readonly result: Promise<AnnouncementResult>;
 
   constructor(
-    readonly callId: string,
+    callId: string,
     private readonly number: string,
     language: AnnouncementLang,
     purpose: AnnouncementPurpose,
     private readonly deps: AnnouncementSessionDeps,
   ) {
-    this.state = initialAnnouncement(callId, language, purpose);
+    super('announcement', callId, initialAnnouncement(callId, language, purpose), deps);
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
   }
 
@@ -53,68 +51,51 @@ export class AnnouncementSession {
     return this.callId;
   }
 
-  get ended(): boolean {
-    return this.state.phase === 'ended';
+  protected transition(state: AnnouncementState, event: AnnouncementEvent): { state: AnnouncementState; commands: AnnouncementCommand[] } {
+    return announcementTransition(state, event, this.deps.settings);
   }
 
-  dispatch(event: AnnouncementEvent): Promise<void> {
-    this.queue = this.queue.then(() => this.handle(event));
-    return this.queue;
+  /** A bug in the machine: the call is hung up and counts as failed. */
+  protected async rescue(): Promise<void> {
+    this.resolveResult('failed');
+    await this.deps.control.hangup(this.channelId);
   }
 
-  private async handle(event: AnnouncementEvent): Promise<void> {
-    const next = announcementTransition(this.state, event, this.deps.settings);
-    this.state = next.state;
-    for (const command of next.commands) await this.execute(command);
+  protected timerFired(name: string): AnnouncementEvent {
+    return { type: 'TimerFired', name };
   }
 
-  private async execute(command: AnnouncementCommand): Promise<void> {
+  protected commandFailed(command: AnnouncementCommand): AnnouncementEvent {
+    return { type: 'CommandFailed', commandType: command.type };
+  }
+
+  protected async perform(command: AnnouncementCommand): Promise<void> {
     const { control, log } = this.deps;
-    try {
-      switch (command.type) {
-        case 'dial':
-          log.info({ callId: this.callId }, 'announcement call: dialling');
-          return await control.originate({
-            channelId: this.channelId,
-            legId: this.callId,
-            number: this.number,
-            callerId: this.deps.callerId,
-            kind: 'notice',
-            // Asterisk's own limit, a little after ours: the machine's timer decides.
-            timeoutSeconds: Math.ceil(this.deps.settings.ringTimeoutMs / 1000) + 2,
-          });
-        case 'play':
-          this.deps.onPlayback?.(command.playbackId);
-          return await control.play(this.channelId, command.playbackId, command.media.flatMap((m) => mediaUris(m)));
-        case 'stopPlayback':
-          return await control.stopPlayback(command.playbackId);
-        case 'startTimer':
-          this.timers.set(
-            command.name,
-            this.deps.clock.setTimeout(() => {
-              this.timers.delete(command.name);
-              void this.dispatch({ type: 'TimerFired', name: command.name });
-            }, command.ms),
-          );
-          return;
-        case 'cancelTimer': {
-          const handle = this.timers.get(command.name);
-          if (handle !== undefined) this.deps.clock.clearTimeout(handle);
-          this.timers.delete(command.name);
-          return;
-        }
-        case 'hangup':
-          return await control.hangup(this.channelId);
-        case 'finish':
-          log.info({ callId: this.callId, result: command.result }, 'announcement call ended');
-          for (const handle of this.timers.values()) this.deps.clock.clearTimeout(handle);
-          this.timers.clear();
-          this.resolveResult(command.result);
-          return;
-      }
-    } catch (error) {
-      log.warn({ callId: this.callId, command: command.type, reason: (error as Error).message }, 'announcement command failed');
-      void this.dispatch({ type: 'CommandFailed', commandType: command.type });
+    switch (command.type) {
+      case 'dial':
+        log.info({ callId: this.callId }, 'announcement call: dialling');
+        return await control.originate({
+          channelId: this.channelId,
+          legId: this.callId,
+          number: this.number,
+          callerId: this.deps.callerId,
+          kind: 'notice',
+          // Asterisk's own limit, a little after ours: the machine's timer decides.
+          timeoutSeconds: Math.ceil(this.deps.settings.ringTimeoutMs / 1000) + 2,
+        });
+      case 'play':
+        this.deps.onPlayback?.(command.playbackId);
+        return await control.play(this.channelId, command.playbackId, command.media.flatMap((m) => mediaUris(m)));
+      case 'stopPlayback':
+        return await control.stopPlayback(command.playbackId);
+      case 'hangup':
+        return await control.hangup(this.channelId);
+      case 'finish':
+        log.info({ callId: this.callId, result: command.result }, 'announcement call ended');
+        this.resolveResult(command.result);
+        return;
+      default:
+        return;
     }
   }
 }

@@ -1,3 +1,5 @@
+import type { LegFailure } from '../call-control.port';
+
 /**
  * The few ARI event shapes the call flow uses, and their translation into the call flow's
  * words. Everything here is about Asterisk's vocabulary (causes, states, Stasis arguments).
@@ -16,8 +18,6 @@ export type AriEventOf =
   | { type: 'ChannelDestroyed'; cause: number; cause_txt: string; channel: AriChannel }
   | { type: 'ChannelDtmfReceived'; digit: string; channel: AriChannel }
   | { type: 'PlaybackFinished'; playback: { id: string; state: string } };
-
-export type LegFailure = 'busy' | 'rejected' | 'unreachable' | 'failed' | 'no-answer';
 
 /** Q.850 cause of a leg that ended before it was answered → what the cascade records. */
 export function legFailureFromCause(cause: number): LegFailure {

@@ -4,7 +4,9 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Metrics } from '../../metrics/metrics';
 import { AriCallControl } from './ari-call-control';
 import { AriConnection, AriState } from './ari-connection';
-import { AriRest } from './ari-rest';
+import { StasisAdapter } from '../runtime/stasis-adapter.port';
+import { AriEventOf } from './ari-events';
+import { AppChannel, AriRest, channelsInAppAfterConnect } from './ari-rest';
 
 /** A raw ARI event as Asterisk sends it (the fields we use are typed where we use them). */
 export interface AriEvent {
@@ -15,18 +17,18 @@ export interface AriEvent {
 
 /**
  * The app's single link to Asterisk: owns the websocket connection and the pool of REST
- * connections for the life of the process, hands ARI events to whoever subscribed (the
- * call-flow registry, the announcement calls) and gives them one CallControl.
+ * connections for the life of the process, hands ARI events to the Stasis router (the one
+ * StasisAdapter), gives every call kind one CallControl, and reports whether ARI is up.
  */
 @Injectable()
-export class AriGateway implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AriGateway implements StasisAdapter, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger('Ari');
   readonly connection: AriConnection;
   /** ARI's REST side, one bounded pool for the whole app (it must fit http.conf's sessionlimit). */
   readonly rest: AriRest;
   readonly control: AriCallControl;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, metrics: Metrics) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig, metrics: Metrics) {
     this.connection = new AriConnection(config.ari, {
       info: (fields, message) => this.log.log(fields, message),
       warn: (fields, message) => this.log.warn(fields, message),
@@ -41,6 +43,7 @@ export class AriGateway implements OnApplicationBootstrap, OnApplicationShutdown
     );
     metrics.ariPoolLoad = () => this.rest.load;
     this.control = new AriCallControl(this.rest, config.ari.app);
+    this.connection.on('state', (state: AriState) => metrics.ariUp.set(state === 'up' ? 1 : 0));
   }
 
   get state(): AriState {
@@ -52,10 +55,10 @@ export class AriGateway implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** Each subscriber's fault is logged and stays its own: it never stops the other subscribers or the process. */
-  onEvent(listener: (event: AriEvent) => void): void {
+  onEvent(listener: (event: AriEventOf) => void): void {
     this.connection.on('event', (event: AriEvent) => {
       try {
-        listener(event);
+        listener(event as unknown as AriEventOf);
       } catch (error) {
         this.log.warn({ event: event.type, reason: (error as Error).message }, 'could not route an ARI event');
       }
@@ -64,6 +67,18 @@ export class AriGateway implements OnApplicationBootstrap, OnApplicationShutdown
 
   onConnected(listener: (client: Client) => void): void {
     this.connection.on('connected', listener);
+  }
+
+  channelsInApp(): Promise<AppChannel[]> {
+    return channelsInAppAfterConnect(this.rest, this.config.ari.app, { warn: (fields, message) => this.log.warn(fields, message) });
+  }
+
+  bridges(): Promise<{ id: string; channels: string[] }[]> {
+    return this.rest.request<{ id: string; channels: string[] }[]>('GET', '/bridges');
+  }
+
+  async deleteBridge(bridgeId: string): Promise<void> {
+    await this.rest.request('DELETE', `/bridges/${encodeURIComponent(bridgeId)}`);
   }
 
   onApplicationBootstrap(): void {

@@ -1,41 +1,11 @@
 import { CallRecords } from '../../calls/call-records';
 import { makeNationalNumber } from '../../cascades/domain/national-number';
 import { FinderLookupResult } from '../../cascades/domain/finder-lookup';
-import { CallControl, OutboundLeg } from '../call-control.port';
+import { FakeCallControl } from '../call-control.fake';
 import { FakeClock, flush } from '../../../../../test/support/fake-clock';
 import { CHILD_NAME_WAIT_MS, CallSession, CallSessionDeps } from './call-session';
-import { defaultFlowSettings } from './types';
-
-/** Records every call made to Asterisk; a method can be told to fail. */
-class FakeCallControl implements CallControl {
-  readonly calls: string[] = [];
-  readonly legs: OutboundLeg[] = [];
-  failing = new Set<string>();
-
-  private async record(what: string): Promise<void> {
-    this.calls.push(what);
-    if (this.failing.has(what.split(' ')[0])) throw new Error(`${what} failed`);
-  }
-  answer = (ch: string) => this.record(`answer ${ch}`);
-  readonly playbackIds: string[] = [];
-  play = (ch: string, id: string, media: string[]) => {
-    this.playbackIds.push(id);
-    return this.record(`play ${ch} ${media.join('+')}`);
-  };
-  stopPlayback = (id: string) => this.record(`stopPlayback ${id}`);
-  startHold = (ch: string) => this.record(`startHold ${ch}`);
-  stopHold = (ch: string) => this.record(`stopHold ${ch}`);
-  originate = (leg: OutboundLeg) => {
-    this.legs.push(leg);
-    return this.record(`originate ${leg.kind} ${leg.channelId}`);
-  };
-  hangup = (ch: string) => this.record(`hangup ${ch}`);
-  bridge = (id: string, chs: string[]) => this.record(`bridge ${chs.join('+')}`);
-  setDeadline = (ch: string, s: number) => this.record(`setDeadline ${ch} ${s}`);
-  limitConnectedCall = (finder: string, leg: string, s: number) => this.record(`limitConnectedCall ${finder} ${leg} ${s}`);
-  clearConnectedCall = (finder: string) => this.record(`clearConnectedCall ${finder}`);
-  sendToHotlineFallback = (ch: string) => this.record(`sendToHotlineFallback ${ch}`);
-}
+import { defaultCallFlowConfig } from '../../config/app-config';
+import { flowSettingsFrom } from './flow-settings';
 
 const records: CallRecords = { callStarted: async () => undefined, legEnded: async () => undefined, callEnded: async () => undefined };
 const NATIONAL_NUMBER = makeNationalNumber('170730', '033', true);
@@ -48,7 +18,7 @@ function session(lookUp: () => Promise<FinderLookupResult>, childName?: CallSess
     control,
     lookUp,
     records,
-    settings: { ...defaultFlowSettings, serviceNumber: '3278150000' },
+    settings: { ...flowSettingsFrom(defaultCallFlowConfig()), serviceNumber: '3278150000' },
     clock,
     log: { info: () => undefined, warn: (_f, m) => warnings.push(m) },
     deadline: { seconds: 30, refreshMs: 10_000, maxCallSeconds: 3600 },

@@ -1,16 +1,17 @@
-import { AppConfig } from '../../config/app-config';
-import { defaultFlowSettings, FlowSettings } from './types';
+import { CallFlowConfig } from '../../config/app-config';
+import { FlowSettings, LANGUAGES } from './types';
 
-/** The call flow's settings from the validated configuration. */
-export function flowSettingsFrom(config: AppConfig): FlowSettings {
+/** The call flow's settings from the validated configuration, the only place their values (and defaults) come from. */
+export function flowSettingsFrom(config: CallFlowConfig): FlowSettings {
   const c = config.callFlow;
   return {
-    ...defaultFlowSettings,
+    languages: LANGUAGES,
     defaultLanguage: config.service.defaultLanguage,
     languageChoiceTimeoutMs: c.languageChoiceTimeoutMs,
     firstDigitTimeoutMs: c.firstDigitTimeoutMs,
     interDigitTimeoutMs: c.interDigitTimeoutMs,
     maxNumberAttempts: c.maxNumberAttempts,
+    lookupTimeoutMs: c.lookupTimeoutMs,
     legRingTimeoutMs: c.legRingTimeoutMs,
     legProgressTimeoutMs: c.legProgressTimeoutMs,
     confirmWindowMs: c.confirmWindowMs,

@@ -1,5 +1,6 @@
-import { DEFAULT_DESTINATION_POLICY, DestinationPolicy } from '../../cascades/domain/allowed-destinations';
+import { DestinationPolicy } from '../../cascades/domain/allowed-destinations';
 import { LANGUAGES, Language } from '../../languages';
+import type { LegFailure } from '../call-control.port';
 
 /**
  * The vocabulary of the finder's call: what the pure machine (machine.ts) knows, hears and asks
@@ -15,7 +16,7 @@ import { LANGUAGES, Language } from '../../languages';
 export { LANGUAGES };
 export type Lang = Language;
 
-/** Every prompt the call flow plays; prompts/catalog.json has the text in each language. */
+/** Every prompt the call flow plays; their texts, in each language, are only in prompts/catalog.json. */
 export const PROMPT_IDS = [
   'greeting',
   'language-option',
@@ -32,23 +33,6 @@ export const PROMPT_IDS = [
   'goodbye',
 ] as const;
 export type PromptId = (typeof PROMPT_IDS)[number];
-
-/** The English wording, the reference for translations (kept equal to prompts/catalog.json). */
-export const PROMPT_TEXT_EN: Record<PromptId, string> = {
-  greeting: 'Allo Parents. You have found a child. Thank you for calling.',
-  'language-option': 'For English, press 4.',
-  'enter-number': "Please type the child's national register number, eleven digits, on the back of the identity card, then hash.",
-  'invalid-number': 'That number is not valid.',
-  'putting-through': 'Thank you. We are putting you through. Please stay on the line.',
-  'contacting-parents': "We are contacting the child's parents. Please stay on the line.",
-  'caller-id-required': 'This service needs your phone number. Please call again without hiding your number, or call 116 000.',
-  'service-suspended': 'The service is not operational at the moment. We are putting you through to Child Focus.',
-  'call-116000': 'We could not put you through. Please call 1 1 6, 0 0 0.',
-  'parent-intro': 'This is Allo Parents, calling about your child.',
-  'parent-options': 'Someone has found your child and is on the line. Press 1 to speak to them. Press 2 to hear their phone number.',
-  'finder-number-is': 'Their phone number is',
-  goodbye: 'Goodbye.',
-};
 
 /**
  * One item of a playback. The machine always fills `language` on prompts and digits (the
@@ -107,25 +91,6 @@ export interface FlowSettings {
   allowedDestinations: DestinationPolicy;
 }
 
-export const defaultFlowSettings: FlowSettings = {
-  languages: LANGUAGES,
-  languageChoiceTimeoutMs: 4_000,
-  firstDigitTimeoutMs: 10_000,
-  interDigitTimeoutMs: 5_000,
-  maxNumberAttempts: 3,
-  lookupTimeoutMs: 8_000,
-  legRingTimeoutMs: 15_000,
-  legProgressTimeoutMs: 5_000,
-  confirmWindowMs: 10_000,
-  holdMessageIntervalMs: 20_000,
-  hotlineRingTimeoutMs: 60_000,
-  withheldCallerPolicy: 'refuse',
-  callerIdForLegs: 'service',
-  serviceNumber: '',
-  hotlineNumber: '116000',
-  allowedDestinations: DEFAULT_DESTINATION_POLICY,
-};
-
 // ---------------------------------------------------------------------------------------------
 // Events: what happened (ARI, timers, I/O results), turned into data by the runner
 // ---------------------------------------------------------------------------------------------
@@ -145,7 +110,8 @@ export type LookupResult =
   | { kind: 'unavailable' }
   | { kind: 'throttled' };
 
-export type LegFailureReason = 'busy' | 'rejected' | 'unreachable' | 'failed' | 'no-answer';
+/** How a leg's channel ended before it was answered: the port's one list. */
+export type LegFailureReason = LegFailure;
 
 export type CallEvent =
   | { type: 'FinderArrived'; callerNumber: string | null; presentationRestricted: boolean; language: Lang; suspended: boolean }
