@@ -139,14 +139,18 @@ describe('the finder look-up against PostgreSQL', () => {
       expect(admitted).toBe(2);
     });
 
-    it('given a call left open by a crashed node for longer than an hour, then it no longer holds the cascade or the caller', async () => {
-      const { nn } = await activeCascade();
-      const who = caller();
-      const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
-      const stale = await newCall();
-      await db.query(`UPDATE call_records SET started_at = $2 WHERE id = $1`, [stale, twoHoursAgo]);
-      expect((await capped({ maxCallsPerCascade: 1, maxCallsPerCaller: 1 }, () => twoHoursAgo).lookUp(stale, nn, who)).kind).toBe('found');
-      expect((await capped({ maxCallsPerCascade: 1, maxCallsPerCaller: 1 }).lookUp(await newCall(), nn, who)).kind).toBe('found');
+    it('given a call left open by a crashed node for longer than twice the maximum call length, then it no longer holds the cascade or the caller; one open for less still does', async () => {
+      // MAX_CALL_MINUTES 60: the wait and the conversation are bounded by an hour each.
+      const bound = openCallMaxAgeMs(3600);
+      for (const [ageMs, expected] of [[bound - 10 * 60_000, 'throttled'], [bound + 5 * 60_000, 'found']] as const) {
+        const { nn } = await activeCascade();
+        const who = caller();
+        const startedAt = new Date(Date.now() - ageMs);
+        const open = await newCall();
+        await db.query(`UPDATE call_records SET started_at = $2 WHERE id = $1`, [open, startedAt]);
+        expect((await capped({ maxCallsPerCascade: 1, maxCallsPerCaller: 1 }, () => startedAt).lookUp(open, nn, who)).kind).toBe('found');
+        expect((await capped({ maxCallsPerCascade: 1, maxCallsPerCaller: 1 }).lookUp(await newCall(), nn, who)).kind).toBe(expected);
+      }
     });
 
     it('given 3 parent legs dialled for a cascade today and a daily cap of 3, then its next call goes to the hotline; hotline legs and skipped numbers do not count', async () => {
