@@ -87,6 +87,36 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Set by the health check (it owns the database ping); read at each scrape. */
+  databaseCheck: () => Promise<boolean> = async () => false;
+
+  readonly databaseUp: Gauge = new Gauge({
+    name: 'alloparents_database_up',
+    help: '1 when PostgreSQL answered a ping (1.5 s at most) at the scrape, 0 otherwise',
+    registers: [this.registry],
+    collect: async (): Promise<void> => this.databaseUp.set((await this.databaseCheck()) ? 1 : 0),
+  });
+
+  readonly purgeLastSuccess = new Gauge({
+    name: 'alloparents_retention_purge_last_success_timestamp_seconds',
+    help: 'When this instance last finished the daily purge (Unix time); 0 until it has',
+    registers: [this.registry],
+  });
+
+  readonly purgedRows = new Counter({
+    name: 'alloparents_retention_purged_rows_total',
+    help: 'Rows deleted by the daily purge, by kind (cards, children, cascades, parentAccounts, callRecords, auditEvents)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cardsIngested = new Counter({
+    name: 'alloparents_cards_ingested_total',
+    help: "Cards posted by the issuing authority's API, by outcome (created, already-present, rejected)",
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'alloparents_' });
   }
