@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CALL_OUTCOMES, LEG_RESULTS } from '../telephony/call-flow/types';
 
 /** The service's Prometheus metrics, one registry per app instance (tests run several). */
 @Injectable()
@@ -119,5 +120,9 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'alloparents_' });
+    // Every outcome and result is exported from the start at 0, so Prometheus's increase() sees
+    // the first one after a start (a series born at 1 would show no increase, and alert nothing).
+    for (const outcome of CALL_OUTCOMES) this.callsEnded.inc({ outcome }, 0);
+    for (const result of LEG_RESULTS) this.legsEnded.inc({ result }, 0);
   }
 }
