@@ -153,8 +153,8 @@ describe('the Grafana dashboard (docker/monitoring/grafana/dashboards/alloparent
 
     it('then Prometheus loads the alert rules', async () => {
       const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as Json;
-      const loaded = (rules.data.groups as Json[]).flatMap((g) => (g.rules as Json[]).map((r) => ({ name: r.name, health: r.health })));
-      expect(loaded.map((r) => r.name).sort()).toEqual(alertNames(readFileSync(join(MONITORING, 'alerts.yml'), 'utf8')).sort());
+      const loaded = (rules.data.groups as Json[]).flatMap((g) => (g.rules as Json[]).map((r) => r.name as string));
+      expect(loaded.sort()).toEqual(alertNames(readFileSync(join(MONITORING, 'alerts.yml'), 'utf8')).sort());
     });
 
     it('then each panel\'s query runs without error, on metric names the app exports', async () => {
