@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions what the service needs on this machine, idempotently:
 #   PostgreSQL (database + role), an Asterisk 22 chroot (no Docker engine here), SIPp,
-#   Chromium for the browser tests, SIPVicious and fail2ban (the SIP scanning test), and the tools
+#   Chromium for the browser tests, SIPVicious and fail2ban (the SIP scanning test), Prometheus's
+#   promtool and server (the monitoring test), and the tools
 #   that render the voice prompts.
 # Usage: scripts/provision.sh [all|postgres|asterisk|tools|prompts]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -90,6 +91,15 @@ provision_tools() {
     || apt_install sipvicious fail2ban
   # systemd-analyze verifies the production units in scripts/systemd (minimal containers lack it).
   command -v systemd-analyze >/dev/null || apt_install systemd
+  # promtool checks and tests the alert rules, and the monitoring test starts its own Prometheus on
+  # a free port (test/integration/monitoring.integration-spec.ts). The package's own service would
+  # scrape nothing of ours and hold port 9090: it is stopped and not started at boot.
+  if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
+    apt_install prometheus
+    as_root service prometheus stop >/dev/null 2>&1 || true
+    as_root update-rc.d prometheus disable >/dev/null 2>&1 || true
+    as_root systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+  fi
 }
 
 provision_prompts() {

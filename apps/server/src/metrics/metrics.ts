@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CALL_OUTCOMES, LEG_RESULTS } from '../telephony/call-flow/types';
 
 /** The service's Prometheus metrics, one registry per app instance (tests run several). */
 @Injectable()
@@ -87,7 +88,41 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Set by the health check (it owns the database ping); read at each scrape. */
+  databaseCheck: () => Promise<boolean> = async () => false;
+
+  readonly databaseUp: Gauge = new Gauge({
+    name: 'alloparents_database_up',
+    help: '1 when PostgreSQL answered a ping (1.5 s at most) at the scrape, 0 otherwise',
+    registers: [this.registry],
+    collect: async (): Promise<void> => this.databaseUp.set((await this.databaseCheck()) ? 1 : 0),
+  });
+
+  readonly purgeLastSuccess = new Gauge({
+    name: 'alloparents_retention_purge_last_success_timestamp_seconds',
+    help: 'When this instance last finished the daily purge (Unix time); 0 until it has',
+    registers: [this.registry],
+  });
+
+  readonly purgedRows = new Counter({
+    name: 'alloparents_retention_purged_rows_total',
+    help: 'Rows deleted by the daily purge, by kind (cards, children, cascades, parentAccounts, callRecords, auditEvents)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cardsIngested = new Counter({
+    name: 'alloparents_cards_ingested_total',
+    help: "Cards posted by the issuing authority's API, by outcome (created, already-present, rejected)",
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'alloparents_' });
+    // Every outcome and result is exported from the start at 0, so Prometheus's increase() sees
+    // the first one after a start (a series born at 1 would show no increase, and alert nothing).
+    for (const outcome of CALL_OUTCOMES) this.callsEnded.inc({ outcome }, 0);
+    for (const result of LEG_RESULTS) this.legsEnded.inc({ result }, 0);
   }
 }

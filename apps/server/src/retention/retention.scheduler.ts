@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CronJob } from 'cron';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
 import { PortalHousekeeping } from './portal-housekeeping';
 import { RetentionPurge } from './retention-purge';
 
@@ -19,6 +20,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     private readonly purge: RetentionPurge,
     private readonly housekeeping: PortalHousekeeping,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,7 +37,11 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     try {
       const outcome = await this.purge.run({ dryRun: false });
       if (!outcome.ran) this.log.log({ retention: 'skipped', reason: outcome.reason }, 'retention purge skipped');
-      else this.log.log({ retention: 'done', counts: outcome.counts, batches: outcome.batches, maxBatchMs: Math.round(outcome.maxBatchMs), elapsedMs: outcome.elapsedMs }, 'retention purge done');
+      else {
+        for (const [kind, rows] of Object.entries(outcome.counts)) this.metrics.purgedRows.inc({ kind }, rows);
+        this.metrics.purgeLastSuccess.set(Date.now() / 1000);
+        this.log.log({ retention: 'done', counts: outcome.counts, batches: outcome.batches, maxBatchMs: Math.round(outcome.maxBatchMs), elapsedMs: outcome.elapsedMs }, 'retention purge done');
+      }
     } catch (error) {
       this.log.error({ retention: 'failed', reason: (error as Error).message }, 'retention purge failed; retried at the next run');
     }

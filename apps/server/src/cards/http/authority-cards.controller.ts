@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Optional, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import { Metrics } from '../../metrics/metrics';
 import { CardIngestService, IngestReport } from '../domain/card-ingest';
 import { AuthorityRequest, AuthorityTokenGuard } from './authority-token.guard';
 import { CardsBatchDoc, IngestErrorView, IngestReportView } from './authority-cards.views';
@@ -15,7 +16,11 @@ import { IngestErrorFilter } from './ingest-error.filter';
 @UseGuards(AuthorityTokenGuard)
 @UseFilters(IngestErrorFilter)
 export class AuthorityCardsController {
-  constructor(private readonly ingest: CardIngestService) {}
+  constructor(
+    private readonly ingest: CardIngestService,
+    // The app counts ingested cards; test modules built without the metrics module count nothing.
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
 
   @Post('cards')
   @ApiOperation({ summary: 'Send newly issued cards (the issuing authority)', description: 'Idempotent: a record sent again is `already-present`. A new card blocks the child\'s active cascade and voids the old code.' })
@@ -26,6 +31,9 @@ export class AuthorityCardsController {
   @HttpCode(200)
   async postCards(@Body() body: unknown, @Req() request: AuthorityRequest): Promise<IngestReport> {
     const cards = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { cards?: unknown }).cards : undefined;
-    return this.ingest.ingest(cards, { kind: 'authority', id: request.authority!.id });
+    const report = await this.ingest.ingest(cards, { kind: 'authority', id: request.authority!.id });
+    for (const { outcome } of report.accepted) this.metrics?.cardsIngested.inc({ outcome });
+    this.metrics?.cardsIngested.inc({ outcome: 'rejected' }, report.rejected.length);
+    return report;
   }
 }

@@ -151,7 +151,8 @@ export type LegPosition = number | 'hotline';
 export const LEG_RESULTS = ['accepted', 'connected', 'busy', 'no-answer', 'unreachable', 'machine', 'declined', 'no-key', 'failed', 'cancelled', 'not-allowed'] as const;
 export type LegResult = (typeof LEG_RESULTS)[number];
 
-export type CallOutcome = 'refused-withheld' | 'connected-parent' | 'connected-hotline' | 'hotline-unreachable' | 'finder-hung-up' | 'failed';
+export const CALL_OUTCOMES = ['refused-withheld', 'connected-parent', 'connected-hotline', 'hotline-unreachable', 'finder-hung-up', 'failed'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 /** How an attempt at typing the national number ended (for metrics; never the digits). */
 export type NumberEntryResult = 'valid' | 'invalid' | 'timeout';
