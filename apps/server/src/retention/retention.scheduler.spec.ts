@@ -2,10 +2,11 @@ import { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics';
 import { PortalHousekeeping } from './portal-housekeeping';
 import { PurgeOutcome, RetentionPurge } from './retention-purge';
+import { PurgeCutoffs } from './persistence/pg-retention-store';
 import { RetentionScheduler } from './retention.scheduler';
 
 const counts = { cards: 3, children: 2, cascades: 2, parentAccounts: 0, callRecords: 40, auditEvents: 5 };
-const done: PurgeOutcome = { ran: true, dryRun: false, counts, cutoffs: {}, batches: 1, maxBatchMs: 1, batchesOver100Ms: 0, elapsedMs: 2 };
+const done: PurgeOutcome = { ran: true, dryRun: false, counts, cutoffs: {} as PurgeCutoffs, batches: 1, maxBatchMs: 1, batchesOver100Ms: 0, elapsedMs: 2 };
 
 function scheduler(purge: () => Promise<PurgeOutcome>, metrics: Metrics): RetentionScheduler {
   const housekeeping = { run: async () => ({ ran: false, reason: 'another-instance-is-purging' }) } as unknown as PortalHousekeeping;
