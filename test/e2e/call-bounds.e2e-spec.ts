@@ -3,6 +3,7 @@ import { NetworkEntry, PHONES } from '../support/network';
 import { waitFor } from '../support/processes';
 import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
 import { World } from '../support/world';
+import { withAppAsOwnProcess } from '../support/app-process';
 
 jest.setTimeout(120_000);
 
@@ -82,14 +83,7 @@ describe('bounds on every call (real Asterisk, SIPp finder, simulated telephone 
   });
 
   describe('with the app as its own process', () => {
-    beforeAll(async () => {
-      await world.stopApp();
-      await world.startAppProcess();
-    });
-    afterAll(async () => {
-      await world.killAppProcess();
-      await world.startApp();
-    });
+    withAppAsOwnProcess(world);
 
     it('given the app dies while a parent\'s answered leg waits for a key, then Asterisk hangs that leg up at its bound, and the finder\'s fallback call to the hotline ends at MAX_CALL_MINUTES', async () => {
       const { nationalNumber } = await world.enrol([PHONES.silentAfterHello]);

@@ -3,6 +3,7 @@ import { PHONES } from '../support/network';
 import { waitFor } from '../support/processes';
 import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
 import { World } from '../support/world';
+import { withAppAsOwnProcess } from '../support/app-process';
 
 jest.setTimeout(120_000);
 
@@ -41,14 +42,7 @@ describe('the finder\'s call when things go wrong', () => {
   });
 
   describe('with the app as its own process', () => {
-    beforeAll(async () => {
-      await world.stopApp();
-      await world.startAppProcess();
-    });
-    afterAll(async () => {
-      await world.killAppProcess();
-      await world.startApp();
-    });
+    withAppAsOwnProcess(world);
 
     it('given a whole call at debug level, then the app\'s logs name no national number, no caller number and no parent\'s number', async () => {
       await world.killAppProcess();
