@@ -565,6 +565,32 @@ describe('portal rate limits', () => {
   });
 });
 
+describe('portal rate limits and forwarded addresses (TRUSTED_PROXIES)', () => {
+  // The app's own peer in these tests is 127.0.0.1: trusting it stands for sitting behind the proxy.
+  const direct = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '2', TRUSTED_PROXIES: '192.0.2.1' }));
+  const proxied = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '2', TRUSTED_PROXIES: '127.0.0.1' }));
+
+  async function signInStatuses(baseUrl: string, forwardedFor: (i: number) => string): Promise<number[]> {
+    const client = new PortalClient(baseUrl);
+    await client.csrf();
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const response = await client.request('POST', '/api/v1/auth/sign-in', { email: `nobody-${randomUUID()}@example.org`, password: PASSWORD }, { headers: { 'x-forwarded-for': forwardedFor(i) } });
+      statuses.push(response.status);
+    }
+    return statuses;
+  }
+
+  it('given a forged X-Forwarded-For sent straight to the app by a peer it does not trust, then the peer is counted, whatever the header says', async () => {
+    expect(await signInStatuses(direct.baseUrl, (i) => `198.51.100.${i + 1}`)).toEqual([401, 401, 429]);
+  });
+
+  it('given requests from the trusted proxy, then each client address it forwards is counted on its own', async () => {
+    expect(await signInStatuses(proxied.baseUrl, (i) => `198.51.100.${i + 1}`)).toEqual([401, 401, 401]);
+    expect(await signInStatuses(proxied.baseUrl, () => '203.0.113.7')).toEqual([401, 401, 429]);
+  });
+});
+
 describe('an operator who allows only Belgian mobiles (ALLOWED_NUMBER_COUNTRIES=BE, ALLOWED_NUMBER_TYPES=MOBILE)', () => {
   const strict = usePortalApp(portalTestConfig({ ALLOWED_NUMBER_COUNTRIES: 'BE', ALLOWED_NUMBER_TYPES: 'MOBILE' }));
 

@@ -136,8 +136,8 @@ export class PortalClient {
 
   constructor(private readonly baseUrl: string) {}
 
-  async request(method: string, path: string, body?: unknown, options: { csrf?: boolean | string } = {}): Promise<PortalResponse> {
-    const headers: Record<string, string> = {};
+  async request(method: string, path: string, body?: unknown, options: { csrf?: boolean | string; headers?: Record<string, string> } = {}): Promise<PortalResponse> {
+    const headers: Record<string, string> = { ...options.headers };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (body !== undefined) headers['content-type'] = 'application/json';
     const csrf = options.csrf ?? true;

@@ -7,9 +7,14 @@ import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigError } from './config/environment';
 import { registerPortalHttp } from './portal/http/portal-http';
 
-/** Fastify as the app uses it: the body limit fits the authority's batches of 10,000 cards. */
+/**
+ * Fastify as the app uses it: the body limit fits the authority's batches of 10,000 cards, and
+ * X-Forwarded-For/-Proto count only from the configured proxies (request.ip is then the client
+ * the proxy saw; from anyone else the headers are ignored and request.ip is the peer).
+ */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes });
+  const { trustedProxies } = config.http;
+  return new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, trustProxy: trustedProxies.length > 0 ? trustedProxies : false });
 }
 
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {

@@ -1,11 +1,12 @@
 import { AllowableNumberType, DestinationPolicy } from '../cascades/domain/allowed-destinations';
 import { openCallMaxAgeMs } from '../cascades/domain/call-caps';
 import { Language } from '../languages';
-import { EnvironmentVariables, listOf, validateEnvironment } from './environment';
+import { EnvironmentVariables, listOf, trustedProxies, validateEnvironment } from './environment';
 
 /** The typed configuration the app is built from. Tests build one directly. */
 export interface AppConfig {
-  http: { host: string; port: number; bodyLimitBytes: number };
+  /** trustedProxies: the peers whose X-Forwarded-For/-Proto count (none: the peer is the client). */
+  http: { host: string; port: number; bodyLimitBytes: number; trustedProxies: string[] };
   logLevel: string;
   database: { url: string };
   /** httpConnections: the bounded pool of keep-alive connections for ARI requests. */
@@ -77,7 +78,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export function toAppConfig(v: EnvironmentVariables): AppConfig {
   return {
-    http: { host: v.HTTP_HOST, port: v.HTTP_PORT, bodyLimitBytes: v.HTTP_BODY_LIMIT_BYTES },
+    http: { host: v.HTTP_HOST, port: v.HTTP_PORT, bodyLimitBytes: v.HTTP_BODY_LIMIT_BYTES, trustedProxies: trustedProxies(v.TRUSTED_PROXIES ?? '') ?? [] },
     logLevel: v.LOG_LEVEL,
     database: { url: v.DATABASE_URL },
     ari: { url: v.ARI_URL, username: v.ARI_USERNAME, password: v.ARI_PASSWORD, app: v.ARI_APP, httpConnections: v.ARI_HTTP_CONNECTIONS },

@@ -25,6 +25,11 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...valid, PORTAL_PUBLIC_URL: 'https://allo-parents.example/', PORTAL_COOKIE_SECURE: 'always' }).portal).toMatchObject({ publicUrl: 'https://allo-parents.example', cookieSecure: 'always' });
   });
 
+  it('given no TRUSTED_PROXIES, then no proxy is trusted; given addresses and ranges, then each is kept', () => {
+    expect(loadConfig(valid).http.trustedProxies).toEqual([]);
+    expect(loadConfig({ ...valid, TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).http.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+  });
+
   it('given no SMTP variable, then mail is logged (no SMTP settings) and each SMTP phase times out after 10 seconds', () => {
     expect(loadConfig(valid).mail).toMatchObject({ smtp: null, timeoutMs: 10_000 });
   });
@@ -97,6 +102,9 @@ describe('configuration from the environment', () => {
     [{ CALL_RECORD_RETENTION_DAYS: '0' }, 'CALL_RECORD_RETENTION_DAYS'],
     [{ RETENTION_BATCH_SIZE: '10' }, 'RETENTION_BATCH_SIZE'],
     [{ HTTP_BODY_LIMIT_BYTES: '1000' }, 'HTTP_BODY_LIMIT_BYTES'],
+    [{ TRUSTED_PROXIES: 'proxy.example' }, 'TRUSTED_PROXIES'],
+    [{ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES'],
+    [{ TRUSTED_PROXIES: '127.0.0.1,::1/129' }, 'TRUSTED_PROXIES'],
     [{ OIDC_ISSUER_URL: 'login.example.gov' }, 'OIDC_ISSUER_URL'],
     [{ OIDC_SCOPES: 'openid  email' }, 'OIDC_SCOPES'],
     [{ SMTP_URL: 'http://mail.example', MAIL_FROM: 'a@b.example' }, 'SMTP_URL'],

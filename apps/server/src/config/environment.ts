@@ -17,6 +17,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { isIP } from 'node:net';
 import { validateCronExpression } from 'cron';
 import { LANGUAGES } from '../languages';
 import { ALLOWABLE_NUMBER_TYPES, DEFAULT_ALLOWED_COUNTRIES, DEFAULT_ALLOWED_TYPES, isAllowableNumberType, unknownCountries } from '../cascades/domain/allowed-destinations';
@@ -42,6 +43,11 @@ export class EnvironmentVariables {
   @IsIP() HTTP_HOST = '127.0.0.1';
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) HTTP_PORT = 3000;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /**
+   * The reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For and
+   * X-Forwarded-Proto the app believes. Unset: none, the peer's own address is the client's.
+   */
+  @IsOptional() @IsString() TRUSTED_PROXIES?: string;
 
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://alloparents@127.0.0.1:5432/alloparents';
@@ -194,12 +200,28 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   if (typeof vars.ENCRYPTION_KEYS === 'string' && !validEncryptionKeys(vars.ENCRYPTION_KEYS)) problems.push(ENCRYPTION_KEYS_MESSAGE);
   if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);
   if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
+  if (vars.TRUSTED_PROXIES !== undefined && trustedProxies(vars.TRUSTED_PROXIES) === null) {
+    problems.push('TRUSTED_PROXIES must be IP addresses or CIDR ranges separated by commas, such as 127.0.0.1,10.0.0.0/8 (the reverse proxies in front of the app)');
+  }
   problems.push(...oidcProblems(vars));
   problems.push(...mailProblems(vars));
   problems.push(...operatorProblems(vars));
   problems.push(...destinationProblems(vars));
   if (problems.length > 0) throw new ConfigError(problems);
   return vars;
+}
+
+/** TRUSTED_PROXIES as a list of addresses and CIDR ranges, or null when one of them is neither. */
+export function trustedProxies(value: string): string[] | null {
+  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const valid = items.every((item) => {
+    const [address, prefix, ...rest] = item.split('/');
+    const version = isIP(address);
+    if (version === 0 || rest.length > 0) return false;
+    if (prefix === undefined) return true;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+  });
+  return valid ? items : null;
 }
 
 function validEncryptionKeys(value: string): boolean {
