@@ -2,7 +2,7 @@
 # Provisions what the service needs on this machine, idempotently:
 #   PostgreSQL (database + role), an Asterisk 22 chroot (no Docker engine here), SIPp,
 #   Chromium for the browser tests, SIPVicious and fail2ban (the SIP scanning test), Prometheus's
-#   promtool and server (the monitoring test), and the tools
+#   promtool and server (the monitoring test), nginx (TLS in front of the portal's tests), and the tools
 #   that render the voice prompts.
 # Usage: scripts/provision.sh [all|postgres|asterisk|tools|prompts]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -99,6 +99,15 @@ provision_tools() {
     as_root service prometheus stop >/dev/null 2>&1 || true
     as_root update-rc.d prometheus disable >/dev/null 2>&1 || true
     as_root systemctl disable --now prometheus prometheus-node-exporter >/dev/null 2>&1 || true
+  fi
+  # Debian's nginx terminates TLS in front of the portal in the integration and browser tests, as
+  # in production (test/support/tls-proxy.ts starts one of its own on loopback ports). The package's
+  # own service would hold port 80 with the default site: it is stopped and not started at boot.
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    apt_install nginx
+    as_root service nginx stop >/dev/null 2>&1 || true
+    as_root update-rc.d nginx disable >/dev/null 2>&1 || true
+    as_root systemctl disable --now nginx >/dev/null 2>&1 || true
   fi
 }
 

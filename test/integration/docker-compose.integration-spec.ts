@@ -12,6 +12,15 @@ describe('docker-compose.yml', () => {
     expect(result.code).toBe(0);
   });
 
+  it('given the default services, then nginx fills the shipped site template, and the app trusts it alone', async () => {
+    const result = await run('docker-compose', ['-f', join(root, 'docker-compose.yml'), 'config'], { cwd: root, env });
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(/^ {2}nginx:$/m);
+    expect(result.output).toMatch(new RegExp(`- ${root}/docker/nginx/templates:/etc/nginx/templates:ro`));
+    expect(existsSync(join(root, 'docker/nginx/templates/alloparents.conf.template'))).toBe(true);
+    expect(result.output).toMatch(/TRUSTED_PROXIES: 127\.0\.0\.1/);
+  });
+
   it('given the monitoring profile, then Prometheus and Grafana are valid services whose mounted files are in the repository', async () => {
     const result = await run('docker-compose', ['-f', join(root, 'docker-compose.yml'), '--profile', 'monitoring', 'config'], { cwd: root, env });
     expect(result.code).toBe(0);

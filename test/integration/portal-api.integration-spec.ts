@@ -5,7 +5,8 @@ import { CURRENT_TERMS_VERSION, LINK_REFUSED } from '../../apps/server/src/porta
 import { randomCode } from '../support/cards-data';
 import { randomNationalNumber } from '../support/national-numbers';
 import { PASSWORD, PortalClient, ingestedCard, linkedChild, portalTestConfig, randomEmail, signedInParent, usePortalApp } from '../support/portal-app';
-import { testConfig } from '../support/test-config';
+import { TEST_PORTS, testConfig } from '../support/test-config';
+import { TlsProxy, startTlsProxy } from '../support/tls-proxy';
 
 describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => {
   const config = portalTestConfig();
@@ -588,6 +589,43 @@ describe('portal rate limits and forwarded addresses (TRUSTED_PROXIES)', () => {
   it('given requests from the trusted proxy, then each client address it forwards is counted on its own', async () => {
     expect(await signInStatuses(proxied.baseUrl, (i) => `198.51.100.${i + 1}`)).toEqual([401, 401, 401]);
     expect(await signInStatuses(proxied.baseUrl, () => '203.0.113.7')).toEqual([401, 401, 429]);
+  });
+});
+
+describe('the portal behind nginx over https (TRUSTED_PROXIES=127.0.0.1)', () => {
+  const portal = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '2', TRUSTED_PROXIES: '127.0.0.1', PORTAL_PUBLIC_URL: `https://localhost:${TEST_PORTS.tlsProxy}` }));
+  let proxy: TlsProxy;
+  beforeAll(async () => {
+    proxy = await startTlsProxy(Number(new URL(portal.baseUrl).port));
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+  });
+
+  /** A client of nginx connecting from its own loopback address, as distinct parents would. */
+  const clientFrom = (address: string) => new PortalClient(proxy.publicUrl, proxy.dispatcher(address));
+
+  it('given two clients at different addresses, then each is limited on its own, and a forged X-Forwarded-For sent to nginx changes nothing', async () => {
+    const first = clientFrom('127.0.0.2');
+    await first.csrf();
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const forged = { 'x-forwarded-for': `198.51.100.${i + 1}` };
+      statuses.push((await first.request('POST', '/api/v1/auth/sign-in', { email: `nobody-${randomUUID()}@example.org`, password: PASSWORD }, { headers: forged })).status);
+    }
+    expect(statuses).toEqual([401, 401, 429]);
+    const second = clientFrom('127.0.0.3');
+    await second.csrf();
+    expect((await second.post('/api/v1/auth/sign-in', { email: `nobody-${randomUUID()}@example.org`, password: PASSWORD })).status).toBe(401);
+  });
+
+  it('given the parent on https at nginx, then the app knows it: Strict-Transport-Security and Secure cookies', async () => {
+    const client = clientFrom('127.0.0.4');
+    const response = await client.get('/api/v1/auth/csrf');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    expect(response.setCookies.join('\n')).toMatch(/; Secure/i);
+    expect(proxy.logs()).toMatch(/"GET \/api\/v1\/auth\/csrf HTTP\/1\.1" 200/);
   });
 });
 

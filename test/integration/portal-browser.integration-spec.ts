@@ -5,12 +5,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Secret, TOTP } from 'otpauth';
 import { Browser, BrowserContext, Locator, Page, chromium } from 'playwright-core';
 import { DataSource } from 'typeorm';
+import { fetch } from 'undici';
 import { AuthorityTokens } from '../../apps/server/src/cards/domain/authority-tokens';
 import { LANGUAGES, Language } from '../../apps/server/src/languages';
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/legal/legal-documents';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
 import { CapturingMailer, PASSWORD, portalTestConfig, randomEmail, startPortalApp } from '../support/portal-app';
+import { TEST_PORTS } from '../support/test-config';
+import { TlsProxy, startTlsProxy } from '../support/tls-proxy';
 
 /**
  * The parents' journey in a real headless Chromium (Debian's `chromium`, driven by playwright-core),
@@ -47,12 +50,15 @@ async function focused(locator: Locator): Promise<boolean> {
 jest.setTimeout(60_000);
 
 describe('the parents journey in headless Chromium', () => {
-  const config = portalTestConfig();
+  // As deployed: nginx terminates TLS in front of the app, which trusts it alone.
+  const config = portalTestConfig({ TRUSTED_PROXIES: '127.0.0.1', PORTAL_PUBLIC_URL: `https://localhost:${TEST_PORTS.tlsProxy}` });
   const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
   let app: NestFastifyApplication;
   let db: DataSource;
   let mailer: CapturingMailer;
+  /** The portal as parents reach it: https at nginx. */
   let baseUrl: string;
+  let proxy: TlsProxy;
   let browser: Browser;
   let authority: { token: string; id: string };
   const contexts: BrowserContext[] = [];
@@ -60,14 +66,18 @@ describe('the parents journey in headless Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/provision.sh tools (it installs Debian's chromium)`);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    [{ app, db, mailer, baseUrl }, browser] = await Promise.all([
+    let appUrl: string;
+    [{ app, db, mailer, baseUrl: appUrl }, browser] = await Promise.all([
       startPortalApp(config),
       chromium.launch({
         executablePath: CHROMIUM,
         // Root on a closed network: no sandbox, and no background connections the network would refuse.
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        // The test's self-signed certificate is accepted; nothing else about TLS changes.
+        args: ['--headless', '--ignore-certificate-errors', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       }),
     ]);
+    proxy = await startTlsProxy(Number(new URL(appUrl).port));
+    baseUrl = proxy.publicUrl;
     authority = await app.get(AuthorityTokens).issue(`browser-test-${randomUUID()}`);
   });
   afterEach(async () => {
@@ -78,6 +88,7 @@ describe('the parents journey in headless Chromium', () => {
     await browser?.close();
     if (authority) await app.get(AuthorityTokens).revoke(authority.id);
     await app?.close();
+    await proxy?.stop();
   });
 
   /** A fresh browser (cookies, storage) in a locale other than the language the journey chooses. */
@@ -94,6 +105,7 @@ describe('the parents journey in headless Chromium', () => {
   /** Cards sent the way the issuing authority sends them: POST /api/v1/authority/cards with its token. */
   async function ingest(card: ReturnType<typeof cardRecord>): Promise<{ accepted: { outcome: string }[]; rejected: unknown[]; blockedCascades: number }> {
     const response = await fetch(`${baseUrl}/api/v1/authority/cards`, {
+      dispatcher: proxy.dispatcher(),
       method: 'POST',
       headers: { authorization: `Bearer ${authority.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ cards: [card] }),
@@ -135,11 +147,11 @@ describe('the parents journey in headless Chromium', () => {
     await shown(page.getByRole('status').filter({ hasText: text(language, 'register.checkMail') }));
     await shot(page, `${prefix}-01-registered`);
 
-    // The mailed link (its origin is PORTAL_PUBLIC_URL; the test app listens on another port).
+    // The mailed link as mailed: PORTAL_PUBLIC_URL is nginx's https address.
     const mail = mailer.mails.find((m) => m.to === email && m.link?.includes('/verify-email?'));
     expect(mail).toBeDefined();
-    const link = new URL(mail!.link!);
-    await page.goto(`${baseUrl}${link.pathname}${link.search}`);
+    expect(mail!.link!.startsWith(`${baseUrl}/`)).toBe(true);
+    await page.goto(mail!.link!);
     await shown(page.getByRole('heading', { level: 1, name: text(language, 'verify.heading') }));
     await shown(page.getByText(text(language, 'verify.done'), { exact: true }));
     expect(new URL(page.url()).search).toBe(''); // the spent token leaves the address bar

@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Dispatcher, fetch as undiciFetch } from 'undici';
 import { CardsModule } from '../../apps/server/src/cards/cards.module';
 import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { AppConfig } from '../../apps/server/src/config/app-config';
@@ -134,7 +135,11 @@ export function keepCookies(jar: Map<string, string>, setCookies: string[]): voi
 export class PortalClient {
   readonly cookies = new Map<string, string>();
 
-  constructor(private readonly baseUrl: string) {}
+  /** `dispatcher`: undici's, to reach the app through the TLS proxy (its certificate, a client address). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly dispatcher?: Dispatcher,
+  ) {}
 
   async request(method: string, path: string, body?: unknown, options: { csrf?: boolean | string; headers?: Record<string, string> } = {}): Promise<PortalResponse> {
     const headers: Record<string, string> = { ...options.headers };
@@ -143,7 +148,8 @@ export class PortalClient {
     const csrf = options.csrf ?? true;
     if (typeof csrf === 'string') headers['x-csrf-token'] = csrf;
     else if (csrf && this.cookies.has('ap_csrf')) headers['x-csrf-token'] = this.cookies.get('ap_csrf')!;
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+    const response = this.dispatcher ? await undiciFetch(`${this.baseUrl}${path}`, { ...init, dispatcher: this.dispatcher }) : await fetch(`${this.baseUrl}${path}`, init);
     const setCookies = response.headers.getSetCookie();
     keepCookies(this.cookies, setCookies);
     const text = await response.text();

@@ -24,13 +24,16 @@ export function testInstanceName(role: string): string {
 
 /**
  * Tests run beside a developer's `npm run stack`, so they use their own ports and database:
- * SIP 15060, ARI 18088, HTTP 13000, the simulated telephone network on 15080, RTP 20000-21999
+ * SIP 15060, ARI 18088, HTTP 13000, nginx 13443 (https) and 13081, the simulated telephone network on 15080, RTP 20000-21999
  * (each plus the offset above).
  */
 export const TEST_PORTS = {
   sip: 15060 + TEST_PORT_OFFSET,
   ari: 18088 + TEST_PORT_OFFSET,
   http: 13000 + TEST_PORT_OFFSET,
+  /** nginx terminating TLS in front of the portal (https), and its plain HTTP redirect. */
+  tlsProxy: 13443 + TEST_PORT_OFFSET,
+  tlsProxyHttp: 13081 + TEST_PORT_OFFSET,
   network: 15080 + TEST_PORT_OFFSET,
   /** The network's unused ARI address. */
   networkAri: 18089 + TEST_PORT_OFFSET,
