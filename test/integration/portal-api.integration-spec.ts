@@ -52,6 +52,29 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       expect((await client.get(`/api/v1/children/${childId}/cascade`)).body.status).toBeNull();
     });
 
+    it('given a signed-in parent, then the CSRF token is bound to the session: a new one at sign-in, the one from before it or from another session is refused', async () => {
+      const client = newClient();
+      const before = await client.csrf();
+      const email = randomEmail();
+      expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
+      expect((await client.post('/api/v1/auth/verify-email', { token: portal.mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
+      expect((await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(200);
+      const bound = client.csrfCookie()!;
+      expect(bound).not.toBe(before);
+      expect((await client.get('/api/v1/auth/csrf')).body.csrfToken).toBe(bound);
+      const { client: other } = await signedInParent(portal);
+      // The cookie and the header agree (double-submit), but neither is this session's token.
+      for (const token of [before, other.csrfCookie()!]) {
+        client.cookies.set('ap_csrf', token);
+        const refused = await client.post('/api/v1/auth/sign-out-everywhere', {}, { csrf: token });
+        expect(refused.status).toBe(403);
+        expect(refused.body.error).toBe('csrf');
+      }
+      client.cookies.set('ap_csrf', bound);
+      expect((await client.get('/api/v1/account')).status).toBe(200);
+      expect((await client.post('/api/v1/auth/sign-out-everywhere', {})).status).toBe(204);
+    });
+
     it('the CSRF cookie is SameSite=Strict and readable by the page; the session cookie is HttpOnly and SameSite=Strict, not Secure over plain http', async () => {
       const client = newClient();
       const csrf = await client.get('/api/v1/auth/csrf');
@@ -626,6 +649,25 @@ describe('the portal behind nginx over https (TRUSTED_PROXIES=127.0.0.1)', () =>
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(response.setCookies.join('\n')).toMatch(/; Secure/i);
     expect(proxy.logs()).toMatch(/"GET \/api\/v1\/auth\/csrf HTTP\/1\.1" 200/);
+  });
+
+  it('given an https portal, then every cookie is __Host- prefixed, Secure and for path /, and the page\'s requests work with them', async () => {
+    const client = clientFrom('127.0.0.5');
+    const email = randomEmail();
+    const csrf = await client.get('/api/v1/auth/csrf');
+    expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
+    expect((await client.post('/api/v1/auth/verify-email', { token: portal.mailer.tokenFor(email, 'verify-email') })).status).toBe(200);
+    const signIn = await client.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+    expect(signIn.status).toBe(200);
+    const cookies = [...csrf.setCookies, ...signIn.setCookies];
+    expect(cookies.map((c) => c.slice(0, c.indexOf('='))).sort()).toEqual(['__Host-ap_csrf', '__Host-ap_csrf', '__Host-ap_session']);
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/; Secure/i);
+      expect(cookie).toMatch(/; Path=\/(;|$)/);
+      expect(cookie).not.toMatch(/Domain=/i);
+    }
+    expect((await client.get('/api/v1/account')).status).toBe(200);
+    expect((await client.post('/api/v1/auth/sign-out', {})).status).toBe(204);
   });
 });
 

@@ -147,7 +147,7 @@ export class PortalClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const csrf = options.csrf ?? true;
     if (typeof csrf === 'string') headers['x-csrf-token'] = csrf;
-    else if (csrf && this.cookies.has('ap_csrf')) headers['x-csrf-token'] = this.cookies.get('ap_csrf')!;
+    else if (csrf && this.csrfCookie() !== undefined) headers['x-csrf-token'] = this.csrfCookie()!;
     const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
     const response = this.dispatcher ? await undiciFetch(`${this.baseUrl}${path}`, { ...init, dispatcher: this.dispatcher }) : await fetch(`${this.baseUrl}${path}`, init);
     const setCookies = response.headers.getSetCookie();
@@ -160,6 +160,11 @@ export class PortalClient {
       // not JSON: keep the text
     }
     return { status: response.status, body: parsed, headers: response.headers, setCookies };
+  }
+
+  /** The CSRF cookie, under its plain or its `__Host-` name (an https portal). */
+  csrfCookie(): string | undefined {
+    return this.cookies.get('ap_csrf') ?? this.cookies.get('__Host-ap_csrf');
   }
 
   get = (path: string) => this.request('GET', path);

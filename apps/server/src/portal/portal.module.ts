@@ -22,7 +22,7 @@ import { AccountController } from './http/account.controller';
 import { ApiDocsController } from './http/api-docs.controller';
 import { AuthController } from './http/auth.controller';
 import { ChildrenController } from './http/children.controller';
-import { CsrfGuard } from './http/csrf.guard';
+import { CsrfGuard, CsrfTokens } from './http/csrf.guard';
 import { OIDC_RELYING_PARTY, OidcController } from './http/oidc.controller';
 import { OidcRelyingParty } from './http/oidc-relying-party';
 import { LegalController } from './http/legal.controller';
@@ -117,6 +117,7 @@ import { PgTotpStore } from './persistence/pg-totp-store';
       inject: [Database, Pseudonymizer, Encryptor],
       useFactory: (db: Database, p: Pseudonymizer, e: Encryptor) => new OidcAccounts(new PgOidcIdentityStore(db), p, e),
     },
+    CsrfTokens,
     CsrfGuard,
     SessionGuard,
   ],

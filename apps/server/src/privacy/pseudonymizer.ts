@@ -1,7 +1,7 @@
 import { KeyObject, createHmac, createSecretKey } from 'node:crypto';
 
 /** What a keyed hash stands for; part of the hashed input so a value of one kind never matches another. */
-export type PseudonymKind = 'national-number' | 'caller' | 'card' | 'parent-login' | 'oidc-subject' | 'recovery-code';
+export type PseudonymKind = 'national-number' | 'caller' | 'card' | 'parent-login' | 'oidc-subject' | 'recovery-code' | 'csrf';
 
 /**
  * Keyed hash (HMAC-SHA-256) of personal values, for look-up and counting without storing the

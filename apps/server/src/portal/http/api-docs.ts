@@ -105,8 +105,8 @@ export function completeDocument(document: OpenAPIObject, routes: ApiRoute[]): O
 
 const DESCRIPTION = [
   "The parents' portal API and the issuing authority's card ingest. JSON in and out.",
-  `Sessions: \`POST /api/v1/auth/sign-in\` sets the \`${SESSION_COOKIE}\` cookie (HttpOnly, SameSite=Strict), which the browser sends by itself; a session ends after 15 minutes idle or 12 hours in all.`,
-  `CSRF: every POST, PUT and DELETE needs the X-CSRF-Token header equal to the \`${CSRF_COOKIE}\` cookie (\`GET /api/v1/auth/csrf\` sets it and returns its value). To try requests from this page, sign in on the portal in this browser, then put the token under "Authorize" → csrf.`,
+  `Sessions: \`POST /api/v1/auth/sign-in\` sets the \`${SESSION_COOKIE}\` cookie (HttpOnly, SameSite=Strict; named \`__Host-${SESSION_COOKIE}\` and Secure when the portal is https), which the browser sends by itself; a session ends after 15 minutes idle or 12 hours in all.`,
+  `CSRF: every POST, PUT and DELETE needs the X-CSRF-Token header equal to the \`${CSRF_COOKIE}\` cookie (\`__Host-${CSRF_COOKIE}\` when the portal is https; \`GET /api/v1/auth/csrf\` sets it and returns its value). Signed in, the token is bound to the session: sign-in sets a new one. To try requests from this page, sign in on the portal in this browser, then put the token under "Authorize" → csrf.`,
   'Errors: `{statusCode, error, message, fields: [{field, code, message}]}`.',
 ].join('\n\n');
 

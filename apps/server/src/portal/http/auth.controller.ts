@@ -9,16 +9,16 @@ import { PortalError } from '../domain/portal-error';
 import { Sessions } from '../domain/sessions';
 import { CHALLENGE_LIFETIME_MS, TotpService } from '../domain/totp';
 import {
-  CSRF_COOKIE,
   SESSION_COOKIE,
   SIGN_IN_CHALLENGE_COOKIE,
   clearChallengeCookie,
   clearSessionCookie,
+  readCookie,
   setChallengeCookie,
   setCsrfCookie,
   setSessionCookie,
 } from './cookies';
-import { CsrfGuard } from './csrf.guard';
+import { CsrfGuard, CsrfTokens } from './csrf.guard';
 import { PasswordResetDto, PasswordResetRequestDto, RegisterDto, SignInDto, TokenDto } from './dto/auth.dto';
 import { TotpCodeDto } from './dto/totp.dto';
 import { AccountProfileView, CsrfTokenView, MessageView } from './dto/views';
@@ -43,6 +43,7 @@ export class AuthController {
     private readonly accounts: AccountService,
     private readonly sessions: Sessions,
     private readonly totp: TotpService,
+    private readonly csrfTokens: CsrfTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,8 +52,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Get a CSRF token', description: 'Sets the ap_csrf cookie (kept if already set); send its value in X-CSRF-Token.' })
   @ApiOkResponse({ type: CsrfTokenView, description: 'The token, also in the ap_csrf cookie.' })
   csrf(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): { csrfToken: string } {
-    const existing = request.cookies?.[CSRF_COOKIE];
-    const csrfToken = isWellFormedToken(existing) ? existing : newSecretToken().token;
+    const csrfToken = this.csrfTokens.current(request);
     setCsrfCookie(reply, request, this.config, csrfToken);
     return { csrfToken };
   }
@@ -102,7 +102,7 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   async signInWithCode(@Body() body: TotpCodeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccountProfile> {
-    const parentId = await this.totp.completeSignIn(request.cookies?.[SIGN_IN_CHALLENGE_COOKIE], body.code);
+    const parentId = await this.totp.completeSignIn(readCookie(request, this.config, SIGN_IN_CHALLENGE_COOKIE), body.code);
     clearChallengeCookie(reply, request, this.config);
     return this.startSession(parentId, request, reply);
   }
@@ -112,8 +112,9 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Signed out; the session cookie is cleared.' })
   @HttpCode(204)
   async signOut(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.sessions.end(request.cookies?.[SESSION_COOKIE]);
+    await this.sessions.end(readCookie(request, this.config, SESSION_COOKIE));
     clearSessionCookie(reply, request, this.config);
+    setCsrfCookie(reply, request, this.config, newSecretToken().token);
   }
 
   @Post('sign-out-everywhere')
@@ -124,6 +125,7 @@ export class AuthController {
   async signOutEverywhere(@Req() request: PortalRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.sessions.endAll(request.parentId!);
     clearSessionCookie(reply, request, this.config);
+    setCsrfCookie(reply, request, this.config, newSecretToken().token);
   }
 
   @Post('password-reset')
@@ -149,10 +151,11 @@ export class AuthController {
   }
 
   private async startSession(parentId: string, request: FastifyRequest, reply: FastifyReply): Promise<AccountProfile> {
-    // A new session id at every sign-in (no fixation), and a new CSRF token with it.
-    await this.sessions.end(request.cookies?.[SESSION_COOKIE]);
-    setSessionCookie(reply, request, this.config, await this.sessions.start(parentId));
-    setCsrfCookie(reply, request, this.config, newSecretToken().token);
+    // A new session id at every sign-in (no fixation), and the CSRF token bound to it.
+    await this.sessions.end(readCookie(request, this.config, SESSION_COOKIE));
+    const session = await this.sessions.start(parentId);
+    setSessionCookie(reply, request, this.config, session);
+    setCsrfCookie(reply, request, this.config, this.csrfTokens.forSession(session));
     return this.accounts.profile(parentId);
   }
 }

@@ -8,7 +8,8 @@ import { OidcAccounts, OidcSignInError } from '../domain/oidc-sign-in';
 import { PortalError } from '../domain/portal-error';
 import { newSecretToken } from '../domain/secret-tokens';
 import { Sessions } from '../domain/sessions';
-import { SESSION_COOKIE, secureCookies, setCsrfCookie, setSessionCookie } from './cookies';
+import { OIDC_ROUND_TRIP_COOKIE, SESSION_COOKIE, cookieName, cookiePath, readCookie, secureCookies, setCsrfCookie, setSessionCookie } from './cookies';
+import { CsrfTokens } from './csrf.guard';
 import { PortalErrorView, SignInProvidersView } from './dto/views';
 import { OidcRelyingParty, ROUND_TRIP_MS, openRoundTrip, sealRoundTrip } from './oidc-relying-party';
 import { PortalErrorFilter } from './portal-error.filter';
@@ -16,7 +17,6 @@ import { PortalErrorFilter } from './portal-error.filter';
 /** The relying party, or null when OpenID Connect is not configured (provider token in PortalModule). */
 export const OIDC_RELYING_PARTY = Symbol('OIDC_RELYING_PARTY');
 
-const ROUND_TRIP_COOKIE = 'ap_oidc';
 const ROUND_TRIP_PATH = '/api/v1/auth/oidc';
 const START_PATH = `${ROUND_TRIP_PATH}/start`;
 
@@ -46,6 +46,7 @@ export class OidcController implements OnApplicationBootstrap {
     private readonly accounts: OidcAccounts,
     private readonly sessions: Sessions,
     private readonly encryptor: Encryptor,
+    private readonly csrfTokens: CsrfTokens,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -72,12 +73,12 @@ export class OidcController implements OnApplicationBootstrap {
     try {
       const { url, roundTrip } = await relyingParty.begin();
       void reply
-        .setCookie(ROUND_TRIP_COOKIE, sealRoundTrip(this.encryptor, roundTrip), {
+        .setCookie(cookieName(this.config, OIDC_ROUND_TRIP_COOKIE), sealRoundTrip(this.encryptor, roundTrip), {
           httpOnly: true,
           // Lax, not Strict: the provider's redirect back is a cross-site navigation, and the cookie must come with it.
           sameSite: 'lax',
           secure: secureCookies(request, this.config),
-          path: ROUND_TRIP_PATH,
+          path: cookiePath(this.config, ROUND_TRIP_PATH),
           maxAge: Math.floor(ROUND_TRIP_MS / 1000),
         })
         .header('Cache-Control', 'no-store')
@@ -95,16 +96,17 @@ export class OidcController implements OnApplicationBootstrap {
   async callback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const relyingParty = this.enabled();
     // One round trip, one use: the cookie goes whatever the outcome.
-    void reply.clearCookie(ROUND_TRIP_COOKIE, { httpOnly: true, sameSite: 'lax', secure: secureCookies(request, this.config), path: ROUND_TRIP_PATH });
+    void reply.clearCookie(cookieName(this.config, OIDC_ROUND_TRIP_COOKIE), { httpOnly: true, sameSite: 'lax', secure: secureCookies(request, this.config), path: cookiePath(this.config, ROUND_TRIP_PATH) });
     try {
-      const roundTrip = openRoundTrip(this.encryptor, request.cookies?.[ROUND_TRIP_COOKIE]);
+      const roundTrip = openRoundTrip(this.encryptor, readCookie(request, this.config, OIDC_ROUND_TRIP_COOKIE));
       const query = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1 || request.url.length));
       const identity = await relyingParty.complete(query, roundTrip);
       const parentId = await this.accounts.signIn(identity);
-      // As the password sign-in: a new session id (no fixation) and a new CSRF token with it.
-      await this.sessions.end(request.cookies?.[SESSION_COOKIE]);
-      setSessionCookie(reply, request, this.config, await this.sessions.start(parentId));
-      setCsrfCookie(reply, request, this.config, newSecretToken().token);
+      // As the password sign-in: a new session id (no fixation) and the CSRF token bound to it.
+      await this.sessions.end(readCookie(request, this.config, SESSION_COOKIE));
+      const session = await this.sessions.start(parentId);
+      setSessionCookie(reply, request, this.config, session);
+      setCsrfCookie(reply, request, this.config, this.csrfTokens.forSession(session));
       void reply.header('Cache-Control', 'no-store').redirect('/', 303);
     } catch (error) {
       this.refuse(reply, error);

@@ -3,7 +3,7 @@
 // navigation and one file per screen (js/screens/). The languages come from the server
 // (/languages.js, made from apps/server/src/languages.ts).
 // Security: API data only ever reaches the page through textContent / value (never innerHTML);
-// every POST/PUT/DELETE echoes the ap_csrf cookie in X-CSRF-Token; same-origin fetch with cookies.
+// every POST/PUT/DELETE echoes the CSRF cookie in X-CSRF-Token; same-origin fetch with cookies.
 import { LANGUAGE_NAMES, LANGUAGES } from './languages.js';
 import { api, ensureCsrf } from './js/api.js';
 import { alertError, announce, el } from './js/dom.js';

@@ -1,11 +1,12 @@
 // The portal API client: same-origin JSON, cookies sent by the browser, and every POST/PUT/DELETE
-// echoes the ap_csrf cookie in X-CSRF-Token (double-submit).
+// echoes the CSRF cookie in X-CSRF-Token (ap_csrf; __Host-ap_csrf when the portal is https). Signed
+// in, its value is bound to the session: sign-in sets a new one, read here at each request.
 import { t } from './i18n.js';
 
 function csrfCookie() {
   for (const part of document.cookie.split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === 'ap_csrf') return decodeURIComponent(rest.join('='));
+    if (name === 'ap_csrf' || name === '__Host-ap_csrf') return decodeURIComponent(rest.join('='));
   }
   return null;
 }
