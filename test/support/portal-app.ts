@@ -41,9 +41,9 @@ export class CapturingMailer extends Mailer {
 
   /** The token of the newest link mailed to this address, for this purpose. */
   tokenFor(email: string, path: 'verify-email' | 'reset-password'): string {
-    const mail = [...this.mails].reverse().find((m) => m.to === email.toLowerCase() && m.link?.includes(`/${path}?`));
+    const mail = [...this.mails].reverse().find((m) => m.to === email.toLowerCase() && m.link?.includes(`/${path}#`));
     if (!mail?.link) throw new Error(`no ${path} link was mailed to ${email}`);
-    return new URL(mail.link).searchParams.get('token')!;
+    return new URLSearchParams(new URL(mail.link).hash.slice(1)).get('token')!;
   }
 }
 

@@ -5,7 +5,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
-import { redactPaths } from './logging/redaction';
+import { requestLogOptions } from './logging/request-log';
 import { MetricsModule } from './metrics/metrics.module';
 import { PortalModule } from './portal/portal.module';
 import { PrivacyModule } from './privacy/privacy.module';
@@ -21,10 +21,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            redact: { paths: redactPaths, censor: '[redacted]' },
-          },
+          // Requests are logged by path: no query string, no header (logging/request-log.ts).
+          pinoHttp: requestLogOptions(config.logLevel),
           // Health probes and scrapes every few seconds would drown the log.
           exclude: [
             { method: RequestMethod.GET, path: 'health' },

@@ -160,7 +160,9 @@ export class AccountService {
   private async sendToken(parentId: string, email: string, purpose: TokenPurpose, language = this.defaultLanguage): Promise<void> {
     const { token, hash } = newSecretToken();
     await this.store.issueToken(parentId, purpose, hash, new Date(Date.now() + TOKEN_LIFETIME_MS[purpose]));
-    const link = `${this.publicUrl}/${purpose}?token=${token}`;
+    // In the fragment: the browser never sends it, so it reaches no server or proxy log and no
+    // Referer; the page reads it and posts it.
+    const link = `${this.publicUrl}/${purpose}#token=${token}`;
     await this.mailer.send({ to: email, ...mailText(purpose, language, link), link });
   }
 }

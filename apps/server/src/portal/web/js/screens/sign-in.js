@@ -96,12 +96,12 @@ export function providerRefusal() {
   return has(`oidcError.${reason}`) ? t(`oidcError.${reason}`) : t('oidcError.provider');
 }
 
-/** The token of a mailed link (verify-email, reset-password). */
+/** The token of a mailed link (verify-email, reset-password): in the fragment, which no server sees. */
 export function tokenFromLink() {
-  return new URLSearchParams(location.search).get('token') ?? '';
+  return new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 }
 
-/** Leaves a mailed link's path (and its token) once used, so a reload does not replay it. */
+/** Leaves a mailed link's path (and its token, fragment included) once used, so a reload does not replay it. */
 export function leaveLink() {
   history.replaceState(null, '', '/');
 }
