@@ -43,6 +43,24 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       expect(portal.mailer.mails.filter((m) => m.to === email)).toHaveLength(0);
     });
 
+    it('given a body over 32 KiB, then 413 before anything is read; the authority\'s batch endpoint alone takes more', async () => {
+      const client = newClient();
+      await client.csrf();
+      const email = randomEmail();
+      const big = await client.post('/api/v1/auth/register', { email, password: PASSWORD, padding: 'x'.repeat(33 * 1024) });
+      expect(big.status).toBe(413);
+      expect(portal.mailer.mails.filter((m) => m.to === email)).toHaveLength(0);
+      // Just under the limit, the body is read (and its unknown field refused, a 400).
+      expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD, padding: 'x'.repeat(31 * 1024) })).status).toBe(400);
+      // The authority's endpoint reads a 100 KiB body (then refuses the token, a 401: the limit did not stop it).
+      const batch = await fetch(`${portal.baseUrl}/api/v1/authority/cards`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer not-a-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ cards: [], padding: 'x'.repeat(100 * 1024) }),
+      });
+      expect(batch.status).toBe(401);
+    });
+
     it('given a signed-in parent, then PUT and DELETE need the CSRF token too', async () => {
       const { client } = await signedInParent(portal);
       const childId = await linkedChild(portal, client);

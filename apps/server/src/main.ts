@@ -3,18 +3,27 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { AUTHORITY_BATCH_PATH } from './cards/http/authority-cards.controller';
 import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigError } from './config/environment';
 import { registerPortalHttp } from './portal/http/portal-http';
 
+/** Every request body but the authority's batches: a form of the portal is a few hundred bytes. */
+export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024;
+
 /**
- * Fastify as the app uses it: the body limit fits the authority's batches of 10,000 cards, and
+ * Fastify as the app uses it: bodies up to 32 KiB, except the authority's batch endpoint, whose
+ * limit (HTTP_BODY_LIMIT_BYTES) fits 10,000 cards; larger bodies get 413 before they are parsed.
  * X-Forwarded-For/-Proto count only from the configured proxies (request.ip is then the client
  * the proxy saw; from anyone else the headers are ignored and request.ip is the peer).
  */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   const { trustedProxies } = config.http;
-  return new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, trustProxy: trustedProxies.length > 0 ? trustedProxies : false });
+  const adapter = new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT_BYTES, trustProxy: trustedProxies.length > 0 ? trustedProxies : false });
+  adapter.getInstance().addHook('onRoute', (route) => {
+    if (route.url === AUTHORITY_BATCH_PATH) route.bodyLimit = config.http.bodyLimitBytes;
+  });
+  return adapter;
 }
 
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {

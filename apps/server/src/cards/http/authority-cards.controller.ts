@@ -11,6 +11,9 @@ import { IngestErrorFilter } from './ingest-error.filter';
  * → 200 `{received, accepted: [{index, outcome}], rejected: [{index, problems: [{field, problem}]}], blockedCascades}`.
  * Records are identified by their index in the batch: no personal value is echoed back.
  */
+/** The one endpoint whose bodies may exceed the default limit (HTTP_BODY_LIMIT_BYTES; main.ts). */
+export const AUTHORITY_BATCH_PATH = '/api/v1/authority/cards';
+
 @ApiTags('authority')
 @Controller('api/v1/authority')
 @UseGuards(AuthorityTokenGuard)
