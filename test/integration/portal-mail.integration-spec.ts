@@ -81,7 +81,8 @@ describe('portal mail over SMTP (a real SMTP server in the test process)', () =>
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
-    const config = portalTestConfig({ SMTP_URL: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`, MAIL_FROM, DEFAULT_LANGUAGE: 'nl' });
+    // The test's server on loopback offers no STARTTLS: plain SMTP allowed on purpose.
+    const config = portalTestConfig({ SMTP_URL: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`, MAIL_FROM, DEFAULT_LANGUAGE: 'nl', SMTP_ALLOW_PLAINTEXT: 'true' });
     ({ app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger }));
   });
   afterAll(async () => {
@@ -142,6 +143,27 @@ describe('portal mail over SMTP (a real SMTP server in the test process)', () =>
     expect(response.body.fields).toEqual([{ field: 'language', code: 'isIn', message: 'the language of the mail must be fr, nl, de or en' }]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(smtp.mails.filter((m) => m.to.includes(email))).toHaveLength(0);
+  });
+});
+
+describe('portal mail when the SMTP server offers no TLS', () => {
+  it('given a server without STARTTLS and no SMTP_ALLOW_PLAINTEXT, when a parent registers, then nothing is sent in clear and the refusal is logged', async () => {
+    const smtp = await startSmtpServer();
+    const config = portalTestConfig({ SMTP_URL: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`, MAIL_FROM, DEFAULT_LANGUAGE: 'en' });
+    const ownLogger = new CapturingLogger();
+    const { app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger: ownLogger });
+    try {
+      const email = randomEmail();
+      const client = new PortalClient(baseUrl);
+      await client.csrf();
+      expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);
+      const failure = await waitFor('the logged refusal', async () => ownLogger.lines.find((l) => l.level === 'error' && l.message.startsWith('mail not sent') && /ETLS|STARTTLS/.test(l.message)), 10_000, 25);
+      expect(failure.message).toMatch(/^mail not sent: "Allo Parents: confirm your e-mail address"/);
+      expect(smtp.mails.filter((m) => m.to.includes(email))).toEqual([]);
+    } finally {
+      await app.close();
+      await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+    }
   });
 });
 

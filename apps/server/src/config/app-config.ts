@@ -69,8 +69,10 @@ export interface OidcConfig {
 export interface SmtpSettings {
   host: string;
   port: number;
-  /** TLS from the start (smtps, port 465); otherwise STARTTLS when the server offers it. */
+  /** TLS from the start (smtps, port 465); otherwise STARTTLS. */
   secure: boolean;
+  /** Without `secure`: a server that does not offer STARTTLS fails the delivery (false only with SMTP_ALLOW_PLAINTEXT=true). */
+  requireTls: boolean;
   auth: { user: string; password: string } | null;
 }
 
@@ -192,15 +194,18 @@ function smtpSettings(v: EnvironmentVariables): SmtpSettings | null {
       host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: url.port ? Number(url.port) : secure ? 465 : 587,
       secure,
+      requireTls: !secure && v.SMTP_ALLOW_PLAINTEXT !== 'true',
       auth: user ? { user, password: decodeURIComponent(url.password) } : null,
     };
   }
   if (!v.SMTP_HOST) return null;
   const port = v.SMTP_PORT ?? 587;
+  const secure = v.SMTP_SECURE === undefined ? port === 465 : v.SMTP_SECURE === 'true';
   return {
     host: v.SMTP_HOST,
     port,
-    secure: v.SMTP_SECURE === undefined ? port === 465 : v.SMTP_SECURE === 'true',
+    secure,
+    requireTls: !secure && v.SMTP_ALLOW_PLAINTEXT !== 'true',
     auth: v.SMTP_USER ? { user: v.SMTP_USER, password: v.SMTP_PASSWORD ?? '' } : null,
   };
 }

@@ -36,14 +36,28 @@ describe('configuration from the environment', () => {
 
   it('given SMTP_URL, then host, port, TLS and the percent-decoded credentials come from it (smtps: TLS on 465, smtp: 587)', () => {
     const tls = loadConfig({ ...valid, SMTP_URL: 'smtps://relay%40allo:p%40ss%2Fword@mail.example', MAIL_FROM: 'Allo Parents <no-reply@allo.example>' }).mail;
-    expect(tls).toEqual({ smtp: { host: 'mail.example', port: 465, secure: true, auth: { user: 'relay@allo', password: 'p@ss/word' } }, from: 'Allo Parents <no-reply@allo.example>', timeoutMs: 10_000 });
-    expect(loadConfig({ ...valid, SMTP_URL: 'smtp://mail.example', MAIL_FROM: 'no-reply@allo.example' }).mail.smtp).toEqual({ host: 'mail.example', port: 587, secure: false, auth: null });
+    expect(tls).toEqual({ smtp: { host: 'mail.example', port: 465, secure: true, requireTls: false, auth: { user: 'relay@allo', password: 'p@ss/word' } }, from: 'Allo Parents <no-reply@allo.example>', timeoutMs: 10_000 });
+    expect(loadConfig({ ...valid, SMTP_URL: 'smtp://mail.example', MAIL_FROM: 'no-reply@allo.example' }).mail.smtp).toEqual({ host: 'mail.example', port: 587, secure: false, requireTls: true, auth: null });
+  });
+
+  it('given plain SMTP, then STARTTLS is required unless SMTP_ALLOW_PLAINTEXT=true', () => {
+    const base = { ...valid, SMTP_HOST: 'mail.example', MAIL_FROM: 'no-reply@allo.example' };
+    expect(loadConfig(base).mail.smtp).toMatchObject({ secure: false, requireTls: true });
+    expect(loadConfig({ ...base, SMTP_ALLOW_PLAINTEXT: 'true' }).mail.smtp).toMatchObject({ secure: false, requireTls: false });
+    expect(loadConfig({ ...valid, SMTP_URL: 'smtp://mail.example', MAIL_FROM: 'no-reply@allo.example', SMTP_ALLOW_PLAINTEXT: 'true' }).mail.smtp).toMatchObject({ requireTls: false });
+  });
+
+  it('given NODE_ENV=production, then SMTP is required, unless PORTAL_MAIL=log says to log mail on purpose', () => {
+    expect(() => loadConfig({ ...valid, NODE_ENV: 'production' })).toThrow(/SMTP_URL or SMTP_HOST is required with NODE_ENV=production/);
+    expect(loadConfig({ ...valid, NODE_ENV: 'production', PORTAL_MAIL: 'log' }).mail.smtp).toBeNull();
+    expect(loadConfig({ ...valid, NODE_ENV: 'production', SMTP_HOST: 'mail.example', MAIL_FROM: 'no-reply@allo.example' }).mail.smtp).toMatchObject({ host: 'mail.example' });
+    expect(loadConfig({ ...valid, NODE_ENV: 'development' }).mail.smtp).toBeNull();
   });
 
   it('given SMTP_HOST and its companions, then port 587 with STARTTLS by default, implicit TLS on 465 unless SMTP_SECURE says otherwise', () => {
     const base = { ...valid, SMTP_HOST: 'mail.example', MAIL_FROM: 'no-reply@allo.example' };
-    expect(loadConfig(base).mail.smtp).toEqual({ host: 'mail.example', port: 587, secure: false, auth: null });
-    expect(loadConfig({ ...base, SMTP_PORT: '465', SMTP_USER: 'me', SMTP_PASSWORD: 'secret' }).mail.smtp).toEqual({ host: 'mail.example', port: 465, secure: true, auth: { user: 'me', password: 'secret' } });
+    expect(loadConfig(base).mail.smtp).toEqual({ host: 'mail.example', port: 587, secure: false, requireTls: true, auth: null });
+    expect(loadConfig({ ...base, SMTP_PORT: '465', SMTP_USER: 'me', SMTP_PASSWORD: 'secret' }).mail.smtp).toEqual({ host: 'mail.example', port: 465, secure: true, requireTls: false, auth: { user: 'me', password: 'secret' } });
     expect(loadConfig({ ...base, SMTP_PORT: '2525', SMTP_SECURE: 'true', SMTP_TIMEOUT_SECONDS: '3' }).mail).toMatchObject({ smtp: { port: 2525, secure: true }, timeoutMs: 3000 });
   });
 
@@ -117,6 +131,11 @@ describe('configuration from the environment', () => {
     [{ SMTP_HOST: 'mail.example', MAIL_FROM: 'a@b.example', SMTP_SECURE: 'yes' }, 'SMTP_SECURE'],
     [{ SMTP_HOST: 'mail example', MAIL_FROM: 'a@b.example' }, 'SMTP_HOST'],
     [{ SMTP_TIMEOUT_SECONDS: '0' }, 'SMTP_TIMEOUT_SECONDS'],
+    [{ PORTAL_MAIL: 'smtp' }, 'PORTAL_MAIL'],
+    [{ PORTAL_MAIL: 'console' }, 'PORTAL_MAIL'],
+    [{ PORTAL_MAIL: 'log', SMTP_HOST: 'mail.example', MAIL_FROM: 'a@b.example' }, 'PORTAL_MAIL'],
+    [{ SMTP_ALLOW_PLAINTEXT: 'true' }, 'SMTP_ALLOW_PLAINTEXT'],
+    [{ SMTP_HOST: 'mail.example', MAIL_FROM: 'a@b.example', SMTP_ALLOW_PLAINTEXT: 'yes' }, 'SMTP_ALLOW_PLAINTEXT'],
     [{ ALLOWED_NUMBER_COUNTRIES: 'BE,XX' }, 'ALLOWED_NUMBER_COUNTRIES'],
     [{ ALLOWED_NUMBER_COUNTRIES: ' , ' }, 'ALLOWED_NUMBER_COUNTRIES'],
     [{ ALLOWED_NUMBER_TYPES: 'MOBILE,PREMIUM_RATE' }, 'ALLOWED_NUMBER_TYPES'],

@@ -169,6 +169,15 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() SMTP_PASSWORD?: string;
   /** true: TLS from the start (port 465); false: plain, upgraded with STARTTLS when offered. Default: true on port 465 only. */
   @IsOptional() @IsIn(['true', 'false'], { message: 'SMTP_SECURE must be true or false' }) SMTP_SECURE?: string;
+  /** Plain SMTP (no TLS) is refused unless this says true: a server that does not offer STARTTLS fails the delivery. */
+  @IsOptional() @IsIn(['true', 'false'], { message: 'SMTP_ALLOW_PLAINTEXT must be true or false' }) SMTP_ALLOW_PLAINTEXT?: string;
+  /**
+   * smtp: mail leaves over SMTP (needs SMTP_URL or SMTP_HOST); log: mail is only logged, on purpose.
+   * Unset: SMTP when configured, else logged — except with NODE_ENV=production, which then refuses to start.
+   */
+  @IsOptional() @IsIn(['smtp', 'log'], { message: 'PORTAL_MAIL must be smtp or log' }) PORTAL_MAIL?: string;
+  /** production: the app refuses a configuration that only suits development (mail that is only logged). */
+  @IsOptional() @IsString() NODE_ENV?: string;
   /** Each SMTP phase (DNS, connection, greeting, every command) gives up after this; a whole delivery after three times it. */
   @Transform(toInt) @IsInt() @Min(1) @Max(120) SMTP_TIMEOUT_SECONDS = 10;
   /** The sender of every mail: an address, or a name and an address such as "Allo Parents <no-reply@allo-parents.example>". */
@@ -284,6 +293,13 @@ function mailProblems(vars: EnvironmentVariables): string[] {
   if (!vars.SMTP_URL && !vars.SMTP_HOST && (vars.SMTP_PORT || vars.SMTP_USER || vars.SMTP_PASSWORD || vars.SMTP_SECURE)) {
     problems.push('SMTP_HOST is missing: SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_SECURE need it');
   }
+  const smtp = Boolean(vars.SMTP_URL || vars.SMTP_HOST);
+  if (vars.PORTAL_MAIL === 'smtp' && !smtp) problems.push('PORTAL_MAIL=smtp needs SMTP_URL or SMTP_HOST: where mail leaves');
+  if (vars.PORTAL_MAIL === 'log' && smtp) problems.push('PORTAL_MAIL=log only logs mail: unset SMTP_URL and SMTP_HOST, or PORTAL_MAIL');
+  if (vars.NODE_ENV === 'production' && !smtp && vars.PORTAL_MAIL !== 'log') {
+    problems.push('SMTP_URL or SMTP_HOST is required with NODE_ENV=production: without SMTP, verification and reset links would only be logged (set PORTAL_MAIL=log to do that on purpose)');
+  }
+  if (vars.SMTP_ALLOW_PLAINTEXT !== undefined && !smtp) problems.push('SMTP_ALLOW_PLAINTEXT needs SMTP_URL or SMTP_HOST');
   if (typeof vars.SMTP_URL === 'string' && !parsesAsUrl(vars.SMTP_URL)) problems.push('SMTP_URL is not a valid URL (percent-encode special characters of the user and password)');
   if (Boolean(vars.SMTP_USER) !== Boolean(vars.SMTP_PASSWORD)) problems.push('SMTP_USER and SMTP_PASSWORD go together: set both or neither');
   if ((vars.SMTP_URL || vars.SMTP_HOST) && !vars.MAIL_FROM) problems.push('MAIL_FROM is required with SMTP: the sender address, e.g. "Allo Parents <no-reply@allo-parents.example>"');

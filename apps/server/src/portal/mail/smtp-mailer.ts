@@ -30,11 +30,13 @@ export class SmtpMailer extends Mailer implements OnApplicationBootstrap, OnAppl
   constructor(private readonly mail: AppConfig['mail']) {
     super();
     if (!mail.smtp) throw new Error('SmtpMailer needs SMTP settings');
-    const { host, port, secure, auth } = mail.smtp;
+    const { host, port, secure, requireTls, auth } = mail.smtp;
     this.transport = createTransport({
       host,
       port,
       secure,
+      // STARTTLS or nothing: neither the links nor the SMTP password cross the network in clear.
+      requireTLS: requireTls,
       auth: auth ? { user: auth.user, pass: auth.password } : undefined,
       connectionTimeout: mail.timeoutMs,
       greetingTimeout: mail.timeoutMs,
