@@ -196,7 +196,7 @@ async function parentWithActiveCascade(appLog: string): Promise<{ browser: Brows
   const password = 'bench portal passphrase 2026';
   await browser.request('GET', '/api/v1/auth/csrf');
   await browser.request('POST', '/api/v1/auth/register', { email, password });
-  const token = await waitFor('the verification link in the app log', async () => readFileSync(appLog, 'utf8').match(/verify-email\?token=([A-Za-z0-9_-]+)/)?.[1], 10_000);
+  const token = await waitFor('the verification link in the app log', async () => readFileSync(appLog, 'utf8').match(/verify-email#token=([A-Za-z0-9_-]+)/)?.[1], 10_000);
   await browser.request('POST', '/api/v1/auth/verify-email', { token });
   await browser.request('POST', '/api/v1/auth/sign-in', { email, password });
   const child = await browser.request('POST', '/api/v1/children/links', { nationalNumber, contactCode });
