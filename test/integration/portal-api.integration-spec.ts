@@ -4,7 +4,7 @@ import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { CURRENT_TERMS_VERSION, LINK_REFUSED } from '../../apps/server/src/portal/domain/parent-children';
 import { randomCode } from '../support/cards-data';
 import { randomNationalNumber } from '../support/national-numbers';
-import { PASSWORD, PortalClient, ingestedCard, linkedChild, portalTestConfig, randomEmail, signedInParent, usePortalApp } from '../support/portal-app';
+import { PASSWORD, PortalClient, connectingFrom, ingestedCard, linkedChild, portalTestConfig, randomClientAddress, randomEmail, randomLoopback, signedInParent, usePortalApp } from '../support/portal-app';
 import { TEST_PORTS, testConfig } from '../support/test-config';
 import { TlsProxy, startTlsProxy } from '../support/tls-proxy';
 
@@ -592,7 +592,7 @@ describe('portal rate limits', () => {
   const portal = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '3' }));
 
   it('given more sign-in attempts per minute than allowed from one address, then 429 with a clear message', async () => {
-    const client = new PortalClient(portal.baseUrl);
+    const client = new PortalClient(portal.baseUrl, connectingFrom(randomLoopback()));
     await client.csrf();
     const statuses: number[] = [];
     let last;
@@ -607,13 +607,33 @@ describe('portal rate limits', () => {
   });
 });
 
+describe('portal rate limits counted in PostgreSQL, across two app instances', () => {
+  const config = testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '3' });
+  const first = usePortalApp(config);
+  const second = usePortalApp(config);
+
+  it('given one client sending to both instances in turn, then their hits add up: the fourth is refused by either', async () => {
+    const address = randomLoopback();
+    const clients = [new PortalClient(first.baseUrl, connectingFrom(address)), new PortalClient(second.baseUrl, connectingFrom(address))];
+    await Promise.all(clients.map((c) => c.csrf()));
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      statuses.push((await clients[i % 2].post('/api/v1/auth/sign-in', { email: `nobody-${randomUUID()}@example.org`, password: PASSWORD })).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    // Counted by route and address only: no address is stored, and the window's end is set.
+    const [row] = await first.db.query(`SELECT key, hits, expires_at > now() AS open FROM portal_rate_limits ORDER BY hits DESC LIMIT 1`);
+    expect(row.key).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.open).toBe(true);
+  });
+});
+
 describe('portal rate limits and forwarded addresses (TRUSTED_PROXIES)', () => {
   // The app's own peer in these tests is 127.0.0.1: trusting it stands for sitting behind the proxy.
   const direct = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '2', TRUSTED_PROXIES: '192.0.2.1' }));
   const proxied = usePortalApp(testConfig({ PORTAL_RATE_LIMIT_PER_MINUTE: '2', TRUSTED_PROXIES: '127.0.0.1' }));
 
-  async function signInStatuses(baseUrl: string, forwardedFor: (i: number) => string): Promise<number[]> {
-    const client = new PortalClient(baseUrl);
+  async function signInStatuses(client: PortalClient, forwardedFor: (i: number) => string): Promise<number[]> {
     await client.csrf();
     const statuses: number[] = [];
     for (let i = 0; i < 3; i += 1) {
@@ -624,12 +644,13 @@ describe('portal rate limits and forwarded addresses (TRUSTED_PROXIES)', () => {
   }
 
   it('given a forged X-Forwarded-For sent straight to the app by a peer it does not trust, then the peer is counted, whatever the header says', async () => {
-    expect(await signInStatuses(direct.baseUrl, (i) => `198.51.100.${i + 1}`)).toEqual([401, 401, 429]);
+    expect(await signInStatuses(new PortalClient(direct.baseUrl, connectingFrom(randomLoopback())), () => randomClientAddress())).toEqual([401, 401, 429]);
   });
 
   it('given requests from the trusted proxy, then each client address it forwards is counted on its own', async () => {
-    expect(await signInStatuses(proxied.baseUrl, (i) => `198.51.100.${i + 1}`)).toEqual([401, 401, 401]);
-    expect(await signInStatuses(proxied.baseUrl, () => '203.0.113.7')).toEqual([401, 401, 429]);
+    expect(await signInStatuses(new PortalClient(proxied.baseUrl), () => randomClientAddress())).toEqual([401, 401, 401]);
+    const one = randomClientAddress();
+    expect(await signInStatuses(new PortalClient(proxied.baseUrl), () => one)).toEqual([401, 401, 429]);
   });
 });
 
@@ -647,7 +668,7 @@ describe('the portal behind nginx over https (TRUSTED_PROXIES=127.0.0.1)', () =>
   const clientFrom = (address: string) => new PortalClient(proxy.publicUrl, proxy.dispatcher(address));
 
   it('given two clients at different addresses, then each is limited on its own, and a forged X-Forwarded-For sent to nginx changes nothing', async () => {
-    const first = clientFrom('127.0.0.2');
+    const first = clientFrom(randomLoopback());
     await first.csrf();
     const statuses: number[] = [];
     for (let i = 0; i < 3; i += 1) {
@@ -655,13 +676,13 @@ describe('the portal behind nginx over https (TRUSTED_PROXIES=127.0.0.1)', () =>
       statuses.push((await first.request('POST', '/api/v1/auth/sign-in', { email: `nobody-${randomUUID()}@example.org`, password: PASSWORD }, { headers: forged })).status);
     }
     expect(statuses).toEqual([401, 401, 429]);
-    const second = clientFrom('127.0.0.3');
+    const second = clientFrom(randomLoopback());
     await second.csrf();
     expect((await second.post('/api/v1/auth/sign-in', { email: `nobody-${randomUUID()}@example.org`, password: PASSWORD })).status).toBe(401);
   });
 
   it('given the parent on https at nginx, then the app knows it: Strict-Transport-Security and Secure cookies', async () => {
-    const client = clientFrom('127.0.0.4');
+    const client = clientFrom(randomLoopback());
     const response = await client.get('/api/v1/auth/csrf');
     expect(response.status).toBe(200);
     expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
@@ -670,7 +691,7 @@ describe('the portal behind nginx over https (TRUSTED_PROXIES=127.0.0.1)', () =>
   });
 
   it('given an https portal, then every cookie is __Host- prefixed, Secure and for path /, and the page\'s requests work with them', async () => {
-    const client = clientFrom('127.0.0.5');
+    const client = clientFrom(randomLoopback());
     const email = randomEmail();
     const csrf = await client.get('/api/v1/auth/csrf');
     expect((await client.post('/api/v1/auth/register', { email, password: PASSWORD })).status).toBe(202);

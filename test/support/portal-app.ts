@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Dispatcher, fetch as undiciFetch } from 'undici';
+import { Agent, Dispatcher, fetch as undiciFetch } from 'undici';
 import { CardsModule } from '../../apps/server/src/cards/cards.module';
 import { CardIngestService } from '../../apps/server/src/cards/domain/card-ingest';
 import { AppConfig } from '../../apps/server/src/config/app-config';
@@ -22,6 +22,18 @@ import { testConfig } from './test-config';
 
 /** The password test parents register with. */
 export const PASSWORD = 'a quiet blue harbour at dawn';
+
+/**
+ * A loopback address of its own (127.x.y.z: Linux routes all of 127/8 to lo) for a client whose
+ * requests must be counted apart: the rate limits live in the database and outlast a test.
+ */
+export const randomLoopback = (): string => `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+
+/** A public-looking client address (10/8) for X-Forwarded-For, fresh each time. */
+export const randomClientAddress = (): string => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+
+/** A dispatcher that connects from `address` (a plain-HTTP client of its own). */
+export const connectingFrom = (address: string): Dispatcher => new Agent({ localAddress: address });
 
 /** A fresh address for each parent, so tests (and suites in parallel) never share an account. */
 export const randomEmail = (): string => `parent-${randomUUID()}@example.org`;

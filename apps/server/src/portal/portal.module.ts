@@ -39,6 +39,7 @@ import { PgLinkAttemptStore } from './persistence/pg-link-attempt-store';
 import { PgOidcIdentityStore } from './persistence/pg-oidc-identity-store';
 import { PgParentCallsStore } from './persistence/pg-parent-calls-store';
 import { PgParentChildrenStore } from './persistence/pg-parent-children-store';
+import { PgRateLimitStore } from './persistence/pg-rate-limit-store';
 import { PgSessionStore } from './persistence/pg-session-store';
 import { PgTotpStore } from './persistence/pg-totp-store';
 
@@ -50,9 +51,13 @@ import { PgTotpStore } from './persistence/pg-totp-store';
 @Module({
   imports: [
     CardsModule,
+    // Counted in PostgreSQL: the limits hold across the app's processes and its restarts.
     ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ throttlers: [{ name: 'portal', ttl: 60_000, limit: config.portal.rateLimitPerMinute }] }),
+      inject: [APP_CONFIG, Database],
+      useFactory: (config: AppConfig, db: Database) => ({
+        throttlers: [{ name: 'portal', ttl: 60_000, limit: config.portal.rateLimitPerMinute }],
+        storage: new PgRateLimitStore(db),
+      }),
     }),
   ],
   controllers: [AuthController, OidcController, AccountController, ChildrenController, TotpController, LegalController, WebController, ApiDocsController],
