@@ -4,7 +4,7 @@ import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { CURRENT_TERMS_VERSION, LINK_REFUSED } from '../../apps/server/src/portal/domain/parent-children';
 import { randomCode } from '../support/cards-data';
 import { randomNationalNumber } from '../support/national-numbers';
-import { PASSWORD, PortalClient, connectingFrom, ingestedCard, linkedChild, portalTestConfig, randomClientAddress, randomEmail, randomLoopback, signedInParent, usePortalApp } from '../support/portal-app';
+import { PASSWORD, PortalClient, connectingFrom, verifiedParent, ingestedCard, linkedChild, portalTestConfig, randomClientAddress, randomEmail, randomLoopback, signedInParent, usePortalApp } from '../support/portal-app';
 import { TEST_PORTS, testConfig } from '../support/test-config';
 import { TlsProxy, startTlsProxy } from '../support/tls-proxy';
 
@@ -604,6 +604,33 @@ describe('portal rate limits', () => {
     expect(last!.body).toMatchObject({ error: 'rate-limited', message: expect.stringMatching(/too many requests/) });
     // Reading is not limited.
     expect((await client.get('/api/v1/auth/csrf')).status).toBe(200);
+  });
+});
+
+describe('wrong passwords counted per account, from any address', () => {
+  const portal = usePortalApp(portalTestConfig());
+
+  it('given 10 wrong passwords for one address from 10 client addresses, then even the right one is refused for a while; a password reset opens the sign-in at once', async () => {
+    const { email } = await verifiedParent(portal);
+    for (let i = 0; i < 10; i += 1) {
+      const guesser = new PortalClient(portal.baseUrl, connectingFrom(randomLoopback()));
+      await guesser.csrf();
+      expect((await guesser.post('/api/v1/auth/sign-in', { email, password: `wrong guess number ${i}` })).status).toBe(401);
+    }
+    const parent = new PortalClient(portal.baseUrl, connectingFrom(randomLoopback()));
+    await parent.csrf();
+    const refused = await parent.post('/api/v1/auth/sign-in', { email, password: PASSWORD });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: 'rate-limited', message: expect.stringMatching(/too many wrong passwords/) });
+    // An address without an account is counted the same way: the lock tells nothing about accounts.
+    const nobody = randomEmail();
+    for (let i = 0; i < 10; i += 1) await parent.post('/api/v1/auth/sign-in', { email: nobody, password: `wrong guess number ${i}` });
+    expect((await parent.post('/api/v1/auth/sign-in', { email: nobody, password: PASSWORD })).status).toBe(429);
+
+    expect((await parent.post('/api/v1/auth/password-reset', { email })).status).toBe(202);
+    const newPassword = 'a new and quiet green harbour';
+    expect((await parent.post('/api/v1/auth/password-reset/confirm', { token: portal.mailer.tokenFor(email, 'reset-password'), password: newPassword })).status).toBe(200);
+    expect((await parent.post('/api/v1/auth/sign-in', { email, password: newPassword })).status).toBe(200);
   });
 });
 

@@ -12,6 +12,7 @@ import { AccountService } from './domain/accounts';
 import { ChildCallHistory } from './domain/call-history';
 import { LinkLockout } from './domain/link-lockout';
 import { Mailer } from './domain/mailer';
+import { PasswordGuesses } from './domain/password-guesses';
 import { OidcAccounts } from './domain/oidc-sign-in';
 import { ANNOUNCEMENT_DIALLER, AnnouncementDialler } from '../telephony/announcement/announcement-dialler';
 import { ParentCalls } from './domain/parent-calls';
@@ -69,7 +70,7 @@ import { PgTotpStore } from './persistence/pg-totp-store';
       provide: AccountService,
       inject: [Database, Mailer, Pseudonymizer, Encryptor, APP_CONFIG],
       useFactory: (db: Database, mailer: Mailer, p: Pseudonymizer, e: Encryptor, config: AppConfig) =>
-        new AccountService(new PgAccountStore(db), new Argon2PasswordHasher(), mailer, p, e, config.portal.publicUrl, config.service.defaultLanguage),
+        new AccountService(new PgAccountStore(db), new Argon2PasswordHasher(), mailer, p, e, config.portal.publicUrl, config.service.defaultLanguage, new PasswordGuesses(new PgRateLimitStore(db))),
     },
     {
       provide: TotpService,

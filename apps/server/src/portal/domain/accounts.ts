@@ -4,6 +4,7 @@ import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import { Language } from '../../languages';
 import { mailText } from './mail-texts';
 import { Mailer } from './mailer';
+import { PasswordGuesses } from './password-guesses';
 import { PasswordHasher, checkPassword } from './passwords';
 import { PortalError } from './portal-error';
 import { hashSecretToken, isWellFormedToken, newSecretToken } from './secret-tokens';
@@ -68,6 +69,8 @@ export class AccountService {
     private readonly publicUrl: string,
     /** The language of mail when the request names none. */
     private readonly defaultLanguage: Language = 'en',
+    /** Wrong passwords per login (none: unlimited, for unit tests of other rules). */
+    private readonly guesses: PasswordGuesses | null = null,
   ) {}
 
   /** `language`: the page's language, for the mail. */
@@ -99,12 +102,18 @@ export class AccountService {
 
   /** Returns the account id; one message for an unknown address and a wrong password. */
   async signIn(rawEmail: string, password: string): Promise<string> {
-    const account = await this.store.findByLogin(this.loginHash(normalizeEmail(rawEmail)));
+    const loginHash = this.loginHash(normalizeEmail(rawEmail));
+    await this.guesses?.assertOpen(loginHash);
+    const account = await this.store.findByLogin(loginHash);
     if (!account || !account.passwordHash) {
       await this.hasher.burn(password);
+      await this.guesses?.failed(loginHash);
       throw new PortalError('unauthenticated', WRONG_CREDENTIALS);
     }
-    if (!(await this.hasher.verify(account.passwordHash, password))) throw new PortalError('unauthenticated', WRONG_CREDENTIALS);
+    if (!(await this.hasher.verify(account.passwordHash, password))) {
+      await this.guesses?.failed(loginHash);
+      throw new PortalError('unauthenticated', WRONG_CREDENTIALS);
+    }
     if (!account.emailVerifiedAt) {
       throw new PortalError('email-not-verified', 'confirm your e-mail address first: follow the link we sent you (or reset your password to get a new one)');
     }
@@ -132,6 +141,7 @@ export class AccountService {
     if ((await this.store.consumeToken(tokenHash, 'reset-password')) !== parentId) throw invalidToken();
     await this.store.setPassword(parentId, await this.hasher.hash(password));
     await this.store.markVerified(parentId);
+    await this.guesses?.reset(this.loginHash(normalizeEmail(this.emailOf(account))));
     return parentId;
   }
 

@@ -1,5 +1,6 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { Database } from '../../database/database';
+import { GuessCounter } from '../domain/password-guesses';
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
@@ -13,7 +14,7 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
  * The key is the throttler's SHA-256 of the route and the client address. Windows that ended are
  * deleted as the store goes, at most every PURGE_EVERY_MS per process.
  */
-export class PgRateLimitStore implements ThrottlerStorage {
+export class PgRateLimitStore implements ThrottlerStorage, GuessCounter {
   private lastPurge = 0;
 
   constructor(
@@ -38,5 +39,18 @@ export class PgRateLimitStore implements ThrottlerStorage {
     const { hits, ms_left: msLeft } = rows[0];
     const secondsLeft = Math.max(1, Math.ceil(msLeft / 1000));
     return { totalHits: hits, timeToExpire: secondsLeft, isBlocked: hits > limit, timeToBlockExpire: hits > limit ? secondsLeft : 0 };
+  }
+
+  async hits(key: string): Promise<number> {
+    const { rows } = await this.db.query<{ hits: number }>(`SELECT hits FROM portal_rate_limits WHERE key = $1 AND expires_at > now()`, [key]);
+    return rows[0]?.hits ?? 0;
+  }
+
+  async add(key: string, windowMs: number): Promise<void> {
+    await this.increment(key, windowMs, Number.MAX_SAFE_INTEGER);
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.db.query(`DELETE FROM portal_rate_limits WHERE key = $1`, [key]);
   }
 }
