@@ -717,6 +717,17 @@ describe('the portal behind nginx over https (TRUSTED_PROXIES=127.0.0.1)', () =>
     expect(proxy.logs()).toMatch(/"GET \/api\/v1\/auth\/csrf HTTP\/1\.1" 200/);
   });
 
+  it('given the operators\' endpoints (/metrics, /health, the API documentation), then nginx does not pass them on: they answer on the app\'s loopback address only', async () => {
+    const client = clientFrom(randomLoopback());
+    for (const path of ['/metrics', '/health', '/api/docs', '/api/docs/init.js', '/api/docs-json']) {
+      const response = await client.get(path);
+      // nginx's own page, not the app's JSON.
+      expect([path, response.status, String(response.body)]).toEqual([path, 404, expect.stringContaining('<center>nginx</center>')]);
+    }
+    expect((await new PortalClient(portal.baseUrl).get('/api/docs-json')).status).toBe(200);
+    expect((await client.get('/api/v1/auth/csrf')).status).toBe(200);
+  });
+
   it('given an https portal, then every cookie is __Host- prefixed, Secure and for path /, and the page\'s requests work with them', async () => {
     const client = clientFrom(randomLoopback());
     const email = randomEmail();
