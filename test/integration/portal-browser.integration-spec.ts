@@ -62,6 +62,8 @@ describe('the parents journey in headless Chromium', () => {
   let browser: Browser;
   let authority: { token: string; id: string };
   const contexts: BrowserContext[] = [];
+  /** The personal values and secrets the journeys typed or were sent: none may reach a log. */
+  const used: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/provision.sh tools (it installs Debian's chromium)`);
@@ -104,6 +106,7 @@ describe('the parents journey in headless Chromium', () => {
 
   /** Cards sent the way the issuing authority sends them: POST /api/v1/authority/cards with its token. */
   async function ingest(card: ReturnType<typeof cardRecord>): Promise<{ accepted: { outcome: string }[]; rejected: unknown[]; blockedCascades: number }> {
+    used.push(card.nationalNumber, card.contactCode, card.firstName);
     const response = await fetch(`${baseUrl}/api/v1/authority/cards`, {
       dispatcher: proxy.dispatcher(),
       method: 'POST',
@@ -462,5 +465,22 @@ describe('the parents journey in headless Chromium', () => {
     await shot(page, 'recovery-de-02-new-codes');
     await page.getByRole('button', { name: text(language, 'totp.done') }).click();
     await shown(page.getByText(text(language, 'totp.recoveryLeft.other', { count: 8 }), { exact: true }));
+  });
+
+  it('after the journeys, nginx\'s access and error logs hold none of the addresses, national numbers, codes, names and tokens they used', async () => {
+    // One journey of its own, so the check has values even when this test runs alone.
+    const card = cardRecord({ issuedOn: daysAgo(3) });
+    await ingest(card);
+    const page = await newPage('en-GB');
+    await openIn(page, 'en', 'en');
+    await registerVerifyAndSignIn(page, 'en', 'logs-en');
+    await fillLinkForm(page, 'en', card.nationalNumber, card.contactCode);
+    await shown(page.getByRole('status').filter({ hasText: text('en', 'link.done') }));
+
+    const tokens = mailer.mails.flatMap((m) => [m.to, new URLSearchParams(new URL(m.link ?? 'https://x/').hash.slice(1)).get('token') ?? '']);
+    const secrets = [...used, ...tokens, authority.token].filter((value) => value.length >= 6);
+    const logs = proxy.logs();
+    expect(logs).toMatch(/"POST \/api\/v1\/auth\/verify-email HTTP\/[\d.]+" 200/);
+    expect(secrets.filter((secret) => logs.includes(secret))).toEqual([]);
   });
 });
