@@ -117,6 +117,7 @@ describe('configuration from the environment', () => {
     [{ RETENTION_BATCH_SIZE: '10' }, 'RETENTION_BATCH_SIZE'],
     [{ HTTP_BODY_LIMIT_BYTES: '1000' }, 'HTTP_BODY_LIMIT_BYTES'],
     [{ TRUSTED_PROXIES: 'proxy.example' }, 'TRUSTED_PROXIES'],
+    [{ PORTAL_PUBLIC_URL: 'https://allo-parents.example', PORTAL_COOKIE_SECURE: 'never' }, 'PORTAL_COOKIE_SECURE'],
     [{ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES'],
     [{ TRUSTED_PROXIES: '127.0.0.1,::1/129' }, 'TRUSTED_PROXIES'],
     [{ OIDC_ISSUER_URL: 'login.example.gov' }, 'OIDC_ISSUER_URL'],

@@ -209,6 +209,9 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   if (typeof vars.ENCRYPTION_KEYS === 'string' && !validEncryptionKeys(vars.ENCRYPTION_KEYS)) problems.push(ENCRYPTION_KEYS_MESSAGE);
   if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);
   if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
+  if (vars.PORTAL_COOKIE_SECURE === 'never' && typeof vars.PORTAL_PUBLIC_URL === 'string' && vars.PORTAL_PUBLIC_URL.startsWith('https:')) {
+    problems.push('PORTAL_COOKIE_SECURE=never contradicts an https PORTAL_PUBLIC_URL: cookies are always Secure (and __Host-) there; use auto');
+  }
   if (vars.TRUSTED_PROXIES !== undefined && trustedProxies(vars.TRUSTED_PROXIES) === null) {
     problems.push('TRUSTED_PROXIES must be IP addresses or CIDR ranges separated by commas, such as 127.0.0.1,10.0.0.0/8 (the reverse proxies in front of the app)');
   }
