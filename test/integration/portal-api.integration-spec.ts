@@ -717,6 +717,12 @@ describe('the portal behind nginx over https (TRUSTED_PROXIES=127.0.0.1)', () =>
     expect(proxy.logs()).toMatch(/"GET \/api\/v1\/auth\/csrf HTTP\/1\.1" 200/);
   });
 
+  it('given plain HTTP at nginx, then it only sends the browser to https, without passing anything to the app', async () => {
+    const response = await fetch(`http://127.0.0.1:${TEST_PORTS.tlsProxyHttp}/verify-email`, { redirect: 'manual' });
+    expect(response.status).toBe(301);
+    expect(response.headers.get('location')).toBe('https://localhost/verify-email');
+  });
+
   it('given the operators\' endpoints (/metrics, /health, the API documentation), then nginx does not pass them on: they answer on the app\'s loopback address only', async () => {
     const client = clientFrom(randomLoopback());
     for (const path of ['/metrics', '/health', '/api/docs', '/api/docs/init.js', '/api/docs-json']) {
