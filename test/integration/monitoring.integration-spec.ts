@@ -174,4 +174,26 @@ describe('the Grafana dashboard (docker/monitoring/grafana/dashboards/alloparent
       expect(names.filter((name) => !registryNames.has(name))).toEqual([]);
     });
   });
+
+  describe('given METRICS_PORT, then /metrics is on a loopback listener of its own', () => {
+    it('answers there, and no longer on the portal\'s listener; nothing else is served there', async () => {
+      const metricsPort = await freePort();
+      const app = await createApp(testConfig({ METRICS_PORT: String(metricsPort) }));
+      try {
+        await app.listen(0, '127.0.0.1');
+        const appPort = (app.getHttpServer().address() as { port: number }).port;
+        const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+        expect(scrape.status).toBe(200);
+        expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+        expect(await scrape.text()).toMatch(/^# TYPE alloparents_/m);
+        expect((await fetch(`http://127.0.0.1:${appPort}/metrics`)).status).toBe(404);
+        expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(404);
+        expect((await fetch(`http://127.0.0.1:${metricsPort}/api/v1/auth/csrf`)).status).toBe(404);
+      } finally {
+        await app.close();
+      }
+      // Closed with the app.
+      await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
+    });
+  });
 });

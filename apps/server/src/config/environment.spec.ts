@@ -25,6 +25,12 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...valid, PORTAL_PUBLIC_URL: 'https://allo-parents.example/', PORTAL_COOKIE_SECURE: 'always' }).portal).toMatchObject({ publicUrl: 'https://allo-parents.example', cookieSecure: 'always' });
   });
 
+  it('given no METRICS_PORT, then /metrics stays on the main listener; given one, on 127.0.0.1 or METRICS_HOST', () => {
+    expect(loadConfig(valid).metricsListener).toBeNull();
+    expect(loadConfig({ ...valid, METRICS_PORT: '9464' }).metricsListener).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ ...valid, METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metricsListener).toEqual({ host: '10.0.0.5', port: 9464 });
+  });
+
   it('given no TRUSTED_PROXIES, then no proxy is trusted; given addresses and ranges, then each is kept', () => {
     expect(loadConfig(valid).http.trustedProxies).toEqual([]);
     expect(loadConfig({ ...valid, TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8' }).http.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
@@ -117,6 +123,9 @@ describe('configuration from the environment', () => {
     [{ RETENTION_BATCH_SIZE: '10' }, 'RETENTION_BATCH_SIZE'],
     [{ HTTP_BODY_LIMIT_BYTES: '1000' }, 'HTTP_BODY_LIMIT_BYTES'],
     [{ TRUSTED_PROXIES: 'proxy.example' }, 'TRUSTED_PROXIES'],
+    [{ METRICS_PORT: '3000' }, 'METRICS_PORT'], // the same as HTTP_PORT
+    [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: '9464', METRICS_HOST: 'localhost' }, 'METRICS_HOST'],
     [{ PORTAL_PUBLIC_URL: 'https://allo-parents.example', PORTAL_COOKIE_SECURE: 'never' }, 'PORTAL_COOKIE_SECURE'],
     [{ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES'],
     [{ TRUSTED_PROXIES: '127.0.0.1,::1/129' }, 'TRUSTED_PROXIES'],

@@ -44,6 +44,12 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) HTTP_PORT = 3000;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   /**
+   * A listener of its own for /metrics (Prometheus), on METRICS_HOST (loopback by default). Unset:
+   * /metrics is served on HTTP_PORT with everything else; set: only there.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) METRICS_PORT?: number;
+  @IsIP() METRICS_HOST = '127.0.0.1';
+  /**
    * The reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For and
    * X-Forwarded-Proto the app believes. Unset: none, the peer's own address is the client's.
    */
@@ -209,6 +215,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   if (typeof vars.ENCRYPTION_KEYS === 'string' && !validEncryptionKeys(vars.ENCRYPTION_KEYS)) problems.push(ENCRYPTION_KEYS_MESSAGE);
   if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);
   if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
+  if (vars.METRICS_PORT !== undefined && vars.METRICS_PORT === vars.HTTP_PORT) problems.push('METRICS_PORT must differ from HTTP_PORT (or be unset: /metrics on HTTP_PORT)');
   if (vars.PORTAL_COOKIE_SECURE === 'never' && typeof vars.PORTAL_PUBLIC_URL === 'string' && vars.PORTAL_PUBLIC_URL.startsWith('https:')) {
     problems.push('PORTAL_COOKIE_SECURE=never contradicts an https PORTAL_PUBLIC_URL: cookies are always Secure (and __Host-) there; use auto');
   }
