@@ -52,6 +52,9 @@ async function main(): Promise<void> {
   await app.listen(config.http.port, config.http.host);
   app.get(Logger).log({ url: `http://${config.http.host}:${config.http.port}` }, 'Allo Parents listening');
   if (!config.operator) app.get(Logger).warn('the privacy statement names no data controller: set OPERATOR_NAME and OPERATOR_CONTACT');
+  if (config.portal.publicUrl.startsWith('https:') && config.http.trustedProxies.length === 0) {
+    app.get(Logger).warn('PORTAL_PUBLIC_URL is https but TRUSTED_PROXIES is unset: behind a TLS proxy, every parent counts as the proxy\'s address in the rate limits (set TRUSTED_PROXIES to the proxy\'s address)');
+  }
 }
 
 if (require.main === module) {
