@@ -47,6 +47,18 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     expect(metrics).toMatch(/alloparents_time_to_connection_seconds_count [1-9]/);
   });
 
+  it('given a network that signals only 183 Session Progress with early media (never 180 Ringing), then the leg is not skipped as unreachable and the finder is connected', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.personAfterEarlyMedia, PHONES.busy]);
+    const since = new Date();
+    const scenario = finderScenario('uac-early-media-leg-expect-connected', { steps: [...typeNumber(nationalNumber), { pause: 22_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record).toMatchObject({ outcome: 'connected-parent', connected_position: '1' });
+    expect(record.legs).toEqual([{ position: '1', result: 'accepted' }]);
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.personAfterEarlyMedia]);
+  });
+
   it('given the card carries the child\'s first name, then it is spoken to the parent from a file made for this call only, deleted when the call ends', async () => {
     const { nationalNumber } = await world.enrol([PHONES.person], { firstName: 'Emma' });
     const namesDir = join(world.config.asteriskSoundsDir, 'alloparents/names');

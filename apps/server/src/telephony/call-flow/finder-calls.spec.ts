@@ -90,6 +90,19 @@ describe('the finder\'s calls on the Stasis router (a fake ARI event stream)', (
     expect(ofType(world.events, 'LegRinging')).toHaveLength(1);
   });
 
+  it('given a network that signals 183 Session Progress and never 180, then the dial\'s progress counts as ringing, once; the dial\'s start does not', async () => {
+    const world = setUp();
+    const leg = await untilLegOne(world);
+    world.adapter.emit(ari.dial(leg, ''));
+    await flush();
+    expect(ofType(world.events, 'LegRinging')).toHaveLength(0);
+    world.adapter.emit(ari.dial(leg, 'PROGRESS'));
+    world.adapter.emit(ari.dial(leg, 'RINGING'));
+    world.adapter.emit(ari.ringing(leg));
+    await flush();
+    expect(ofType(world.events, 'LegRinging')).toEqual([{ type: 'LegRinging', legId: world.control.legs[0].legId }]);
+  });
+
   it('given leg 1 enters Stasis as a leg with the AMD verdict MACHINE, then the call hears that a machine answered it', async () => {
     const world = setUp();
     const leg = await untilLegOne(world);

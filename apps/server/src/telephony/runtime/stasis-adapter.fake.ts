@@ -51,6 +51,8 @@ export const ari = {
   stasisStart: (channelId: string, args: string[], fields: Partial<AriChannel> = {}): AriEventOf => ({ type: 'StasisStart', args, channel: ari.channel(channelId, fields) }),
   stasisEnd: (channelId: string): AriEventOf => ({ type: 'StasisEnd', channel: ari.channel(channelId) }),
   ringing: (channelId: string): AriEventOf => ({ type: 'ChannelStateChange', channel: ari.channel(channelId, { state: 'Ringing' }) }),
+  /** Asterisk's dial of `channelId` (the peer) reports what the far end signalled: RINGING (180), PROGRESS (183)… */
+  dial: (channelId: string, dialstatus: string): AriEventOf => ({ type: 'Dial', dialstatus, peer: ari.channel(channelId) }),
   dtmf: (channelId: string, digit: string): AriEventOf => ({ type: 'ChannelDtmfReceived', digit, channel: ari.channel(channelId) }),
   destroyed: (channelId: string, cause: number): AriEventOf => ({ type: 'ChannelDestroyed', cause, cause_txt: '', channel: ari.channel(channelId) }),
   playbackFinished: (playbackId: string): AriEventOf => ({ type: 'PlaybackFinished', playback: { id: playbackId, state: 'done' } }),
