@@ -54,9 +54,20 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     const call = await sippCall({ scenario, caller: world.callerNumber() });
     expectSippPassed(call);
     const record = await world.lastCall(since);
+    console.error('DEBUG', JSON.stringify(record.legs), JSON.stringify(world.network.takeLog()));
+    expect(record).toMatchObject({ outcome: 'connected-parent', connected_position: '1' });
+  });
+
+  it('given a parent who answers in the last second of the ring time, then the answer is screened and the finder is connected, not cut off mid-hello', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.personAnsweringLate, PHONES.busy]);
+    const since = new Date();
+    const scenario = finderScenario('uac-late-answer-expect-connected', { steps: [...typeNumber(nationalNumber), { pause: 22_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
     expect(record).toMatchObject({ outcome: 'connected-parent', connected_position: '1' });
     expect(record.legs).toEqual([{ position: '1', result: 'accepted' }]);
-    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.personAfterEarlyMedia]);
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.personAnsweringLate]);
   });
 
   it('given the card carries the child\'s first name, then it is spoken to the parent from a file made for this call only, deleted when the call ends', async () => {

@@ -17,6 +17,8 @@ export const PHONES = {
   rejects: '+32470001006',
   /** A person behind a network that signals only 183 Session Progress with early media (its own ringback), never 180. */
   personAfterEarlyMedia: '+32470001007',
+  /** A person who answers 5 s after it starts ringing (the tests' ring timer is 6 s), says hello and presses 1. */
+  personAnsweringLate: '+32470001008',
   hotline: '116000',
   unreachableHotline: '116999',
 } as const;

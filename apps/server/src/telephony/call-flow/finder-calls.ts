@@ -20,6 +20,8 @@ interface ChannelEntry {
   legId?: string;
   answered?: boolean;
   ringing?: boolean;
+  /** The far end answered (before AMD hands the leg over: `answered`). */
+  pickedUp?: boolean;
   gone?: boolean;
 }
 
@@ -127,11 +129,17 @@ export class FinderCalls implements CallKind {
     switch (event.type) {
       case 'ChannelStateChange':
       case 'Dial': {
+        if (entry.role !== 'leg') return;
         // 180 Ringing sets the channel's state; 183 Session Progress (early media) shows only in the dial's status.
         const alerting = event.type === 'Dial' ? isAlerting(event.dialstatus) : event.channel.state === 'Ringing';
-        if (entry.role === 'leg' && !entry.ringing && alerting) {
+        const pickedUp = event.type === 'Dial' ? event.dialstatus === 'ANSWER' : event.channel.state === 'Up';
+        if (alerting && !entry.ringing) {
           entry.ringing = true;
           this.dispatch(entry.callId, { type: 'LegRinging', legId: entry.legId! });
+        }
+        if (pickedUp && !entry.pickedUp && !entry.answered) {
+          entry.pickedUp = true;
+          this.dispatch(entry.callId, { type: 'LegPickedUp', legId: entry.legId! });
         }
         return;
       }

@@ -158,6 +158,7 @@ const ev = {
   keys: (digits: string): CallEvent[] => [...digits].map((d) => ({ type: 'FinderDtmf', digit: d })),
   lookedUp: (result: LookupResult): CallEvent => ({ type: 'CascadeLookedUp', result }),
   ringing: (legId: string): CallEvent => ({ type: 'LegRinging', legId }),
+  pickedUp: (legId: string): CallEvent => ({ type: 'LegPickedUp', legId }),
   answered: (legId: string, machineDetected = false): CallEvent => ({ type: 'LegAnswered', legId, machineDetected }),
   legFailed: (legId: string, reason: Extract<CallEvent, { type: 'LegFailed' }>['reason']): CallEvent => ({ type: 'LegFailed', legId, reason }),
   legKey: (legId: string, digit: string): CallEvent => ({ type: 'LegDtmf', legId, digit }),
@@ -1080,6 +1081,28 @@ describe('races', () => {
     call.send(call.fired('leg-ring'));
     expect(call.send(ev.answered(leg(1)))).toEqual(['hangupLeg 1']);
     expect(call.state).toMatchObject({ phase: 'cascading', leg: { legId: leg(2) } });
+  });
+
+  it('a parent picks up in the last second of the ring: the ring timer stops, and the leg is handed over after the screening of the hello', () => {
+    const call = at.legRinging();
+    const ringTimer = call.timer('leg-ring');
+    expect(call.send(ev.pickedUp(leg(1)))).toEqual(['cancelTimer leg-ring', 'startTimer leg-screening']);
+    expect(call.send(ev.timer(ringTimer))).toEqual([]);
+    expect(call.send(ev.pickedUp(leg(1)))).toEqual([]);
+    call.send(ev.answered(leg(1)));
+    expect(call.state).toMatchObject({ phase: 'cascading', leg: { legId: leg(1), progress: { step: 'confirming' } } });
+    expect(call.runningTimers().some((t) => t.startsWith('leg-screening'))).toBe(false);
+  });
+
+  it('a leg picked up before it ever rang (no 180, no 183): the progress timer stops too', () => {
+    const call = at.cascade();
+    expect(call.send(ev.pickedUp(leg(1)))).toEqual(['cancelTimer leg-progress', 'cancelTimer leg-ring', 'startTimer leg-screening']);
+  });
+
+  it('a leg picked up but never handed over by the screening: it is let go as failed and the next leg rings', () => {
+    const call = at.legRinging();
+    call.send(ev.pickedUp(leg(1)));
+    expect(call.send(call.fired('leg-screening'))).toEqual(['hangupLeg 1', 'recordLeg 1 failed', 'dialLeg 2', 'startTimer leg-progress', 'startTimer leg-ring']);
   });
 
   it('the leg answers first, then its ring timer fires: the timer is stale', () => {

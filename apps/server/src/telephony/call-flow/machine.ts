@@ -261,6 +261,7 @@ function onCascading(s: StateIn<'cascading'>, e: CallEvent, settings: FlowSettin
     case 'CommandFailed':
       return onCascadeFailure(s, e, settings);
     case 'LegRinging':
+    case 'LegPickedUp':
     case 'LegAnswered':
     case 'LegFailed':
     case 'LegHungUp':
@@ -271,7 +272,7 @@ function onCascading(s: StateIn<'cascading'>, e: CallEvent, settings: FlowSettin
   }
 }
 
-type LegEvent = Extract<CallEvent, { type: 'LegRinging' | 'LegAnswered' | 'LegFailed' | 'LegHungUp' | 'LegDtmf' }>;
+type LegEvent = Extract<CallEvent, { type: 'LegRinging' | 'LegPickedUp' | 'LegAnswered' | 'LegFailed' | 'LegHungUp' | 'LegDtmf' }>;
 
 function onParentLegEvent(s: StateIn<'cascading'>, e: LegEvent, settings: FlowSettings): Transition {
   const { leg } = s;
@@ -283,6 +284,13 @@ function onParentLegEvent(s: StateIn<'cascading'>, e: LegEvent, settings: FlowSe
       // It rings: the network found the phone; from now on only the ring timer counts.
       step.cancelTimer(p.progressTimer);
       return step.to({ ...s, leg: { ...leg, progress: { step: 'ringing', ringTimer: p.ringTimer } } });
+    case 'LegPickedUp': {
+      if (p.step !== 'dialling' && p.step !== 'ringing') return unchanged(s);
+      // Answered: the ring time is over; the screening of the hello has its own bound.
+      step.cancelTimers(legTimers(p));
+      const screeningTimer = step.startTimer('leg-screening', settings.legScreeningTimeoutMs);
+      return step.to({ ...s, leg: { ...leg, progress: { step: 'screening', screeningTimer } } });
+    }
     case 'LegAnswered':
       if (p.step === 'confirming') return unchanged(s);
       if (e.machineDetected) {
@@ -316,7 +324,11 @@ function onCascadeTimer(s: StateIn<'cascading'>, name: string, settings: FlowSet
     closeLeg(step, leg, 'unreachable', 'hang-up', name);
     return nextLeg(step, s, settings);
   }
-  if (p.step !== 'confirming' && name === p.ringTimer) {
+  if (p.step === 'screening' && name === p.screeningTimer) {
+    closeLeg(step, leg, 'failed', 'hang-up', name);
+    return nextLeg(step, s, settings);
+  }
+  if ((p.step === 'dialling' || p.step === 'ringing') && name === p.ringTimer) {
     closeLeg(step, leg, 'no-answer', 'hang-up', name);
     return nextLeg(step, s, settings);
   }
@@ -461,7 +473,7 @@ function finderHungUp(s: Exclude<CallState, { phase: 'ended' }>): Transition {
  * again is harmless (idempotent) and keeps a parent's phone from ringing for nothing.
  */
 function hangUpStrayLeg(s: CallState, e: CallEvent): Transition | null {
-  if (e.type !== 'LegRinging' && e.type !== 'LegAnswered') return null;
+  if (e.type !== 'LegRinging' && e.type !== 'LegPickedUp' && e.type !== 'LegAnswered') return null;
   const ours = e.legId.startsWith(`${s.call.callId}:leg:`) || e.legId === hotlineLegId(s.call.callId);
   if (!ours || e.legId === liveLegId(s)) return null;
   return { state: s, commands: [{ type: 'hangupLeg', legId: e.legId }] };
@@ -590,6 +602,8 @@ function legTimers(p: LegProgress): string[] {
       return [p.progressTimer, p.ringTimer];
     case 'ringing':
       return [p.ringTimer];
+    case 'screening':
+      return [p.screeningTimer];
     case 'confirming':
       return p.confirmTimer ? [p.confirmTimer] : [];
   }
@@ -753,7 +767,7 @@ function isStalePlayFailure(e: Extract<CallEvent, { type: 'CommandFailed' }>, cu
   return current === null || (e.playbackId !== undefined && e.playbackId !== current);
 }
 
-type TimerKind = 'language' | 'first-digit' | 'inter-digit' | 'lookup' | 'hold-message' | 'leg-progress' | 'leg-ring' | 'confirm' | 'hotline-ring';
+type TimerKind = 'language' | 'first-digit' | 'inter-digit' | 'lookup' | 'hold-message' | 'leg-progress' | 'leg-ring' | 'leg-screening' | 'confirm' | 'hotline-ring';
 
 /**
  * Collects the commands of one transition and hands out deterministic ids. It lives for one

@@ -72,6 +72,8 @@ export interface FlowSettings {
   legRingTimeoutMs: number;
   /** A parent leg that shows no sign of ringing within this is skipped as unreachable. */
   legProgressTimeoutMs: number;
+  /** From a parent's answer: how long Asterisk's screening (AMD) may take before the leg is handed over. */
+  legScreeningTimeoutMs: number;
   /** One window for the parent's key; the options are repeated once, so two windows in all. */
   confirmWindowMs: number;
   /**
@@ -121,7 +123,10 @@ export type CallEvent =
   | { type: 'FinderDtmf'; digit: string }
   | { type: 'TimerFired'; name: string }
   | { type: 'CascadeLookedUp'; result: LookupResult }
+  /** 180 Ringing, or 183 Session Progress (early media): the network found the phone. */
   | { type: 'LegRinging'; legId: string }
+  /** The far end answered; Asterisk screens the answer (AMD) before it hands the leg over (LegAnswered). */
+  | { type: 'LegPickedUp'; legId: string }
   | { type: 'LegAnswered'; legId: string; machineDetected: boolean }
   /** The leg's channel ended before it was answered. */
   | { type: 'LegFailed'; legId: string; reason: LegFailureReason }
@@ -207,6 +212,11 @@ export type LegProgress =
   /** Dialled, no sign of ringing yet. */
   | { step: 'dialling'; progressTimer: string; ringTimer: string }
   | { step: 'ringing'; ringTimer: string }
+  /**
+   * Picked up: Asterisk's answering-machine detection listens to the hello. The ring timer no
+   * longer counts (a parent who answers in its last second is not cut off mid-hello).
+   */
+  | { step: 'screening'; screeningTimer: string }
   /** Answered by a person: hearing the prompt (playbackId) or in a key window (confirmTimer). */
   | { step: 'confirming'; playbackId: string | null; confirmTimer: string | null; window: 1 | 2 };
 
