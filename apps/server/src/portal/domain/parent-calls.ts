@@ -1,7 +1,8 @@
 import { parseNationalNumber } from '../../cascades/domain/national-number';
+import type { Language } from '../../languages';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import type { AnnouncementDialler } from '../../telephony/announcement/announcement-dialler';
-import type { AnnouncementLang, AnnouncementResult } from '../../telephony/announcement/announcement-machine';
+import type { AnnouncementResult } from '../../telephony/announcement/announcement-machine';
 import { AttemptSubject, accountSubject } from './link-lockout';
 import { PortalError } from './portal-error';
 import { isUuid } from './parent-children';
@@ -24,7 +25,7 @@ export const CODE_REQUEST_ACCEPTED =
 
 export interface CascadeToTest {
   cascadeId: string;
-  language: AnnouncementLang;
+  language: Language;
   numbers: { position: number; e164: string }[];
 }
 
@@ -42,7 +43,7 @@ export interface StoredCheckView {
 export interface CodeCallTarget {
   cascadeId: string;
   firstNumber: string;
-  language: AnnouncementLang;
+  language: Language;
   card: { keyId: string; sealed: Buffer };
 }
 
