@@ -1,5 +1,6 @@
 import { CallFlowConfig } from '../../config/app-config';
-import { FlowSettings, LANGUAGES } from './types';
+import { LANGUAGES } from '../../languages';
+import { FlowSettings } from './types';
 
 /** The call flow's settings from the validated configuration, the only place their values (and defaults) come from. */
 export function flowSettingsFrom(config: CallFlowConfig): FlowSettings {

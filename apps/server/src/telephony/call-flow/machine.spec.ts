@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { makeNationalNumber } from '../../cascades/domain/national-number';
 import { describeTransition, hotlineLegId, initialState, legIdFor, transition } from './machine';
 import { defaultCallFlowConfig } from '../../config/app-config';
+import { LANGUAGES } from '../../languages';
 import { loadPromptCatalog } from '../prompts/prompt-catalog';
 import { flowSettingsFrom } from './flow-settings';
-import { CallEvent, CallState, Command, FlowSettings, LANGUAGES, LookupResult, Phase, PROMPT_IDS } from './types';
+import { CallEvent, CallState, Command, FlowSettings, LookupResult, Phase, PROMPT_IDS } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // A small driver: feeds events to the machine, keeps the history, and renders commands as short
