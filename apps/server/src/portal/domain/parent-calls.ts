@@ -99,7 +99,7 @@ export class ParentCalls {
     if (!cascade || cascade.numbers.length === 0) throw new PortalError('conflict', 'the list has no number to test yet: add and save numbers first');
     const dialler = this.requireDialler();
     const testId = await this.store.beginTest(cascade.cascadeId, parentId, new Date(this.now().getTime() - TEST_INTERVAL_MS), cascade.numbers[0].position);
-    if (!testId) throw new PortalError('rate-limited', 'the list was tested less than 10 minutes ago: wait and try again');
+    if (!testId) throw new PortalError('rate-limited', `the list was tested less than ${TEST_INTERVAL_MS / 60_000} minutes ago: wait and try again`);
     this.track(this.runTest(dialler, testId, cascade));
     return this.checks(parentId, childId);
   }
