@@ -11,8 +11,10 @@ import { DEFAULT_COUNTRY, LABEL_MAX_LENGTH, MAX_CASCADE_NUMBERS } from '../domai
  * The parents' web UI at `/`: plain static files from apps/server/src/portal/web, ES modules with
  * no build step, no CDN. Only the files listed here are served (a fixed allow-list, so no path from
  * the request ever reaches the file system): the page, app.js, app.css, the i18n files of the
- * languages, the modules under js/ (listed once at start-up) and /languages.js, made from
- * apps/server/src/languages.ts so that the page has no list of its own. The directory is found relative to this file, both
+ * languages, the modules under js/ (listed once at start-up), and two modules made here so that
+ * the page keeps no copy of the server's facts: /languages.js (apps/server/src/languages.ts) and
+ * /cascade-rules.js (a cascade's limits from domain/cascade-numbers.ts, the countries the
+ * deployment dials from the configuration). The directory is found relative to this file, both
  * from the TypeScript sources (ts-node/jest: portal/http → portal/web) and from the compiled
  * dist/apps/server/src/portal/http (tsc does not copy the files: back up to the repo root and into
  * the sources), so it does not depend on the working directory.
@@ -36,12 +38,13 @@ function moduleFiles(dir: string): Set<string> {
 const LANGUAGES_MODULE = Buffer.from(
   `// The languages the service speaks (apps/server/src/languages.ts), for the page.\nexport const LANGUAGES = ${JSON.stringify(LANGUAGES)};\nexport const LANGUAGE_NAMES = ${JSON.stringify(LANGUAGE_NAMES)};\n`,
 );
+
 /**
  * /cascade-rules.js: what the cascade editor must know of the list's rules, as an ES module for the
  * page: how many numbers, a label's length, the country a number belongs to when none is chosen,
  * and the countries whose numbers the service dials (the editor's country choices).
  */
-export function cascadeRulesModule(destinations: DestinationPolicy): Buffer {
+function cascadeRulesModule(destinations: DestinationPolicy): Buffer {
   return Buffer.from(
     [
       '// The rules of a cascade\'s list (apps/server/src/portal/domain/cascade-numbers.ts) and the countries this deployment dials, for the page.',
@@ -53,6 +56,7 @@ export function cascadeRulesModule(destinations: DestinationPolicy): Buffer {
     ].join('\n'),
   );
 }
+
 const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
 @Controller()
