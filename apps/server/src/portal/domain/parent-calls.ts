@@ -1,7 +1,8 @@
 import { parseNationalNumber } from '../../cascades/domain/national-number';
+import type { Language } from '../../languages';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import type { AnnouncementDialler } from '../../telephony/announcement/announcement-dialler';
-import type { AnnouncementLang, AnnouncementResult } from '../../telephony/announcement/announcement-machine';
+import type { AnnouncementResult } from '../../telephony/announcement/announcement-machine';
 import { AttemptSubject, accountSubject } from './link-lockout';
 import { PortalError } from './portal-error';
 import { isUuid } from './parent-children';
@@ -24,7 +25,7 @@ export const CODE_REQUEST_ACCEPTED =
 
 export interface CascadeToTest {
   cascadeId: string;
-  language: AnnouncementLang;
+  language: Language;
   numbers: { position: number; e164: string }[];
 }
 
@@ -42,7 +43,7 @@ export interface StoredCheckView {
 export interface CodeCallTarget {
   cascadeId: string;
   firstNumber: string;
-  language: AnnouncementLang;
+  language: Language;
   card: { keyId: string; sealed: Buffer };
 }
 
@@ -98,7 +99,7 @@ export class ParentCalls {
     if (!cascade || cascade.numbers.length === 0) throw new PortalError('conflict', 'the list has no number to test yet: add and save numbers first');
     const dialler = this.requireDialler();
     const testId = await this.store.beginTest(cascade.cascadeId, parentId, new Date(this.now().getTime() - TEST_INTERVAL_MS), cascade.numbers[0].position);
-    if (!testId) throw new PortalError('rate-limited', 'the list was tested less than 10 minutes ago: wait and try again');
+    if (!testId) throw new PortalError('rate-limited', `the list was tested less than ${TEST_INTERVAL_MS / 60_000} minutes ago: wait and try again`);
     this.track(this.runTest(dialler, testId, cascade));
     return this.checks(parentId, childId);
   }

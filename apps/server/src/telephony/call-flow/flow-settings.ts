@@ -1,5 +1,6 @@
 import { CallFlowConfig } from '../../config/app-config';
-import { FlowSettings, LANGUAGES } from './types';
+import { LANGUAGES } from '../../languages';
+import { FlowSettings } from './types';
 
 /**
  * From a parent's answer to the leg's arrival in the app: AMD decides within its

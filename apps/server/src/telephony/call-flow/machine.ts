@@ -1,5 +1,6 @@
 import { checkDestination } from '../../cascades/domain/allowed-destinations';
 import { checkNationalNumber, NATIONAL_NUMBER_LENGTH } from '../../cascades/domain/national-number';
+import { LANGUAGES, type Language } from '../../languages';
 import {
   CallContext,
   CallEvent,
@@ -10,8 +11,6 @@ import {
   CurrentLeg,
   FinderHold,
   FlowSettings,
-  Lang,
-  LANGUAGES,
   LegFailureReason,
   LegPosition,
   LegProgress,
@@ -742,7 +741,7 @@ const CHILD_NAME: Media = { kind: 'childName' };
 const UNAVAILABLE: LookupResult = { kind: 'unavailable' };
 
 const legTarget = (leg: CurrentLeg): PlaybackTarget => ({ kind: 'leg', legId: leg.legId });
-const prompt = (id: PromptId, language?: Lang): Media => (language ? { kind: 'prompt', id, language } : { kind: 'prompt', id });
+const prompt = (id: PromptId, language?: Language): Media => (language ? { kind: 'prompt', id, language } : { kind: 'prompt', id });
 const unchanged = (state: CallState): Transition => ({ state, commands: [] });
 
 /** A number the parents could call back. "anonymous" (any case), "Restricted", "" and the like have no digit. */
@@ -750,7 +749,7 @@ function isUsableNumber(number: string | null): boolean {
   return number !== null && /\d/.test(number);
 }
 
-function languageForKey(key: string, settings: FlowSettings): Lang | undefined {
+function languageForKey(key: string, settings: FlowSettings): Language | undefined {
   return /^[1-9]$/.test(key) ? settings.languages[Number(key) - 1] : undefined;
 }
 
@@ -784,7 +783,7 @@ class Step {
   }
 
   /** Plays media; prompts and digits without a language get `language` (the finder's by default). */
-  play(target: PlaybackTarget, media: Media[], language: Lang = this.call.language): string {
+  play(target: PlaybackTarget, media: Media[], language: Language = this.call.language): string {
     const count = this.call.playbackCount + 1;
     this.call = { ...this.call, playbackCount: count };
     const playbackId = `${this.call.callId}:pb:${count}`;

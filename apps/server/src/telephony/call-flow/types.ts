@@ -1,5 +1,5 @@
 import { DestinationPolicy } from '../../cascades/domain/allowed-destinations';
-import { LANGUAGES, Language } from '../../languages';
+import type { Language } from '../../languages';
 import type { LegFailure } from '../call-control.port';
 
 /**
@@ -11,10 +11,6 @@ import type { LegFailure } from '../call-control.port';
 // ---------------------------------------------------------------------------------------------
 // Languages and prompts
 // ---------------------------------------------------------------------------------------------
-
-/** In menu order: key 1 is French, 2 Dutch, 3 German, 4 English. */
-export { LANGUAGES };
-export type Lang = Language;
 
 /** Every prompt the call flow plays; their texts, in each language, are only in prompts/catalog.json. */
 export const PROMPT_IDS = [
@@ -39,8 +35,8 @@ export type PromptId = (typeof PROMPT_IDS)[number];
  * finder's language, or the cascade's on a parent leg), so a runner never has to guess.
  */
 export type Media =
-  | { kind: 'prompt'; id: PromptId; language?: Lang }
-  | { kind: 'digits'; digits: string; language?: Lang }
+  | { kind: 'prompt'; id: PromptId; language?: Language }
+  | { kind: 'digits'; digits: string; language?: Language }
   /** The child's first name; the runner reads it from the cascade (the state's `cascade.childFirstName`). */
   | { kind: 'childName' };
 
@@ -52,12 +48,12 @@ export type PlaybackTarget = { kind: 'finder' } | { kind: 'leg'; legId: string }
 
 export interface FlowSettings {
   /** Key n of the language menu picks languages[n - 1]. */
-  languages: readonly Lang[];
+  languages: readonly Language[];
   /**
    * Not read by the machine: the language comes in FinderArrived (the runner picks it from the
    * dialled number). Runners may use it as a last-resort fallback.
    */
-  defaultLanguage?: Lang;
+  defaultLanguage?: Language;
   /** After the greeting, how long the finder has to pick a language. */
   languageChoiceTimeoutMs: number;
   /** After the enter-number prompt, how long until the first digit. */
@@ -108,7 +104,7 @@ export interface CascadeLegInfo {
  * ignored by the machine.
  */
 export type LookupResult =
-  | { kind: 'found'; legs: CascadeLegInfo[]; childFirstName: string | null; language: Lang }
+  | { kind: 'found'; legs: CascadeLegInfo[]; childFirstName: string | null; language: Language }
   | { kind: 'unavailable' }
   | { kind: 'throttled' };
 
@@ -116,7 +112,7 @@ export type LookupResult =
 export type LegFailureReason = LegFailure;
 
 export type CallEvent =
-  | { type: 'FinderArrived'; callerNumber: string | null; presentationRestricted: boolean; language: Lang; suspended: boolean }
+  | { type: 'FinderArrived'; callerNumber: string | null; presentationRestricted: boolean; language: Language; suspended: boolean }
   /** Also sent when a playback was stopped. */
   | { type: 'PlaybackFinished'; playbackId: string }
   /** '0'-'9', '*', '#'. */
@@ -191,7 +187,7 @@ export type CommandType = Command['type'];
 export interface CallContext {
   callId: string;
   /** The finder's language: the dialled number's until the finder picks one. */
-  language: Lang;
+  language: Language;
   /** Null when withheld (then the call never reaches a parent). */
   finderNumber: string | null;
   /** Counters behind the deterministic playback ids and timer names. */
@@ -204,7 +200,7 @@ export interface Cascade {
   legs: CascadeLegInfo[];
   childFirstName: string | null;
   /** The parents' language: what the legs hear. */
-  language: Lang;
+  language: Language;
 }
 
 /** Where the current parent leg is. Each step lists the timers that run in it. */
