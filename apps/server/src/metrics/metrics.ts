@@ -98,6 +98,19 @@ export class Metrics {
     collect: async (): Promise<void> => this.databaseUp.set((await this.databaseCheck()) ? 1 : 0),
   });
 
+  /** Set by the health controller: the trunk as Asterisk's qualify sees it. */
+  trunkCheck: () => Promise<'reachable' | 'unreachable' | 'unknown' | 'unqualified'> = async () => 'unknown';
+
+  readonly trunkReachable: Gauge = new Gauge({
+    name: 'alloparents_trunk_reachable',
+    help: "1 when the trunk answered Asterisk's last OPTIONS ping, 0 when the pings go unanswered; NaN when not known (ARI down, just started, or pings off)",
+    registers: [this.registry],
+    collect: async (): Promise<void> => {
+      const status = await this.trunkCheck();
+      this.trunkReachable.set(status === 'reachable' ? 1 : status === 'unreachable' ? 0 : NaN);
+    },
+  });
+
   readonly purgeLastSuccess = new Gauge({
     name: 'alloparents_retention_purge_last_success_timestamp_seconds',
     help: 'When this instance last finished the daily purge (Unix time); 0 until it has',
