@@ -6,13 +6,12 @@
 // Options (after --): --hold SECONDS  how long the finder stays on the line after typing (default 20).
 import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { loadConfig } from '../apps/server/src/config/app-config';
 import { DEMO } from '../apps/server/src/demo/demo-cascade';
 import { finderScenario } from '../test/support/finder-scenario';
 import { start } from '../test/support/processes';
-import { REPO_ROOT } from '../test/support/repo-root';
 
 const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? join(process.env.ALLOPARENTS_CACHE ?? '/var/cache/alloparents', 'asterisk-root');
 /** The finder's number (any number the service accepts: not withheld). */
@@ -23,7 +22,6 @@ const NOTES: Record<string, string> = {
   answered: 'the service answered: the greeting plays (language choice)',
   'key 1': 'finder presses 1 (French) during the greeting',
   typing: `finder types the national number ${DEMO.nationalNumber} and #`,
-  typed: 'number typed: the service looks up the cascade and puts the finder on hold',
   'hanging up': 'finder hangs up',
 };
 
@@ -75,13 +73,12 @@ async function main(): Promise<void> {
       { pause: 400 },
       { note: 'typing' },
       { dtmf: `${DEMO.nationalNumber}#` },
-      { note: 'typed' },
       { pause: holdArg * 1000 },
       { note: 'hanging up' },
       { hangUp: true },
     ],
   });
-  const sippLog = join(REPO_ROOT, 'reports/sipp/demo-call.log');
+  const sippLog = join(dirname(scenario), 'demo-call.log');
   rmSync(sippLog, { force: true });
   const [port, mediaPort] = [await freeUdpPort(), await freeUdpPort(4)];
   const startedAt = new Date();
@@ -105,12 +102,13 @@ async function main(): Promise<void> {
     '-trace_logs',
     '-log_file', sippLog,
     '-key', 'caller', FINDER,
-  ], { cwd: join(REPO_ROOT, 'reports') });
+  ], { cwd: dirname(scenario) });
 
   // The timeline, from three sources polled every 100 ms: SIPp's notes, the network's log, ARI's bridges.
   let sippSeen = 0;
   let networkSeen = logOffset;
   let bridged = false;
+  let pressed = false;
   const legs: string[] = [];
   const auth = `Basic ${Buffer.from(`${config.ari.username}:${config.ari.password}`).toString('base64')}`;
   const poll = async () => {
@@ -130,14 +128,20 @@ async function main(): Promise<void> {
         if (what === 'dialled') {
           legs.push(number);
           const label = DEMO.numbers.find((n) => n.number === number)?.label ?? (number === config.service.hotlineNumber ? 'the hotline' : 'not a demo number');
+          if (legs.length === 1) say(now, 'number typed: the service found the cascade and holds the finder while it rings the parents');
           say(now, `leg ${legs.length}: the network rings ${number} (${label})`);
         } else if (what === 'hangup') say(now, `leg ${legs.length}: ended (${legs.length === 1 ? 'busy' : 'hung up'})`);
-        else if (what === 'pressed-1') say(now, `leg ${legs.length}: ${legs[legs.length - 1]} answered and pressed 1`);
+        else if (what === 'pressed-1') {
+          pressed = true;
+          say(now, `leg ${legs.length}: ${legs[legs.length - 1]} answered, heard who is calling, and pressed 1`);
+        }
         else if (what === 'refused-503') say(now, `leg ${legs.length}: the network refused it (503)`);
       }
       networkSeen = text.length;
     }
-    if (!bridged) {
+    // The network logs the parent's 1 once its tone has ended, just after the app bridged on it:
+    // the bridge is told after the key (or after the hotline was rung).
+    if (!bridged && (pressed || legs.includes(config.service.hotlineNumber))) {
       const response = await fetch(`${config.ari.url}/ari/bridges`, { headers: { authorization: auth } }).catch(() => undefined);
       const bridges = response?.ok ? ((await response.json()) as { channels: string[] }[]) : [];
       if (bridges.some((b) => b.channels.length >= 2)) {
@@ -159,15 +163,15 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: config.database.url });
   await db.connect();
   try {
-    let record: { id: string; outcome: string | null; number_entered_at: Date | null; connected_at: Date | null; connected_position: string | null; started_at: Date } | undefined;
+    let record: { id: string; outcome: string | null; number_entered_at: Date | null; connected_position: string | null; started_at: Date } | undefined;
     for (let i = 0; i < 50 && !record?.outcome; i++) {
-      [record] = (await db.query(`SELECT id, outcome, started_at, number_entered_at, connected_at, connected_position FROM call_records WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 1`, [startedAt])).rows;
+      [record] = (await db.query(`SELECT id, outcome, started_at, number_entered_at, connected_position FROM call_records WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 1`, [startedAt])).rows;
       if (!record?.outcome) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     if (!record?.outcome) throw new Error('the service recorded no ended call: see the stack\'s output');
     const legRows = (await db.query(`SELECT position, result FROM leg_records WHERE call_id = $1 ORDER BY started_at`, [record.id])).rows as { position: string; result: string }[];
     const since = (d: Date | null) => (d ? `${((d.getTime() - record!.started_at.getTime()) / 1000).toFixed(2)} s after the answer` : '—');
-    process.stdout.write(`\nThe service's record of the call:\n  outcome: ${record.outcome}\n  number typed: ${since(record.number_entered_at)}\n  legs: ${legRows.map((l) => `${l.position} ${l.result}`).join(', ') || 'none'}\n  connected: ${record.connected_position ? `position ${record.connected_position}, ${since(record.connected_at)}` : 'no'}\n`);
+    process.stdout.write(`\nThe service's record of the call:\n  outcome: ${record.outcome}\n  number typed: ${since(record.number_entered_at)}\n  legs: ${legRows.map((l) => `${l.position} ${l.result}`).join(', ') || 'none'}\n  connected: ${record.connected_position ? `position ${record.connected_position}` : 'no'}\n`);
     if ((await code) !== 0) process.exitCode = 1;
   } finally {
     await db.end();

@@ -24,7 +24,10 @@ if [ -n "${SIP_TRUNK_URI:-}" ]; then
 else
   DEMO=1
   say "no SIP_TRUNK_URI: demo mode, with a simulated telephone network as the trunk and a demo child"
-  npx tsc -p demo/tsconfig.json || die "TypeScript build of demo/ failed (see above)"
+  if [ ! -f dist/demo/call.js ] || [ -n "$(find apps demo test/support -name '*.ts' -newer dist/demo/call.js -print -quit)" ]; then
+    say "building demo/ (tsc)"
+    npx tsc -p demo/tsconfig.json || die "TypeScript build of demo/ failed (see above)"
+  fi
   demo_seeded="$(node dist/apps/server/src/cli/demo.js seed)" || die "could not seed the demo child (see above)"
   say "$demo_seeded"
   NETWORK_INSTANCE="$INSTANCE-demo-network"

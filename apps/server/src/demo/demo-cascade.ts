@@ -1,5 +1,7 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { CardsModule } from '../cards/cards.module';
 import { CardIngestService } from '../cards/domain/card-ingest';
 import { ContactCodeVerifier } from '../cards/domain/contact-code-verifier';
@@ -51,7 +53,17 @@ export interface DemoSeedResult {
 async function demoContext(config: AppConfig): Promise<INestApplicationContext> {
   @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, CardsModule, PortalModule] })
   class DemoModule {}
-  return NestFactory.createApplicationContext(DemoModule, { logger: false });
+  const context = await NestFactory.createApplicationContext(DemoModule, { logger: false });
+  // The data source connects in the background (the app starts without PostgreSQL): wait for it, 10 s at most.
+  const source = context.get<DataSource>(getDataSourceToken());
+  for (let waited = 0; !source.isInitialized; waited += 100) {
+    if (waited >= 10_000) {
+      await context.close();
+      throw new Error('cannot reach PostgreSQL with DATABASE_URL');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return context;
 }
 
 /**

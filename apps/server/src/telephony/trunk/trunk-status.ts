@@ -12,10 +12,11 @@ export type TrunkStatus = 'reachable' | 'unreachable' | 'unknown' | 'unqualified
 export const TRUNK_ENDPOINT = 'trunk';
 
 /**
- * Seconds after Asterisk's start within which an endpoint not online is not yet known to be
- * unreachable: the first ping leaves at start and waits up to qualify_timeout (3 s) for its answer.
+ * Asterisk sends the first ping at a random moment within the first qualify period after its
+ * start (spreading the pings), then waits up to qualify_timeout (3 s) for the answer: until then,
+ * an endpoint not online is not known to be unreachable. These are the seconds added to the period.
  */
-export const FIRST_QUALIFY_SECONDS = 5;
+export const FIRST_ANSWER_SECONDS = 5;
 
 export interface TrunkObservation {
   qualifySeconds: number;
@@ -29,6 +30,6 @@ export function trunkStatus(o: TrunkObservation): TrunkStatus {
   if (o.qualifySeconds === 0) return 'unqualified';
   if (o.endpointState === null) return 'unknown';
   if (o.endpointState === 'online') return 'reachable';
-  if (o.asteriskUpSeconds === null || o.asteriskUpSeconds < FIRST_QUALIFY_SECONDS) return 'unknown';
+  if (o.asteriskUpSeconds === null || o.asteriskUpSeconds < o.qualifySeconds + FIRST_ANSWER_SECONDS) return 'unknown';
   return 'unreachable';
 }
