@@ -21,6 +21,10 @@ if [ -n "${SIP_TRUNK_URI:-}" ]; then
   DEMO=0
   demo_removed="$(node dist/apps/server/src/cli/demo.js remove)" || die "could not check for demo data (see above)"
   [ "$demo_removed" = "no demo data" ] || warn "SIP_TRUNK_URI is set: $demo_removed (the demo numbers are never dialled through a real trunk)"
+  # .env files made before the demo existed set the trunk to the demo network's address.
+  if [ "$SIP_TRUNK_URI" = "sip:127.0.0.1:5080" ]; then
+    say "SIP_TRUNK_URI=sip:127.0.0.1:5080 is set in .env or the environment: remove it for the demo (simulated network, demo child)"
+  fi
 else
   DEMO=1
   say "no SIP_TRUNK_URI: demo mode, with a simulated telephone network as the trunk and a demo child"
