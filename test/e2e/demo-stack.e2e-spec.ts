@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DEMO } from '../../apps/server/src/demo/demo-cascade';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
-import { health } from '../support/app';
+import { waitForHealth } from '../support/app';
 import { PHONES } from '../support/network';
 import { run, start, Started, waitFor } from '../support/processes';
 import { testConfig, testEnvironment, testInstanceName, TEST_PORTS } from '../support/test-config';
@@ -55,7 +55,7 @@ describe('npm run stack without a real trunk: the demo (simulated network, demo 
   const config = testConfig();
   const pseudonymizer = new Pseudonymizer(config.pseudonymKey);
 
-  it('given no SIP_TRUNK_URI, when the stack runs and the printed command places a call, then the demo parent (the second number) is reached after the first is busy; and with SIP_TRUNK_URI set, no network runs and the demo cascade is gone', async () => {
+  it('given no SIP_TRUNK_URI, when the stack runs and the printed command places a call, then the demo parent (the second number) is reached after the first is busy, and a killed network is started again; and with SIP_TRUNK_URI set, no network runs and the demo cascade is gone', async () => {
     // The demo's numbers are the simulated network's phones.
     expect(DEMO.numbers.map((n) => n.number)).toEqual([PHONES.busy, PHONES.person]);
 
@@ -93,8 +93,20 @@ describe('npm run stack without a real trunk: the demo (simulated network, demo 
       expect(call.output).toContain('outcome: connected-parent');
       expect(call.output).toContain('legs: 1 busy, 2 accepted');
       expect(call.output).toContain('connected: position 2');
-      expect((await health(config)).body).toMatchObject({ status: 'ok', trunk: 'reachable' });
+      // The stack pings the trunk once at start: known long before the first 30 s period ends.
+      await waitForHealth(config, { status: 'ok', trunk: 'reachable' }, 10_000);
       expect(await demoCascades(config.database.url, pseudonymizer)).toEqual([{ status: 'active', numbers: 2 }]);
+
+      // The network is supervised like Asterisk and the app: killed, it is started again.
+      const networkPid = () => execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').find((l) => l.includes(`/srv/alloparents/${INSTANCE}-demo-network/etc/asterisk.conf -f`))?.trim().split(/\s+/)[0];
+      const killed = networkPid();
+      expect(killed).toBeDefined();
+      process.kill(Number(killed), 'SIGKILL');
+      await waitFor('a new demo network', async () => {
+        const pid = networkPid();
+        return pid !== undefined && pid !== killed && asteriskInstances().length === 2;
+      }, 30_000, 200);
+      expect(demo.process.output()).toContain(`the demo network (pid ${killed}) ended (killed by SIGKILL)`);
     } finally {
       await stopped(demo.process);
     }
