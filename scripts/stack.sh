@@ -137,11 +137,15 @@ cat >&2 <<INFO
     Asterisk CLI:                  scripts/asterisk.sh cli $INSTANCE 'core show channels'
 INFO
 if [ "$DEMO" -eq 1 ]; then
+  # The demo's numbers and national number, from their one source.
+  demo_try="$(node -e 'const { DEMO } = require("./dist/apps/server/src/demo/demo-cascade");
+    const numbers = DEMO.numbers.map((n) => n.number + " (" + n.label.replace(/^demo: /, "") + ")").join(", then ");
+    console.log("  Try it: the demo child'"'"'s cascade rings " + numbers + ".");
+    console.log("    National number to type:       " + DEMO.nationalNumber);')"
   cat >&2 <<INFO
     Trunk:                         the demo telephone network at $SIP_TRUNK_URI (no SIP_TRUNK_URI set)
 
-  Try it: a demo child's cascade rings +32470001002 (busy), then +32470001001 (answers, presses 1).
-    National number to type:       $(node -e 'process.stdout.write(require("./dist/apps/server/src/demo/demo-cascade").DEMO.nationalNumber)')
+$demo_try
     Place a finder's call:         npm run demo:call
 INFO
 else
