@@ -11,7 +11,7 @@ export interface AppConfig {
   /** httpConnections: the bounded pool of keep-alive connections for ARI requests. */
   ari: { url: string; username: string; password: string; app: string; httpConnections: number };
   asteriskSoundsDir: string;
-  sip: { bindAddress: string; port: number; trunkUri: string; rtpPortStart: number; rtpPortEnd: number };
+  sip: { bindAddress: string; port: number; trunkUri: string; trunkQualifySeconds: number; rtpPortStart: number; rtpPortEnd: number };
   service: { number: string; hotlineNumber: string; numbers: Record<string, Language>; defaultLanguage: Language };
   pseudonymKey: Buffer;
   /** AES-256-GCM keys by id; `current` encrypts, every listed key decrypts. */
@@ -86,6 +86,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       bindAddress: v.SIP_BIND_ADDRESS,
       port: v.SIP_PORT,
       trunkUri: v.SIP_TRUNK_URI,
+      trunkQualifySeconds: v.SIP_TRUNK_QUALIFY_SECONDS,
       rtpPortStart: v.RTP_PORT_START,
       rtpPortEnd: v.RTP_PORT_END,
     },

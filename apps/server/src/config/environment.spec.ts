@@ -10,6 +10,7 @@ describe('configuration from the environment', () => {
     expect(config.http.port).toBe(3000);
     expect(config.ari.app).toBe('alloparents');
     expect(config.sip.trunkUri).toBe('sip:127.0.0.1:5080');
+    expect(config.sip.trunkQualifySeconds).toBe(30);
     expect(config.service.hotlineNumber).toBe('116000');
   });
 
@@ -78,6 +79,7 @@ describe('configuration from the environment', () => {
     [{ ARI_URL: 'not a url' }, 'ARI_URL'],
     [{ ARI_PASSWORD: 'short' }, 'ARI_PASSWORD'],
     [{ SIP_TRUNK_URI: '127.0.0.1:5080' }, 'SIP_TRUNK_URI'],
+    [{ SIP_TRUNK_QUALIFY_SECONDS: '-1' }, 'SIP_TRUNK_QUALIFY_SECONDS'],
     [{ HOTLINE_NUMBER: '116 000' }, 'HOTLINE_NUMBER'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ RTP_PORT_START: '20000', RTP_PORT_END: '10000' }, 'RTP_PORT_END'],

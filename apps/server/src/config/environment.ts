@@ -59,6 +59,8 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) SIP_PORT = 5060;
   @Matches(/^sips?:[^\s]+$/, { message: 'SIP_TRUNK_URI must be a sip: URI such as sip:192.0.2.10:5060' })
   SIP_TRUNK_URI = 'sip:127.0.0.1:5080';
+  /** Seconds between OPTIONS pings of the trunk (Asterisk's qualify, reported by /health); 0: off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600) SIP_TRUNK_QUALIFY_SECONDS = 30;
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) RTP_PORT_START = 10000;
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) RTP_PORT_END = 10999;
 

@@ -68,6 +68,18 @@ export class Metrics {
 
   readonly databaseUp = this.gauge('alloparents_database_up', '1 when PostgreSQL answered a ping (1.5 s at most) at the scrape, 0 otherwise', async () => ((await this.databaseCheck()) ? 1 : 0));
 
+  /** Set by the health controller: the trunk as Asterisk's qualify sees it. */
+  trunkCheck: () => Promise<'reachable' | 'unreachable' | 'unknown' | 'unqualified'> = async () => 'unknown';
+
+  readonly trunkReachable = this.gauge(
+    'alloparents_trunk_reachable',
+    "1 when the trunk answered Asterisk's last OPTIONS ping, 0 when the pings go unanswered; NaN when not known (ARI down, just started, or pings off)",
+    async () => {
+      const status = await this.trunkCheck();
+      return status === 'reachable' ? 1 : status === 'unreachable' ? 0 : NaN;
+    },
+  );
+
   readonly purgeLastSuccess = this.gauge('alloparents_retention_purge_last_success_timestamp_seconds', 'When this instance last finished the daily purge (Unix time); 0 until it has');
 
   readonly purgedRows = this.counter('alloparents_retention_purged_rows_total', 'Rows deleted by the daily purge, by kind (cards, children, cascades, parentAccounts, callRecords, auditEvents)', ['kind']);
