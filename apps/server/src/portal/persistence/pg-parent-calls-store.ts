@@ -127,7 +127,7 @@ export class PgParentCallsStore implements ParentCallsStore {
     const { rows } = await this.db.query<{ cascade_id: string; e164: string; language: CodeCallTarget['language']; encryption_key_id: string; sealed: Buffer }>(
       `SELECT c.id AS cascade_id, n.e164, c.language, k.encryption_key_id, k.sealed
          FROM children ch
-         JOIN cascades c ON c.child_id = ch.id AND c.status = 'active'
+         JOIN cascades c ON c.child_id = ch.id AND c.status = 'active' AND c.suspended_at IS NULL
          JOIN LATERAL (SELECT e164 FROM cascade_numbers WHERE cascade_id = c.id ORDER BY position LIMIT 1) n ON true
          JOIN LATERAL (SELECT encryption_key_id, sealed FROM cards WHERE child_id = ch.id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
         WHERE ch.national_number_hash = $1`,
