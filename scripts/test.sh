@@ -32,8 +32,9 @@ fi
 say "applying migrations to the test database"
 DATABASE_URL="$TEST_DATABASE_URL" node dist/apps/server/src/cli/migrate.js || die "migrations failed on TEST_DATABASE_URL"
 
-# An interrupted earlier run may have left test Asterisk instances behind.
-for dir in "$ASTERISK_ROOT"/srv/alloparents/e2e-*; do
+# An interrupted earlier run may have left test Asterisk instances behind: this checkout's only
+# (ALLOPARENTS_TEST_INSTANCE_PREFIX), never those of another checkout's run in progress.
+for dir in "$ASTERISK_ROOT"/srv/alloparents/"${ALLOPARENTS_TEST_INSTANCE_PREFIX:-e2e-}"*; do
   [ -S "$dir/run/asterisk.ctl" ] && bash scripts/asterisk.sh cli "$(basename "$dir")" 'core stop now' >/dev/null 2>&1 || true
 done
 

@@ -80,7 +80,7 @@ function operatorOf(args: Args): string {
   return name;
 }
 
-function mailerFor(config: AppConfig): Mailer & { settled?: () => Promise<void> } {
+function mailerFor(config: AppConfig): Mailer {
   return config.mail.smtp ? new SmtpMailer(config.mail) : new LogMailer();
 }
 
@@ -187,7 +187,8 @@ runCli(async () => {
         throw new OperationError(USAGE);
     }
   } finally {
-    await mailer.settled?.();
+    // The deliveries handed over in the background end (sent or failed) before the process does.
+    if (mailer instanceof SmtpMailer) await mailer.onApplicationShutdown();
     await source.destroy();
   }
 });

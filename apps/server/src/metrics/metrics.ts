@@ -64,8 +64,9 @@ export class Metrics {
 
   /**
    * Each time a limit on what the service dials stopped it: a call over a cap put through to the
-   * hotline (numbers-per-hour, calls-per-cascade, calls-per-caller, legs-per-cascade-per-day,
-   * legs-per-day) or a parent's number outside the allowed destinations skipped (destination).
+   * hotline (caller-blocked — a number an operator blocked —, numbers-per-hour, calls-per-cascade,
+   * calls-per-caller, legs-per-cascade-per-day, legs-per-day) or a parent's number outside the
+   * allowed destinations skipped (destination).
    */
   readonly limitRefusals = new Counter({
     name: 'alloparents_limit_refusals_total',

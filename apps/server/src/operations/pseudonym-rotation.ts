@@ -60,6 +60,8 @@ export class PseudonymRotation {
         currentHashes.push(this.pseudonymizer.hash('national-number', nn));
       }
       alreadyCurrent += (await this.store.childrenByHash(currentHashes)).length;
+      // Progress by year only: a day with a count would tell that a child was born that day.
+      if (day.endsWith('-12-31')) progress(`births up to ${day}: ${rehashedNow} child(ren) rehashed so far`);
       const found = await this.store.childrenByHash([...byOld.keys()].map((h) => Buffer.from(h, 'hex')));
       if (found.length === 0) continue;
       const cards = await this.store.sealedCards(found.map((c) => c.childId));
@@ -81,7 +83,6 @@ export class PseudonymRotation {
       const { rewritten, conflicts: skipped } = await this.store.rewriteChildren(children);
       rehashedNow += rewritten;
       conflicts.push(...skipped);
-      progress(`${day}: ${rewritten} child(ren) rehashed`);
     }
     const parentLogins = await this.rehashParentLogins();
     const children = await this.store.countChildren();
