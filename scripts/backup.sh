@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Backup and restore of the service's PostgreSQL database (docs/operations.md, "Backups").
 #   npm run backup -- FILE                 pg_dump of DATABASE_URL into FILE (custom format, compressed)
-#   npm run backup -- --restore FILE URL   pg_restore of FILE into the EMPTY database at URL, then the migrations
-# The database URL never reaches a command line (ps): pg_dump and pg_restore get it as PG* variables.
+#   npm run backup -- --restore FILE       pg_restore of FILE into an EMPTY database, then the migrations; its
+#                                          URL is asked for (or read from stdin, or RESTORE_DATABASE_URL)
+# A database URL (it holds the password) never reaches a command line (shell history, ps): pg_dump and
+# pg_restore get it as PG* variables.
 # The dump holds no key: keep PSEUDONYM_KEY and ENCRYPTION_KEYS elsewhere (without them a dump reveals
 # no national number, name or code, and cannot be used either).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 load_env
 cd "${INIT_CWD:-$PWD}"
 
-usage='usage: npm run backup -- FILE | npm run backup -- --restore FILE TARGET_DATABASE_URL'
+usage='usage: npm run backup -- FILE | npm run backup -- --restore FILE (the target database URL is asked for)'
 
 # Exports PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE from the postgres:// URL in $1.
 pg_env_from_url() {
@@ -24,17 +26,24 @@ pg_env_from_url() {
 }
 
 if [ "${1:-}" = "--restore" ]; then
-  [ $# -eq 3 ] || die "$usage"
+  [ $# -eq 2 ] || die "$usage"
   file="$2"
   [ -f "$file" ] || die "no backup file at $file"
-  [ "$3" != "${DATABASE_URL:-}" ] || die "refusing to restore over DATABASE_URL, the running service's database: restore into a new, empty database and point DATABASE_URL at it"
-  pg_env_from_url "$3"
+  target="${RESTORE_DATABASE_URL:-}"
+  if [ -z "$target" ]; then
+    [ -t 0 ] && printf 'URL of the new, empty database to restore into: ' >&2
+    IFS= read -r -s target || true
+    [ -t 0 ] && printf '\n' >&2
+  fi
+  [ -n "$target" ] || die "no target database URL (typed, on stdin, or RESTORE_DATABASE_URL)"
+  [ "$target" != "${DATABASE_URL:-}" ] || die "refusing to restore over DATABASE_URL, the running service's database: restore into a new, empty database and point DATABASE_URL at it"
+  pg_env_from_url "$target"
   tables="$(psql -X -Atq -v ON_ERROR_STOP=1 -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" || die "cannot reach the target database"
   [ "$tables" = "0" ] || die "the target database is not empty ($tables tables): restore into a new, empty database"
   say "restoring $file into $PGDATABASE on $PGHOST:$PGPORT"
   pg_restore --exit-on-error --no-owner --no-acl --single-transaction -d "$PGDATABASE" "$file" || die "pg_restore failed: nothing was restored"
   say "applying migrations newer than the backup"
-  DATABASE_URL="$3" node "$REPO_ROOT/dist/apps/server/src/cli/migrate.js" || die "the migrations failed on the restored database"
+  DATABASE_URL="$target" node "$REPO_ROOT/dist/apps/server/src/cli/migrate.js" || die "the migrations failed on the restored database"
   say "restored"
   exit 0
 fi

@@ -165,8 +165,10 @@ describe('keys and backups on a private PostgreSQL cluster', () => {
       expect(backup.output).not.toContain('unused@');
 
       const target = await postgres.createDatabase('alloparents_restored');
-      const restore = await run('bash', [join(REPO_ROOT, 'scripts/backup.sh'), '--restore', file, target], { env }, 120_000);
+      // The target's URL (with its password) comes on stdin, as an operator types it: never an argument.
+      const restore = await run('bash', ['-c', `printf '%s\\n' "$TARGET_URL" | bash ${join(REPO_ROOT, 'scripts/backup.sh')} --restore ${file}`], { env: { ...env, TARGET_URL: target } }, 120_000);
       expect(restore).toMatchObject({ code: 0 });
+      expect(restore.output).not.toContain('unused@');
       const restored = createDataSource(target);
       await restored.initialize();
       try {
@@ -179,11 +181,13 @@ describe('keys and backups on a private PostgreSQL cluster', () => {
         await restored.destroy();
       }
 
-      const again = await run('bash', [join(REPO_ROOT, 'scripts/backup.sh'), '--restore', file, target], { env }, 60_000);
+      const again = await run('bash', [join(REPO_ROOT, 'scripts/backup.sh'), '--restore', file], { env: { ...env, RESTORE_DATABASE_URL: target } }, 60_000);
       expect(again.code).not.toBe(0);
       expect(again.output).toContain('the target database is not empty');
-      const overLive = await run('bash', [join(REPO_ROOT, 'scripts/backup.sh'), '--restore', file, postgres.url], { env }, 60_000);
+      const overLive = await run('bash', [join(REPO_ROOT, 'scripts/backup.sh'), '--restore', file], { env: { ...env, RESTORE_DATABASE_URL: postgres.url } }, 60_000);
       expect(overLive.output).toContain('refusing to restore over DATABASE_URL');
+      const noTarget = await run('bash', [join(REPO_ROOT, 'scripts/backup.sh'), '--restore', file], { env }, 60_000);
+      expect(noTarget.output).toContain('no target database URL');
       const existing = await run('bash', [join(REPO_ROOT, 'scripts/backup.sh'), file], { env }, 60_000);
       expect(existing.output).toContain('exists: choose a new file name');
     } finally {
