@@ -109,6 +109,21 @@ describe('keys and backups on a private PostgreSQL cluster', () => {
     expect(again.stdout).toContain(`re-sealed with key 'k2': {"cards":0,"parent_accounts":0,"parent_totp":0}`);
   });
 
+  it('given a value sealed with a key no longer listed, then keys reseal leaves it as it is, reports it, and says to keep that key', async () => {
+    const k0 = randomBytes(32);
+    const { childId } = await enrolWith(new Pseudonymizer(oldPseudonymKey), new Encryptor(ring('k0', { k0 })), randomNationalNumber(), 'Orphan');
+    try {
+      const result = await runOps(['keys', 'reseal'], '', envFor({ ENCRYPTION_KEYS: `k2:${b64(k2)},k1:${b64(k1)}` }));
+      expect(result).toMatchObject({ code: 0 });
+      expect(result.stdout).toContain('would not open (left as they are): {"cards":1,"parent_accounts":0,"parent_totp":0}');
+      expect(result.stdout).toContain('still sealed with k0: keep those keys');
+      const [card] = await db.query(`SELECT encryption_key_id FROM cards WHERE child_id = $1`, [childId]);
+      expect(card.encryption_key_id).toBe('k0');
+    } finally {
+      await db.query(`DELETE FROM children WHERE id = $1`, [childId]);
+    }
+  });
+
   it('given children, cards, call records and parents under the old pseudonym key, when the key is rotated (new key, old one as PSEUDONYM_KEY_PREVIOUS) and keys rehash runs, then they are found under the new key alone, meanwhile under either', async () => {
     const before = new Pseudonymizer(oldPseudonymKey);
     const during = new Pseudonymizer(newPseudonymKey, oldPseudonymKey);

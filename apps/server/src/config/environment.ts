@@ -197,6 +197,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   );
   if (vars.RTP_PORT_END <= vars.RTP_PORT_START) problems.push('RTP_PORT_END must be greater than RTP_PORT_START');
   if (typeof vars.ENCRYPTION_KEYS === 'string' && !validEncryptionKeys(vars.ENCRYPTION_KEYS)) problems.push(ENCRYPTION_KEYS_MESSAGE);
+  if (vars.PSEUDONYM_KEY_PREVIOUS !== undefined && vars.PSEUDONYM_KEY_PREVIOUS === vars.PSEUDONYM_KEY) problems.push('PSEUDONYM_KEY_PREVIOUS must be the key PSEUDONYM_KEY replaces, not the same key');
   if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);
   if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
   problems.push(...oidcProblems(vars));
