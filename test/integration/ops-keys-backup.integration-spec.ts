@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PgCallRecordStore } from '../../apps/server/src/calls/persistence/pg-call-record-store';
 import { CardSealer } from '../../apps/server/src/cards/domain/card-ingest';
+import { ContactCodeVerifier } from '../../apps/server/src/cards/domain/contact-code-verifier';
+import { PgCardStore } from '../../apps/server/src/cards/persistence/pg-card-store';
 import { FinderLookupService } from '../../apps/server/src/cascades/finder-lookup.service';
 import { makeNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
 import { PgCascadeStore } from '../../apps/server/src/cascades/persistence/pg-cascade-store';
@@ -52,7 +54,7 @@ describe('keys and backups on a private PostgreSQL cluster', () => {
       status: 'active',
       language: 'fr',
       numbers: [{ e164: '+32470009999', country: 'BE' }],
-      child: { firstName, lastName: 'Peeters', contactCode: 'ABCD-EFGH-JKLM' },
+      child: { firstName, lastName: 'Peeters', contactCode: 'ABCDEFGHJKLM' },
     });
   const parentWith = async (pseudonymizer: Pseudonymizer, encryptor: Encryptor) => {
     const id = randomUUID();
@@ -136,8 +138,11 @@ describe('keys and backups on a private PostgreSQL cluster', () => {
     await db.query(`INSERT INTO call_records (id, started_at, national_number_hash) VALUES ($1, now(), $2)`, [callId, before.hash('national-number', inRange[0])]);
     const parent = await parentWith(before, encryptor);
 
-    // During the change: found under either key.
+    // During the change: found under either key, by a finder and by a parent's contact code (the portal's link).
     for (const nn of [...inRange, outside]) expect((await lookUp(during, encryptor, nn)).kind).toBe('found');
+    const codes = (p: Pseudonymizer) => new ContactCodeVerifier(new PgCardStore(new Database(db)), p, new CardSealer(p, encryptor));
+    expect(await codes(during).verify(outside, 'ABCDEFGHJKLM')).toMatchObject({ childId: expect.any(String) });
+    expect(await codes(after).verify(outside, 'ABCDEFGHJKLM')).toBeNull();
 
     const env = envFor({ PSEUDONYM_KEY: b64(newPseudonymKey), PSEUDONYM_KEY_PREVIOUS: b64(oldPseudonymKey), ENCRYPTION_KEYS: `k2:${b64(k2)}` });
     const result = await runOps(['keys', 'rehash', '--born-since', '2019-05-04', '--born-until', '2019-05-05', '--by', 'ops-team'], '', env);
@@ -148,6 +153,7 @@ describe('keys and backups on a private PostgreSQL cluster', () => {
     expect(result.stdout).toContain('still under the old key: keep PSEUDONYM_KEY_PREVIOUS');
 
     for (const [i, nn] of inRange.entries()) expect(await lookUp(after, encryptor, nn)).toMatchObject({ kind: 'found', childFirstName: `Kid${i}` });
+    expect(await codes(after).verify(inRange[0], 'ABCDEFGHJKLM')).toMatchObject({ childId: expect.any(String) });
     expect((await lookUp(after, encryptor, outside)).kind).toBe('unavailable');
     expect((await lookUp(during, encryptor, outside)).kind).toBe('found');
     const [call] = await db.query(`SELECT national_number_hash FROM call_records WHERE id = $1`, [callId]);
@@ -155,7 +161,7 @@ describe('keys and backups on a private PostgreSQL cluster', () => {
     const [account] = await db.query(`SELECT login_hash FROM parent_accounts WHERE id = $1`, [parent.id]);
     expect(Buffer.from(account.login_hash).equals(after.hash('parent-login', parent.email))).toBe(true);
     const [card] = await db.query(`SELECT k.ingest_key FROM cards k JOIN children ch ON ch.id = k.child_id WHERE ch.national_number_hash = $1`, [after.hash('national-number', inRange[1])]);
-    expect(Buffer.from(card.ingest_key).equals(after.hash('card', `${inRange[1]}\0${today()}\0ABCD-EFGH-JKLM`))).toBe(true);
+    expect(Buffer.from(card.ingest_key).equals(after.hash('card', `${inRange[1]}\0${today()}\0ABCDEFGHJKLM`))).toBe(true);
 
     // A second run finds the same children already done; without PSEUDONYM_KEY_PREVIOUS it refuses.
     const again = await runOps(['keys', 'rehash', '--born-since', '2019-05-04', '--born-until', '2019-05-05'], '', env);
