@@ -145,6 +145,18 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
   });
 
+  it('given an active cascade an operator suspended (npm run ops -- suspend), then the finder is put through to the hotline and no parent is dialled', async () => {
+    const { cascadeId, nationalNumber } = await world.enrol([PHONES.person]);
+    await world.db.query(`UPDATE cascades SET suspended_at = now(), suspended_reason = 'fraud' WHERE id = $1`, [cascadeId]);
+    const since = new Date();
+    const scenario = finderScenario('uac-suspended-cascade-expect-hotline', { steps: [...typeNumber(nationalNumber), { pause: 7_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record.outcome).toBe('connected-hotline');
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+  });
+
   it('given the finder hangs up while leg 2 rings, then leg 2 is cancelled within a second and leg 3 is never dialled', async () => {
     const { nationalNumber } = await world.enrol([PHONES.rejects, PHONES.ringsForever, PHONES.person]);
     const since = new Date();

@@ -14,6 +14,8 @@ export interface AppConfig {
   sip: { bindAddress: string; port: number; trunkUri: string; trunkQualifySeconds: number; rtpPortStart: number; rtpPortEnd: number };
   service: { number: string; hotlineNumber: string; numbers: Record<string, Language>; defaultLanguage: Language };
   pseudonymKey: Buffer;
+  /** Set only while the pseudonym key is rotated: the key before pseudonymKey. */
+  previousPseudonymKey: Buffer | null;
   /** AES-256-GCM keys by id; `current` encrypts, every listed key decrypts. */
   encryption: { current: string; keys: Record<string, Buffer> };
   retention: { cron: string; timeZone: string; callRecordDays: number; batchSize: number };
@@ -92,6 +94,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
     },
     service: serviceConfig(v),
     pseudonymKey: Buffer.from(v.PSEUDONYM_KEY, 'base64'),
+    previousPseudonymKey: v.PSEUDONYM_KEY_PREVIOUS ? Buffer.from(v.PSEUDONYM_KEY_PREVIOUS, 'base64') : null,
     encryption: encryptionKeys(v.ENCRYPTION_KEYS),
     retention: {
       cron: v.RETENTION_CRON,

@@ -54,8 +54,9 @@ export class Metrics {
 
   /**
    * Each time a limit on what the service dials stopped it: a call over a cap put through to the
-   * hotline (numbers-per-hour, calls-per-cascade, calls-per-caller, legs-per-cascade-per-day,
-   * legs-per-day) or a parent's number outside the allowed destinations skipped (destination).
+   * hotline (caller-blocked — a number an operator blocked —, numbers-per-hour, calls-per-cascade,
+   * calls-per-caller, legs-per-cascade-per-day, legs-per-day) or a parent's number outside the
+   * allowed destinations skipped (destination).
    */
   readonly limitRefusals = this.counter('alloparents_limit_refusals_total', 'Calls put through to the hotline over a cap, and numbers skipped as not allowed, by limit', ['limit']);
 

@@ -45,6 +45,8 @@ export interface CodeCallTarget {
   firstNumber: string;
   language: Language;
   card: { keyId: string; sealed: Buffer };
+  /** The child's keyed hash as stored (under the current or, during a rotation, the previous pseudonym key): the card's associated data. */
+  childHash: Buffer;
 }
 
 export interface ParentCallsStore {
@@ -62,7 +64,8 @@ export interface ParentCallsStore {
    * child) and answers true.
    */
   admitCodeRequest(subjects: AttemptSubject[], parentId: string, at: Date, since: Date, allow: (recent: { kind: AttemptSubject['kind'] }[]) => boolean): Promise<boolean>;
-  codeCallTarget(nationalNumberHash: Buffer): Promise<CodeCallTarget | null>;
+  /** The active cascade's first number and card of the child stored under one of these hashes. */
+  codeCallTarget(nationalNumberHashes: Buffer[]): Promise<CodeCallTarget | null>;
   auditCodeCall(cascadeId: string, result: AnnouncementResult): Promise<void>;
 }
 
@@ -144,7 +147,7 @@ export class ParentCalls {
       throw new PortalError('rate-limited', 'too many code requests: try again tomorrow');
     }
     // In the background, so the answer's timing says nothing either.
-    this.track(this.callWithCode(dialler, hash));
+    this.track(this.callWithCode(dialler, this.pseudonymizer.hashes('national-number', nationalNumber)));
     return { message: CODE_REQUEST_ACCEPTED };
   }
 
@@ -183,12 +186,12 @@ export class ParentCalls {
     }
   }
 
-  private async callWithCode(dialler: AnnouncementDialler, hash: Buffer): Promise<void> {
+  private async callWithCode(dialler: AnnouncementDialler, hashes: Buffer[]): Promise<void> {
     try {
-      const target = await this.store.codeCallTarget(hash);
+      const target = await this.store.codeCallTarget(hashes);
       if (!target) return;
       // Opened only for this call; held in memory until the call ends, never logged.
-      const code = this.codes.contactCode(hash, target.card.keyId, target.card.sealed);
+      const code = this.codes.contactCode(target.childHash, target.card.keyId, target.card.sealed);
       const result = await dialler.call({ number: target.firstNumber, language: target.language, purpose: { kind: 'code', code } });
       await this.store.auditCodeCall(target.cascadeId, result);
     } catch (error) {
