@@ -428,19 +428,19 @@ async function main(): Promise<void> {
   const randomNumber = () => numbers[Math.floor(Math.random() * numbers.length)];
   const appLookUp = async (nn: string): Promise<number> => {
     const start = process.hrtime.bigint();
-    await directory.findByNationalNumberHash(hashOf(nn));
+    await directory.findByNationalNumberHash([hashOf(nn)]);
     return ms(process.hrtime.bigint() - start);
   };
   const variants = {
     app: async (nn: string, _hash: Buffer) => appLookUp(nn),
     bare: async (_nn: string, hash: Buffer) => {
       const start = process.hrtime.bigint();
-      await bare.query({ name: CASCADE_BY_HASH, text: CASCADE_BY_HASH_SQL, values: [hash] });
+      await bare.query({ name: CASCADE_BY_HASH, text: CASCADE_BY_HASH_SQL, values: [[hash]] });
       return ms(process.hrtime.bigint() - start);
     },
     unnamed: async (_nn: string, hash: Buffer) => {
       const start = process.hrtime.bigint();
-      await bare.query(CASCADE_BY_HASH_SQL, [hash]);
+      await bare.query(CASCADE_BY_HASH_SQL, [[hash]]);
       return ms(process.hrtime.bigint() - start);
     },
   };

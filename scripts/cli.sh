@@ -5,6 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 load_env
 entry="$REPO_ROOT/$1"
+[ -f "$entry" ] || die "$1 is not built: run npm run stack first"
 shift
 cd "${INIT_CWD:-$PWD}"
 exec node "$entry" "$@"

@@ -82,9 +82,20 @@ ensure_node_modules() {
   fi
 }
 
+# Type-checks and builds, unless nothing it reads changed since the last build it made (the stamp
+# is taken before the build starts, so a file edited meanwhile is built next time).
 build_app() {
+  local stamp="$REPO_ROOT/dist/.built-from-sources" changed
+  changed="$(cd "$REPO_ROOT" && find apps test demo bench tsconfig.json tsconfig.build.json package-lock.json -newer "$stamp" \
+    \( -name '*.ts' -o -name '*.json' \) -print -quit 2>/dev/null || true)"
+  if [ -f "$stamp" ] && [ -z "$changed" ]; then
+    say "the build is up to date"
+    return 0
+  fi
+  mkdir -p "$REPO_ROOT/dist" && touch "$stamp.next"
   say "type-checking (tsc)"
   (cd "$REPO_ROOT" && npx tsc -p tsconfig.json --noEmit) || die "TypeScript errors (see above)"
   say "building the app (tsc)"
   (cd "$REPO_ROOT" && npx tsc -p tsconfig.build.json) || die "TypeScript build failed (see above)"
+  mv "$stamp.next" "$stamp"
 }

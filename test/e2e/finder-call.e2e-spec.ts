@@ -47,6 +47,29 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     expect(metrics).toMatch(/alloparents_time_to_connection_seconds_count [1-9]/);
   });
 
+  it('given a network that signals only 183 Session Progress with early media (never 180 Ringing), then the leg is not skipped as unreachable and the finder is connected', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.personAfterEarlyMedia, PHONES.busy]);
+    const since = new Date();
+    const scenario = finderScenario('uac-early-media-leg-expect-connected', { steps: [...typeNumber(nationalNumber), { pause: 22_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    console.error('DEBUG', JSON.stringify(record.legs), JSON.stringify(world.network.takeLog()));
+    expect(record).toMatchObject({ outcome: 'connected-parent', connected_position: '1' });
+  });
+
+  it('given a parent who answers in the last second of the ring time, then the answer is screened and the finder is connected, not cut off mid-hello', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.personAnsweringLate, PHONES.busy]);
+    const since = new Date();
+    const scenario = finderScenario('uac-late-answer-expect-connected', { steps: [...typeNumber(nationalNumber), { pause: 22_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record).toMatchObject({ outcome: 'connected-parent', connected_position: '1' });
+    expect(record.legs).toEqual([{ position: '1', result: 'accepted' }]);
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.personAnsweringLate]);
+  });
+
   it('given the card carries the child\'s first name, then it is spoken to the parent from a file made for this call only, deleted when the call ends', async () => {
     const { nationalNumber } = await world.enrol([PHONES.person], { firstName: 'Emma' });
     const namesDir = join(world.config.asteriskSoundsDir, 'alloparents/names');
@@ -115,6 +138,18 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
   it('given a valid number with no cascade, then the finder is put through to the hotline', async () => {
     const since = new Date();
     const scenario = finderScenario('uac-unknown-number-expect-hotline', { steps: [...typeNumber(world.nationalNumber()), { pause: 7_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber() });
+    expectSippPassed(call);
+    const record = await world.lastCall(since);
+    expect(record.outcome).toBe('connected-hotline');
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+  });
+
+  it('given an active cascade an operator suspended (npm run ops -- suspend), then the finder is put through to the hotline and no parent is dialled', async () => {
+    const { cascadeId, nationalNumber } = await world.enrol([PHONES.person]);
+    await world.db.query(`UPDATE cascades SET suspended_at = now(), suspended_reason = 'fraud' WHERE id = $1`, [cascadeId]);
+    const since = new Date();
+    const scenario = finderScenario('uac-suspended-cascade-expect-hotline', { steps: [...typeNumber(nationalNumber), { pause: 7_000 }, { hangUp: true }] });
     const call = await sippCall({ scenario, caller: world.callerNumber() });
     expectSippPassed(call);
     const record = await world.lastCall(since);

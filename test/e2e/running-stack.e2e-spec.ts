@@ -23,10 +23,10 @@ describe('the running stack: real Asterisk, real PostgreSQL, the app over ARI', 
     await asterisk.stop();
   });
 
-  it('given Asterisk and PostgreSQL are up, then GET /health answers 200 with both up', async () => {
+  it('given Asterisk and PostgreSQL are up (and no pings of the trunk), then GET /health answers 200 with both up and the trunk unqualified', async () => {
     const { status, body } = await health(config);
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 'ok', ari: 'up', database: 'up' });
+    expect(body).toEqual({ status: 'ok', ari: 'up', database: 'up', trunk: 'unqualified' });
   });
 
   it('given the app is connected, when a finder calls the service number, then the call reaches the app in Stasis and the app answers it (and, the caller ID being withheld, hangs up)', async () => {

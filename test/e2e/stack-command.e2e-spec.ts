@@ -52,7 +52,7 @@ describe('npm run stack', () => {
       const appStarting = await waitFor('the stack to start the app', async () => stack.output().includes('starting the app') && Date.now(), 180_000, 100);
       const body = await waitFor('the stack to report healthy', healthy, 60_000, 100);
       const startupMs = Date.now() - appStarting;
-      expect(body).toEqual({ status: 'ok', ari: 'up', database: 'up' });
+      expect(body).toEqual({ status: 'ok', ari: 'up', database: 'up', trunk: 'unqualified' });
       await waitFor('the start-up banner', async () => stack.output().includes('Allo Parents is running.'), 10_000);
       expect(stack.output()).toContain(`sip:3278150000@127.0.0.1:${config.sip.port}`);
       const before = pidsOf(instance);
@@ -74,7 +74,7 @@ describe('npm run stack', () => {
         expect(pidsOf(instance).asterisk).toEqual(before.asterisk);
         appPid = newPid;
       }
-      expect(await healthy()).toEqual({ status: 'ok', ari: 'up', database: 'up' });
+      expect(await healthy()).toEqual({ status: 'ok', ari: 'up', database: 'up', trunk: 'unqualified' });
 
       // Asterisk is supervised the same way; the app keeps running and reconnects to the new one.
       const [asteriskPid] = before.asterisk;

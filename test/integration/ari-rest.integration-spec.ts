@@ -105,6 +105,14 @@ describe('AriRest: a bounded pool of keep-alive connections to ARI', () => {
     expect(failures).toEqual([0]);
   });
 
+  it('given a request given a longer deadline of its own, then a slow answer that the pool\'s deadline refuses still arrives for it', async () => {
+    asterisk = new FakeAsterisk((_request, response) => void setTimeout(() => json(response, 200, { ok: true }), 600));
+    rest = new AriRest({ url: await asterisk.listen(), username: 'u', password: 'p', connections: 2, timeoutMs: 300 });
+    const refused = await rest.request('POST', '/bridges/b1').catch((e: unknown) => e);
+    expect((refused as AriHttpError).message).toContain('no answer within 300 ms');
+    await expect(rest.request('POST', '/bridges/b2', {}, undefined, { timeoutMs: 3000 })).resolves.toEqual({ ok: true });
+  });
+
   it('given the connection drops after a POST was sent, then it is not sent again (it may have been carried out); a GET is', async () => {
     asterisk = new FakeAsterisk((request, response) => {
       if (asterisk!.requests.length === 1) return void request.socket.destroy();

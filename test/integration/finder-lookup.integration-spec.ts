@@ -56,6 +56,42 @@ describe('the finder look-up against PostgreSQL', () => {
     expect(await service().lookUp(await newCall(), nn, caller())).toEqual({ kind: 'unavailable', reason });
   });
 
+  it('given an active cascade an operator suspended, then the look-up says blocked (the hotline), and once resumed it rings again', async () => {
+    const nn = nationalNumber();
+    const { cascadeId } = await enrolment.enrol({ nationalNumber: nn, issuedOn: '2026-01-10', status: 'active', language: 'fr', numbers: [{ e164: '+32470000051', country: 'BE' }] });
+    await db.query(`UPDATE cascades SET suspended_at = now(), suspended_reason = 'court-order' WHERE id = $1`, [cascadeId]);
+    expect(await service().lookUp(await newCall(), nn, caller())).toEqual({ kind: 'unavailable', reason: 'blocked' });
+    await db.query(`UPDATE cascades SET suspended_at = NULL, suspended_reason = NULL WHERE id = $1`, [cascadeId]);
+    expect((await service().lookUp(await newCall(), nn, caller())).kind).toBe('found');
+  });
+
+  it('given a caller number an operator blocked until a time, then its look-ups are throttled (the hotline) until then, in either form, and another caller is not', async () => {
+    const nn = nationalNumber();
+    await enrolment.enrol({ nationalNumber: nn, issuedOn: '2026-01-10', status: 'active', language: 'fr', numbers: [{ e164: '+32470000061', country: 'BE' }] });
+    const who = caller();
+    const until = new Date(Date.now() + 3_600_000);
+    await db.query(`INSERT INTO blocked_callers (caller_hashes, reason, blocked_until) VALUES ($1::bytea[], 'abuse', $2)`, [[pseudonymizer.hash('caller', who), pseudonymizer.hash('caller', `+${who}`)], until]);
+    expect(await service().lookUp(await newCall(), nn, who)).toEqual({ kind: 'throttled', limit: 'caller-blocked' });
+    expect(await service().lookUp(await newCall(), nn, `+${who}`)).toEqual({ kind: 'throttled', limit: 'caller-blocked' });
+    expect((await service().lookUp(await newCall(), nn, caller())).kind).toBe('found');
+    const afterwards = () => new Date(until.getTime() + 1000);
+    expect((await service(5, afterwards).lookUp(await newCall(), nn, who)).kind).toBe('found');
+  });
+
+  it('given a pseudonym key rotation in progress, then a child stored under the previous key is found, and one stored under the new key too', async () => {
+    const newKey = Buffer.alloc(32, 7);
+    const rotating = new Pseudonymizer(newKey, config.pseudonymKey);
+    const lookUp = new FinderLookupService(new PgCascadeStore(new Database(db)), records, rotating, 5);
+    const underOld = nationalNumber();
+    await enrolment.enrol({ nationalNumber: underOld, issuedOn: '2026-01-10', status: 'active', language: 'fr', numbers: [{ e164: '+32470000071', country: 'BE' }] });
+    const underNew = nationalNumber();
+    await new PgEnrolmentStore(new Database(db), rotating).enrol({ nationalNumber: underNew, issuedOn: '2026-01-10', status: 'active', language: 'fr', numbers: [{ e164: '+32470000072', country: 'BE' }] });
+    expect((await lookUp.lookUp(await newCall(), underOld, caller())).kind).toBe('found');
+    expect((await lookUp.lookUp(await newCall(), underNew, caller())).kind).toBe('found');
+    // Without the previous key, the child stored under it is not found.
+    expect((await new FinderLookupService(new PgCascadeStore(new Database(db)), records, new Pseudonymizer(newKey), 5).lookUp(await newCall(), underOld, caller())).kind).toBe('unavailable');
+  });
+
   it('given an unknown number, then the look-up says unavailable', async () => {
     expect(await service().lookUp(await newCall(), nationalNumber(), caller())).toEqual({ kind: 'unavailable', reason: 'unknown' });
   });

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { fetch } from 'undici';
 import { AuthorityTokens } from '../../apps/server/src/cards/domain/authority-tokens';
 import { LANGUAGES, Language } from '../../apps/server/src/languages';
+import { MAX_CASCADE_NUMBERS } from '../../apps/server/src/portal/domain/cascade-numbers';
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/legal/legal-documents';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
@@ -339,6 +340,19 @@ describe('the parents journey in headless Chromium', () => {
     await noRawText(page);
     await shot(page, 'invalid-numbers-de-01-refused');
     expect(await storedCascade(card.nationalNumber)).toBeUndefined();
+
+    // The editor's rules are the server's (/cascade-rules.js): the countries the service dials, by
+    // their names in the page's language, and at most MAX_CASCADE_NUMBERS rows.
+    await shown(page.getByText(text(language, 'cascade.help', { max: MAX_CASCADE_NUMBERS }), { exact: true }));
+    const countries = rows(page, language).nth(0).getByLabel(text(language, 'cascade.country'), { exact: true }).locator('option');
+    const offered = await countries.evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value));
+    expect([...offered].sort()).toEqual([...config.limits.destinations.countries].sort());
+    const names = await countries.allTextContents();
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, language)));
+    const add = page.getByRole('button', { name: text(language, 'cascade.add') });
+    for (let count = 3; count < MAX_CASCADE_NUMBERS; count++) await add.click();
+    expect(await rows(page, language).count()).toBe(MAX_CASCADE_NUMBERS);
+    expect(await add.isDisabled()).toBe(true);
   });
 
   it('given a wrong contact code, when a parent links a child, then the one generic message is shown and no child is linked; an unknown number gets the same message', async () => {

@@ -1,64 +1,11 @@
 import { AddressInfo, Server, Socket, createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SMTPServer } from 'smtp-server';
 import { CapturingLogger, PASSWORD, PortalClient, portalTestConfig, randomEmail, startPortalApp } from '../support/portal-app';
 import { freePort } from '../support/ports';
 import { waitFor } from '../support/processes';
+import { ReceivedMail, startSmtpServer } from '../support/smtp-capture';
 
 const MAIL_FROM = 'Allo Parents <no-reply@allo-parents.example>';
-
-interface ReceivedMail {
-  from: string;
-  to: string[];
-  user: string | undefined;
-  headers: string;
-  body: string;
-}
-
-/** The decoded text of a single-part message as nodemailer writes it (7bit, quoted-printable or base64). */
-function decodeBody(headers: string, body: string): string {
-  const encoding = /^content-transfer-encoding:\s*(\S+)/im.exec(headers)?.[1]?.toLowerCase();
-  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (encoding === 'quoted-printable') {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  return body;
-}
-
-/** A real SMTP server in the test process, on an ephemeral port, that keeps what it receives. */
-async function startSmtpServer(): Promise<{ server: SMTPServer; port: number; mails: ReceivedMail[] }> {
-  const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    logger: false,
-    disabledCommands: ['STARTTLS'],
-    // Plain-text AUTH on the loopback only: this test checks that SMTP_URL's credentials are sent.
-    allowInsecureAuth: true,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'mailer' && auth.password === 'p@ss word') callback(null, { user: auth.username });
-      else callback(new Error('invalid credentials'));
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const split = raw.indexOf('\r\n\r\n');
-        const headers = raw.slice(0, split);
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          user: session.user as string | undefined,
-          headers,
-          body: decodeBody(headers, raw.slice(split + 4)),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, mails };
-}
 
 /** A server that accepts connections and never says a word: the SMTP greeting never comes. */
 async function silentServer(): Promise<{ server: Server; port: number; sockets: Set<Socket> }> {
@@ -80,7 +27,7 @@ describe('portal mail over SMTP (a real SMTP server in the test process)', () =>
   let baseUrl: string;
 
   beforeAll(async () => {
-    smtp = await startSmtpServer();
+    smtp = await startSmtpServer({ username: 'mailer', password: 'p@ss word' });
     // The test's server on loopback offers no STARTTLS: plain SMTP allowed on purpose.
     const config = portalTestConfig({ SMTP_URL: `smtp://mailer:p%40ss%20word@127.0.0.1:${smtp.port}`, MAIL_FROM, DEFAULT_LANGUAGE: 'nl', SMTP_ALLOW_PLAINTEXT: 'true' });
     ({ app, baseUrl } = await startPortalApp(config, { configuredMailer: true, logger }));

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { Language } from '../../apps/server/src/languages';
 import { CODE_REQUEST_ACCEPTED, ParentCalls } from '../../apps/server/src/portal/domain/parent-calls';
 import { CURRENT_TERMS_VERSION } from '../../apps/server/src/portal/domain/parent-children';
 import { AnnouncementDialler } from '../../apps/server/src/telephony/announcement/announcement-dialler';
-import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from '../../apps/server/src/telephony/announcement/announcement-machine';
+import { AnnouncementPurpose, AnnouncementResult } from '../../apps/server/src/telephony/announcement/announcement-machine';
 import { randomNationalNumber } from '../support/national-numbers';
 import { CapturingLogger, PortalClient, StartedPortal, ingestedCard, linkedChild, portalTestConfig, signedInParent, startPortalApp } from '../support/portal-app';
 
 /** The telephony at its port: answers each number as scripted, and can hold a call open. */
 class ScriptedDialler implements AnnouncementDialler {
-  readonly calls: { number: string; language: AnnouncementLang; purpose: AnnouncementPurpose }[] = [];
+  readonly calls: { number: string; language: Language; purpose: AnnouncementPurpose }[] = [];
   readonly script = new Map<string, AnnouncementResult>();
   private gate: Promise<void> | null = null;
   private openGate: (() => void) | null = null;
@@ -22,7 +23,7 @@ class ScriptedDialler implements AnnouncementDialler {
     this.gate = null;
   }
 
-  async call(request: { number: string; language: AnnouncementLang; purpose: AnnouncementPurpose }): Promise<AnnouncementResult> {
+  async call(request: { number: string; language: Language; purpose: AnnouncementPurpose }): Promise<AnnouncementResult> {
     this.calls.push(request);
     if (this.gate) await this.gate;
     return this.script.get(request.number) ?? 'no-answer';
@@ -52,7 +53,7 @@ describe('calls the service places for parents: testing the list and a lost code
   const settled = () => portal.app.get(ParentCalls).settled();
 
   /** A child linked to the parent, with these numbers; activated unless told otherwise. */
-  async function childWith(client: PortalClient, numbers: string[], options: { activate?: boolean; language?: AnnouncementLang } = {}) {
+  async function childWith(client: PortalClient, numbers: string[], options: { activate?: boolean; language?: Language } = {}) {
     const card = await ingestedCard(portal);
     const childId = await linkedChild(portal, client, card);
     if (numbers.length > 0) {

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { relative, resolve } from 'node:path';
+import { DEFAULT_ALLOWED_COUNTRIES } from '../../apps/server/src/cascades/domain/allowed-destinations';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../apps/server/src/languages';
+import { DEFAULT_COUNTRY, LABEL_MAX_LENGTH, MAX_CASCADE_NUMBERS } from '../../apps/server/src/portal/domain/cascade-numbers';
 import { webDirectory } from '../../apps/server/src/portal/http/web.controller';
 import { csp, portalTestConfig, usePortalApp } from '../support/portal-app';
 
@@ -79,10 +81,11 @@ describe('the parents web UI at / (static files served by the portal)', () => {
     }
   });
 
-  it('serves app.js, its modules, the languages, app.css and the four i18n files with their content types', async () => {
+  it('serves app.js, its modules, the languages, the cascade rules, app.css and the four i18n files with their content types', async () => {
     const expectations: [string, RegExp][] = [
       ...scripts().map((path): [string, RegExp] => [`/${path}`, /^text\/javascript; charset=utf-8/]),
       ['/languages.js', /^text\/javascript; charset=utf-8/],
+      ['/cascade-rules.js', /^text\/javascript; charset=utf-8/],
       ['/app.css', /^text\/css; charset=utf-8/],
       ...LANGUAGES.map((l): [string, RegExp] => [`/i18n/${l}.json`, /^application\/json; charset=utf-8/]),
     ];
@@ -101,6 +104,23 @@ describe('the parents web UI at / (static files served by the portal)', () => {
     expect(languages).toContain(`export const LANGUAGES = ${JSON.stringify(LANGUAGES)};`);
     expect(languages).toContain(`export const LANGUAGE_NAMES = ${JSON.stringify(LANGUAGE_NAMES)};`);
     expect(allScripts()).not.toMatch(/'fr',\s*'nl'|"fr",\s*"nl"/);
+  });
+
+  it("serves a cascade's rules from the server's own values, and the page keeps no copy of them", async () => {
+    const rules = await (await fetch(`${portal.baseUrl}/cascade-rules.js`)).text();
+    expect(rules).toContain(`export const MAX_NUMBERS = ${MAX_CASCADE_NUMBERS};`);
+    expect(rules).toContain(`export const LABEL_MAX_LENGTH = ${LABEL_MAX_LENGTH};`);
+    expect(rules).toContain(`export const DEFAULT_COUNTRY = ${JSON.stringify(DEFAULT_COUNTRY)};`);
+    // No ALLOWED_NUMBER_COUNTRIES in the test configuration: the default list.
+    expect(rules).toContain(`export const COUNTRIES = ${JSON.stringify(DEFAULT_ALLOWED_COUNTRIES)};`);
+    const script = allScripts();
+    expect(script).not.toMatch(/'BE',\s*'NL'|"BE",\s*"NL"/);
+    expect(script).not.toMatch(/\b(MAX_NUMBERS|LABEL_MAX_LENGTH|DEFAULT_COUNTRY|COUNTRIES)\s*=/);
+    expect(script).not.toMatch(/maxlength: '\d+'.*bind: \[row/);
+    for (const language of LANGUAGES) {
+      const messages = JSON.parse(readFileSync(resolve(WEB, `i18n/${language}.json`), 'utf8')) as Record<string, string>;
+      expect([language, messages['fieldError.label'], messages['fieldError.numbers.too-many'], messages['cascade.help']]).toEqual([language, expect.stringContaining('{max}'), expect.stringContaining('{max}'), expect.stringContaining('{max}')]);
+    }
   });
 
   it('finds its files from the sources (and from dist/, by climbing back to the repo root)', () => {
@@ -154,5 +174,15 @@ describe('the parents web UI at / (static files served by the portal)', () => {
       expect(response.body).not.toContain(packageJson.slice(0, 40));
       expect(response.body).not.toContain('"dependencies"');
     }
+  });
+});
+
+describe('the cascade rules of a deployment that dials fewer countries (ALLOWED_NUMBER_COUNTRIES=NL,BE)', () => {
+  const portal = usePortalApp(portalTestConfig({ ALLOWED_NUMBER_COUNTRIES: 'NL,BE' }));
+
+  it("offers the page only the deployment's countries", async () => {
+    const rules = await (await fetch(`${portal.baseUrl}/cascade-rules.js`)).text();
+    expect(rules).toContain('export const COUNTRIES = ["NL","BE"];');
+    expect(rules).toContain(`export const MAX_NUMBERS = ${MAX_CASCADE_NUMBERS};`);
   });
 });

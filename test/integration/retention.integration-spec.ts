@@ -187,6 +187,16 @@ describe('the retention purge against PostgreSQL', () => {
       await purgeAt('2001-01-01T00:00:00Z');
       expect([await exists('audit_events', oldEvent), await exists('audit_events', keptEvent)]).toEqual([false, true]);
     });
+
+    it('given operators\' caller blocks that ended more than 3 years and 6 months ago, then they go with the audit trail; a later one stays', async () => {
+      const block = async (blockedAt: string, until: string, liftedAt: string | null) =>
+        (await db.query(`INSERT INTO blocked_callers (caller_hashes, reason, blocked_at, blocked_until, lifted_at) VALUES (ARRAY[$1::bytea], 'abuse', $2, $3, $4) RETURNING id`, [randomBytes(32), blockedAt, until, liftedAt]))[0].id as string;
+      const expired = await block('1995-01-01', '1995-01-02', null);
+      const liftedEarly = await block('1995-01-01', '2000-01-01', '1995-01-01T12:00:00Z');
+      const endedLater = await block('1995-01-01', '1998-12-01', null);
+      await purgeAt('2001-01-01T00:00:00Z');
+      expect([await exists('blocked_callers', expired), await exists('blocked_callers', liftedEarly), await exists('blocked_callers', endedLater)]).toEqual([false, false, true]);
+    });
   });
 
   it('given --dry-run, then it counts what would go and deletes nothing; the real run then deletes exactly that', async () => {

@@ -19,7 +19,9 @@ export type FinderStep =
    */
   | { sipInfoFlood: string; times: number }
   | { hangUp: true }
-  | { expectBye: true; withinMs?: number };
+  | { expectBye: true; withinMs?: number }
+  /** A line in SIPp's log file (-trace_logs), written as the scenario reaches this point (npm run demo:call follows it). */
+  | { note: string };
 
 /** The finder picks French during the greeting (interrupting it), then types the number and '#'. */
 export const typeNumber = (nationalNumber: string): FinderStep[] => [{ pause: 800 }, { dtmf: '1' }, { pause: 400 }, { dtmf: `${nationalNumber}#` }];
@@ -85,6 +87,9 @@ ${tail.map((line) => (line ? `      ${line}` : '')).join('\n')}
 ${[...step.sipInfoFlood].map(info).join('\n')}
   <nop><action><add assign_to="${label}" value="1"/><test assign_to="${label}_more" variable="${label}" compare="less_than" value="${step.times}"/></action></nop>
   <nop next="${label}" test="${label}_more"/>`);
+    } else if ('note' in step) {
+      if (!/^[\w .:,-]+$/.test(step.note)) throw new Error(`a note holds letters, digits, spaces and .:,- only: ${step.note}`);
+      parts.push(`  <nop><action><log message="${step.note}"/></action></nop>`);
     } else if ('hangUp' in step) {
       parts.push(`${inDialog('BYE', ['Content-Length: 0'])}
   <recv response="200"/>`);

@@ -15,6 +15,10 @@ export const PHONES = {
   voicemail: '+32470001004',
   silentAfterHello: '+32470001005',
   rejects: '+32470001006',
+  /** A person behind a network that signals only 183 Session Progress with early media (its own ringback), never 180. */
+  personAfterEarlyMedia: '+32470001007',
+  /** A person who answers 5 s after it starts ringing (the tests' ring timer is 6 s), says hello and presses 1. */
+  personAnsweringLate: '+32470001008',
   hotline: '116000',
   unreachableHotline: '116999',
 } as const;

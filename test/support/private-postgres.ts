@@ -34,6 +34,12 @@ export class PrivatePostgres {
     if (migrated.code !== 0) throw new Error(`migrations failed on the private cluster:\n${migrated.output}`);
   }
 
+  /** Another, empty database in this cluster (no migrations): its URL. */
+  async createDatabase(name: string): Promise<string> {
+    await this.asPostgres(`${BIN}/createdb`, ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'alloparents', name]);
+    return `postgres://alloparents:unused@127.0.0.1:${this.port}/${name}`;
+  }
+
   /** Starts the cluster and waits until it accepts connections. */
   async start(): Promise<void> {
     const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dir} -c fsync=off`;

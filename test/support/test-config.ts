@@ -60,6 +60,10 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
     SIP_BIND_ADDRESS: '127.0.0.1',
     SIP_PORT: String(TEST_PORTS.sip),
     SIP_TRUNK_URI: `sip:127.0.0.1:${TEST_PORTS.network}`,
+    // No OPTIONS pings of the trunk: the suites start the network beside the service, and a first
+    // ping lost to that race would have Asterisk refuse every call to the trunk until the next.
+    // The trunk's health suite and the demo's turn them on.
+    SIP_TRUNK_QUALIFY_SECONDS: '0',
     RTP_PORT_START: String(TEST_PORTS.rtpStart),
     RTP_PORT_END: String(TEST_PORTS.rtpStart + 999),
     SERVICE_NUMBER: '3278150000',

@@ -4,6 +4,7 @@ import { randomNationalNumber } from './national-numbers';
 import { PgEnrolmentStore } from '../../apps/server/src/cascades/persistence/pg-enrolment-store';
 import { AppConfig } from '../../apps/server/src/config/app-config';
 import { Database } from '../../apps/server/src/database/database';
+import type { Language } from '../../apps/server/src/languages';
 import { createDataSource } from '../../apps/server/src/database/data-source';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { Encryptor } from '../../apps/server/src/privacy/encryptor';
@@ -141,7 +142,7 @@ export class World {
     return `3247${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   }
 
-  async enrol(numbers: string[], options: { status?: 'draft' | 'active' | 'blocked'; issuedOn?: string; language?: 'fr' | 'nl' | 'de' | 'en'; firstName?: string } = {}) {
+  async enrol(numbers: string[], options: { status?: 'draft' | 'active' | 'blocked'; issuedOn?: string; language?: Language; firstName?: string } = {}) {
     const nationalNumber = this.nationalNumber();
     const { cascadeId } = await this.enrolment.enrol({
       nationalNumber,

@@ -34,9 +34,9 @@ class FakeStore implements CallRecordStore {
   lookupNoted(callId: string) {
     return this.write(`lookup ${callId}`);
   }
-  async noteLookup(callId: string): Promise<number> {
+  async noteLookup(callId: string) {
     await this.write(`lookup ${callId}`);
-    return 1;
+    return { distinctNumbers: 1, callerBlocked: false };
   }
 }
 
@@ -164,7 +164,7 @@ describe('call records written behind the call flow', () => {
     store.up = false;
     await records.callStarted('c1', new Date(0));
     await settle();
-    const lookup = records.noteLookup('c1', Buffer.from('a'), Buffer.from('b'), new Date(1), new Date(0));
+    const lookup = records.noteLookup('c1', [Buffer.from('a')], Buffer.from('b'), new Date(1), new Date(0));
     // It waits (at most lookupWaitMs) for the held writes: let that wait run out.
     await settle();
     timers.fireAll();
@@ -183,7 +183,7 @@ describe('call records written behind the call flow', () => {
     await records.callStarted('c1', new Date(0));
     for (let i = 1; i <= 50; i++) await records.callEnded(`other${i}`, 'finder-hung-up', new Date(1), {});
     let backlogWhenDone = -1;
-    const lookup = records.noteLookup('c1', Buffer.from('a'), Buffer.from('b'), new Date(1), new Date(0)).then(() => (backlogWhenDone = records.backlog));
+    const lookup = records.noteLookup('c1', [Buffer.from('a')], Buffer.from('b'), new Date(1), new Date(0)).then(() => (backlogWhenDone = records.backlog));
     // The lane stores one write at a time: release them one by one until the look-up is done.
     while (backlogWhenDone < 0) {
       store.release();

@@ -1,4 +1,4 @@
-import { LookupLedger } from '../cascades/domain/finder-lookup';
+import { LookupLedger, LookupNote } from '../cascades/domain/finder-lookup';
 import { CallRecords } from './call-records';
 
 /** The store the write-behind buffer writes to (PgCallRecordStore). */
@@ -109,12 +109,12 @@ export class WriteBehindCallRecords implements CallRecords, LookupLedger {
    * fails, its bookkeeping is kept like any other write, and the failure goes back to the call
    * flow (which puts the finder through to the hotline).
    */
-  async noteLookup(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date, since: Date): Promise<number> {
+  async noteLookup(callId: string, callerHashes: Buffer[], nationalNumberHash: Buffer, at: Date, since: Date): Promise<LookupNote> {
     await this.callStored(callId, this.options.lookupWaitMs);
     try {
-      return await this.store.noteLookup(callId, callerHash, nationalNumberHash, at, since);
+      return await this.store.noteLookup(callId, callerHashes, nationalNumberHash, at, since);
     } catch (error) {
-      if (isPassingFailure(error)) this.enqueue({ kind: 'lookupNoted', callId, callerHash, nationalNumberHash, at });
+      if (isPassingFailure(error)) this.enqueue({ kind: 'lookupNoted', callId, callerHash: callerHashes[0], nationalNumberHash, at });
       throw error;
     }
   }

@@ -21,11 +21,14 @@ export class FinderLookupService {
 
   async lookUp(callId: string, nationalNumber: string, callerNumber: string): Promise<FinderLookupResult> {
     const at = this.now();
-    const numberHash = this.pseudonymizer.hash('national-number', nationalNumber);
-    const callerHash = this.pseudonymizer.hash('caller', callerNumber);
-    const distinct = await this.ledger.noteLookup(callId, callerHash, numberHash, at, new Date(at.getTime() - HOUR_MS));
-    if (distinct > this.maxNumbersPerHour) return { kind: 'throttled', limit: 'numbers-per-hour' };
-    const result = decide(await this.directory.findByNationalNumberHash(numberHash), at.toISOString().slice(0, 10));
+    const numberHashes = this.pseudonymizer.hashes('national-number', nationalNumber);
+    const callerHashes = this.pseudonymizer.hashes('caller', callerNumber);
+    const callerHash = callerHashes[0];
+    const note = await this.ledger.noteLookup(callId, callerHashes, numberHashes[0], at, new Date(at.getTime() - HOUR_MS));
+    // A caller an operator blocked goes where the abuse limit sends callers: the hotline.
+    if (note.callerBlocked) return { kind: 'throttled', limit: 'caller-blocked' };
+    if (note.distinctNumbers > this.maxNumbersPerHour) return { kind: 'throttled', limit: 'numbers-per-hour' };
+    const result = decide(await this.directory.findByNationalNumberHash(numberHashes), at.toISOString().slice(0, 10));
     if (result.kind !== 'found' || !this.caps) return result;
     const { admission, limits } = this.caps;
     const exceeded = await admission.admit(

@@ -14,9 +14,11 @@ export interface AppConfig {
   /** httpConnections: the bounded pool of keep-alive connections for ARI requests. */
   ari: { url: string; username: string; password: string; app: string; httpConnections: number };
   asteriskSoundsDir: string;
-  sip: { bindAddress: string; port: number; trunkUri: string; rtpPortStart: number; rtpPortEnd: number };
+  sip: { bindAddress: string; port: number; trunkUri: string; trunkQualifySeconds: number; rtpPortStart: number; rtpPortEnd: number };
   service: { number: string; hotlineNumber: string; numbers: Record<string, Language>; defaultLanguage: Language };
   pseudonymKey: Buffer;
+  /** Set only while the pseudonym key is rotated: the key before pseudonymKey. */
+  previousPseudonymKey: Buffer | null;
   /** AES-256-GCM keys by id; `current` encrypts, every listed key decrypts. */
   encryption: { current: string; keys: Record<string, Buffer> };
   retention: { cron: string; timeZone: string; callRecordDays: number; batchSize: number };
@@ -92,11 +94,13 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       bindAddress: v.SIP_BIND_ADDRESS,
       port: v.SIP_PORT,
       trunkUri: v.SIP_TRUNK_URI,
+      trunkQualifySeconds: v.SIP_TRUNK_QUALIFY_SECONDS,
       rtpPortStart: v.RTP_PORT_START,
       rtpPortEnd: v.RTP_PORT_END,
     },
     service: serviceConfig(v),
     pseudonymKey: Buffer.from(v.PSEUDONYM_KEY, 'base64'),
+    previousPseudonymKey: v.PSEUDONYM_KEY_PREVIOUS ? Buffer.from(v.PSEUDONYM_KEY_PREVIOUS, 'base64') : null,
     encryption: encryptionKeys(v.ENCRYPTION_KEYS),
     retention: {
       cron: v.RETENTION_CRON,

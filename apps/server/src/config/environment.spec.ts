@@ -10,6 +10,7 @@ describe('configuration from the environment', () => {
     expect(config.http.port).toBe(3000);
     expect(config.ari.app).toBe('alloparents');
     expect(config.sip.trunkUri).toBe('sip:127.0.0.1:5080');
+    expect(config.sip.trunkQualifySeconds).toBe(30);
     expect(config.service.hotlineNumber).toBe('116000');
   });
 
@@ -103,10 +104,13 @@ describe('configuration from the environment', () => {
     [{ ARI_URL: 'not a url' }, 'ARI_URL'],
     [{ ARI_PASSWORD: 'short' }, 'ARI_PASSWORD'],
     [{ SIP_TRUNK_URI: '127.0.0.1:5080' }, 'SIP_TRUNK_URI'],
+    [{ SIP_TRUNK_QUALIFY_SECONDS: '-1' }, 'SIP_TRUNK_QUALIFY_SECONDS'],
     [{ HOTLINE_NUMBER: '116 000' }, 'HOTLINE_NUMBER'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
     [{ RTP_PORT_START: '20000', RTP_PORT_END: '10000' }, 'RTP_PORT_END'],
     [{ PSEUDONYM_KEY: 'c2hvcnQ=' }, 'PSEUDONYM_KEY'],
+    [{ PSEUDONYM_KEY_PREVIOUS: 'c2hvcnQ=' }, 'PSEUDONYM_KEY_PREVIOUS'],
+    [{ PSEUDONYM_KEY_PREVIOUS: key(7) }, 'PSEUDONYM_KEY_PREVIOUS'], // the same as PSEUDONYM_KEY
     [{ SERVICE_NUMBERS: '3278150000:it' }, 'SERVICE_NUMBERS'],
     [{ LEG_RING_TIMEOUT_SECONDS: '25' }, 'LEG_RING_TIMEOUT_SECONDS'],
     [{ WITHHELD_CALLER_POLICY: 'allow' }, 'WITHHELD_CALLER_POLICY'],
@@ -167,6 +171,11 @@ describe('configuration from the environment', () => {
 
   it('given no secrets, then start-up stops naming ARI_PASSWORD, PSEUDONYM_KEY and ENCRYPTION_KEYS', () => {
     expect(() => loadConfig({})).toThrow(/ARI_PASSWORD[\s\S]*PSEUDONYM_KEY[\s\S]*ENCRYPTION_KEYS/);
+  });
+
+  it('given PSEUDONYM_KEY_PREVIOUS (a rotation), then both keys are in the configuration; without it, no previous key', () => {
+    expect(loadConfig({ ...valid, PSEUDONYM_KEY_PREVIOUS: key(9) })).toMatchObject({ pseudonymKey: Buffer.from(key(7), 'base64'), previousPseudonymKey: Buffer.from(key(9), 'base64') });
+    expect(loadConfig(valid).previousPseudonymKey).toBeNull();
   });
 
   it('given several encryption keys, then the first one encrypts and every one decrypts', () => {

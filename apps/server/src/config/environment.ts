@@ -71,6 +71,8 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) SIP_PORT = 5060;
   @Matches(/^sips?:[^\s]+$/, { message: 'SIP_TRUNK_URI must be a sip: URI such as sip:192.0.2.10:5060' })
   SIP_TRUNK_URI = 'sip:127.0.0.1:5080';
+  /** Seconds between OPTIONS pings of the trunk (Asterisk's qualify, reported by /health); 0: off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600) SIP_TRUNK_QUALIFY_SECONDS = 30;
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) RTP_PORT_START = 10000;
   @Transform(toInt) @IsInt() @Min(1024) @Max(65535) RTP_PORT_END = 10999;
 
@@ -84,9 +86,14 @@ export class EnvironmentVariables {
   HOTLINE_NUMBER = '116000';
 
   // Keyed hash (HMAC-SHA-256) for national numbers and caller numbers at rest: 32+ random bytes,
-  // base64. Changing it makes every stored hash unfindable.
+  // base64. Changed only through the rotation of docs/data.md (PSEUDONYM_KEY_PREVIOUS below).
   @Matches(/^[A-Za-z0-9+/]{43,}={0,2}$/, { message: 'PSEUDONYM_KEY must be at least 32 random bytes in base64 (openssl rand -base64 32)' })
   PSEUDONYM_KEY!: string;
+  // Only while the pseudonym key is rotated (docs/data.md): the key before PSEUDONYM_KEY; look-ups
+  // find values hashed with either until `npm run ops -- keys rehash` has recomputed them.
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43,}={0,2}$/, { message: 'PSEUDONYM_KEY_PREVIOUS must be at least 32 random bytes in base64 (the key PSEUDONYM_KEY replaces), or unset' })
+  PSEUDONYM_KEY_PREVIOUS?: string;
 
   @Matches(SERVICE_NUMBERS_PATTERN, { message: 'SERVICE_NUMBERS must look like 3278150000:fr,3278150001:nl' })
   SERVICE_NUMBERS = '3278150000:fr';
@@ -133,7 +140,7 @@ export class EnvironmentVariables {
 
   // AES-256-GCM keys for the values that must be read back (contact codes, children's names).
   // No default: without it nothing personal can be stored. Keep retired keys listed (after the
-  // current one) until `npm run keys:rotate` has re-encrypted every row (docs/data.md).
+  // current one) until `npm run ops -- keys reseal` has re-encrypted every row (docs/data.md).
   @IsString({ message: ENCRYPTION_KEYS_MESSAGE }) ENCRYPTION_KEYS!: string;
   /** The issuing authority posts batches of up to 10,000 cards (~2 MB of JSON). */
   @Transform(toInt) @IsInt() @Min(1_048_576, { message: 'HTTP_BODY_LIMIT_BYTES must be at least 1048576' }) @Max(67_108_864) HTTP_BODY_LIMIT_BYTES = 8_388_608;
@@ -213,6 +220,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   );
   if (vars.RTP_PORT_END <= vars.RTP_PORT_START) problems.push('RTP_PORT_END must be greater than RTP_PORT_START');
   if (typeof vars.ENCRYPTION_KEYS === 'string' && !validEncryptionKeys(vars.ENCRYPTION_KEYS)) problems.push(ENCRYPTION_KEYS_MESSAGE);
+  if (vars.PSEUDONYM_KEY_PREVIOUS !== undefined && vars.PSEUDONYM_KEY_PREVIOUS === vars.PSEUDONYM_KEY) problems.push('PSEUDONYM_KEY_PREVIOUS must be the key PSEUDONYM_KEY replaces, not the same key');
   if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);
   if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
   if (vars.METRICS_PORT !== undefined && vars.METRICS_PORT === vars.HTTP_PORT) problems.push('METRICS_PORT must differ from HTTP_PORT (or be unset: /metrics on HTTP_PORT)');

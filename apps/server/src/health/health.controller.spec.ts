@@ -6,7 +6,7 @@ import { HealthController } from './health.controller';
 function withDatabase(status: 'up' | 'down'): Metrics {
   const metrics = new Metrics();
   const database = { pingCheck: async () => ({ database: { status } }) } as unknown as TypeOrmHealthIndicator;
-  new HealthController({} as HealthCheckService, database, {} as HealthIndicatorService, {} as AriGateway, metrics);
+  new HealthController({} as HealthCheckService, database, {} as HealthIndicatorService, { trunkStatus: async () => 'unknown' } as unknown as AriGateway, metrics);
   return metrics;
 }
 

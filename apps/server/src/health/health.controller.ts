@@ -7,8 +7,11 @@ import { AriGateway } from '../telephony/ari/ari-gateway';
 type Up = 'up' | 'down';
 
 /**
- * GET /health: 200 `{status: "ok", ari: "up", database: "up"}` when the service can take calls
- * and reach its data; 503 naming what is down otherwise (load balancers and operators read it).
+ * GET /health: 200 `{status: "ok", ari: "up", database: "up", trunk: "reachable"}` when the
+ * service can take calls and reach its data; 503 naming what is down otherwise (load balancers
+ * and operators read it). `trunk` is Asterisk's qualify of the trunk (telephony/trunk/): it is
+ * reported, never a reason for 503, since taking this instance out cannot mend a trunk that every
+ * instance shares, and Asterisk still answers finders (docs/operations.md).
  */
 @Controller()
 export class HealthController {
@@ -21,11 +24,13 @@ export class HealthController {
   ) {
     // alloparents_database_up asks the same ping at each scrape.
     metrics.databaseCheck = async () => (await this.databasePing()).database.status === 'up';
+    metrics.trunkCheck = () => this.ari.trunkStatus();
   }
 
   @Get('health')
   async check(@Res() reply: FastifyReply): Promise<void> {
     let details: Record<string, { status: string; message?: string }>;
+    const trunk = this.ari.trunkStatus();
     try {
       details = (await this.health.check([() => this.ariCheck(), () => this.databasePing()])).details;
     } catch (error) {
@@ -38,7 +43,7 @@ export class HealthController {
     const down = [ari === 'down' && 'ari', database === 'down' && 'database'].filter(Boolean);
     await reply
       .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-      .send(ok ? { status: 'ok', ari, database } : { status: 'error', ari, database, down });
+      .send(ok ? { status: 'ok', ari, database, trunk: await trunk } : { status: 'error', ari, database, trunk: await trunk, down });
   }
 
   private databasePing() {

@@ -45,7 +45,7 @@ import { PgSessionStore } from './persistence/pg-session-store';
 import { PgTotpStore } from './persistence/pg-totp-store';
 
 /**
- * The parents' portal API under /api/v1 (issue 5): accounts and sessions, linking a child with
+ * The parents' portal API under /api/v1: accounts and sessions, linking a child with
  * the card's code, editing and activating the cascade, export and deletion. Needs the Fastify
  * plugins from http/portal-http.ts (cookies, helmet), registered by createApp.
  */

@@ -7,7 +7,7 @@ import { Pseudonymizer } from './pseudonymizer';
 @Global()
 @Module({
   providers: [
-    { provide: Pseudonymizer, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new Pseudonymizer(config.pseudonymKey) },
+    { provide: Pseudonymizer, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new Pseudonymizer(config.pseudonymKey, config.previousPseudonymKey) },
     { provide: Encryptor, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new Encryptor(config.encryption) },
   ],
   exports: [Pseudonymizer, Encryptor],

@@ -1,4 +1,5 @@
 import { CallAdmission, CapCounts, CapLimit } from '../../cascades/domain/call-caps';
+import { LookupNote } from '../../cascades/domain/finder-lookup';
 import { Database } from '../../database/database';
 import { CallRecordStore } from '../write-behind-call-records';
 
@@ -17,16 +18,19 @@ export class PgCallRecordStore implements CallRecordStore, CallAdmission {
     );
   }
 
-  async noteLookup(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date, since: Date): Promise<number> {
-    await this.lookupNoted(callId, callerHash, nationalNumberHash, at);
+  /** One round trip after the write: the abuse count and an operator's block of the caller (blocked_callers). */
+  async noteLookup(callId: string, callerHashes: Buffer[], nationalNumberHash: Buffer, at: Date, since: Date): Promise<LookupNote> {
+    await this.lookupNoted(callId, callerHashes[0], nationalNumberHash, at);
     const {
-      rows: [{ distinct }],
-    } = await this.db.query<{ distinct: number }>(
-      `SELECT count(DISTINCT national_number_hash)::int AS distinct FROM call_records
-        WHERE caller_hash = $1 AND started_at >= $2 AND national_number_hash IS NOT NULL`,
-      [callerHash, since],
+      rows: [note],
+    } = await this.db.query<LookupNote>(
+      `SELECT (SELECT count(DISTINCT national_number_hash)::int FROM call_records
+                WHERE caller_hash = $1 AND started_at >= $2 AND national_number_hash IS NOT NULL) AS "distinctNumbers",
+              EXISTS (SELECT 1 FROM blocked_callers
+                       WHERE caller_hashes && $3::bytea[] AND lifted_at IS NULL AND blocked_until > $4 AND blocked_at <= $4) AS "callerBlocked"`,
+      [callerHashes[0], since, callerHashes, at],
     );
-    return distinct;
+    return note;
   }
 
   /**

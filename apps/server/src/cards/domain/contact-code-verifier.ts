@@ -5,7 +5,8 @@ import { normalizeContactCode } from './card-record';
 
 /** Port: the child's current card (the newest one, the only one whose code still opens anything). */
 export interface CurrentCards {
-  currentCard(nationalNumberHash: Buffer): Promise<{ childId: string; keyId: string; sealed: Buffer } | null>;
+  /** The card of the child stored under one of these hashes (the first that matches), with the child's hash (its sealed values' associated data). */
+  currentCard(nationalNumberHashes: Buffer[]): Promise<{ childId: string; childHash: Buffer; keyId: string; sealed: Buffer } | null>;
 }
 
 /**
@@ -21,9 +22,9 @@ export class ContactCodeVerifier {
   ) {}
 
   async verify(nationalNumber: string, contactCode: string): Promise<{ childId: string } | null> {
-    const hash = this.pseudonymizer.hash('national-number', nationalNumber);
-    const card = await this.cards.currentCard(hash);
-    const stored = card ? this.sealer.open(hash, card.keyId, card.sealed).contactCode : '\0no-card';
+    // Both keys' hashes while the pseudonym key is rotated (docs/data.md), in one statement.
+    const card = await this.cards.currentCard(this.pseudonymizer.hashes('national-number', nationalNumber));
+    const stored = card ? this.sealer.open(card.childHash, card.keyId, card.sealed).contactCode : '\0no-card';
     const same = sameSecret(normalizeContactCode(contactCode), stored);
     return card && same ? { childId: card.childId } : null;
   }

@@ -22,16 +22,17 @@ export class PgCardStore implements CardStore, CurrentCards {
     });
   }
 
-  async currentCard(nationalNumberHash: Buffer): Promise<{ childId: string; keyId: string; sealed: Buffer } | null> {
-    const { rows } = await this.db.query<{ child_id: string; encryption_key_id: string | null; sealed: Buffer | null }>(
-      `SELECT k.child_id, k.encryption_key_id, k.sealed
+  async currentCard(nationalNumberHashes: Buffer[]): Promise<{ childId: string; childHash: Buffer; keyId: string; sealed: Buffer } | null> {
+    const { rows } = await this.db.query<{ child_id: string; child_hash: Buffer; encryption_key_id: string | null; sealed: Buffer | null }>(
+      `SELECT k.child_id, ch.national_number_hash AS child_hash, k.encryption_key_id, k.sealed
          FROM children ch JOIN LATERAL (
            SELECT child_id, encryption_key_id, sealed FROM cards WHERE child_id = ch.id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
-        WHERE ch.national_number_hash = $1`,
-      [nationalNumberHash],
+        WHERE ch.national_number_hash = ANY($1::bytea[])
+        ORDER BY array_position($1::bytea[], ch.national_number_hash) LIMIT 1`,
+      [nationalNumberHashes],
     );
     const row = rows[0];
     if (!row || !row.sealed || !row.encryption_key_id) return null;
-    return { childId: row.child_id, keyId: row.encryption_key_id, sealed: row.sealed };
+    return { childId: row.child_id, childHash: row.child_hash, keyId: row.encryption_key_id, sealed: row.sealed };
   }
 }

@@ -7,8 +7,11 @@ export interface CascadeLeg {
   number: string;
 }
 
-/** Which limit throttled a look-up: the distinct numbers one caller asks for, or one of the call caps. */
-export type LookupLimit = 'numbers-per-hour' | CapLimit;
+/**
+ * Which limit throttled a look-up: a caller number an operator blocked, the distinct numbers one
+ * caller asks for, or one of the call caps.
+ */
+export type LookupLimit = 'caller-blocked' | 'numbers-per-hour' | CapLimit;
 
 /**
  * What the call flow learns from a look-up. Every "unavailable" sounds the same to the finder;
@@ -31,13 +34,26 @@ export interface StoredCascade {
 
 /** Port: the cascade store as the call flow needs it. */
 export interface CascadeDirectory {
-  findByNationalNumberHash(hash: Buffer): Promise<StoredCascade | null>;
+  /** The child stored under one of these keyed hashes (the first that matches, in order). */
+  findByNationalNumberHash(hashes: Buffer[]): Promise<StoredCascade | null>;
+}
+
+/** What the ledger knows about a caller when a look-up is noted. */
+export interface LookupNote {
+  /** Distinct national numbers the caller asked for since `since`, this one included. */
+  distinctNumbers: number;
+  /** An operator blocked this caller number and the block runs at `at`. */
+  callerBlocked: boolean;
 }
 
 /** Port: the call records as the abuse rule needs them. */
 export interface LookupLedger {
-  /** Records that this call asked for this national number; returns how many distinct numbers the caller asked for since `since`. */
-  noteLookup(callId: string, callerHash: Buffer, nationalNumberHash: Buffer, at: Date, since: Date): Promise<number>;
+  /**
+   * Records that this call asked for this national number; returns how many distinct numbers the
+   * caller asked for since `since`, and whether the caller (under any of `callerHashes`: the
+   * current pseudonym key's hash first) is blocked at `at`.
+   */
+  noteLookup(callId: string, callerHashes: Buffer[], nationalNumberHash: Buffer, at: Date, since: Date): Promise<LookupNote>;
 }
 
 /** The rules that decide whether a found cascade may ring: active, a valid card, at least one number. */

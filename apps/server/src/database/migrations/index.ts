@@ -8,7 +8,8 @@ import { OidcIdentities1796100000000 } from './1796100000000-OidcIdentities';
 import { CascadeTestsAndCodeCalls1796400000000 } from './1796400000000-CascadeTestsAndCodeCalls';
 import { CardIdentityByChild1796500000000 } from './1796500000000-CardIdentityByChild';
 import { LegCapsIndex1796600000000 } from './1796600000000-LegCapsIndex';
-import { PortalRateLimits1796700000000 } from './1796700000000-PortalRateLimits';
+import { OperatorControls1796700000000 } from './1796700000000-OperatorControls';
+import { PortalRateLimits1796800000000 } from './1796800000000-PortalRateLimits';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
@@ -23,5 +24,6 @@ export const migrations: Function[] = [
   CascadeTestsAndCodeCalls1796400000000,
   CardIdentityByChild1796500000000,
   LegCapsIndex1796600000000,
-  PortalRateLimits1796700000000,
+  OperatorControls1796700000000,
+  PortalRateLimits1796800000000,
 ];

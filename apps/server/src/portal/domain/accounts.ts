@@ -102,9 +102,10 @@ export class AccountService {
 
   /** Returns the account id; one message for an unknown address and a wrong password. */
   async signIn(rawEmail: string, password: string): Promise<string> {
-    const loginHash = this.loginHash(normalizeEmail(rawEmail));
+    const email = normalizeEmail(rawEmail);
+    const loginHash = this.loginHash(email);
     await this.guesses?.assertOpen(loginHash);
-    const account = await this.store.findByLogin(loginHash);
+    const account = await this.findByEmail(email);
     if (!account || !account.passwordHash) {
       await this.hasher.burn(password);
       await this.guesses?.failed(loginHash);
@@ -124,7 +125,7 @@ export class AccountService {
   /** Always succeeds from the caller's side: whether the address has an account is not revealed. */
   async requestPasswordReset(rawEmail: string, language?: Language): Promise<void> {
     const email = normalizeEmail(rawEmail);
-    const account = await this.store.findByLogin(this.loginHash(email));
+    const account = await this.findByEmail(email);
     if (account) await this.sendToken(account.id, email, 'reset-password', language);
   }
 
@@ -154,6 +155,13 @@ export class AccountService {
   emailOf(account: StoredAccount): string {
     if (!account.sealed || !account.keyId) return '';
     return (JSON.parse(this.encryptor.open(account.keyId, account.sealed, accountAad(account.id)).toString('utf8')) as { email: string }).email;
+  }
+
+  /** During a pseudonym key rotation, an account not rehashed yet is found under the previous key. */
+  private async findByEmail(email: string): Promise<StoredAccount | null> {
+    const account = await this.store.findByLogin(this.loginHash(email));
+    const previous = account ? null : this.pseudonymizer.previousHash('parent-login', email);
+    return account ?? (previous ? this.store.findByLogin(previous) : null);
   }
 
   private loginHash(email: string): Buffer {

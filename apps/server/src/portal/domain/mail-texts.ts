@@ -1,6 +1,6 @@
 import { Language } from '../../languages';
 
-export type MailKind = 'verify-email' | 'reset-password' | 'already-registered';
+export type MailKind = 'verify-email' | 'reset-password' | 'already-registered' | 'cascade-suspended' | 'cascade-resumed';
 
 interface Template {
   subject: string;
@@ -26,6 +26,14 @@ const TEMPLATES: Record<Language, Record<MailKind, Template>> = {
       subject: "Allo Parents : quelqu'un a voulu créer un compte avec votre adresse",
       text: "Bonjour,\n\nUn compte Allo Parents existe déjà avec cette adresse. Si c'était vous, connectez-vous ou choisissez un nouveau mot de passe (« Mot de passe oublié ») ; sinon, ignorez ce message.",
     },
+    'cascade-suspended': {
+      subject: 'Allo Parents : la cascade de votre enfant est suspendue',
+      text: "Bonjour,\n\nL'opérateur du service a suspendu la cascade d'appels de votre enfant. Tant qu'elle est suspendue, une personne qui appelle au sujet de votre enfant est mise en relation directement avec Child Focus (116 000), et vos numéros ne sont pas appelés.\n\nPour toute question, contactez l'opérateur du service (voir la déclaration de confidentialité sur le portail).",
+    },
+    'cascade-resumed': {
+      subject: "Allo Parents : la cascade de votre enfant fonctionne à nouveau",
+      text: "Bonjour,\n\nL'opérateur du service a levé la suspension de la cascade d'appels de votre enfant : vos numéros sont de nouveau appelés dans l'ordre choisi. Vérifiez-les sur le portail.",
+    },
   },
   nl: {
     'verify-email': {
@@ -39,6 +47,14 @@ const TEMPLATES: Record<Language, Record<MailKind, Template>> = {
     'already-registered': {
       subject: 'Allo Parents: iemand wilde een account aanmaken met uw adres',
       text: 'Goeddag,\n\nEr bestaat al een Allo Parents-account met dit adres. Was u dat zelf? Meld u dan aan of kies een nieuw wachtwoord ("Wachtwoord vergeten"). Zo niet, negeer dan dit bericht.',
+    },
+    'cascade-suspended': {
+      subject: 'Allo Parents: de belketen van uw kind is opgeschort',
+      text: 'Goeddag,\n\nDe beheerder van de dienst heeft de belketen van uw kind opgeschort. Zolang ze opgeschort is, wordt wie over uw kind belt meteen doorverbonden met Child Focus (116 000) en worden uw nummers niet gebeld.\n\nMet vragen kunt u terecht bij de beheerder van de dienst (zie de privacyverklaring op het portaal).',
+    },
+    'cascade-resumed': {
+      subject: 'Allo Parents: de belketen van uw kind werkt weer',
+      text: 'Goeddag,\n\nDe beheerder van de dienst heeft de opschorting van de belketen van uw kind opgeheven: uw nummers worden weer gebeld in de gekozen volgorde. Controleer ze op het portaal.',
     },
   },
   de: {
@@ -54,6 +70,14 @@ const TEMPLATES: Record<Language, Record<MailKind, Template>> = {
       subject: 'Allo Parents: Jemand wollte mit Ihrer Adresse ein Konto anlegen',
       text: 'Guten Tag,\n\nMit dieser Adresse besteht bereits ein Allo-Parents-Konto. Wenn Sie das waren, melden Sie sich an oder wählen Sie ein neues Passwort („Passwort vergessen“); andernfalls ignorieren Sie diese Nachricht.',
     },
+    'cascade-suspended': {
+      subject: 'Allo Parents: Die Anrufkette Ihres Kindes ist ausgesetzt',
+      text: 'Guten Tag,\n\nDer Betreiber des Dienstes hat die Anrufkette Ihres Kindes ausgesetzt. Solange sie ausgesetzt ist, wird jemand, der wegen Ihres Kindes anruft, direkt mit Child Focus (116 000) verbunden, und Ihre Nummern werden nicht angerufen.\n\nBei Fragen wenden Sie sich an den Betreiber des Dienstes (siehe die Datenschutzerklärung im Portal).',
+    },
+    'cascade-resumed': {
+      subject: 'Allo Parents: Die Anrufkette Ihres Kindes ist wieder aktiv',
+      text: 'Guten Tag,\n\nDer Betreiber des Dienstes hat die Aussetzung der Anrufkette Ihres Kindes aufgehoben: Ihre Nummern werden wieder in der gewählten Reihenfolge angerufen. Prüfen Sie sie im Portal.',
+    },
   },
   en: {
     'verify-email': {
@@ -67,6 +91,14 @@ const TEMPLATES: Record<Language, Record<MailKind, Template>> = {
     'already-registered': {
       subject: 'Allo Parents: someone tried to create an account with your address',
       text: 'Hello,\n\nAn Allo Parents account with this address already exists. If it was you, sign in or choose a new password ("Forgotten password"); otherwise ignore this message.',
+    },
+    'cascade-suspended': {
+      subject: "Allo Parents: your child's cascade is suspended",
+      text: "Hello,\n\nThe service's operator has suspended your child's call cascade. While it is suspended, anyone who calls about your child is put straight through to Child Focus (116 000), and your numbers are not called.\n\nFor any question, contact the service's operator (see the privacy statement on the portal).",
+    },
+    'cascade-resumed': {
+      subject: "Allo Parents: your child's cascade works again",
+      text: "Hello,\n\nThe service's operator has lifted the suspension of your child's call cascade: your numbers are called again in the order you chose. Check them on the portal.",
     },
   },
 };

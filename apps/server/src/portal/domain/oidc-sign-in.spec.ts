@@ -10,8 +10,8 @@ class FakeStore implements OidcIdentityStore {
   /** Simulates a simultaneous first sign-in of the same identity committing first. */
   raceWith: string | null = null;
 
-  async findParent(issuer: string, subjectHash: Buffer): Promise<string | null> {
-    return this.identities.get(`${issuer}|${subjectHash.toString('hex')}`) ?? null;
+  async findParent(issuer: string, subjectHashes: Buffer[]): Promise<string | null> {
+    return this.identities.get(`${issuer}|${subjectHashes[0].toString('hex')}`) ?? null;
   }
 
   async createParent(a: { id: string; loginHash: Buffer; keyId: string; sealed: Buffer; issuer: string; subjectHash: Buffer }) {

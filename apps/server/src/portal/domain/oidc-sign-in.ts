@@ -15,8 +15,12 @@ export interface OidcIdentity {
 
 /** Port: identities at OpenID Connect providers and the accounts they belong to. */
 export interface OidcIdentityStore {
-  /** The account of this identity (and records its use), or null. */
-  findParent(issuer: string, subjectHash: Buffer): Promise<string | null>;
+  /**
+   * The account of this identity (and records its use), or null. `subjectHashes`: under the
+   * current pseudonym key first, then (during a rotation) the previous one; an identity found
+   * under the previous key is stored under the current one from then on.
+   */
+  findParent(issuer: string, subjectHashes: Buffer[]): Promise<string | null>;
   /**
    * In one transaction: a parent account without a password, its address verified, and the
    * identity pointing at it. 'login-taken' when an account already has this address (nothing
@@ -69,8 +73,9 @@ export class OidcAccounts {
 
   /** Returns the account id to start a session for. */
   async signIn(identity: OidcIdentity): Promise<string> {
-    const subjectHash = this.pseudonymizer.hash('oidc-subject', identity.subject);
-    const known = await this.store.findParent(identity.issuer, subjectHash);
+    const subjectHashes = this.pseudonymizer.hashes('oidc-subject', identity.subject);
+    const subjectHash = subjectHashes[0];
+    const known = await this.store.findParent(identity.issuer, subjectHashes);
     if (known) return known;
 
     if (!identity.emailVerified || !identity.email || !identity.email.includes('@')) {

@@ -1,7 +1,8 @@
 import { parseNationalNumber } from '../../cascades/domain/national-number';
+import type { Language } from '../../languages';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import type { AnnouncementDialler } from '../../telephony/announcement/announcement-dialler';
-import type { AnnouncementLang, AnnouncementResult } from '../../telephony/announcement/announcement-machine';
+import type { AnnouncementResult } from '../../telephony/announcement/announcement-machine';
 import { AttemptSubject, accountSubject } from './link-lockout';
 import { PortalError } from './portal-error';
 import { isUuid } from './parent-children';
@@ -24,7 +25,7 @@ export const CODE_REQUEST_ACCEPTED =
 
 export interface CascadeToTest {
   cascadeId: string;
-  language: AnnouncementLang;
+  language: Language;
   numbers: { position: number; e164: string }[];
 }
 
@@ -42,8 +43,10 @@ export interface StoredCheckView {
 export interface CodeCallTarget {
   cascadeId: string;
   firstNumber: string;
-  language: AnnouncementLang;
+  language: Language;
   card: { keyId: string; sealed: Buffer };
+  /** The child's keyed hash as stored (under the current or, during a rotation, the previous pseudonym key): the card's associated data. */
+  childHash: Buffer;
 }
 
 export interface ParentCallsStore {
@@ -61,7 +64,8 @@ export interface ParentCallsStore {
    * child) and answers true.
    */
   admitCodeRequest(subjects: AttemptSubject[], parentId: string, at: Date, since: Date, allow: (recent: { kind: AttemptSubject['kind'] }[]) => boolean): Promise<boolean>;
-  codeCallTarget(nationalNumberHash: Buffer): Promise<CodeCallTarget | null>;
+  /** The active cascade's first number and card of the child stored under one of these hashes. */
+  codeCallTarget(nationalNumberHashes: Buffer[]): Promise<CodeCallTarget | null>;
   auditCodeCall(cascadeId: string, result: AnnouncementResult): Promise<void>;
 }
 
@@ -98,7 +102,7 @@ export class ParentCalls {
     if (!cascade || cascade.numbers.length === 0) throw new PortalError('conflict', 'the list has no number to test yet: add and save numbers first');
     const dialler = this.requireDialler();
     const testId = await this.store.beginTest(cascade.cascadeId, parentId, new Date(this.now().getTime() - TEST_INTERVAL_MS), cascade.numbers[0].position);
-    if (!testId) throw new PortalError('rate-limited', 'the list was tested less than 10 minutes ago: wait and try again');
+    if (!testId) throw new PortalError('rate-limited', `the list was tested less than ${TEST_INTERVAL_MS / 60_000} minutes ago: wait and try again`);
     this.track(this.runTest(dialler, testId, cascade));
     return this.checks(parentId, childId);
   }
@@ -143,7 +147,7 @@ export class ParentCalls {
       throw new PortalError('rate-limited', 'too many code requests: try again tomorrow');
     }
     // In the background, so the answer's timing says nothing either.
-    this.track(this.callWithCode(dialler, hash));
+    this.track(this.callWithCode(dialler, this.pseudonymizer.hashes('national-number', nationalNumber)));
     return { message: CODE_REQUEST_ACCEPTED };
   }
 
@@ -182,12 +186,12 @@ export class ParentCalls {
     }
   }
 
-  private async callWithCode(dialler: AnnouncementDialler, hash: Buffer): Promise<void> {
+  private async callWithCode(dialler: AnnouncementDialler, hashes: Buffer[]): Promise<void> {
     try {
-      const target = await this.store.codeCallTarget(hash);
+      const target = await this.store.codeCallTarget(hashes);
       if (!target) return;
       // Opened only for this call; held in memory until the call ends, never logged.
-      const code = this.codes.contactCode(hash, target.card.keyId, target.card.sealed);
+      const code = this.codes.contactCode(target.childHash, target.card.keyId, target.card.sealed);
       const result = await dialler.call({ number: target.firstNumber, language: target.language, purpose: { kind: 'code', code } });
       await this.store.auditCodeCall(target.cascadeId, result);
     } catch (error) {

@@ -218,7 +218,12 @@ export class TotpService {
   private async accepts(parentId: string, totp: StoredTotp, input: string, now: Date): Promise<boolean> {
     const read = readCode(input);
     if (!read) return false;
-    if (read.kind === 'recovery') return this.store.useRecoveryCode(parentId, this.recoveryHash(parentId, read.code));
+    if (read.kind === 'recovery') {
+      if (await this.store.useRecoveryCode(parentId, this.recoveryHash(parentId, read.code))) return true;
+      // Codes given before a pseudonym key rotation keep working while the previous key is set.
+      const previous = this.pseudonymizer.previousHash('recovery-code', recoveryInput(parentId, read.code));
+      return previous ? this.store.useRecoveryCode(parentId, previous) : false;
+    }
     const step = matchingStep(this.secretOf(parentId, totp), read.code, now);
     return step !== null && this.store.useStep(parentId, step);
   }
@@ -232,11 +237,16 @@ export class TotpService {
   }
 
   private recoveryHash(parentId: string, code: string): Buffer {
-    return this.pseudonymizer.hash('recovery-code', `${parentId}\0${code.replace(/[\s-]/g, '').toUpperCase()}`);
+    return this.pseudonymizer.hash('recovery-code', recoveryInput(parentId, code));
   }
 }
 
 /** Binds a sealed TOTP secret to its account. */
+/** What a recovery code's keyed hash is made of: the account and the code as typed, without spaces or dashes. */
+function recoveryInput(parentId: string, code: string): string {
+  return `${parentId}\0${code.replace(/[\s-]/g, '').toUpperCase()}`;
+}
+
 export function totpAad(parentId: string): Buffer {
   return Buffer.from(`parent-totp\0${parentId}`, 'utf8');
 }

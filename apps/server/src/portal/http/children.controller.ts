@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilt
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { CallView, ChildCallHistory } from '../domain/call-history';
-import { CascadeCheckView, ParentCalls } from '../domain/parent-calls';
+import { MAX_CASCADE_NUMBERS } from '../domain/cascade-numbers';
+import { CascadeCheckView, ParentCalls, TEST_INTERVAL_MS } from '../domain/parent-calls';
 import { CascadeView, ChildView, ParentChildren } from '../domain/parent-children';
 import { CsrfGuard } from './csrf.guard';
 import { ActivateCascadeDto, CodeRequestDto, LinkChildDto, SaveCascadeDto } from './dto/children.dto';
@@ -79,17 +80,17 @@ export class ChildrenController {
 
   /** Replaces the list (in order). A new cascade is a draft; saving keeps the status. */
   @Put(':childId/cascade')
-  @ApiOperation({ summary: 'Save the list of numbers (in order)', description: 'Up to 7 numbers, E.164 after normalisation; refused per field: invalid, duplicate, an 8th, premium-rate, the service\'s own number. A new cascade is a draft.' })
+  @ApiOperation({ summary: 'Save the list of numbers (in order)', description: `Up to ${MAX_CASCADE_NUMBERS} numbers, E.164 after normalisation; refused per field: invalid, duplicate, an ${MAX_CASCADE_NUMBERS + 1}th, premium-rate, the service's own number. A new cascade is a draft.` })
   @ApiOkResponse({ type: CascadeViewDoc, description: 'Saved.' })
   save(@Param('childId') childId: string, @Body() body: SaveCascadeDto, @Req() request: PortalRequest): Promise<CascadeView> {
     return this.children.saveCascade(request.parentId!, childId, body.numbers, body.language);
   }
 
-  /** Starts a test call to each number in turn (202); 429 within 10 minutes of the previous test. */
+  /** Starts a test call to each number in turn (202); 429 within TEST_INTERVAL_MS of the previous test. */
   @Post(':childId/cascade/test')
   @ApiOperation({
     summary: 'Test the list: call each number in turn',
-    description: 'Whoever answers hears that it is a test and presses 1 to confirm. One test per cascade per 10 minutes (429); a list without numbers answers 409.',
+    description: `Whoever answers hears that it is a test and presses 1 to confirm. One test per cascade per ${TEST_INTERVAL_MS / 60_000} minutes (429); a list without numbers answers 409.`,
   })
   @ApiAcceptedResponse({ type: CascadeCheckViewDoc, description: 'Started: the test runs in the background; follow it with GET.' })
   @HttpCode(202)

@@ -4,13 +4,13 @@ import { OidcIdentityStore } from '../domain/oidc-sign-in';
 export class PgOidcIdentityStore implements OidcIdentityStore {
   constructor(private readonly db: Database) {}
 
-  async findParent(issuer: string, subjectHash: Buffer): Promise<string | null> {
+  async findParent(issuer: string, subjectHashes: Buffer[]): Promise<string | null> {
     const { rows } = await this.db.query<{ parent_id: string }>(
       `WITH used AS (
-         UPDATE parent_oidc_identities SET last_used_at = now() WHERE issuer = $1 AND subject_hash = $2 RETURNING parent_id
+         UPDATE parent_oidc_identities SET last_used_at = now(), subject_hash = $3 WHERE issuer = $1 AND subject_hash = ANY($2::bytea[]) RETURNING parent_id
        )
        UPDATE parent_accounts SET last_seen_at = now() FROM used WHERE parent_accounts.id = used.parent_id RETURNING used.parent_id`,
-      [issuer, subjectHash],
+      [issuer, subjectHashes, subjectHashes[0]],
     );
     return rows[0]?.parent_id ?? null;
   }

@@ -123,19 +123,20 @@ export class PgParentCallsStore implements ParentCallsStore {
     });
   }
 
-  async codeCallTarget(nationalNumberHash: Buffer): Promise<CodeCallTarget | null> {
-    const { rows } = await this.db.query<{ cascade_id: string; e164: string; language: CodeCallTarget['language']; encryption_key_id: string; sealed: Buffer }>(
-      `SELECT c.id AS cascade_id, n.e164, c.language, k.encryption_key_id, k.sealed
+  async codeCallTarget(nationalNumberHashes: Buffer[]): Promise<CodeCallTarget | null> {
+    const { rows } = await this.db.query<{ cascade_id: string; child_hash: Buffer; e164: string; language: CodeCallTarget['language']; encryption_key_id: string; sealed: Buffer }>(
+      `SELECT c.id AS cascade_id, ch.national_number_hash AS child_hash, n.e164, c.language, k.encryption_key_id, k.sealed
          FROM children ch
-         JOIN cascades c ON c.child_id = ch.id AND c.status = 'active'
+         JOIN cascades c ON c.child_id = ch.id AND c.status = 'active' AND c.suspended_at IS NULL
          JOIN LATERAL (SELECT e164 FROM cascade_numbers WHERE cascade_id = c.id ORDER BY position LIMIT 1) n ON true
          JOIN LATERAL (SELECT encryption_key_id, sealed FROM cards WHERE child_id = ch.id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
-        WHERE ch.national_number_hash = $1`,
-      [nationalNumberHash],
+        WHERE ch.national_number_hash = ANY($1::bytea[])
+        ORDER BY array_position($1::bytea[], ch.national_number_hash) LIMIT 1`,
+      [nationalNumberHashes],
     );
     const row = rows[0];
     if (!row || !row.sealed || !row.encryption_key_id) return null;
-    return { cascadeId: row.cascade_id, firstNumber: row.e164, language: row.language, card: { keyId: row.encryption_key_id, sealed: row.sealed } };
+    return { cascadeId: row.cascade_id, childHash: row.child_hash, firstNumber: row.e164, language: row.language, card: { keyId: row.encryption_key_id, sealed: row.sealed } };
   }
 
   async auditCodeCall(cascadeId: string, result: AnnouncementResult): Promise<void> {

@@ -175,9 +175,14 @@ export class PgRetentionStore {
     return { deleted: +r.deleted, last: r.last };
   }
 
-  /** Up to `size` call records (their legs go with them) or audit events older than `before`. */
+  /**
+   * Up to `size` call records (their legs go with them) or audit events older than `before`. With
+   * the audit events go the operators' caller blocks that ended before the same cut-off (a few
+   * rows: not counted apart).
+   */
   async purgeOlder(on: Connection, rows: 'call-records' | 'audit-events', before: string, size: number): Promise<number> {
     const [table, column] = rows === 'call-records' ? ['call_records', 'started_at'] : ['audit_events', 'at'];
+    if (rows === 'audit-events') await on.query(`DELETE FROM blocked_callers WHERE COALESCE(lifted_at, blocked_until) < $1`, [before]);
     const {
       rows: [r],
     } = await on.query<{ deleted: string }>(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkDestination } from '../../cascades/domain/allowed-destinations';
 import { CallFlowConfig } from '../../config/app-config';
+import type { Language } from '../../languages';
 import { AriChannel, legFailureFromCause } from '../ari/ari-events';
 import { AppChannel } from '../ari/ari-rest';
 import { CallControl } from '../call-control.port';
@@ -8,7 +9,7 @@ import { CallKind, OwnedChannelEvent } from '../runtime/call-kind';
 import { Clock, SessionLog } from '../runtime/clock';
 import { StasisRouter } from '../runtime/stasis-router';
 import { AnnouncementDialler } from './announcement-dialler';
-import { AnnouncementLang, AnnouncementPurpose, AnnouncementResult } from './announcement-machine';
+import { AnnouncementPurpose, AnnouncementResult } from './announcement-machine';
 import { AnnouncementSession } from './announcement-session';
 
 export interface AnnouncementCallsDeps {
@@ -34,7 +35,7 @@ export class AnnouncementCalls implements AnnouncementDialler, CallKind {
     deps.router.register(this);
   }
 
-  async call(request: { number: string; language: AnnouncementLang; purpose: AnnouncementPurpose }): Promise<AnnouncementResult> {
+  async call(request: { number: string; language: Language; purpose: AnnouncementPurpose }): Promise<AnnouncementResult> {
     const { config, router, control, clock, log } = this.deps;
     const callId = randomUUID();
     // A number saved before the operator narrowed the allowed destinations is never dialled,

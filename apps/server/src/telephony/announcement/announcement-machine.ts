@@ -9,8 +9,6 @@ import type { LegFailure } from '../call-control.port';
  * (announcement-session.ts) runs the commands over CallControl.
  */
 
-export type AnnouncementLang = Language;
-
 export const ANNOUNCEMENT_PROMPT_IDS = ['test-call-intro', 'test-press-1', 'test-confirmed', 'code-call-intro', 'code-press-1', 'code-is', 'code-again', 'goodbye'] as const;
 export type AnnouncementPromptId = (typeof ANNOUNCEMENT_PROMPT_IDS)[number];
 
@@ -18,9 +16,9 @@ export type AnnouncementPromptId = (typeof ANNOUNCEMENT_PROMPT_IDS)[number];
 export type AnnouncementPurpose = { kind: 'test' } | { kind: 'code'; code: string };
 
 export type AnnouncementMedia =
-  | { kind: 'prompt'; id: AnnouncementPromptId; language: AnnouncementLang }
+  | { kind: 'prompt'; id: AnnouncementPromptId; language: Language }
   /** Read one character at a time: digits and letters A-Z. */
-  | { kind: 'characters'; text: string; language: AnnouncementLang };
+  | { kind: 'characters'; text: string; language: Language };
 
 export interface AnnouncementSettings {
   /** Rings this long at most (shorter than the networks' forward-to-voicemail delay). */
@@ -63,14 +61,14 @@ export type AnnouncementPhase =
   | { phase: 'closing'; playbackId: string; result: AnnouncementResult }
   | { phase: 'ended'; result: AnnouncementResult };
 
-export type AnnouncementState = AnnouncementPhase & { callId: string; language: AnnouncementLang; purpose: AnnouncementPurpose; counter: number };
+export type AnnouncementState = AnnouncementPhase & { callId: string; language: Language; purpose: AnnouncementPurpose; counter: number };
 
 export interface AnnouncementTransition {
   state: AnnouncementState;
   commands: AnnouncementCommand[];
 }
 
-export function initialAnnouncement(callId: string, language: AnnouncementLang, purpose: AnnouncementPurpose): AnnouncementState {
+export function initialAnnouncement(callId: string, language: Language, purpose: AnnouncementPurpose): AnnouncementState {
   return { phase: 'idle', callId, language, purpose, counter: 0 };
 }
 

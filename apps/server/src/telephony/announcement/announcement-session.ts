@@ -1,3 +1,4 @@
+import type { Language } from '../../languages';
 import { CallControl } from '../call-control.port';
 import { digitSound, letterSound, promptSound } from '../prompts/prompt-catalog';
 import { Clock, SessionLog } from '../runtime/clock';
@@ -5,7 +6,6 @@ import { SessionRunner } from '../runtime/session-runner';
 import {
   AnnouncementCommand,
   AnnouncementEvent,
-  AnnouncementLang,
   AnnouncementMedia,
   AnnouncementPurpose,
   AnnouncementResult,
@@ -38,7 +38,7 @@ export class AnnouncementSession extends SessionRunner<AnnouncementState, Announ
   constructor(
     callId: string,
     private readonly number: string,
-    language: AnnouncementLang,
+    language: Language,
     purpose: AnnouncementPurpose,
     private readonly deps: AnnouncementSessionDeps,
   ) {

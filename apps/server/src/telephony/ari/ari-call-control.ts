@@ -1,6 +1,14 @@
 import { CallControl, OutboundLeg } from '../call-control.port';
 import { AriRest, isGone } from './ari-rest';
 
+/**
+ * Bridging a parent who pressed 1 to the finder: worth waiting for longer than any other request
+ * (3 s). On a machine so loaded that ARI requests queue for seconds, giving up would drop a
+ * parent who has already accepted and send the finder to the hotline; the finder, on hold, hears
+ * the hold meanwhile.
+ */
+export const BRIDGE_DEADLINE_MS = 8_000;
+
 const ignoreGone = (error: unknown) => {
   if (!isGone(error)) throw error;
 };
@@ -48,8 +56,9 @@ export class AriCallControl implements CallControl {
   }
 
   async bridge(bridgeId: string, channelIds: string[]): Promise<void> {
-    await this.ari.request('POST', `/bridges/${enc(bridgeId)}`, { type: 'mixing' });
-    await this.ari.request('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') });
+    const deadline = { timeoutMs: BRIDGE_DEADLINE_MS };
+    await this.ari.request('POST', `/bridges/${enc(bridgeId)}`, { type: 'mixing' }, undefined, deadline);
+    await this.ari.request('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') }, undefined, deadline);
   }
 
   async setDeadline(channelId: string, seconds: number): Promise<void> {

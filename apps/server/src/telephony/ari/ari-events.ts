@@ -17,7 +17,18 @@ export type AriEventOf =
   | { type: 'ChannelStateChange'; channel: AriChannel }
   | { type: 'ChannelDestroyed'; cause: number; cause_txt: string; channel: AriChannel }
   | { type: 'ChannelDtmfReceived'; digit: string; channel: AriChannel }
+  /** Asterisk's dial of a channel it originated (`peer`): '' at the start, then what the far end signals. */
+  | { type: 'Dial'; dialstatus: string; peer: AriChannel }
   | { type: 'PlaybackFinished'; playback: { id: string; state: string } };
+
+/**
+ * The far end signals that it has reached the phone: 180 Ringing, or 183 Session Progress (many
+ * mobile networks play their own ringback as early media and never send 180). Either one means
+ * the network found the phone; only its answer is still awaited.
+ */
+export function isAlerting(dialstatus: string): boolean {
+  return dialstatus === 'RINGING' || dialstatus === 'PROGRESS';
+}
 
 /** Q.850 cause of a leg that ended before it was answered → what the cascade records. */
 export function legFailureFromCause(cause: number): LegFailure {

@@ -7,6 +7,7 @@ import { AriConnection, AriState } from './ari-connection';
 import { StasisAdapter } from '../runtime/stasis-adapter.port';
 import { AriEventOf } from './ari-events';
 import { AppChannel, AriRest, channelsInAppAfterConnect } from './ari-rest';
+import { TRUNK_ENDPOINT, trunkStatus, TrunkStatus } from '../trunk/trunk-status';
 
 /** A raw ARI event as Asterisk sends it (the fields we use are typed where we use them). */
 export interface AriEvent {
@@ -75,6 +76,26 @@ export class AriGateway implements StasisAdapter, OnApplicationBootstrap, OnAppl
 
   bridges(): Promise<{ id: string; channels: string[] }[]> {
     return this.rest.request<{ id: string; channels: string[] }[]>('GET', '/bridges');
+  }
+
+  /** The trunk as Asterisk's qualify sees it (ARI's endpoint state and Asterisk's start time); never places a call. */
+  async trunkStatus(): Promise<TrunkStatus> {
+    const qualifySeconds = this.config.sip.trunkQualifySeconds;
+    if (qualifySeconds === 0 || this.state !== 'up') return trunkStatus({ qualifySeconds, endpointState: null, asteriskUpSeconds: null });
+    try {
+      const [endpoint, info] = await Promise.all([
+        this.rest.request<{ state?: 'online' | 'offline' | 'unknown' }>('GET', `/endpoints/PJSIP/${TRUNK_ENDPOINT}`),
+        this.rest.request<{ status?: { startup_time?: string } }>('GET', '/asterisk/info', { only: 'status' }),
+      ]);
+      const startedAt = Date.parse(info.status?.startup_time ?? '');
+      return trunkStatus({
+        qualifySeconds,
+        endpointState: endpoint.state ?? 'unknown',
+        asteriskUpSeconds: Number.isNaN(startedAt) ? null : (Date.now() - startedAt) / 1000,
+      });
+    } catch {
+      return trunkStatus({ qualifySeconds, endpointState: null, asteriskUpSeconds: null });
+    }
   }
 
   async deleteBridge(bridgeId: string): Promise<void> {

@@ -98,16 +98,18 @@ export class AriRest {
     });
   }
 
-  async request<T = unknown>(method: Method, path: string, query: Query = {}, body?: unknown): Promise<T> {
+  /** `timeoutMs` replaces the pool's deadline for a request worth waiting longer for. */
+  async request<T = unknown>(method: Method, path: string, query: Query = {}, body?: unknown, options: { timeoutMs?: number } = {}): Promise<T> {
     const operation = `${method} ${path.replace(/\/[^/]*[0-9a-f]{8}[^/]*/g, '/{id}')}`;
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
     const search = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) search.set(k, String(v));
     const target = `${this.prefix}${path}${search.size ? `?${search}` : ''}`;
     const payload = body ? JSON.stringify(body) : undefined;
     const started = performance.now();
     try {
-      return await this.send<T>(method, operation, target, payload, signal);
+      return await this.send<T>(method, operation, target, payload, signal, timeoutMs);
     } finally {
       this.observer.timed?.(operation, (performance.now() - started) / 1000);
     }
@@ -119,7 +121,7 @@ export class AriRest {
     return { queued, running };
   }
 
-  private async send<T>(method: Method, operation: string, target: string, payload: string | undefined, signal: AbortSignal): Promise<T> {
+  private async send<T>(method: Method, operation: string, target: string, payload: string | undefined, signal: AbortSignal, timeoutMs: number): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await this.pool.request({
@@ -142,7 +144,7 @@ export class AriRest {
         const retryable = NOT_SENT.has(code) || (method !== 'POST' && MAYBE_SENT.has(code));
         if (!retryable || signal.aborted || !(await pauseUnlessAborted(pause, signal))) {
           this.observer.failed?.(operation, 0);
-          throw new AriHttpError(0, operation, signal.aborted ? `no answer within ${this.timeoutMs} ms` : `${code}: ${(error as Error).message}`);
+          throw new AriHttpError(0, operation, signal.aborted ? `no answer within ${timeoutMs} ms` : `${code}: ${(error as Error).message}`);
         }
         this.observer.retried?.(operation, code);
       }

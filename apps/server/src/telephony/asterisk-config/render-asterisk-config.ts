@@ -36,6 +36,7 @@ export function asteriskTemplateVariables(config: AppConfig, instanceDir: string
     SIP_PORT: String(config.sip.port),
     SIP_TRUNK_URI: config.sip.trunkUri,
     SIP_TRUNK_HOST: trunkHost,
+    SIP_TRUNK_QUALIFY_SECONDS: String(config.sip.trunkQualifySeconds),
     RTP_PORT_START: String(config.sip.rtpPortStart),
     RTP_PORT_END: String(config.sip.rtpPortEnd),
     HOTLINE_NUMBER: config.service.hotlineNumber,

@@ -35,6 +35,21 @@ async function typeNumber(s: CallSession) {
   await flush();
 }
 
+/** The look-up of a cascade of one number (leg 1), in French and with no first name unless told. */
+const oneLeg =
+  (over: Partial<Extract<FinderLookupResult, { kind: 'found' }>> = {}) =>
+  async (): Promise<FinderLookupResult> => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }], ...over });
+const LEG_1 = 'call-1:leg:1';
+
+/** The latest playback (the putting-through prompt, after typeNumber) ends. */
+const playbackEnds = (s: CallSession, control: FakeCallControl) => s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+
+/** The parent on leg 1 answers and presses 1. */
+async function parentAccepts(s: CallSession) {
+  await s.dispatch({ type: 'LegAnswered', legId: LEG_1, machineDetected: false });
+  await s.dispatch({ type: 'LegDtmf', legId: LEG_1, digit: '1' });
+}
+
 const lastPlayback = (control: FakeCallControl) => {
   const plays = control.calls.filter((c) => c.startsWith('play '));
   return plays[plays.length - 1];
@@ -97,7 +112,7 @@ describe('the call session runner', () => {
   });
 
   it('given the look-up finds a cascade while the putting-through prompt plays, then leg 1 is dialled at once and the hold starts only when the prompt ends', async () => {
-    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    const { s, control } = session(oneLeg());
     await typeNumber(s);
     const promptAt = control.calls.findIndex((c) => c.startsWith('play finder-ch sound:alloparents/fr/putting-through'));
     const dialAt = control.calls.indexOf('originate parent call-1-leg-1');
@@ -105,19 +120,16 @@ describe('the call session runner', () => {
     expect(dialAt).toBeGreaterThan(promptAt);
     expect(control.calls).not.toContain('startHold finder-ch');
     expect(control.calls.slice(promptAt).some((c) => c.startsWith('stopPlayback'))).toBe(false);
-    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
+    await playbackEnds(s, control);
     expect(control.calls.at(-1)).toBe('startHold finder-ch');
   });
 
   it('given the finder and a parent are bridged, then the dead-man switch gives way to the call\'s maximum length on both channels, set before the bridge, and is pushed no more', async () => {
-    const { s, control, clock } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    const { s, control, clock } = session(oneLeg());
     await typeNumber(s);
-    const playbackId = control.playbackIds[control.playbackIds.length - 1];
-    await s.dispatch({ type: 'PlaybackFinished', playbackId });
-    const legId = 'call-1:leg:1';
-    await s.dispatch({ type: 'LegRinging', legId });
-    await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
-    await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
+    await playbackEnds(s, control);
+    await s.dispatch({ type: 'LegRinging', legId: LEG_1 });
+    await parentAccepts(s);
     const limitAt = control.calls.indexOf('limitConnectedCall finder-ch call-1-leg-1 3600');
     expect(limitAt).toBeGreaterThan(-1);
     expect(control.calls.indexOf('bridge finder-ch+call-1-leg-1')).toBeGreaterThan(limitAt);
@@ -128,13 +140,11 @@ describe('the call session runner', () => {
   });
 
   it('given the bridge fails, then the finder waits for the hotline with the dead-man switch armed again, not the call\'s maximum length', async () => {
-    const { s, control, clock } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    const { s, control, clock } = session(oneLeg());
     control.failing.add('bridge');
     await typeNumber(s);
-    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
-    const legId = 'call-1:leg:1';
-    await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
-    await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
+    await playbackEnds(s, control);
+    await parentAccepts(s);
     await flush();
     expect(s.phase).toBe('hotline');
     const clearedAt = control.calls.indexOf('clearConnectedCall finder-ch');
@@ -146,13 +156,11 @@ describe('the call session runner', () => {
   });
 
   it('given the maximum length cannot be set, then the finder is bridged all the same', async () => {
-    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: null, legs: [{ position: 1, number: '+32470000001' }] }));
+    const { s, control } = session(oneLeg());
     control.failing.add('limitConnectedCall');
     await typeNumber(s);
-    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
-    const legId = 'call-1:leg:1';
-    await s.dispatch({ type: 'LegAnswered', legId, machineDetected: false });
-    await s.dispatch({ type: 'LegDtmf', legId, digit: '1' });
+    await playbackEnds(s, control);
+    await parentAccepts(s);
     expect(control.calls).toContain('bridge finder-ch+call-1-leg-1');
     expect(s.phase).toBe('connected');
   });
@@ -171,10 +179,10 @@ describe('the child\'s first name', () => {
         released.push(callId);
       },
     };
-    const { s, control } = session(async () => ({ kind: 'found', cascadeId: 'k', language: 'de', childFirstName: 'Emma', legs: [{ position: 1, number: '+32470000001' }] }), voice);
+    const { s, control } = session(oneLeg({ language: 'de', childFirstName: 'Emma' }), voice);
     await typeNumber(s);
-    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
-    await s.dispatch({ type: 'LegAnswered', legId: 'call-1:leg:1', machineDetected: false });
+    await playbackEnds(s, control);
+    await s.dispatch({ type: 'LegAnswered', legId: LEG_1, machineDetected: false });
     expect(prepared).toEqual(['call-1 Emma de']);
     expect(lastPlayback(control)).toBe('play call-1-leg-1 sound:alloparents/de/parent-intro+sound:alloparents/names/call-1+sound:alloparents/de/parent-options');
     await s.dispatch({ type: 'FinderHungUp' });
@@ -190,14 +198,14 @@ describe('the child\'s first name', () => {
     };
     return { voice, finish: (uri: string | null) => finish(uri) };
   };
-  const found = async (): Promise<FinderLookupResult> => ({ kind: 'found', cascadeId: 'k', language: 'fr', childFirstName: 'Emma', legs: [{ position: 1, number: '+32470000001' }] });
+  const found = oneLeg({ childFirstName: 'Emma' });
 
   it('given a parent answers before the name is rendered, then the message waits for the name and includes it', async () => {
     const { voice, finish } = slowVoice();
     const { s, control } = session(found, voice);
     await typeNumber(s);
-    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
-    const answered = s.dispatch({ type: 'LegAnswered', legId: 'call-1:leg:1', machineDetected: false });
+    await playbackEnds(s, control);
+    const answered = s.dispatch({ type: 'LegAnswered', legId: LEG_1, machineDetected: false });
     await flush();
     expect(control.calls.some((c) => c.startsWith('play call-1-leg-1'))).toBe(false);
     finish('sound:alloparents/names/call-1');
@@ -209,8 +217,8 @@ describe('the child\'s first name', () => {
     const { voice } = slowVoice();
     const { s, control, clock } = session(found, voice);
     await typeNumber(s);
-    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
-    const answered = s.dispatch({ type: 'LegAnswered', legId: 'call-1:leg:1', machineDetected: false });
+    await playbackEnds(s, control);
+    const answered = s.dispatch({ type: 'LegAnswered', legId: LEG_1, machineDetected: false });
     await flush();
     await clock.advance(CHILD_NAME_WAIT_MS - 1);
     expect(control.calls.some((c) => c.startsWith('play call-1-leg-1'))).toBe(false);
@@ -222,8 +230,8 @@ describe('the child\'s first name', () => {
   it('given the rendering fails, then the parent hears the message without the name at once', async () => {
     const { s, control } = session(found, { prepare: async () => Promise.reject(new Error('espeak-ng missing')), release: async () => undefined });
     await typeNumber(s);
-    await s.dispatch({ type: 'PlaybackFinished', playbackId: control.playbackIds[control.playbackIds.length - 1] });
-    await s.dispatch({ type: 'LegAnswered', legId: 'call-1:leg:1', machineDetected: false });
+    await playbackEnds(s, control);
+    await s.dispatch({ type: 'LegAnswered', legId: LEG_1, machineDetected: false });
     expect(lastPlayback(control)).toBe('play call-1-leg-1 sound:alloparents/fr/parent-intro+sound:alloparents/fr/parent-options');
   });
 });

@@ -90,6 +90,33 @@ describe('the finder\'s calls on the Stasis router (a fake ARI event stream)', (
     expect(ofType(world.events, 'LegRinging')).toHaveLength(1);
   });
 
+  it('given a network that signals 183 Session Progress and never 180, then the dial\'s progress counts as ringing, once; the dial\'s start does not', async () => {
+    const world = setUp();
+    const leg = await untilLegOne(world);
+    world.adapter.emit(ari.dial(leg, ''));
+    await flush();
+    expect(ofType(world.events, 'LegRinging')).toHaveLength(0);
+    world.adapter.emit(ari.dial(leg, 'PROGRESS'));
+    world.adapter.emit(ari.dial(leg, 'RINGING'));
+    world.adapter.emit(ari.ringing(leg));
+    await flush();
+    expect(ofType(world.events, 'LegRinging')).toEqual([{ type: 'LegRinging', legId: world.control.legs[0].legId }]);
+  });
+
+  it('given leg 1 is picked up, then the call hears it once, before Asterisk\'s screening hands the leg over', async () => {
+    const world = setUp();
+    const leg = await untilLegOne(world);
+    const legId = world.control.legs[0].legId;
+    world.adapter.emit(ari.channelState(leg, 'Up'));
+    world.adapter.emit(ari.dial(leg, 'ANSWER'));
+    await flush();
+    expect(ofType(world.events, 'LegPickedUp')).toEqual([{ type: 'LegPickedUp', legId }]);
+    world.adapter.emit(ari.stasisStart(leg, ['leg', legId, 'HUMAN']));
+    await flush();
+    expect(ofType(world.events, 'LegAnswered')).toEqual([{ type: 'LegAnswered', legId, machineDetected: false }]);
+    expect(ofType(world.events, 'LegPickedUp')).toHaveLength(1);
+  });
+
   it('given leg 1 enters Stasis as a leg with the AMD verdict MACHINE, then the call hears that a machine answered it', async () => {
     const world = setUp();
     const leg = await untilLegOne(world);

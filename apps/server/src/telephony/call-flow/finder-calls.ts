@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CallRecords } from '../../calls/call-records';
 import { FinderLookupService } from '../../cascades/finder-lookup.service';
 import { CallFlowConfig } from '../../config/app-config';
-import { AriChannel, isPresentationRestricted, legFailureFromCause, usableCallerNumber } from '../ari/ari-events';
+import { AriChannel, isAlerting, isPresentationRestricted, legFailureFromCause, usableCallerNumber } from '../ari/ari-events';
 import { AppChannel } from '../ari/ari-rest';
 import { CallControl } from '../call-control.port';
 import { channelLimits } from '../channel-limits';
@@ -20,6 +20,8 @@ interface ChannelEntry {
   legId?: string;
   answered?: boolean;
   ringing?: boolean;
+  /** The far end answered (before AMD hands the leg over: `answered`). */
+  pickedUp?: boolean;
   gone?: boolean;
 }
 
@@ -126,11 +128,21 @@ export class FinderCalls implements CallKind {
   private channelEvent(entry: ChannelEntry, event: OwnedChannelEvent): void {
     switch (event.type) {
       case 'ChannelStateChange':
-        if (entry.role === 'leg' && !entry.ringing && event.channel.state === 'Ringing') {
+      case 'Dial': {
+        if (entry.role !== 'leg') return;
+        // 180 Ringing sets the channel's state; 183 Session Progress (early media) shows only in the dial's status.
+        const alerting = event.type === 'Dial' ? isAlerting(event.dialstatus) : event.channel.state === 'Ringing';
+        const pickedUp = event.type === 'Dial' ? event.dialstatus === 'ANSWER' : event.channel.state === 'Up';
+        if (alerting && !entry.ringing) {
           entry.ringing = true;
           this.dispatch(entry.callId, { type: 'LegRinging', legId: entry.legId! });
         }
+        if (pickedUp && !entry.pickedUp && !entry.answered) {
+          entry.pickedUp = true;
+          this.dispatch(entry.callId, { type: 'LegPickedUp', legId: entry.legId! });
+        }
         return;
+      }
       case 'ChannelDtmfReceived':
         return this.dispatch(entry.callId, entry.role === 'finder' ? { type: 'FinderDtmf', digit: event.digit } : { type: 'LegDtmf', legId: entry.legId!, digit: event.digit });
       case 'StasisEnd':

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { makeNationalNumber } from '../../cascades/domain/national-number';
 import { describeTransition, hotlineLegId, initialState, legIdFor, transition } from './machine';
 import { defaultCallFlowConfig } from '../../config/app-config';
+import { LANGUAGES } from '../../languages';
 import { loadPromptCatalog } from '../prompts/prompt-catalog';
 import { flowSettingsFrom } from './flow-settings';
-import { CallEvent, CallState, Command, FlowSettings, LANGUAGES, LookupResult, Phase, PROMPT_IDS } from './types';
+import { CallEvent, CallState, Command, FlowSettings, LookupResult, Phase, PROMPT_IDS } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // A small driver: feeds events to the machine, keeps the history, and renders commands as short
@@ -158,6 +159,7 @@ const ev = {
   keys: (digits: string): CallEvent[] => [...digits].map((d) => ({ type: 'FinderDtmf', digit: d })),
   lookedUp: (result: LookupResult): CallEvent => ({ type: 'CascadeLookedUp', result }),
   ringing: (legId: string): CallEvent => ({ type: 'LegRinging', legId }),
+  pickedUp: (legId: string): CallEvent => ({ type: 'LegPickedUp', legId }),
   answered: (legId: string, machineDetected = false): CallEvent => ({ type: 'LegAnswered', legId, machineDetected }),
   legFailed: (legId: string, reason: Extract<CallEvent, { type: 'LegFailed' }>['reason']): CallEvent => ({ type: 'LegFailed', legId, reason }),
   legKey: (legId: string, digit: string): CallEvent => ({ type: 'LegDtmf', legId, digit }),
@@ -172,119 +174,44 @@ const ev = {
 // Fixtures: calls driven, through real events, to a given point
 // ---------------------------------------------------------------------------------------------
 
+/** The call once these events have been sent to it, each built just before it is sent. */
+function after(call: Call, ...events: LazyEvent[]): Call {
+  call.sendAll(...events);
+  return call;
+}
+
 const at = {
   idle: (flow = settings) => new Call(flow),
-  greeting: (flow = settings, over = {}) => {
-    const call = new Call(flow);
-    call.send(ev.arrived(over));
-    return call;
-  },
-  languageMenu: (flow = settings) => {
-    const call = at.greeting(flow);
-    call.send(call.finished());
-    return call;
-  },
-  numberPrompt: (flow = settings) => {
-    const call = at.languageMenu(flow);
-    call.send(ev.key('4'));
-    return call;
-  },
-  typing: (digits: string, flow = settings) => {
-    const call = at.numberPrompt(flow);
-    call.send(call.finished());
-    call.sendAll(...ev.keys(digits));
-    return call;
-  },
+  greeting: (flow = settings, over = {}) => after(new Call(flow), ev.arrived(over)),
+  languageMenu: (flow = settings) => after(at.greeting(flow), finished()),
+  numberPrompt: (flow = settings) => after(at.languageMenu(flow), ev.key('4')),
+  typing: (digits: string, flow = settings) => after(at.numberPrompt(flow), finished(), ...ev.keys(digits)),
   lookingUp: (flow = settings) => at.typing(NATIONAL_NUMBER, flow),
   /** Leg 1 dialled, the finder on hold. */
-  cascade: (result: LookupResult = found(), flow = settings) => {
-    const call = at.lookingUp(flow);
-    call.sendAll(ev.lookedUp(result), finished());
-    return call;
-  },
+  cascade: (result: LookupResult = found(), flow = settings) => after(at.lookingUp(flow), ev.lookedUp(result), finished()),
   /** The cascade found while the putting-through prompt still plays: leg 1 dialled, the prompt playing on. */
-  earlyLeg: (result: LookupResult = found()) => {
-    const call = at.lookingUp();
-    call.send(ev.lookedUp(result));
-    return call;
-  },
-  earlyLegRinging: (result: LookupResult = found()) => {
-    const call = at.earlyLeg(result);
-    call.send(ev.ringing(leg(1)));
-    return call;
-  },
+  earlyLeg: (result: LookupResult = found()) => after(at.lookingUp(), ev.lookedUp(result)),
+  earlyLegRinging: (result: LookupResult = found()) => after(at.earlyLeg(result), ev.ringing(leg(1))),
   /** Leg 1 answered during the putting-through prompt and heard its own prompt; its key window is open. */
-  earlyKeyWindow: () => {
-    const call = at.earlyLegRinging();
-    call.sendAll(ev.answered(leg(1)), finished(leg(1)));
-    return call;
-  },
+  earlyKeyWindow: () => after(at.earlyLegRinging(), ev.answered(leg(1)), finished(leg(1))),
   /** The only leg failed before the putting-through prompt ended: the prompt plays on, the hotline follows. */
-  earlyCascadeExhausted: () => {
-    const call = at.earlyLeg(found([1]));
-    call.send(ev.legFailed(leg(1), 'busy'));
-    return call;
-  },
-  legRinging: (result: LookupResult = found()) => {
-    const call = at.cascade(result);
-    call.send(ev.ringing(leg(1)));
-    return call;
-  },
+  earlyCascadeExhausted: () => after(at.earlyLeg(found([1])), ev.legFailed(leg(1), 'busy')),
+  legRinging: (result: LookupResult = found()) => after(at.cascade(result), ev.ringing(leg(1))),
   /** Leg 1 answered by a person, hearing the prompt. */
-  parentPrompt: (result: LookupResult = found()) => {
-    const call = at.legRinging(result);
-    call.send(ev.answered(leg(1)));
-    return call;
-  },
+  parentPrompt: (result: LookupResult = found()) => after(at.legRinging(result), ev.answered(leg(1))),
   /** Leg 1 has heard the prompt; the first key window is open. */
-  keyWindow: (result: LookupResult = found()) => {
-    const call = at.parentPrompt(result);
-    call.send(call.finished(leg(1)));
-    return call;
-  },
-  holdMessage: () => {
-    const call = at.legRinging();
-    call.send(call.fired('hold-message'));
-    return call;
-  },
-  hotline: (flow = settings) => {
-    const call = at.lookingUp(flow);
-    call.sendAll(ev.lookedUp({ kind: 'unavailable' }), finished());
-    return call;
-  },
+  keyWindow: (result: LookupResult = found()) => after(at.parentPrompt(result), finished(leg(1))),
+  holdMessage: () => after(at.legRinging(), fired('hold-message')),
+  hotline: (flow = settings) => after(at.lookingUp(flow), ev.lookedUp({ kind: 'unavailable' }), finished()),
   /** An unknown number: the hotline rings and the periodic hold message plays. */
-  hotlineHoldMessage: () => {
-    const call = at.hotline();
-    call.send(call.fired('hold-message'));
-    return call;
-  },
-  connectedParent: () => {
-    const call = at.keyWindow();
-    call.send(ev.legKey(leg(1), '1'));
-    return call;
-  },
-  connectedHotline: () => {
-    const call = at.hotline();
-    call.send(ev.answered(HOTLINE));
-    return call;
-  },
-  hotlineUnreachable: () => {
-    const call = at.hotline();
-    call.send(ev.legFailed(HOTLINE, 'busy'));
-    return call;
-  },
+  hotlineHoldMessage: () => after(at.hotline(), fired('hold-message')),
+  connectedParent: () => after(at.keyWindow(), ev.legKey(leg(1), '1')),
+  connectedHotline: () => after(at.hotline(), ev.answered(HOTLINE)),
+  hotlineUnreachable: () => after(at.hotline(), ev.legFailed(HOTLINE, 'busy')),
   refusingWithheld: () => at.greeting(settings, { callerNumber: null }),
   announcingSuspension: () => at.greeting(settings, { suspended: true }),
-  announcingHotline: () => {
-    const call = at.typing('1#');
-    call.sendAll(finished(), ...ev.keys('2#'), finished(), ...ev.keys('3#'));
-    return call;
-  },
-  ended: () => {
-    const call = at.legRinging();
-    call.send(ev.finderHungUp());
-    return call;
-  },
+  announcingHotline: () => after(at.typing('1#'), finished(), ...ev.keys('2#'), finished(), ...ev.keys('3#')),
+  ended: () => after(at.legRinging(), ev.finderHungUp()),
 };
 
 /** The fixtures that need no argument. */
@@ -1080,6 +1007,28 @@ describe('races', () => {
     call.send(call.fired('leg-ring'));
     expect(call.send(ev.answered(leg(1)))).toEqual(['hangupLeg 1']);
     expect(call.state).toMatchObject({ phase: 'cascading', leg: { legId: leg(2) } });
+  });
+
+  it('a parent picks up in the last second of the ring: the ring timer stops, and the leg is handed over after the screening of the hello', () => {
+    const call = at.legRinging();
+    const ringTimer = call.timer('leg-ring');
+    expect(call.send(ev.pickedUp(leg(1)))).toEqual(['cancelTimer leg-ring', 'startTimer leg-screening']);
+    expect(call.send(ev.timer(ringTimer))).toEqual([]);
+    expect(call.send(ev.pickedUp(leg(1)))).toEqual([]);
+    call.send(ev.answered(leg(1)));
+    expect(call.state).toMatchObject({ phase: 'cascading', leg: { legId: leg(1), progress: { step: 'confirming' } } });
+    expect(call.runningTimers().some((t) => t.startsWith('leg-screening'))).toBe(false);
+  });
+
+  it('a leg picked up before it ever rang (no 180, no 183): the progress timer stops too', () => {
+    const call = at.cascade();
+    expect(call.send(ev.pickedUp(leg(1)))).toEqual(['cancelTimer leg-progress', 'cancelTimer leg-ring', 'startTimer leg-screening']);
+  });
+
+  it('a leg picked up but never handed over by the screening: it is let go as failed and the next leg rings', () => {
+    const call = at.legRinging();
+    call.send(ev.pickedUp(leg(1)));
+    expect(call.send(call.fired('leg-screening'))).toEqual(['hangupLeg 1', 'recordLeg 1 failed', 'dialLeg 2', 'startTimer leg-progress', 'startTimer leg-ring']);
   });
 
   it('the leg answers first, then its ring timer fires: the timer is stale', () => {

@@ -1,5 +1,6 @@
 import { checkDestination } from '../../cascades/domain/allowed-destinations';
 import { checkNationalNumber, NATIONAL_NUMBER_LENGTH } from '../../cascades/domain/national-number';
+import { LANGUAGES, type Language } from '../../languages';
 import {
   CallContext,
   CallEvent,
@@ -10,8 +11,6 @@ import {
   CurrentLeg,
   FinderHold,
   FlowSettings,
-  Lang,
-  LANGUAGES,
   LegFailureReason,
   LegPosition,
   LegProgress,
@@ -261,6 +260,7 @@ function onCascading(s: StateIn<'cascading'>, e: CallEvent, settings: FlowSettin
     case 'CommandFailed':
       return onCascadeFailure(s, e, settings);
     case 'LegRinging':
+    case 'LegPickedUp':
     case 'LegAnswered':
     case 'LegFailed':
     case 'LegHungUp':
@@ -271,7 +271,7 @@ function onCascading(s: StateIn<'cascading'>, e: CallEvent, settings: FlowSettin
   }
 }
 
-type LegEvent = Extract<CallEvent, { type: 'LegRinging' | 'LegAnswered' | 'LegFailed' | 'LegHungUp' | 'LegDtmf' }>;
+type LegEvent = Extract<CallEvent, { type: 'LegRinging' | 'LegPickedUp' | 'LegAnswered' | 'LegFailed' | 'LegHungUp' | 'LegDtmf' }>;
 
 function onParentLegEvent(s: StateIn<'cascading'>, e: LegEvent, settings: FlowSettings): Transition {
   const { leg } = s;
@@ -283,6 +283,13 @@ function onParentLegEvent(s: StateIn<'cascading'>, e: LegEvent, settings: FlowSe
       // It rings: the network found the phone; from now on only the ring timer counts.
       step.cancelTimer(p.progressTimer);
       return step.to({ ...s, leg: { ...leg, progress: { step: 'ringing', ringTimer: p.ringTimer } } });
+    case 'LegPickedUp': {
+      if (p.step !== 'dialling' && p.step !== 'ringing') return unchanged(s);
+      // Answered: the ring time is over; the screening of the hello has its own bound.
+      step.cancelTimers(legTimers(p));
+      const screeningTimer = step.startTimer('leg-screening', settings.legScreeningTimeoutMs);
+      return step.to({ ...s, leg: { ...leg, progress: { step: 'screening', screeningTimer } } });
+    }
     case 'LegAnswered':
       if (p.step === 'confirming') return unchanged(s);
       if (e.machineDetected) {
@@ -316,7 +323,11 @@ function onCascadeTimer(s: StateIn<'cascading'>, name: string, settings: FlowSet
     closeLeg(step, leg, 'unreachable', 'hang-up', name);
     return nextLeg(step, s, settings);
   }
-  if (p.step !== 'confirming' && name === p.ringTimer) {
+  if (p.step === 'screening' && name === p.screeningTimer) {
+    closeLeg(step, leg, 'failed', 'hang-up', name);
+    return nextLeg(step, s, settings);
+  }
+  if ((p.step === 'dialling' || p.step === 'ringing') && name === p.ringTimer) {
     closeLeg(step, leg, 'no-answer', 'hang-up', name);
     return nextLeg(step, s, settings);
   }
@@ -461,7 +472,7 @@ function finderHungUp(s: Exclude<CallState, { phase: 'ended' }>): Transition {
  * again is harmless (idempotent) and keeps a parent's phone from ringing for nothing.
  */
 function hangUpStrayLeg(s: CallState, e: CallEvent): Transition | null {
-  if (e.type !== 'LegRinging' && e.type !== 'LegAnswered') return null;
+  if (e.type !== 'LegRinging' && e.type !== 'LegPickedUp' && e.type !== 'LegAnswered') return null;
   const ours = e.legId.startsWith(`${s.call.callId}:leg:`) || e.legId === hotlineLegId(s.call.callId);
   if (!ours || e.legId === liveLegId(s)) return null;
   return { state: s, commands: [{ type: 'hangupLeg', legId: e.legId }] };
@@ -590,6 +601,8 @@ function legTimers(p: LegProgress): string[] {
       return [p.progressTimer, p.ringTimer];
     case 'ringing':
       return [p.ringTimer];
+    case 'screening':
+      return [p.screeningTimer];
     case 'confirming':
       return p.confirmTimer ? [p.confirmTimer] : [];
   }
@@ -728,7 +741,7 @@ const CHILD_NAME: Media = { kind: 'childName' };
 const UNAVAILABLE: LookupResult = { kind: 'unavailable' };
 
 const legTarget = (leg: CurrentLeg): PlaybackTarget => ({ kind: 'leg', legId: leg.legId });
-const prompt = (id: PromptId, language?: Lang): Media => (language ? { kind: 'prompt', id, language } : { kind: 'prompt', id });
+const prompt = (id: PromptId, language?: Language): Media => (language ? { kind: 'prompt', id, language } : { kind: 'prompt', id });
 const unchanged = (state: CallState): Transition => ({ state, commands: [] });
 
 /** A number the parents could call back. "anonymous" (any case), "Restricted", "" and the like have no digit. */
@@ -736,7 +749,7 @@ function isUsableNumber(number: string | null): boolean {
   return number !== null && /\d/.test(number);
 }
 
-function languageForKey(key: string, settings: FlowSettings): Lang | undefined {
+function languageForKey(key: string, settings: FlowSettings): Language | undefined {
   return /^[1-9]$/.test(key) ? settings.languages[Number(key) - 1] : undefined;
 }
 
@@ -753,7 +766,7 @@ function isStalePlayFailure(e: Extract<CallEvent, { type: 'CommandFailed' }>, cu
   return current === null || (e.playbackId !== undefined && e.playbackId !== current);
 }
 
-type TimerKind = 'language' | 'first-digit' | 'inter-digit' | 'lookup' | 'hold-message' | 'leg-progress' | 'leg-ring' | 'confirm' | 'hotline-ring';
+type TimerKind = 'language' | 'first-digit' | 'inter-digit' | 'lookup' | 'hold-message' | 'leg-progress' | 'leg-ring' | 'leg-screening' | 'confirm' | 'hotline-ring';
 
 /**
  * Collects the commands of one transition and hands out deterministic ids. It lives for one
@@ -770,7 +783,7 @@ class Step {
   }
 
   /** Plays media; prompts and digits without a language get `language` (the finder's by default). */
-  play(target: PlaybackTarget, media: Media[], language: Lang = this.call.language): string {
+  play(target: PlaybackTarget, media: Media[], language: Language = this.call.language): string {
     const count = this.call.playbackCount + 1;
     this.call = { ...this.call, playbackCount: count };
     const playbackId = `${this.call.callId}:pb:${count}`;

@@ -1,5 +1,5 @@
 import { DestinationPolicy } from '../../cascades/domain/allowed-destinations';
-import { LANGUAGES, Language } from '../../languages';
+import type { Language } from '../../languages';
 import type { LegFailure } from '../call-control.port';
 
 /**
@@ -11,10 +11,6 @@ import type { LegFailure } from '../call-control.port';
 // ---------------------------------------------------------------------------------------------
 // Languages and prompts
 // ---------------------------------------------------------------------------------------------
-
-/** In menu order: key 1 is French, 2 Dutch, 3 German, 4 English. */
-export { LANGUAGES };
-export type Lang = Language;
 
 /** Every prompt the call flow plays; their texts, in each language, are only in prompts/catalog.json. */
 export const PROMPT_IDS = [
@@ -39,8 +35,8 @@ export type PromptId = (typeof PROMPT_IDS)[number];
  * finder's language, or the cascade's on a parent leg), so a runner never has to guess.
  */
 export type Media =
-  | { kind: 'prompt'; id: PromptId; language?: Lang }
-  | { kind: 'digits'; digits: string; language?: Lang }
+  | { kind: 'prompt'; id: PromptId; language?: Language }
+  | { kind: 'digits'; digits: string; language?: Language }
   /** The child's first name; the runner reads it from the cascade (the state's `cascade.childFirstName`). */
   | { kind: 'childName' };
 
@@ -52,12 +48,12 @@ export type PlaybackTarget = { kind: 'finder' } | { kind: 'leg'; legId: string }
 
 export interface FlowSettings {
   /** Key n of the language menu picks languages[n - 1]. */
-  languages: readonly Lang[];
+  languages: readonly Language[];
   /**
    * Not read by the machine: the language comes in FinderArrived (the runner picks it from the
    * dialled number). Runners may use it as a last-resort fallback.
    */
-  defaultLanguage?: Lang;
+  defaultLanguage?: Language;
   /** After the greeting, how long the finder has to pick a language. */
   languageChoiceTimeoutMs: number;
   /** After the enter-number prompt, how long until the first digit. */
@@ -72,6 +68,8 @@ export interface FlowSettings {
   legRingTimeoutMs: number;
   /** A parent leg that shows no sign of ringing within this is skipped as unreachable. */
   legProgressTimeoutMs: number;
+  /** From a parent's answer: how long Asterisk's screening (AMD) may take before the leg is handed over. */
+  legScreeningTimeoutMs: number;
   /** One window for the parent's key; the options are repeated once, so two windows in all. */
   confirmWindowMs: number;
   /**
@@ -106,7 +104,7 @@ export interface CascadeLegInfo {
  * ignored by the machine.
  */
 export type LookupResult =
-  | { kind: 'found'; legs: CascadeLegInfo[]; childFirstName: string | null; language: Lang }
+  | { kind: 'found'; legs: CascadeLegInfo[]; childFirstName: string | null; language: Language }
   | { kind: 'unavailable' }
   | { kind: 'throttled' };
 
@@ -114,14 +112,17 @@ export type LookupResult =
 export type LegFailureReason = LegFailure;
 
 export type CallEvent =
-  | { type: 'FinderArrived'; callerNumber: string | null; presentationRestricted: boolean; language: Lang; suspended: boolean }
+  | { type: 'FinderArrived'; callerNumber: string | null; presentationRestricted: boolean; language: Language; suspended: boolean }
   /** Also sent when a playback was stopped. */
   | { type: 'PlaybackFinished'; playbackId: string }
   /** '0'-'9', '*', '#'. */
   | { type: 'FinderDtmf'; digit: string }
   | { type: 'TimerFired'; name: string }
   | { type: 'CascadeLookedUp'; result: LookupResult }
+  /** 180 Ringing, or 183 Session Progress (early media): the network found the phone. */
   | { type: 'LegRinging'; legId: string }
+  /** The far end answered; Asterisk screens the answer (AMD) before it hands the leg over (LegAnswered). */
+  | { type: 'LegPickedUp'; legId: string }
   | { type: 'LegAnswered'; legId: string; machineDetected: boolean }
   /** The leg's channel ended before it was answered. */
   | { type: 'LegFailed'; legId: string; reason: LegFailureReason }
@@ -186,7 +187,7 @@ export type CommandType = Command['type'];
 export interface CallContext {
   callId: string;
   /** The finder's language: the dialled number's until the finder picks one. */
-  language: Lang;
+  language: Language;
   /** Null when withheld (then the call never reaches a parent). */
   finderNumber: string | null;
   /** Counters behind the deterministic playback ids and timer names. */
@@ -199,7 +200,7 @@ export interface Cascade {
   legs: CascadeLegInfo[];
   childFirstName: string | null;
   /** The parents' language: what the legs hear. */
-  language: Lang;
+  language: Language;
 }
 
 /** Where the current parent leg is. Each step lists the timers that run in it. */
@@ -207,6 +208,11 @@ export type LegProgress =
   /** Dialled, no sign of ringing yet. */
   | { step: 'dialling'; progressTimer: string; ringTimer: string }
   | { step: 'ringing'; ringTimer: string }
+  /**
+   * Picked up: Asterisk's answering-machine detection listens to the hello. The ring timer no
+   * longer counts (a parent who answers in its last second is not cut off mid-hello).
+   */
+  | { step: 'screening'; screeningTimer: string }
   /** Answered by a person: hearing the prompt (playbackId) or in a key window (confirmTimer). */
   | { step: 'confirming'; playbackId: string | null; confirmTimer: string | null; window: 1 | 2 };
 

@@ -50,7 +50,10 @@ export const ari = {
   channel: (id: string, fields: Partial<AriChannel> = {}): AriChannel => ({ id, state: 'Up', caller: { number: '', name: '' }, ...fields }),
   stasisStart: (channelId: string, args: string[], fields: Partial<AriChannel> = {}): AriEventOf => ({ type: 'StasisStart', args, channel: ari.channel(channelId, fields) }),
   stasisEnd: (channelId: string): AriEventOf => ({ type: 'StasisEnd', channel: ari.channel(channelId) }),
-  ringing: (channelId: string): AriEventOf => ({ type: 'ChannelStateChange', channel: ari.channel(channelId, { state: 'Ringing' }) }),
+  ringing: (channelId: string): AriEventOf => ari.channelState(channelId, 'Ringing'),
+  channelState: (channelId: string, state: string): AriEventOf => ({ type: 'ChannelStateChange', channel: ari.channel(channelId, { state }) }),
+  /** Asterisk's dial of `channelId` (the peer) reports what the far end signalled: RINGING (180), PROGRESS (183)… */
+  dial: (channelId: string, dialstatus: string): AriEventOf => ({ type: 'Dial', dialstatus, peer: ari.channel(channelId) }),
   dtmf: (channelId: string, digit: string): AriEventOf => ({ type: 'ChannelDtmfReceived', digit, channel: ari.channel(channelId) }),
   destroyed: (channelId: string, cause: number): AriEventOf => ({ type: 'ChannelDestroyed', cause, cause_txt: '', channel: ari.channel(channelId) }),
   playbackFinished: (playbackId: string): AriEventOf => ({ type: 'PlaybackFinished', playback: { id: playbackId, state: 'done' } }),

@@ -63,12 +63,14 @@ describe('the Stasis router (a fake ARI event stream)', () => {
     const other: string[] = [];
     router.ownChannel('leg-ch', 'call-1', (event) => mine.push(event.type));
     router.ownChannel('other-ch', 'call-2', (event) => other.push(event.type));
+    adapter.emit(ari.dial('leg-ch', 'PROGRESS'));
     adapter.emit(ari.ringing('leg-ch'));
     adapter.emit(ari.dtmf('leg-ch', '1'));
     adapter.emit(ari.stasisEnd('leg-ch'));
     adapter.emit(ari.destroyed('leg-ch', 16));
     adapter.emit(ari.dtmf('nobodys-ch', '5'));
-    expect(mine).toEqual(['ChannelStateChange', 'ChannelDtmfReceived', 'StasisEnd', 'ChannelDestroyed']);
+    adapter.emit(ari.dial('nobodys-ch', 'RINGING'));
+    expect(mine).toEqual(['Dial', 'ChannelStateChange', 'ChannelDtmfReceived', 'StasisEnd', 'ChannelDestroyed']);
     expect(other).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ interface Owner<T> {
 }
 
 /** The ARI events the router hands on; any other is nobody's business here. */
-const ROUTED: ReadonlySet<string> = new Set<AriEventOf['type']>(['StasisStart', 'StasisEnd', 'ChannelStateChange', 'ChannelDestroyed', 'ChannelDtmfReceived', 'PlaybackFinished']);
+const ROUTED: ReadonlySet<string> = new Set<AriEventOf['type']>(['StasisStart', 'StasisEnd', 'ChannelStateChange', 'ChannelDestroyed', 'ChannelDtmfReceived', 'Dial', 'PlaybackFinished']);
 
 /**
  * The one entry of ARI events into the calls. A channel entering Stasis goes to the call kind
@@ -77,6 +77,7 @@ export class StasisRouter implements OnModuleInit, BeforeApplicationShutdown {
       this.kindFor(event.args[0])?.arrived(event.channel, event.args);
       return;
     }
-    this.channels.get(event.channel.id)?.handle(event);
+    // A dial's progress belongs to the channel being dialled.
+    this.channels.get(event.type === 'Dial' ? event.peer.id : event.channel.id)?.handle(event);
   }
 }

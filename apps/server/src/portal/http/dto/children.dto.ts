@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { LANGUAGE_CHOICES, LANGUAGES, Language } from '../../../languages';
 import { TYPED_NATIONAL_NUMBER } from '../../../cascades/domain/national-number';
+import { DEFAULT_COUNTRY, LABEL_MAX_LENGTH, MAX_CASCADE_NUMBERS } from '../../domain/cascade-numbers';
 
 export class LinkChildDto {
   @ApiProperty({ description: "The child's national register number, from the card: 11 digits (YYMMDD SSS CC); spaces, dots and dashes are allowed." })
@@ -30,20 +31,20 @@ export class CascadeNumberDto {
   @IsString({ message: 'enter a phone number' }) @IsNotEmpty({ message: 'enter a phone number' }) @MaxLength(40, { message: 'a phone number is at most 40 characters' })
   number!: string;
 
-  @ApiPropertyOptional({ description: 'ISO 3166 country of a national number.', default: 'BE', example: 'BE' })
+  @ApiPropertyOptional({ description: 'ISO 3166 country of a national number.', default: DEFAULT_COUNTRY, example: 'BE' })
   @IsOptional() @IsString({ message: 'the country is a two-letter code such as BE' }) @Matches(/^[A-Za-z]{2}$/, { message: 'the country is a two-letter code such as BE' })
   country?: string;
 
-  @ApiPropertyOptional({ maxLength: 60, example: 'Mum, mobile' })
-  @IsOptional() @IsString({ message: 'the label must be text' }) @MaxLength(60, { message: 'the label must be at most 60 characters' })
+  @ApiPropertyOptional({ maxLength: LABEL_MAX_LENGTH, example: 'Mum, mobile' })
+  @IsOptional() @IsString({ message: 'the label must be text' }) @MaxLength(LABEL_MAX_LENGTH, { message: `the label must be at most ${LABEL_MAX_LENGTH} characters` })
   label?: string;
 }
 
 export class SaveCascadeDto {
-  @ApiProperty({ type: [CascadeNumberDto], maxItems: 7, description: 'The whole list, in the order the numbers are called (at most 7).' })
-  // The limit of 7 is a cascade rule with its own message (numbers[7]); this only bounds the request.
+  @ApiProperty({ type: [CascadeNumberDto], maxItems: MAX_CASCADE_NUMBERS, description: `The whole list, in the order the numbers are called (at most ${MAX_CASCADE_NUMBERS}).` })
+  // The limit of MAX_CASCADE_NUMBERS is a cascade rule with its own message (numbers[7]); this only bounds the request.
   @IsArray({ message: 'numbers must be a list of {number, country, label}, in the order they are called' })
-  @ArrayMaxSize(50, { message: 'a cascade holds at most 7 numbers' })
+  @ArrayMaxSize(50, { message: `a cascade holds at most ${MAX_CASCADE_NUMBERS} numbers` })
   @ValidateNested({ each: true })
   @Type(() => CascadeNumberDto)
   numbers!: CascadeNumberDto[];

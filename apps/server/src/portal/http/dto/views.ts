@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AccountExport } from '../../domain/account-data';
 import { AccountProfile } from '../../domain/accounts';
 import { CallView, LegRef, LegView } from '../../domain/call-history';
+import { MAX_CASCADE_NUMBERS } from '../../domain/cascade-numbers';
 import { CascadeCheckView } from '../../domain/parent-calls';
 import { CascadeView, ChildView } from '../../domain/parent-children';
 import { FieldProblem, PortalErrorCode } from '../../domain/portal-error';
@@ -69,7 +70,7 @@ export class ChildViewDoc implements ChildView {
 }
 
 export class CascadeNumberView {
-  @ApiProperty({ minimum: 1, maximum: 7 }) position!: number;
+  @ApiProperty({ minimum: 1, maximum: MAX_CASCADE_NUMBERS }) position!: number;
   @ApiProperty({ description: 'E.164.', example: '+32470123456' }) number!: string;
   @ApiProperty({ description: 'The same number grouped for reading.', example: '+32 470 12 34 56' }) formatted!: string;
   @ApiProperty({ example: 'BE' }) country!: string;
@@ -97,7 +98,7 @@ export class CascadeViewDoc implements CascadeView {
 
 export class LegRefView implements LegRef {
   @ApiProperty({ description: 'The hotline (then position and label are null), or a number of the list.' }) hotline!: boolean;
-  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 7 }) position!: number | null;
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: MAX_CASCADE_NUMBERS }) position!: number | null;
   @ApiProperty({ type: String, nullable: true, description: 'The label the number had when its leg ended.', example: 'Mum, mobile' }) label!: string | null;
 }
 
@@ -187,11 +188,11 @@ export class CascadeTestRunView {
   @ApiProperty({ type: String, format: 'date-time' }) startedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
   @ApiProperty({ description: 'The service is calling the numbers now.' }) running!: boolean;
-  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 7, description: 'The position being called while the test runs.' }) currentPosition!: number | null;
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: MAX_CASCADE_NUMBERS, description: 'The position being called while the test runs.' }) currentPosition!: number | null;
 }
 
 export class NumberCheckView {
-  @ApiProperty({ minimum: 1, maximum: 7 }) position!: number;
+  @ApiProperty({ minimum: 1, maximum: MAX_CASCADE_NUMBERS }) position!: number;
   @ApiProperty({ example: '+32470123456' }) number!: string;
   @ApiProperty({ example: 'Mum, mobile' }) label!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The last time someone answered a test call on this number and pressed 1.' }) lastVerifiedAt!: string | null;

@@ -1,12 +1,14 @@
 // Forms: one submission helper for every form, and the API's refusals shown in the page's language
 // (next to their fields, or as one alert). Messages are chosen by the API's stable codes:
 // `error.<code>` for a refusal, `fieldError.<field>.<code>` (else `fieldError.<field>`) per field.
+import { LABEL_MAX_LENGTH, MAX_NUMBERS } from '../cascade-rules.js';
 import { ApiError } from './api.js';
 import { alertError, el } from './dom.js';
 import { has, t } from './i18n.js';
 import { currentScreen, go } from './navigation.js';
 
-export const MAX_NUMBERS = 7;
+/** The limit a field's messages name as {max}: the server's (/cascade-rules.js). */
+const LIMITS = { numbers: { max: MAX_NUMBERS }, label: { max: LABEL_MAX_LENGTH } };
 
 /** Field codes that read the same as another one: the validator's own name for a rule the API also checks. */
 const SAME_AS = { 'password.maxLength': 'password.too-long' };
@@ -17,8 +19,8 @@ export function fieldMessage(problem) {
   // numbers[2].number -> number; numbers[7] -> numbers
   const name = String(problem.field ?? '').replace(/\[\d+\]/g, '').split('.').pop();
   const coded = `fieldError.${SAME_AS[`${name}.${problem.code}`] ?? `${name}.${problem.code}`}`;
-  if (has(coded)) return t(coded, { max: MAX_NUMBERS });
-  return has(`fieldError.${name}`) ? t(`fieldError.${name}`) : problem.message;
+  if (has(coded)) return t(coded, LIMITS[name]);
+  return has(`fieldError.${name}`) ? t(`fieldError.${name}`, LIMITS[name]) : problem.message;
 }
 
 /** Shows the API's per-field messages next to the fields; `idOf` maps an API field name to an input id. */

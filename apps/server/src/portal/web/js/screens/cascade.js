@@ -1,16 +1,16 @@
 // One child's cascade: the list of numbers (edit, reorder, save), its activation (consent to the
-// terms, or re-activation with a new card's code), the test calls and the call history.
+// terms, or re-activation with a new card's code), the test calls and the call history. The list's
+// rules and the countries offered come from the server (/cascade-rules.js).
+import { COUNTRIES, DEFAULT_COUNTRY, LABEL_MAX_LENGTH, MAX_NUMBERS } from '../../cascade-rules.js';
 import { api, ApiError } from '../api.js';
 import { announce, alertError, el, field } from '../dom.js';
-import { fieldMessage, handleError, MAX_NUMBERS, onSubmit, showFieldErrors } from '../forms.js';
+import { fieldMessage, handleError, onSubmit, showFieldErrors } from '../forms.js';
 import { countryName, dateTime, language, t } from '../i18n.js';
 import { go } from '../navigation.js';
 import { callHistory } from '../sections/call-history.js';
 import { cascadeTest } from '../sections/cascade-test.js';
 import { stateBadge } from './children.js';
 import { legalDocument, legalText } from './legal.js';
-
-const COUNTRIES = ['BE', 'NL', 'FR', 'DE', 'LU', 'GB', 'ES', 'IT', 'PT', 'PL', 'RO', 'MA', 'TR', 'CH', 'AT', 'US'];
 
 export async function cascadeScreen(state, childId, name) {
   let cascade;
@@ -27,7 +27,7 @@ export async function cascadeScreen(state, childId, name) {
     return null;
   }
   // The rows being edited, {number, country, label}: the saved list until the parent edits it.
-  state.rows ??= cascade.numbers.length > 0 ? cascade.numbers.map((n) => ({ number: n.formatted ?? n.number, country: n.country || 'BE', label: n.label ?? '' })) : [{ number: '', country: 'BE', label: '' }];
+  state.rows ??= cascade.numbers.length > 0 ? cascade.numbers.map((n) => ({ number: n.formatted ?? n.number, country: n.country || DEFAULT_COUNTRY, label: n.label ?? '' })) : [{ number: '', country: DEFAULT_COUNTRY, label: '' }];
   const blocked = cascade.status === 'blocked';
   const alreadyActive = cascade.status === 'active' && cascade.termsVersion === terms.version;
   return el(
@@ -53,6 +53,16 @@ function idOfCascadeField(name) {
   return match[2] ? `n-${match[1]}-${match[2]}` : 'numbers';
 }
 
+/**
+ * The countries the service dials, by their names in the page's language; a number saved before
+ * the operator narrowed the list keeps its own country as a choice (the server then says why it
+ * refuses it).
+ */
+function countryChoices(current) {
+  const codes = COUNTRIES.includes(current) ? COUNTRIES : [...COUNTRIES, current];
+  return codes.map((code) => ({ code, name: countryName(code) })).sort((a, b) => a.name.localeCompare(b.name, language));
+}
+
 function numbersEditor(state, childId, name) {
   const rows = state.rows;
   const rowsList = el('ol', { class: 'rows', 'aria-label': t('cascade.listLabel') });
@@ -72,11 +82,10 @@ function numbersEditor(state, childId, name) {
   }
 
   function rowItem(row, i) {
-    const countries = COUNTRIES.includes(row.country) ? COUNTRIES : [...COUNTRIES, row.country];
     const country = el(
       'select',
       { id: `n-${i}-country`, name: `n-${i}-country`, 'aria-describedby': `n-${i}-country-error`, bind: [row, 'country'] },
-      countries.map((code) => el('option', { value: code, text: countryName(code) })),
+      countryChoices(row.country).map(({ code, name }) => el('option', { value: code, text: name })),
     );
     const move = (delta) => {
       const [moved] = rows.splice(i, 1);
@@ -95,7 +104,7 @@ function numbersEditor(state, childId, name) {
       el('span', { class: 'position', 'aria-hidden': 'true', text: String(i + 1) }),
       field(`n-${i}-number`, t('cascade.number', { position: i + 1 }), { type: 'tel', autocomplete: 'off', bind: [row, 'number'] }),
       el('div', { class: 'field' }, el('label', { for: `n-${i}-country`, text: t('cascade.country') }), country, el('p', { class: 'error', id: `n-${i}-country-error` })),
-      field(`n-${i}-label`, t('cascade.label'), { type: 'text', maxlength: '60', bind: [row, 'label'] }, t('cascade.labelHint')),
+      field(`n-${i}-label`, t('cascade.label'), { type: 'text', maxlength: String(LABEL_MAX_LENGTH), bind: [row, 'label'] }, t('cascade.labelHint')),
       el(
         'div',
         { class: 'actions' },
@@ -108,7 +117,7 @@ function numbersEditor(state, childId, name) {
 
   addButton.addEventListener('click', () => {
     if (rows.length >= MAX_NUMBERS) return;
-    rows.push({ number: '', country: 'BE', label: '' });
+    rows.push({ number: '', country: DEFAULT_COUNTRY, label: '' });
     drawRows(`n-${rows.length - 1}-number`);
   });
 

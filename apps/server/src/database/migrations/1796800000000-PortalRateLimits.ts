@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * one row per limited route and client (the key is a SHA-256 of both: no address is stored), its
  * hits in the current window and when the window ends. Expired rows are purged by the housekeeping.
  */
-export class PortalRateLimits1796700000000 implements MigrationInterface {
-  name = 'PortalRateLimits1796700000000';
+export class PortalRateLimits1796800000000 implements MigrationInterface {
+  name = 'PortalRateLimits1796800000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
