@@ -56,6 +56,15 @@ describe('the finder look-up against PostgreSQL', () => {
     expect(await service().lookUp(await newCall(), nn, caller())).toEqual({ kind: 'unavailable', reason });
   });
 
+  it('given a card past its three years, then its cascade still rings until its record is due for deletion (3 years and 6 months), and not the day after', async () => {
+    const nn = nationalNumber();
+    await enrolment.enrol({ nationalNumber: nn, issuedOn: '2023-05-10', status: 'active', language: 'fr', numbers: [{ e164: '+32470000031', country: 'BE' }] });
+    const on = (day: string) => () => new Date(`${day}T12:00:00Z`);
+    expect((await service(5, on('2026-05-11')).lookUp(await newCall(), nn, caller())).kind).toBe('found');
+    expect((await service(5, on('2026-11-10')).lookUp(await newCall(), nn, caller())).kind).toBe('found');
+    expect(await service(5, on('2026-11-11')).lookUp(await newCall(), nn, caller())).toEqual({ kind: 'unavailable', reason: 'expired' });
+  });
+
   it('given an active cascade an operator suspended, then the look-up says blocked (the hotline), and once resumed it rings again', async () => {
     const nn = nationalNumber();
     const { cascadeId } = await enrolment.enrol({ nationalNumber: nn, issuedOn: '2026-01-10', status: 'active', language: 'fr', numbers: [{ e164: '+32470000051', country: 'BE' }] });

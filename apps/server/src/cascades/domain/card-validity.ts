@@ -1,13 +1,12 @@
-/** A card is valid three years from its creation date (PRODUCT.md, "Data kept"). */
-export const CARD_VALIDITY_YEARS = 3;
+import { isCardRecordExpired } from '../../retention/retention-policy';
 
-/** Dates are calendar days (YYYY-MM-DD); a card issued on 2024-02-29 expires on 2027-03-01. */
-export function isCardValid(issuedOn: string, today: string): boolean {
-  return today < addYears(issuedOn, CARD_VALIDITY_YEARS);
-}
-
-export function addYears(day: string, years: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  // Date.UTC rolls 29 February over to 1 March in common years.
-  return new Date(Date.UTC(y + years, m - 1, d)).toISOString().slice(0, 10);
+/**
+ * A card is valid three years from its creation, but its cascade rings until the card record is
+ * deleted, 3 years and 6 months after the creation (the retention rule, one source): the terms
+ * say the cascade "reste active pendant 3 ans et 6 mois", the six months after the card's
+ * validity leaving time to order the next card. On the last day the record is kept, it still
+ * rings. Dates are calendar days (YYYY-MM-DD).
+ */
+export function cardStillRings(issuedOn: string, today: string): boolean {
+  return !isCardRecordExpired(issuedOn, today);
 }

@@ -1,6 +1,6 @@
 import { Language } from '../../languages';
 import { CapLimit } from './call-caps';
-import { isCardValid } from './card-validity';
+import { cardStillRings } from './card-validity';
 
 export interface CascadeLeg {
   position: number;
@@ -56,12 +56,12 @@ export interface LookupLedger {
   noteLookup(callId: string, callerHashes: Buffer[], nationalNumberHash: Buffer, at: Date, since: Date): Promise<LookupNote>;
 }
 
-/** The rules that decide whether a found cascade may ring: active, a valid card, at least one number. */
+/** The rules that decide whether a found cascade may ring: active, a card whose record is still kept (3 years and 6 months), at least one number. */
 export function decide(stored: StoredCascade | null, today: string): FinderLookupResult {
   if (!stored) return { kind: 'unavailable', reason: 'unknown' };
   if (stored.status === 'draft') return { kind: 'unavailable', reason: 'draft' };
   if (stored.status === 'blocked') return { kind: 'unavailable', reason: 'blocked' };
-  if (!stored.latestCardIssuedOn || !isCardValid(stored.latestCardIssuedOn, today)) return { kind: 'unavailable', reason: 'expired' };
+  if (!stored.latestCardIssuedOn || !cardStillRings(stored.latestCardIssuedOn, today)) return { kind: 'unavailable', reason: 'expired' };
   if (stored.legs.length === 0) return { kind: 'unavailable', reason: 'no-numbers' };
   const legs = [...stored.legs].sort((a, b) => a.position - b.position);
   return { kind: 'found', cascadeId: stored.cascadeId, legs, childFirstName: stored.childFirstName, language: stored.language };
