@@ -1,25 +1,19 @@
-import { addDays, cardRecordCutoff } from '../../retention/retention-policy';
+import { addDays, addMonths, cardRecordCutoff } from '../../retention/retention-policy';
 import { cardStillRings } from './card-validity';
 
 describe('a card\'s cascade rings until its record is deleted (3 years and 6 months)', () => {
+  // [issued on, the last day its cascade rings]: a plain date, 29 February, and two 31 Augusts
+  // whose 42nd month ends on 28 February (a common year) or 29 February (a leap year).
   it.each([
-    // Around the three years: the card stops being valid, its cascade rings on.
-    ['2023-05-10', '2026-05-09', true],
-    ['2023-05-10', '2026-05-10', true],
-    ['2023-05-10', '2026-05-11', true],
-    // Around 3 years and 6 months: the day before, the day of (the record's last day), the day after.
-    ['2023-05-10', '2026-11-09', true],
-    ['2023-05-10', '2026-11-10', true],
-    ['2023-05-10', '2026-11-11', false],
-    // Leap days: issued on 29 February; a 31 August whose 42nd month ends on 28 or 29 February.
-    ['2024-02-29', '2027-08-29', true],
-    ['2024-02-29', '2027-08-30', false],
-    ['2023-08-31', '2027-02-28', true],
-    ['2023-08-31', '2027-03-01', false],
-    ['2024-08-31', '2028-02-29', true],
-    ['2024-08-31', '2028-03-01', false],
-  ])('a card issued on %s still rings its cascade on %s: %s', (issuedOn, today, rings) => {
-    expect(cardStillRings(issuedOn, today)).toBe(rings);
+    ['2023-05-10', '2026-11-10'],
+    ['2024-02-29', '2027-08-29'],
+    ['2023-08-31', '2027-02-28'],
+    ['2024-08-31', '2028-02-29'],
+  ])('a card issued on %s rings the day before, of and after its three years, and until %s, not the day after', (issuedOn, lastDay) => {
+    const threeYears = addMonths(issuedOn, 36);
+    const ringing = [addDays(threeYears, -1), threeYears, addDays(threeYears, 1), addDays(lastDay, -1), lastDay];
+    expect(ringing.map((day) => cardStillRings(issuedOn, day))).toEqual(ringing.map(() => true));
+    expect(cardStillRings(issuedOn, addDays(lastDay, 1))).toBe(false);
   });
 
   it('rings exactly as long as the purge keeps the card record', () => {
