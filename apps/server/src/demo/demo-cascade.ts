@@ -97,9 +97,10 @@ export async function seedDemo(config: AppConfig): Promise<DemoSeedResult> {
     let parentId = await signIn(accounts);
     if (!parentId) {
       await accounts.register(DEMO.parentEmail, DEMO.parentPassword, 'en');
-      const link = mail.find((m) => m.link?.includes('/verify-email?'))?.link;
+      // The token travels in the link's fragment (#token=…), never in a query string.
+      const link = mail.find((m) => m.link?.includes('/verify-email#'))?.link;
       if (!link) throw new Error('the demo parent could not be registered (no verification mail)');
-      await accounts.verifyEmail(new URL(link).searchParams.get('token')!);
+      await accounts.verifyEmail(new URLSearchParams(new URL(link).hash.slice(1)).get('token')!);
       parentId = await signIn(accounts);
       if (!parentId) throw new Error('the demo parent cannot sign in after registering');
       already = false;
