@@ -24,6 +24,20 @@ describe('the demo child of npm run stack (real PostgreSQL)', () => {
       )
     ).rows;
 
+  it('given a demo parent left unverified (a seeding interrupted after registering), when seeded again, then the parent is completed through a password reset and the cascade is active; removal then finds it', async () => {
+    await removeDemo(config);
+    await seedDemo(config);
+    const loginHash = new Pseudonymizer(config.pseudonymKey).hash('parent-login', DEMO.parentEmail);
+    const { rowCount } = await db.query('UPDATE parent_accounts SET email_verified_at = NULL WHERE login_hash = $1', [loginHash]);
+    expect(rowCount).toBe(1);
+
+    expect(await seedDemo(config)).toMatchObject({ nationalNumber: DEMO.nationalNumber });
+    const { rows } = await db.query('SELECT email_verified_at FROM parent_accounts WHERE login_hash = $1', [loginHash]);
+    expect(rows[0].email_verified_at).not.toBeNull();
+    expect(await cascade()).toEqual([expect.objectContaining({ status: 'active' })]);
+    expect(await removeDemo(config)).toBe(true);
+  });
+
   it('given no demo parent, when seeded twice, then the cascade is active with the busy number then the person, under the current terms, the second run changing nothing; the national number, code and names are stored only hashed or sealed; when removed, then the cascade and the parent are gone, and a second removal finds nothing', async () => {
     await removeDemo(config);
 

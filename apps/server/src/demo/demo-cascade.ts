@@ -94,14 +94,11 @@ export async function seedDemo(config: AppConfig): Promise<DemoSeedResult> {
       already = false;
     }
     const accounts = context.get(AccountService);
-    let parentId = await signIn(accounts);
+    let parentId = await signIn(accounts, mail);
     if (!parentId) {
       await accounts.register(DEMO.parentEmail, DEMO.parentPassword, 'en');
-      // The token travels in the link's fragment (#token=…), never in a query string.
-      const link = mail.find((m) => m.link?.includes('/verify-email#'))?.link;
-      if (!link) throw new Error('the demo parent could not be registered (no verification mail)');
-      await accounts.verifyEmail(new URLSearchParams(new URL(link).hash.slice(1)).get('token')!);
-      parentId = await signIn(accounts);
+      await accounts.verifyEmail(tokenFrom(mail, '/verify-email#'));
+      parentId = await signIn(accounts, mail);
       if (!parentId) throw new Error('the demo parent cannot sign in after registering');
       already = false;
     }
@@ -135,8 +132,8 @@ export async function seedDemo(config: AppConfig): Promise<DemoSeedResult> {
 export async function removeDemo(config: AppConfig): Promise<boolean> {
   const context = await demoContext(config);
   try {
-    keepMail(context);
-    const parentId = await signIn(context.get(AccountService));
+    const mail = keepMail(context);
+    const parentId = await signIn(context.get(AccountService), mail);
     if (!parentId) return false;
     await context.get(AccountData).delete(parentId, true);
     return true;
@@ -145,11 +142,26 @@ export async function removeDemo(config: AppConfig): Promise<boolean> {
   }
 }
 
-async function signIn(accounts: AccountService): Promise<string | null> {
+/**
+ * The demo parent's id, or null when there is none. A demo parent left unverified (a seeding
+ * interrupted between registering and following the link) is completed the way a parent would
+ * be: a password reset, whose link proves the address.
+ */
+async function signIn(accounts: AccountService, mail: Mail[]): Promise<string | null> {
   try {
     return await accounts.signIn(DEMO.parentEmail, DEMO.parentPassword);
   } catch (error) {
     if (error instanceof PortalError && error.code === 'unauthenticated') return null;
-    throw error;
+    if (!(error instanceof PortalError && error.code === 'email-not-verified')) throw error;
+    await accounts.requestPasswordReset(DEMO.parentEmail);
+    return accounts.resetPassword(tokenFrom(mail, '/reset-password#'), DEMO.parentPassword);
   }
+}
+
+/** The token of the last kept mail whose link starts its fragment after `path` (tokens travel in the fragment, never in a query string). */
+function tokenFrom(mail: Mail[], path: string): string {
+  const link = mail.filter((m) => m.link?.includes(path)).at(-1)?.link;
+  const token = link ? new URLSearchParams(new URL(link).hash.slice(1)).get('token') : null;
+  if (!token) throw new Error(`the demo parent's mail has no ${path} link`);
+  return token;
 }
