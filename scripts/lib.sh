@@ -92,10 +92,13 @@ build_app() {
     say "the build is up to date"
     return 0
   fi
-  mkdir -p "$REPO_ROOT/dist" && touch "$stamp.next"
+  # The stamp's time is the build's start (a source saved during the build counts as changed);
+  # it waits outside dist/, which the build may replace, and moves in once the build is done.
+  local started
+  started="$(mktemp)"
   say "type-checking (tsc)"
-  (cd "$REPO_ROOT" && npx tsc -p tsconfig.json --noEmit) || die "TypeScript errors (see above)"
+  (cd "$REPO_ROOT" && npx tsc -p tsconfig.json --noEmit) || { rm -f "$started"; die "TypeScript errors (see above)"; }
   say "building the app (tsc)"
-  (cd "$REPO_ROOT" && npx tsc -p tsconfig.build.json) || die "TypeScript build failed (see above)"
-  mv "$stamp.next" "$stamp"
+  (cd "$REPO_ROOT" && npx tsc -p tsconfig.build.json) || { rm -f "$started"; die "TypeScript build failed (see above)"; }
+  mkdir -p "$REPO_ROOT/dist" && mv "$started" "$stamp"
 }
