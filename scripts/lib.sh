@@ -38,6 +38,12 @@ apt_install() {
 
 # Loads .env (creating it from .env.example with fresh secrets the first time), so the
 # scripts, the app and the tests share one configuration.
+# npm test runs its end-to-end tier beside the others, on a database of its own: the test
+# database's name followed by _e2e (provisioning creates it next to the test database).
+e2e_test_database_url() {
+  node -e 'const u = new URL(process.argv[1]); u.pathname += "_e2e"; process.stdout.write(u.toString())' "$1"
+}
+
 load_env() {
   local envfile="$REPO_ROOT/.env"
   if [ ! -f "$envfile" ]; then

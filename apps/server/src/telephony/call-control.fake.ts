@@ -3,13 +3,18 @@ import { CallControl, OutboundLeg } from './call-control.port';
 /**
  * The unit specs' CallControl: records every request as a short line ("answer ch",
  * "play ch uri+uri", "originate parent ch", "hangup ch"), keeps the legs dialled and the
- * playbacks started, and fails the methods named in `failing` (by their first word).
+ * playbacks started, fails the methods named in `failing` (by their first word), and leaves the
+ * requests of the methods named in `slow` unanswered until `answerSlowRequests()`: a request is
+ * recorded when it is sent, its answer in `answered`.
  */
 export class FakeCallControl implements CallControl {
   readonly calls: string[] = [];
   readonly legs: OutboundLeg[] = [];
   readonly plays: { id: string; media: string[] }[] = [];
   readonly failing = new Set<string>();
+  readonly slow = new Set<string>();
+  readonly answered: string[] = [];
+  private readonly waiting: (() => void)[] = [];
 
   get playbackIds(): string[] {
     return this.plays.map((p) => p.id);
@@ -17,7 +22,15 @@ export class FakeCallControl implements CallControl {
 
   private async record(what: string): Promise<void> {
     this.calls.push(what);
+    if (this.slow.has(what.split(' ')[0])) await new Promise<void>((answer) => this.waiting.push(answer));
     if (this.failing.has(what.split(' ')[0])) throw new Error(`${what} failed`);
+    this.answered.push(what);
+  }
+
+  /** Answers every request held by `slow` so far. */
+  answerSlowRequests(): void {
+    this.slow.clear();
+    for (const answer of this.waiting.splice(0)) answer();
   }
 
   answer = (ch: string) => this.record(`answer ${ch}`);

@@ -124,6 +124,44 @@ describe('the call session runner', () => {
     expect(control.calls.at(-1)).toBe('startHold finder-ch');
   });
 
+  it('given Asterisk is slow to answer the putting-through prompt\'s request, then leg 1 is dialled without waiting for that answer', async () => {
+    const { s, control } = session(oneLeg());
+    await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'fr', suspended: false });
+    await s.dispatch({ type: 'FinderDtmf', digit: '1' });
+    for (const digit of NATIONAL_NUMBER.slice(0, -1)) await s.dispatch({ type: 'FinderDtmf', digit });
+    await flush();
+    control.slow.add('play');
+    await s.dispatch({ type: 'FinderDtmf', digit: NATIONAL_NUMBER.slice(-1) });
+    await flush();
+    const prompt = control.calls.find((c) => c.startsWith('play finder-ch sound:alloparents/fr/putting-through'));
+    expect(prompt).toBeDefined();
+    expect(control.answered).not.toContain(prompt);
+    expect(control.answered).toContain('originate parent call-1-leg-1');
+    control.answerSlowRequests();
+    await flush();
+    expect(control.answered).toContain(prompt);
+  });
+
+  it('given a finder\'s prompt whose request is not answered yet, then its stop is sent only after it, in the machine\'s order', async () => {
+    const { s, control } = session(async () => ({ kind: 'unavailable', reason: 'unknown' }));
+    await s.dispatch({ type: 'FinderArrived', callerNumber: '32470000001', presentationRestricted: false, language: 'fr', suspended: false });
+    await s.dispatch({ type: 'FinderDtmf', digit: '1' });
+    await flush();
+    control.slow.add('play');
+    // * asks for the number again: a new prompt, held unanswered; the next * stops it.
+    await s.dispatch({ type: 'FinderDtmf', digit: '*' });
+    await flush();
+    const held = control.playbackIds.at(-1)!;
+    const heldPlayAt = control.calls.length - 1;
+    expect(control.calls[heldPlayAt]).toMatch(/^play finder-ch /);
+    await s.dispatch({ type: 'FinderDtmf', digit: '*' });
+    await flush();
+    expect(control.calls).not.toContain(`stopPlayback ${held}`);
+    control.answerSlowRequests();
+    await flush();
+    expect(control.calls.indexOf(`stopPlayback ${held}`)).toBeGreaterThan(heldPlayAt);
+  });
+
   it('given the finder and a parent are bridged, then the dead-man switch gives way to the call\'s maximum length on both channels, set before the bridge, and is pushed no more', async () => {
     const { s, control, clock } = session(oneLeg());
     await typeNumber(s);

@@ -45,6 +45,8 @@ export const CHILD_NAME_WAIT_MS = 1_000;
  */
 export class CallSession extends SessionRunner<CallState, CallEvent, Command> {
   private readonly legStarted = new Map<string, number>();
+  /** The finder's playbacks asked for and not yet stopped (their stop keeps the finder's order). */
+  private readonly finderPlaybacks = new Set<string>();
   private deadlineTimer: unknown;
   /** The finder's wait ends here at the latest (arrival + the call's maximum length). */
   private waitEndsAt: number | undefined;
@@ -111,16 +113,24 @@ export class CallSession extends SessionRunner<CallState, CallEvent, Command> {
         return await control.answer(this.finderChannelId);
       case 'play': {
         const channelId = command.target.kind === 'finder' ? this.finderChannelId : CallSession.legChannelId(command.target.legId);
-        if (command.media.some((m) => m.kind === 'childName')) await this.awaitChildName();
-        owns?.playback(command.playbackId);
-        return await control.play(channelId, command.playbackId, command.media.flatMap((m) => this.mediaUris(m)));
+        const play = async () => {
+          if (command.media.some((m) => m.kind === 'childName')) await this.awaitChildName();
+          owns?.playback(command.playbackId);
+          await control.play(channelId, command.playbackId, command.media.flatMap((m) => this.mediaUris(m)));
+        };
+        // What the finder hears never delays a parent's leg: the putting-through prompt starts
+        // while the look-up runs, and the first leg is dialled without waiting for its answer.
+        if (command.target.kind !== 'finder') return await play();
+        this.finderPlaybacks.add(command.playbackId);
+        return this.inChannelOrder(this.finderChannelId, command, play);
       }
       case 'stopPlayback':
-        return await control.stopPlayback(command.playbackId);
+        if (!this.finderPlaybacks.delete(command.playbackId)) return await control.stopPlayback(command.playbackId);
+        return this.inChannelOrder(this.finderChannelId, command, () => control.stopPlayback(command.playbackId));
       case 'startHold':
-        return await control.startHold(this.finderChannelId);
+        return this.inChannelOrder(this.finderChannelId, command, () => control.startHold(this.finderChannelId));
       case 'stopHold':
-        return await control.stopHold(this.finderChannelId);
+        return this.inChannelOrder(this.finderChannelId, command, () => control.stopHold(this.finderChannelId));
       case 'recordNumberEntry':
         log.info({ callId: this.callId, attempt: command.attempt, result: command.result }, 'national number entry');
         return;
@@ -154,6 +164,8 @@ export class CallSession extends SessionRunner<CallState, CallEvent, Command> {
       case 'hangupLeg':
         return await control.hangup(CallSession.legChannelId(command.legId));
       case 'bridgeFinderWith': {
+        // The finder's hold and prompts are stopped first, in the order the machine gave them.
+        await this.channelSettled(this.finderChannelId);
         // The dead-man switch is no longer pushed: the call's maximum length replaces it, on both sides.
         this.disarmDeadline();
         const legChannelId = CallSession.legChannelId(command.legId);

@@ -42,6 +42,8 @@ export abstract class SessionRunner<S extends { phase: string }, E extends { typ
   protected state: S;
   private queue: Promise<void> = Promise.resolve();
   private readonly timers = new Map<string, unknown>();
+  /** Per channel, the last of its requests sent in the background (see `inChannelOrder`). */
+  private readonly channelQueues = new Map<string, Promise<void>>();
   private detached = false;
   private released = false;
 
@@ -131,6 +133,30 @@ export abstract class SessionRunner<S extends { phase: string }, E extends { typ
         this.log.warn({ callId: this.callId, reason: (error as Error).message }, 'a transition observer failed');
       }
     }
+  }
+
+  /**
+   * Sends a channel's request without holding up the call's next event: requests on one channel
+   * still reach Asterisk in the order the machine gave them, but a request on another channel
+   * (the first parent's leg) no longer waits for this one's answer. A failure comes back to the
+   * machine as `commandFailed`, queued like any other event.
+   */
+  protected inChannelOrder(channelId: string, command: C, request: () => Promise<void>): void {
+    const sent = (this.channelQueues.get(channelId) ?? Promise.resolve())
+      .then(request)
+      .catch((error: unknown) => {
+        this.log.warn({ callId: this.callId, command: command.type, reason: (error as Error).message }, `${this.kind} command failed`);
+        void this.dispatch(this.commandFailed(command));
+      });
+    this.channelQueues.set(channelId, sent);
+    void sent.then(() => {
+      if (this.channelQueues.get(channelId) === sent) this.channelQueues.delete(channelId);
+    });
+  }
+
+  /** Settles once every request sent in the background on that channel has been answered. */
+  protected channelSettled(channelId: string): Promise<void> {
+    return this.channelQueues.get(channelId) ?? Promise.resolve();
   }
 
   private async execute(command: C): Promise<void> {
