@@ -1,15 +1,17 @@
-// Prints "N passed, N failed" from jest's JSON report; fails when the report is missing or no
-// test ran (a green run with zero tests proves nothing).
+// Prints "N passed, N failed" from jest's JSON reports (one per jest run of npm test); fails when
+// a report is missing or no test ran (a green run with zero tests proves nothing).
 const fs = require('node:fs');
-const file = process.argv[2];
-let report;
-try {
-  report = JSON.parse(fs.readFileSync(file, 'utf8'));
-} catch (error) {
-  console.log('0 passed, 1 failed');
-  console.error(`no jest report at ${file}: ${error.message}`);
-  process.exit(1);
+let passed = 0;
+let failed = 0;
+for (const file of process.argv.slice(2)) {
+  try {
+    const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests + (report.numRuntimeErrorTestSuites || 0);
+  } catch (error) {
+    failed += 1;
+    console.error(`no jest report at ${file}: ${error.message}`);
+  }
 }
-const failed = report.numFailedTests + (report.numRuntimeErrorTestSuites || 0);
-console.log(`${report.numPassedTests} passed, ${failed} failed`);
-process.exit(report.numPassedTests > 0 && failed === 0 ? 0 : 1);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(passed > 0 && failed === 0 ? 0 : 1);

@@ -24,13 +24,29 @@ grep -v '^$' "$provision_log" >&2 || true
 
 # A fresh schema each run: what is tested is exactly the migrations in this tree (the test
 # database's owner owns its public schema, so no CREATEDB right is needed).
-if psql "$TEST_DATABASE_URL" -qtA -v ON_ERROR_STOP=1 -c 'DROP SCHEMA public CASCADE' -c 'CREATE SCHEMA public' >/dev/null 2>&1; then
-  say "emptied the test database"
-else
-  warn "could not empty the test database: migrating it in place"
+prepare_database() {
+  if psql "$1" -qtA -v ON_ERROR_STOP=1 -c 'DROP SCHEMA public CASCADE' -c 'CREATE SCHEMA public' >/dev/null 2>&1; then
+    say "emptied the test database $2"
+  else
+    warn "could not empty the test database $2: migrating it in place"
+  fi
+  say "applying migrations to the test database $2"
+  DATABASE_URL="$1" node dist/apps/server/src/cli/migrate.js || die "migrations failed on $2"
+}
+
+# With no arguments, the end-to-end tier (its tests wait on real timers and calls far more than
+# they use the cores) runs beside the unit and integration tiers: in a second jest, on its own
+# database and on ports 9000 above the others' (test/support/test-config.ts), which keeps the
+# whole run short. ALLOPARENTS_TEST_SERIAL=1 runs everything in one jest instead.
+base_offset="${ALLOPARENTS_TEST_PORT_OFFSET:-0}"
+e2e_offset=$((base_offset + 9000))
+split=""
+if [ "$#" -eq 0 ] && [ -z "${ALLOPARENTS_TEST_SERIAL:-}" ] && [ "$e2e_offset" -le 40000 ]; then split=1; fi
+prepare_database "$TEST_DATABASE_URL" TEST_DATABASE_URL
+if [ -n "$split" ]; then
+  e2e_database_url="$(e2e_test_database_url "$TEST_DATABASE_URL")"
+  prepare_database "$e2e_database_url" "TEST_DATABASE_URL's _e2e twin"
 fi
-say "applying migrations to the test database"
-DATABASE_URL="$TEST_DATABASE_URL" node dist/apps/server/src/cli/migrate.js || die "migrations failed on TEST_DATABASE_URL"
 
 # An interrupted earlier run may have left test Asterisk instances behind: this checkout's only
 # (ALLOPARENTS_TEST_INSTANCE_PREFIX), never those of another checkout's run in progress.
@@ -39,10 +55,21 @@ for dir in "$ASTERISK_ROOT"/srv/alloparents/"${ALLOPARENTS_TEST_INSTANCE_PREFIX:
 done
 
 mkdir -p reports
+rm -f reports/jest*.json
 set +e
-# One test at a time: the e2e tests share fixed SIP/ARI ports and real timers.
-npx jest --runInBand --json --outputFile=reports/jest.json "$@"
-status=$?
-set -e
-node scripts/jest-summary.js reports/jest.json || status=1
+if [ -n "$split" ]; then
+  say "end-to-end tier beside the unit and integration tiers (ports +9000, its own database); its lines start with [e2e]"
+  ( TEST_DATABASE_URL="$e2e_database_url" ALLOPARENTS_TEST_PORT_OFFSET="$e2e_offset" \
+      npx jest --selectProjects e2e --runInBand --json --outputFile=reports/jest-e2e.json 2>&1 | sed -u 's/^/[e2e] /' ) &
+  e2e_pid=$!
+  npx jest --selectProjects unit integration --runInBand --json --outputFile=reports/jest.json
+  wait "$e2e_pid"
+  node scripts/jest-summary.js reports/jest.json reports/jest-e2e.json
+  status=$?
+else
+  # One test at a time: the e2e tests share fixed SIP/ARI ports and real timers.
+  npx jest --runInBand --json --outputFile=reports/jest.json "$@"
+  node scripts/jest-summary.js reports/jest.json
+  status=$?
+fi
 exit "$status"
