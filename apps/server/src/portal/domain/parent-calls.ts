@@ -154,7 +154,8 @@ export class ParentCalls {
   async requestCodeByPhone(callerNumber: string, nationalNumber: string): Promise<'accepted' | 'limited'> {
     const parsed = parseNationalNumber(nationalNumber);
     if (!parsed.valid) throw PortalError.invalidNationalNumber(parsed.reason);
-    const caller: AttemptSubject = { kind: 'caller', hash: this.pseudonymizer.hash('caller', callerNumber) };
+    // Digits only: the same line with or without its '+' is one caller.
+    const caller: AttemptSubject = { kind: 'caller', hash: this.pseudonymizer.hash('caller', callerNumber.replace(/\D/g, '')) };
     return (await this.admitAndCall(parsed.digits, caller, { kind: 'phone' })) ? 'accepted' : 'limited';
   }
 
