@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_NUMBER, ParentCalls } from '../../apps/server/src/portal/domain/parent-calls';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
-import { FinderStep, finderScenario } from '../support/finder-scenario';
+import { FinderStep, finderScenario, typeNumber } from '../support/finder-scenario';
 import { PHONES } from '../support/network';
 import { waitFor } from '../support/processes';
 import { addMissingPrompts, ASTERISK_ROOT } from '../support/prompts';
@@ -90,6 +90,16 @@ describe('the parents\' line, end to end (real Asterisk, SIPp caller, simulated 
     expect(text).not.toContain('alloparents/en/parents-code-limited');
   });
 
+  it('given the parents\' line is set up, when a finder calls the finders\' number and types at once, then the finder goes straight to the cascade and is connected to its first number', async () => {
+    const { nationalNumber } = await world.enrol([PHONES.person, PHONES.busy]);
+    const since = new Date();
+    const scenario = finderScenario('uac-finder-beside-parents-line-expect-connected', { steps: [...typeNumber(nationalNumber), { pause: 14_000 }, { hangUp: true }] });
+    expectSippPassed(await sippCall({ scenario, caller: world.callerNumber() }));
+    const record = await world.lastCall(since);
+    expect(record).toMatchObject({ outcome: 'connected-parent', connected_position: '1' });
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.person]);
+  });
+
   it('given the child\'s number already asked for as often as the portal allows, then the caller hears the limit and nobody is called; the same for a caller who asked as often as an account may', async () => {
     const { nationalNumber } = await world.enrol([PHONES.person], { language: 'en' });
     const rows = (kind: string, hash: Buffer, n: number) =>
@@ -107,5 +117,28 @@ describe('the parents\' line, end to end (real Asterisk, SIPp caller, simulated 
     expect(played()).toContain('alloparents/en/parents-code-limited');
     await calls.settled();
     expect(world.network.takeLog().filter((e) => e.what === 'dialled')).toEqual([]);
+  });
+
+  it('given the operators suspended the service, then a caller on the parents\' line hears so and is put through to the hotline, like a finder', async () => {
+    await world.asterisk.cli('dialplan set global ALLOPARENTS_MODE suspended');
+    try {
+      const scenario = finderScenario('uac-parents-line-suspended-expect-hotline', { audio: true, steps: [{ pause: 10_000 }, { hangUp: true }] });
+      expectSippPassed(await sippCall({ scenario, caller: world.callerNumber(), dialled: PARENTS_LINE }));
+      expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+    } finally {
+      await world.asterisk.cli('dialplan set global ALLOPARENTS_MODE normal');
+    }
+  });
+
+  it('given the app is stopped, then the dialplan puts a caller on the parents\' line through to the hotline (it may be a finder who dialled the wrong number)', async () => {
+    await world.stopApp();
+    try {
+      await waitFor('Asterisk to notice the app is gone', async () => !(await world.asterisk.cli('ari show apps')).output.includes('alloparents'), 10_000);
+      const scenario = finderScenario('uac-parents-line-app-stopped-expect-hotline', { steps: [{ pause: 4_000 }, { hangUp: true }] });
+      expectSippPassed(await sippCall({ scenario, caller: world.callerNumber(), dialled: PARENTS_LINE }));
+      expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+    } finally {
+      await world.startApp();
+    }
   });
 });
