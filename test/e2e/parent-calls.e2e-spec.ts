@@ -1,37 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ParentCalls } from '../../apps/server/src/portal/domain/parent-calls';
-import { renderPrompts } from '../../apps/server/src/telephony/prompts/render-prompts';
 import { PHONES } from '../support/network';
+import { addMissingPrompts, ASTERISK_ROOT } from '../support/prompts';
 import { waitFor } from '../support/processes';
 import { World } from '../support/world';
 
 jest.setTimeout(90_000);
-
-const ROOT = join(__dirname, '../..');
-const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? join(process.env.ALLOPARENTS_CACHE ?? '/var/cache/alloparents', 'asterisk-root');
-
-/**
- * The prompts these calls play (and the letters a code is read with) may be newer than the
- * provisioned sounds: render the catalog aside and add only the files that are missing, so
- * nothing another run is playing gets rewritten.
- */
-async function addMissingPrompts(soundsDir: string): Promise<void> {
-  const aside = mkdtempSync(join(tmpdir(), 'alloparents-e2e-prompts-'));
-  try {
-    await renderPrompts(join(ROOT, 'prompts'), aside);
-    const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
-    for (const file of walk(join(aside, 'alloparents'))) {
-      const target = join(soundsDir, relative(aside, file));
-      if (existsSync(target)) continue;
-      mkdirSync(dirname(target), { recursive: true });
-      copyFileSync(file, target);
-    }
-  } finally {
-    rmSync(aside, { recursive: true, force: true });
-  }
-}
 
 describe('calls the service places for parents, end to end (real Asterisk, simulated telephone network, PostgreSQL, the app)', () => {
   const world = new World();

@@ -15,7 +15,15 @@ export interface AppConfig {
   ari: { url: string; username: string; password: string; app: string; httpConnections: number };
   asteriskSoundsDir: string;
   sip: { bindAddress: string; port: number; trunkUri: string; trunkQualifySeconds: number; rtpPortStart: number; rtpPortEnd: number };
-  service: { number: string; hotlineNumber: string; numbers: Record<string, Language>; defaultLanguage: Language };
+  service: {
+    number: string;
+    hotlineNumber: string;
+    /** The finders' numbers (DID → language). */
+    numbers: Record<string, Language>;
+    /** The parents' line numbers (DID → language), marked `:parents` in SERVICE_NUMBERS. */
+    parentLineNumbers: Record<string, Language>;
+    defaultLanguage: Language;
+  };
   pseudonymKey: Buffer;
   /** Set only while the pseudonym key is rotated: the key before pseudonymKey. */
   previousPseudonymKey: Buffer | null;
@@ -133,11 +141,18 @@ export function defaultCallFlowConfig(): CallFlowConfig {
   return { service: serviceConfig(v), callFlow: callFlowConfig(v), limits: limitsConfig(v) };
 }
 
+/** The finders' or the parents' line numbers of SERVICE_NUMBERS, each with its language. */
+function serviceNumbers(list: string, parents: boolean): Record<string, Language> {
+  const entries = list.split(',').map((entry) => entry.split(':'));
+  return Object.fromEntries(entries.filter((parts) => (parts[2] === 'parents') === parents).map(([did, lang]) => [did, lang as Language]));
+}
+
 function serviceConfig(v: EnvironmentVariables): AppConfig['service'] {
   return {
     number: v.SERVICE_NUMBER,
     hotlineNumber: v.HOTLINE_NUMBER,
-    numbers: Object.fromEntries(v.SERVICE_NUMBERS.split(',').map((pair) => pair.split(':') as [string, Language])),
+    numbers: serviceNumbers(v.SERVICE_NUMBERS, false),
+    parentLineNumbers: serviceNumbers(v.SERVICE_NUMBERS, true),
     defaultLanguage: v.DEFAULT_LANGUAGE as Language,
   };
 }

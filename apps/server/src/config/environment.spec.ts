@@ -17,8 +17,15 @@ describe('configuration from the environment', () => {
   it('given SERVICE_NUMBERS, then each dialled number maps to its language, and timers become milliseconds', () => {
     const config = loadConfig({ ...valid, SERVICE_NUMBERS: '3278150000:fr,3278150001:nl', LEG_RING_TIMEOUT_SECONDS: '2.5' });
     expect(config.service.numbers).toEqual({ '3278150000': 'fr', '3278150001': 'nl' });
+    expect(config.service.parentLineNumbers).toEqual({});
     expect(config.callFlow.legRingTimeoutMs).toBe(2500);
     expect(config.pseudonymKey).toHaveLength(32);
+  });
+
+  it('given a number marked :parents in SERVICE_NUMBERS, then it is a parents\' line number with its language, and not a finders\' number', () => {
+    const config = loadConfig({ ...valid, SERVICE_NUMBERS: '3278150000:fr,3278150009:nl:parents' });
+    expect(config.service.numbers).toEqual({ '3278150000': 'fr' });
+    expect(config.service.parentLineNumbers).toEqual({ '3278150009': 'nl' });
   });
 
   it('given the portal variables, then the public URL loses its trailing slash and the defaults are auto and 10 a minute', () => {
@@ -112,6 +119,8 @@ describe('configuration from the environment', () => {
     [{ PSEUDONYM_KEY_PREVIOUS: 'c2hvcnQ=' }, 'PSEUDONYM_KEY_PREVIOUS'],
     [{ PSEUDONYM_KEY_PREVIOUS: key(7) }, 'PSEUDONYM_KEY_PREVIOUS'], // the same as PSEUDONYM_KEY
     [{ SERVICE_NUMBERS: '3278150000:it' }, 'SERVICE_NUMBERS'],
+    [{ SERVICE_NUMBERS: '3278150000:fr:parent' }, 'SERVICE_NUMBERS'],
+    [{ SERVICE_NUMBERS: '3278150000:fr,3278150009:parents' }, 'SERVICE_NUMBERS'],
     [{ LEG_RING_TIMEOUT_SECONDS: '25' }, 'LEG_RING_TIMEOUT_SECONDS'],
     [{ WITHHELD_CALLER_POLICY: 'allow' }, 'WITHHELD_CALLER_POLICY'],
     [{ ENCRYPTION_KEYS: key(8) }, 'ENCRYPTION_KEYS'], // no key id

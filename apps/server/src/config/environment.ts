@@ -27,8 +27,12 @@ const toInt = ({ value }: { value: unknown }) =>
 const toNumber = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
 
-/** SERVICE_NUMBERS: "3278150000:fr,3278150001:nl" — the DID a finder dialled picks the language. */
-const SERVICE_NUMBERS_PATTERN = new RegExp(`^\\d{3,15}:(${LANGUAGES.join('|')})(,\\d{3,15}:(${LANGUAGES.join('|')}))*$`);
+/**
+ * SERVICE_NUMBERS: "3278150000:fr,3278150001:nl,3278150009:fr:parents" — the DID a caller dialled
+ * picks the language; a number marked `:parents` is the parents' line (docs/parents-by-phone.md).
+ */
+const SERVICE_NUMBER_ENTRY = `\\d{3,15}:(${LANGUAGES.join('|')})(:parents)?`;
+const SERVICE_NUMBERS_PATTERN = new RegExp(`^${SERVICE_NUMBER_ENTRY}(,${SERVICE_NUMBER_ENTRY})*$`);
 
 /** ENCRYPTION_KEYS: "k2:<base64>,k1:<base64>" — key id, then 32 random bytes in base64; the first encrypts. */
 const ENCRYPTION_KEY_PATTERN = /^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{43}=$/;
@@ -95,7 +99,7 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9+/]{43,}={0,2}$/, { message: 'PSEUDONYM_KEY_PREVIOUS must be at least 32 random bytes in base64 (the key PSEUDONYM_KEY replaces), or unset' })
   PSEUDONYM_KEY_PREVIOUS?: string;
 
-  @Matches(SERVICE_NUMBERS_PATTERN, { message: 'SERVICE_NUMBERS must look like 3278150000:fr,3278150001:nl' })
+  @Matches(SERVICE_NUMBERS_PATTERN, { message: 'SERVICE_NUMBERS must look like 3278150000:fr,3278150001:nl (a number followed by :parents is the parents\' line)' })
   SERVICE_NUMBERS = '3278150000:fr';
   @IsIn(LANGUAGES) DEFAULT_LANGUAGE = 'fr';
 

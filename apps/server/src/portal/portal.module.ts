@@ -15,6 +15,10 @@ import { Mailer } from './domain/mailer';
 import { PasswordGuesses } from './domain/password-guesses';
 import { OidcAccounts } from './domain/oidc-sign-in';
 import { ANNOUNCEMENT_DIALLER, AnnouncementDialler } from '../telephony/announcement/announcement-dialler';
+import { ParentLineCalls } from '../telephony/parent-line/parent-line-calls';
+import { systemClock } from '../telephony/runtime/clock';
+import { STASIS_ADAPTER, StasisAdapter } from '../telephony/runtime/stasis-adapter.port';
+import { StasisRouter } from '../telephony/runtime/stasis-router';
 import { ParentCalls } from './domain/parent-calls';
 import { ParentChildren } from './domain/parent-children';
 import { Sessions } from './domain/sessions';
@@ -109,6 +113,24 @@ import { PgTotpStore } from './persistence/pg-totp-store';
       useFactory: (db: Database, p: Pseudonymizer, sealer: CardSealer, dialler: AnnouncementDialler | undefined) => {
         const log = new Logger('ParentCalls');
         return new ParentCalls(new PgParentCallsStore(db), dialler ?? null, p, { contactCode: (hash, keyId, sealed) => sealer.open(hash, keyId, sealed).contactCode }, { warn: (f, m) => log.warn(f, m) });
+      },
+    },
+    {
+      // The parents' line is a call kind of the telephony runtime that needs the portal's rules
+      // (the code request's limits): built here, on the telephony's router, when telephony is present.
+      provide: ParentLineCalls,
+      inject: [APP_CONFIG, ParentCalls, { token: StasisRouter, optional: true }, { token: STASIS_ADAPTER, optional: true }],
+      useFactory: (config: AppConfig, parentCalls: ParentCalls, router: StasisRouter | undefined, adapter: StasisAdapter | undefined) => {
+        if (!router || !adapter) return null;
+        const log = new Logger('ParentLine');
+        return new ParentLineCalls({
+          config,
+          router,
+          control: adapter.control,
+          desk: parentCalls,
+          clock: systemClock,
+          log: { info: (f, m) => log.log(f, m), warn: (f, m) => log.warn(f, m) },
+        });
       },
     },
     {

@@ -12,13 +12,18 @@ import { AppConfig } from '../config/app-config';
  * - Bridged, the finder and the other side live `maxCallSeconds` more (set by the app at the
  *   bridge; the hotline fallback's Dial has S() for the same).
  * - A waiting finder lives as long as the app keeps pushing the dead-man switch forward.
+ * - A call on the parents' line lives `parentLineSeconds` (from its arrival).
  */
 export interface ChannelLimits {
   answeredLegSeconds: number;
   answeredNoticeSeconds: number;
   answeredHotlineSeconds: number;
   maxCallSeconds: number;
+  parentLineSeconds: number;
 }
+
+/** The parents' line: a few menus and a number typed, with room for retries; never a conversation. */
+export const PARENT_LINE_SECONDS = 300;
 
 /** AMD (amd.conf decides within 5 s), the parent's prompt with the child's name, the options said twice, a number read out. */
 export const ANSWERED_LEG_MARGIN_SECONDS = 30;
@@ -36,5 +41,6 @@ export function channelLimits(config: Pick<AppConfig, 'callFlow'>): ChannelLimit
     answeredNoticeSeconds: keyWindows + ANSWERED_NOTICE_MARGIN_SECONDS,
     answeredHotlineSeconds: ANSWERED_HOTLINE_SECONDS,
     maxCallSeconds,
+    parentLineSeconds: PARENT_LINE_SECONDS,
   };
 }

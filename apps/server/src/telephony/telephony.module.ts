@@ -48,7 +48,8 @@ function sessionLog(context: string): SessionLog {
  * The telephony runtime (docs/architecture.md, "Telephony"): one ARI gateway (the StasisAdapter),
  * the Stasis router, the orphans' rescue, and the call kinds, each registered with the router.
  * A new kind of call is one more provider here, built like FinderCalls or AnnouncementCalls.
- * Global: the portal places announcement calls through ANNOUNCEMENT_DIALLER when telephony is present.
+ * Global: the portal places announcement calls through ANNOUNCEMENT_DIALLER when telephony is
+ * present, and runs the parents' line (a kind that needs the portal's domain) on its router.
  */
 @Global()
 @Module({
@@ -90,6 +91,6 @@ function sessionLog(context: string): SessionLog {
         }),
     },
   ],
-  exports: [AriGateway, ANNOUNCEMENT_DIALLER],
+  exports: [AriGateway, ANNOUNCEMENT_DIALLER, StasisRouter, STASIS_ADAPTER],
 })
 export class TelephonyModule {}

@@ -5,9 +5,12 @@ export const LINK_MAX_FAILURES = 5;
 export const LINK_WINDOW_MS = 3_600_000;
 export const LINK_LOCK_MS = 3_600_000;
 
-/** What a failed try is counted against: the national number typed (keyed hash) and the account. */
+/**
+ * What a failed try (or a code request) is counted against: the national number typed (keyed
+ * hash) and the account, or on the parents' line the caller's number (keyed hash).
+ */
 export interface AttemptSubject {
-  kind: 'national-number' | 'account';
+  kind: 'national-number' | 'account' | 'caller';
   hash: Buffer;
 }
 

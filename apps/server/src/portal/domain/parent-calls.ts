@@ -14,7 +14,7 @@ export const TEST_INTERVAL_MS = 10 * 60_000;
  * stopped mid-test) and no longer shows as running.
  */
 export const TEST_STALE_AFTER_MS = 20 * 60_000;
-/** Lost-code calls: at most this many per child's number and per account in CODE_WINDOW_MS. */
+/** Lost-code calls: at most this many per child's number and per account (or caller, on the parents' line) in CODE_WINDOW_MS. */
 export const CODE_REQUESTS_PER_NUMBER = 2;
 export const CODE_REQUESTS_PER_ACCOUNT = 3;
 export const CODE_WINDOW_MS = 24 * 3_600_000;
@@ -60,14 +60,17 @@ export interface ParentCallsStore {
   checkView(parentId: string, childId: string): Promise<StoredCheckView | null>;
   /**
    * Atomically (two requests at once count as two): if `allow` accepts the requests since `since`
-   * for these subjects, counts this one and writes the audit trail (the account; no number, no
-   * child) and answers true.
+   * for these subjects, counts this one and writes the audit trail (the account, or "by phone";
+   * no number, no child) and answers true.
    */
-  admitCodeRequest(subjects: AttemptSubject[], parentId: string, at: Date, since: Date, allow: (recent: { kind: AttemptSubject['kind'] }[]) => boolean): Promise<boolean>;
+  admitCodeRequest(subjects: AttemptSubject[], requester: CodeRequester, at: Date, since: Date, allow: (recent: { kind: AttemptSubject['kind'] }[]) => boolean): Promise<boolean>;
   /** The active cascade's first number and card of the child stored under one of these hashes. */
   codeCallTarget(nationalNumberHashes: Buffer[]): Promise<CodeCallTarget | null>;
   auditCodeCall(cascadeId: string, result: AnnouncementResult): Promise<void>;
 }
+
+/** Who asked for a code: a signed-in parent, or a caller on the parents' line (no account). */
+export type CodeRequester = { kind: 'account'; parentId: string } | { kind: 'phone' };
 
 export interface CodeOpener {
   contactCode(nationalNumberHash: Buffer, keyId: string, sealed: Buffer): string;
@@ -137,18 +140,37 @@ export class ParentCalls {
     const parsed = parseNationalNumber(rawNationalNumber);
     if (!parsed.valid) throw PortalError.invalidNationalNumber(parsed.reason);
     const nationalNumber = parsed.digits;
-    const dialler = this.requireDialler();
-    const hash = this.pseudonymizer.hash('national-number', nationalNumber);
-    const subjects: AttemptSubject[] = [{ kind: 'national-number', hash }, accountSubject(parentId)];
-    const at = this.now();
-    const allow = (recent: { kind: AttemptSubject['kind'] }[]) =>
-      recent.filter((r) => r.kind === 'national-number').length < CODE_REQUESTS_PER_NUMBER && recent.filter((r) => r.kind === 'account').length < CODE_REQUESTS_PER_ACCOUNT;
-    if (!(await this.store.admitCodeRequest(subjects, parentId, at, new Date(at.getTime() - CODE_WINDOW_MS), allow))) {
+    if (!(await this.admitAndCall(nationalNumber, accountSubject(parentId), { kind: 'account', parentId }))) {
       throw new PortalError('rate-limited', 'too many code requests: try again tomorrow');
     }
+    return { message: CODE_REQUEST_ACCEPTED };
+  }
+
+  /**
+   * The same request from the parents' line (no account): the caller's number takes the
+   * account's place in the limits (CODE_REQUESTS_PER_ACCOUNT per caller). `limited` whether or
+   * not the number exists, like the portal's answer.
+   */
+  async requestCodeByPhone(callerNumber: string, nationalNumber: string): Promise<'accepted' | 'limited'> {
+    const parsed = parseNationalNumber(nationalNumber);
+    if (!parsed.valid) throw PortalError.invalidNationalNumber(parsed.reason);
+    // Digits only: the same line with or without its '+' is one caller.
+    const caller: AttemptSubject = { kind: 'caller', hash: this.pseudonymizer.hash('caller', callerNumber.replace(/\D/g, '')) };
+    return (await this.admitAndCall(parsed.digits, caller, { kind: 'phone' })) ? 'accepted' : 'limited';
+  }
+
+  /** Counts the request against the child's number and the requester; if within the limits, calls in the background. */
+  private async admitAndCall(nationalNumber: string, requesterSubject: AttemptSubject, requester: CodeRequester): Promise<boolean> {
+    const dialler = this.requireDialler();
+    const hash = this.pseudonymizer.hash('national-number', nationalNumber);
+    const subjects: AttemptSubject[] = [{ kind: 'national-number', hash }, requesterSubject];
+    const at = this.now();
+    const allow = (recent: { kind: AttemptSubject['kind'] }[]) =>
+      recent.filter((r) => r.kind === 'national-number').length < CODE_REQUESTS_PER_NUMBER && recent.filter((r) => r.kind === requesterSubject.kind).length < CODE_REQUESTS_PER_ACCOUNT;
+    if (!(await this.store.admitCodeRequest(subjects, requester, at, new Date(at.getTime() - CODE_WINDOW_MS), allow))) return false;
     // In the background, so the answer's timing says nothing either.
     this.track(this.callWithCode(dialler, this.pseudonymizer.hashes('national-number', nationalNumber)));
-    return { message: CODE_REQUEST_ACCEPTED };
+    return true;
   }
 
   /** Resolves when every call started so far is over (tests, graceful shutdown). */

@@ -1,7 +1,7 @@
 import { Database } from '../../database/database';
 import type { AnnouncementResult } from '../../telephony/announcement/announcement-machine';
 import { AttemptSubject } from '../domain/link-lockout';
-import { CascadeToTest, CodeCallTarget, ParentCallsStore, StoredCheckView } from '../domain/parent-calls';
+import { CascadeToTest, CodeCallTarget, CodeRequester, ParentCallsStore, StoredCheckView } from '../domain/parent-calls';
 import { audit } from './pg-parent-children-store';
 
 /**
@@ -92,7 +92,7 @@ export class PgParentCallsStore implements ParentCallsStore {
 
   async admitCodeRequest(
     subjects: AttemptSubject[],
-    parentId: string,
+    requester: CodeRequester,
     at: Date,
     since: Date,
     allow: (recent: { kind: AttemptSubject['kind'] }[]) => boolean,
@@ -114,10 +114,10 @@ export class PgParentCallsStore implements ParentCallsStore {
         subjects.map((s) => s.hash),
         subjects.map(() => at),
       ]);
-      // The account asked; which child it asked about is not written anywhere.
+      // The account (or "by phone") asked; which child it asked about is not written anywhere.
       await tx.query(
-        `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details) VALUES ('parent', $1, 'code.call-requested', 'code-request', NULL, '{}'::jsonb)`,
-        [parentId],
+        `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details) VALUES ('parent', $1, 'code.call-requested', 'code-request', NULL, $2::jsonb)`,
+        requester.kind === 'account' ? [requester.parentId, '{}'] : [null, JSON.stringify({ by: 'phone' })],
       );
       return true;
     });

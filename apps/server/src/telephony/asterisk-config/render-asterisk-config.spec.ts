@@ -53,6 +53,25 @@ describe('rendering asterisk-config/', () => {
     expect(dialplan).toContain(`ALLOPARENTS_HOTLINE_CALLER_ID = ${config.service.number}`);
   });
 
+  it('sends only the parents\' line numbers to the parents\' context, before anything a finder hears, and bounds those calls', () => {
+    const render = (numbers: string) => {
+      const config = loadConfig({ ...secrets, ARI_PASSWORD: 'rendered-secret-123', SERVICE_NUMBERS: numbers });
+      const out = mkdtempSync(join(tmpdir(), 'ast-'));
+      renderAsteriskConfig(join(__dirname, '../../../../../asterisk-config/service'), out, asteriskTemplateVariables(config, '/srv/test'));
+      return readFileSync(join(out, 'extensions.conf'), 'utf8');
+    };
+    expect(render('3278150000:fr,3278150009:nl:parents,3278150008:fr:parents')).toMatch(/ALLOPARENTS_PARENT_LINES = ,(3278150009,3278150008|3278150008,3278150009),\n/);
+    const dialplan = render('3278150000:fr');
+    expect(dialplan).toContain('ALLOPARENTS_PARENT_LINES = ,\n');
+    expect(dialplan).toContain('ALLOPARENTS_PARENT_LINE_LIMIT = 300');
+    const finder = dialplan.split('[alloparents-finder]')[1].split('\n').filter((line) => line.startsWith('exten') || line.startsWith(' same'));
+    // The check comes first and plays nothing: a finder's call goes on at once.
+    expect(finder[0]).toBe('exten => s,1,GotoIf($["${ALLOPARENTS_PARENT_LINES}" =~ ",${FILTER(0-9,${ALLOPARENTS_DID})},"]?alloparents-parents,s,1)');
+    const parents = dialplan.split('[alloparents-parents]')[1].split('\n[')[0];
+    expect(parents).toContain('Set(TIMEOUT(absolute)=${ALLOPARENTS_PARENT_LINE_LIMIT})');
+    expect(parents.indexOf('TIMEOUT(absolute)')).toBeLessThan(parents.indexOf('Stasis('));
+  });
+
   it('builds every Stasis argument from filtered values only: nothing the caller writes can add an argument', () => {
     const dialplan = readFileSync(join(__dirname, '../../../../../asterisk-config/service/extensions.conf'), 'utf8');
     const stasis = dialplan.split('\n').filter((line) => line.includes('Stasis(')).map((line) => line.slice(line.indexOf('Stasis(')));

@@ -42,6 +42,8 @@ export function asteriskTemplateVariables(config: AppConfig, instanceDir: string
     HOTLINE_NUMBER: config.service.hotlineNumber,
     DEFAULT_LANGUAGE: config.service.defaultLanguage,
     DEADMAN_SECONDS: String(config.callFlow.deadmanSeconds),
+    // Between commas, so the dialplan matches a whole number: ",3278150009," (or "," for none).
+    PARENT_LINE_NUMBERS: `,${Object.keys(config.service.parentLineNumbers).map((n) => `${n},`).join('')}`,
     ...channelLimitVariables(channelLimits(config)),
     // The hotline fallback presents what every leg presents (LEG_CALLER_ID); empty: the finder's number.
     HOTLINE_FALLBACK_CALLER_ID: config.callFlow.legCallerId === 'service' ? config.service.number.replace(/[^0-9+]/g, '') : '',
@@ -55,6 +57,7 @@ function channelLimitVariables(limits: ChannelLimits): Record<string, string> {
     ANSWERED_LEG_SECONDS: String(limits.answeredLegSeconds),
     ANSWERED_NOTICE_SECONDS: String(limits.answeredNoticeSeconds),
     ANSWERED_HOTLINE_SECONDS: String(limits.answeredHotlineSeconds),
+    PARENT_LINE_SECONDS: String(limits.parentLineSeconds),
   };
 }
 
