@@ -751,14 +751,16 @@ describe('the portal behind nginx over https (TRUSTED_PROXIES=127.0.0.1)', () =>
     expect(response.headers.get('location')).toBe('https://localhost/verify-email');
   });
 
-  it('given the operators\' endpoints (/metrics, /health, the API documentation), then nginx does not pass them on: they answer on the app\'s loopback address only', async () => {
+  it('given the operators\' endpoints (/metrics, /health, the API documentation), then nginx does not pass them on, and the app\'s public listener does not serve /metrics or the documentation: its operators\' listener does', async () => {
     const client = clientFrom(randomLoopback());
     for (const path of ['/metrics', '/health', '/api/docs', '/api/docs/init.js', '/api/docs-json']) {
       const response = await client.get(path);
       // nginx's own page, not the app's JSON.
       expect([path, response.status, String(response.body)]).toEqual([path, 404, expect.stringContaining('<center>nginx</center>')]);
     }
-    expect((await new PortalClient(portal.baseUrl).get('/api/docs-json')).status).toBe(200);
+    expect((await new PortalClient(portal.baseUrl).get('/api/docs-json')).status).toBe(404);
+    expect((await new PortalClient(portal.baseUrl).get('/metrics')).status).toBe(404);
+    expect((await new PortalClient(portal.operatorsUrl).get('/api/docs-json')).status).toBe(200);
     expect((await client.get('/api/v1/auth/csrf')).status).toBe(200);
   });
 

