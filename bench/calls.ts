@@ -219,7 +219,7 @@ class AriWatch {
   private timer: NodeJS.Timeout | undefined;
 
   private static async scrape(): Promise<string> {
-    const response = await fetch(`http://127.0.0.1:${TEST_PORTS.http}/metrics`);
+    const response = await fetch(`http://127.0.0.1:${TEST_PORTS.operators}/metrics`);
     return response.text();
   }
 
@@ -602,7 +602,7 @@ class Bench {
     const rssTimer = setInterval(() => {
       const stat = procStat(pid);
       if (stat) rss.push({ at: Date.now(), mib: stat.rssKiB / 1024 });
-      void fetch(`http://127.0.0.1:${TEST_PORTS.http}/metrics`)
+      void fetch(`http://127.0.0.1:${TEST_PORTS.operators}/metrics`)
         .then((response) => response.text())
         .then((text) => {
           const m = /^alloparents_nodejs_heap_size_used_bytes (\S+)$/m.exec(text);

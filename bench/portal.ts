@@ -49,7 +49,7 @@ const PARTS = (process.env.BENCH_PARTS ?? '1,2').split(',');
 const PORTAL_RATE = 200;
 
 /** Ports apart from the tests' (SIP 15060, ARI 18088, HTTP 13000, network 15080, SIPp 16000+) and a developer's stack. */
-const PORTS = { http: 23000, bare: 23001, sip: 25060, ari: 28088, network: 25080, sippBase: 26000 } as const;
+const PORTS = { http: 23000, operators: 23464, bare: 23001, sip: 25060, ari: 28088, network: 25080, sippBase: 26000 } as const;
 const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? '/var/cache/alloparents/asterisk-root';
 const PERSON = '+32470001001'; // the simulated network's phone that answers and presses 1 (test/e2e/network)
 
@@ -61,6 +61,7 @@ function env(overrides: Record<string, string>): NodeJS.ProcessEnv {
     ...process.env,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(PORTS.http),
+    METRICS_PORT: String(PORTS.operators),
     PORTAL_PUBLIC_URL: `http://127.0.0.1:${PORTS.http}`,
     ARI_URL: `http://127.0.0.1:${PORTS.ari}`,
     SIP_BIND_ADDRESS: '127.0.0.1',
@@ -272,7 +273,7 @@ const describeLoad = (f: LoadFigures) =>
 // --- calls ---------------------------------------------------------------------------------------
 
 async function metric(name: string): Promise<{ sum: number; count: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${PORTS.http}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${PORTS.operators}/metrics`)).text();
   const value = (suffix: string) => Number(text.match(new RegExp(`^${name}_${suffix} (\\S+)$`, 'm'))?.[1] ?? NaN);
   return { sum: value('sum'), count: value('count') };
 }

@@ -13,7 +13,7 @@ const US_NUMBER = '+12015550123';
 describe('the limits on what the finder\'s call dials', () => {
   const world = new World({ MAX_CALLS_PER_CASCADE: '1' });
   const dialled = () => world.network.takeLog().filter((e) => e.what === 'dialled');
-  const metrics = async () => (await fetch(`http://127.0.0.1:${world.config.http.port}/metrics`)).text();
+  const metrics = async () => (await fetch(`${world.operatorsUrl}/metrics`)).text();
 
   beforeAll(() => world.start());
   afterAll(() => world.stop());

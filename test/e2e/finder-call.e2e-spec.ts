@@ -40,7 +40,7 @@ describe('the finder\'s call, end to end (real Asterisk, SIPp finder, simulated 
     // The parent's phone shows the service number (LEG_CALLER_ID=service), not the finder's.
     expect(dialled[0].callerId).toBe(world.config.service.number);
 
-    const metrics = await (await fetch(`http://127.0.0.1:${world.config.http.port}/metrics`)).text();
+    const metrics = await (await fetch(`${world.operatorsUrl}/metrics`)).text();
     expect(metrics).toMatch(/alloparents_calls_total\{outcome="connected-parent"\} [1-9]/);
     expect(metrics).toMatch(/alloparents_legs_total\{result="accepted"\} [1-9]/);
     expect(metrics).toMatch(/alloparents_first_leg_ringing_seconds_count [1-9]/);

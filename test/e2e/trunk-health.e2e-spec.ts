@@ -20,7 +20,7 @@ describe('GET /health reports the trunk as Asterisk\'s qualify sees it (real Ast
   it('given the network answers the pings, then the trunk is reachable; when the network stops, then it is unreachable and /health still answers 200; when it is back, reachable again; and nothing was dialled', async () => {
     world.network.takeLog();
     await waitForHealth(world.config, { status: 'ok', trunk: 'reachable' }, 20_000);
-    const metrics = async () => (await fetch(`http://${world.config.http.host}:${world.config.http.port}/metrics`)).text();
+    const metrics = async () => (await fetch(`${world.operatorsUrl}/metrics`)).text();
     expect(await metrics()).toMatch(/^alloparents_trunk_reachable 1$/m);
 
     expect(world.network.takeLog()).toEqual([]);

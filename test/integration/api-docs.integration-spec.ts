@@ -6,12 +6,12 @@ import { csp, portalTestConfig, usePortalApp } from '../support/portal-app';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-describe('the API documentation: OpenAPI at /api/docs-json, Swagger UI at /api/docs', () => {
+describe('the API documentation: OpenAPI at /api/docs-json, Swagger UI at /api/docs, on the operators\' listener', () => {
   const portal = usePortalApp(portalTestConfig());
   let document: Json;
 
   beforeAll(async () => {
-    const response = await fetch(`${portal.baseUrl}/api/docs-json`);
+    const response = await fetch(`${portal.operatorsUrl}/api/docs-json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     document = (await response.json()) as Json;
@@ -107,7 +107,7 @@ describe('the API documentation: OpenAPI at /api/docs-json, Swagger UI at /api/d
   });
 
   it('serves Swagger UI at /api/docs from local files only, with the portal CSP relaxed for styles and data: images there and nowhere else', async () => {
-    const page = await fetch(`${portal.baseUrl}/api/docs`);
+    const page = await fetch(`${portal.operatorsUrl}/api/docs`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await page.text();
@@ -119,15 +119,15 @@ describe('the API documentation: OpenAPI at /api/docs-json, Swagger UI at /api/d
     const assets = [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
     expect(assets).toEqual(expect.arrayContaining(['/api/docs/swagger-ui-bundle.js', '/api/docs/swagger-ui-standalone-preset.js', '/api/docs/init.js', '/api/docs/swagger-ui.css']));
     for (const asset of assets) {
-      const response = await fetch(`${portal.baseUrl}${asset}`);
+      const response = await fetch(`${portal.operatorsUrl}${asset}`);
       expect([asset, response.status]).toEqual([asset, 200]);
       expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
     }
-    const init = await (await fetch(`${portal.baseUrl}/api/docs/init.js`)).text();
+    const init = await (await fetch(`${portal.operatorsUrl}/api/docs/init.js`)).text();
     expect(init).toContain("url: '/api/docs-json'");
     expect(init).toContain('validatorUrl: null');
     for (const path of ['/api/docs/index.html', '/api/docs/swagger-initializer.js', '/api/docs/..%2Fpackage.json', '/api/docs/swagger-ui.js.map']) {
-      expect([path, (await fetch(`${portal.baseUrl}${path}`)).status]).toEqual([path, 404]);
+      expect([path, (await fetch(`${portal.operatorsUrl}${path}`)).status]).toEqual([path, 404]);
     }
 
     const docsPolicy = csp(page.headers.get('content-security-policy'));
@@ -136,10 +136,28 @@ describe('the API documentation: OpenAPI at /api/docs-json, Swagger UI at /api/d
     expect(docsPolicy.get('img-src')).toEqual(["'self'", 'data:']);
     expect(docsPolicy.get('connect-src')).toEqual(["'self'"]);
     expect(docsPolicy.get('frame-ancestors')).toEqual(["'none'"]);
-    expect(csp((await fetch(`${portal.baseUrl}/api/docs/swagger-ui.css`)).headers.get('content-security-policy')).get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(csp((await fetch(`${portal.operatorsUrl}/api/docs/swagger-ui.css`)).headers.get('content-security-policy')).get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
     for (const path of ['/', '/api/v1/auth/csrf', '/api/docs-json', '/app.js', '/api/v1/legal/terms']) {
-      const strict = csp((await fetch(`${portal.baseUrl}${path}`)).headers.get('content-security-policy'));
+      const strict = csp((await fetch(`${path.startsWith('/api/docs') ? portal.operatorsUrl : portal.baseUrl}${path}`)).headers.get('content-security-policy'));
       expect([path, strict.get('style-src'), strict.get('img-src')]).toEqual([path, ["'self'"], ["'self'"]]);
     }
+  });
+  it('given the public listener, then it answers 404 for the API documentation and /metrics; the operators\' listener answers them and 404 for the portal', async () => {
+    for (const path of ['/api/docs', '/api/docs/', '/api/docs/init.js', '/api/docs/swagger-ui-bundle.js', '/api/docs-json', '/api/docs-json?x=1', '/metrics']) {
+      const response = await fetch(`${portal.baseUrl}${path}`);
+      expect([path, response.status]).toEqual([path, 404]);
+      expect(await response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: `Cannot GET ${path.split('?')[0]}` });
+    }
+    expect(new URL(portal.operatorsUrl).hostname).toBe('127.0.0.1');
+    expect(new URL(portal.operatorsUrl).port).not.toBe(new URL(portal.baseUrl).port);
+    // (/health is the app's, which this portal-only app has not: monitoring.integration-spec.ts checks it there.)
+    for (const path of ['/api/docs', '/api/docs-json', '/metrics']) {
+      expect([path, (await fetch(`${portal.operatorsUrl}${path}`)).status]).toEqual([path, 200]);
+    }
+    expect(await (await fetch(`${portal.operatorsUrl}/metrics`)).text()).toContain('# HELP');
+    for (const path of ['/', '/app.js', '/api/v1/auth/csrf', '/api/v1/legal/terms', '/reset-password']) {
+      expect([path, (await fetch(`${portal.operatorsUrl}${path}`)).status]).toEqual([path, 404]);
+    }
+    expect((await fetch(`${portal.operatorsUrl}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
   });
 });

@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/server/src/main';
 import { run, start, Started, waitFor } from '../support/processes';
 import { REPO_ROOT } from '../support/repo-root';
+import { operatorsUrl } from '../support/operators';
 import { testConfig } from '../support/test-config';
 
 const MONITORING = join(REPO_ROOT, 'docker/monitoring');
@@ -98,8 +99,8 @@ describe('the Grafana dashboard (docker/monitoring/grafana/dashboards/alloparent
     beforeAll(async () => {
       app = await createApp(testConfig());
       await app.listen(0, '127.0.0.1');
-      const appPort = (app.getHttpServer().address() as { port: number }).port;
-      const exposition = await (await fetch(`http://127.0.0.1:${appPort}/metrics`)).text();
+      const operators = new URL(operatorsUrl(app));
+      const exposition = await (await fetch(`${operators.origin}/metrics`)).text();
       // Every name the app's registry exports, with a histogram's series.
       registryNames = new Set(
         [...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) => (type === 'histogram' ? [name, `${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])),
@@ -113,7 +114,7 @@ describe('the Grafana dashboard (docker/monitoring/grafana/dashboards/alloparent
           `rule_files: [${JSON.stringify(join(MONITORING, 'alerts.yml'))}]`,
           'scrape_configs:',
           '  - job_name: alloparents',
-          `    static_configs: [{ targets: ["127.0.0.1:${appPort}"] }]`,
+          `    static_configs: [{ targets: ["${operators.host}"] }]`,
           '',
         ].join('\n'),
       );
@@ -175,8 +176,8 @@ describe('the Grafana dashboard (docker/monitoring/grafana/dashboards/alloparent
     });
   });
 
-  describe('given METRICS_PORT, then /metrics is on a loopback listener of its own', () => {
-    it('answers there, and no longer on the portal\'s listener; nothing else is served there', async () => {
+  describe('given METRICS_PORT, then /metrics is on a loopback listener of its own (by default 127.0.0.1:9464)', () => {
+    it('answers there with /health and the API documentation, never on the portal\'s listener; nothing else is served there', async () => {
       const metricsPort = await freePort();
       const app = await createApp(testConfig({ METRICS_PORT: String(metricsPort) }));
       try {
@@ -186,9 +187,12 @@ describe('the Grafana dashboard (docker/monitoring/grafana/dashboards/alloparent
         expect(scrape.status).toBe(200);
         expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
         expect(await scrape.text()).toMatch(/^# TYPE alloparents_/m);
-        expect((await fetch(`http://127.0.0.1:${appPort}/metrics`)).status).toBe(404);
-        expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(404);
+        expect(operatorsUrl(app)).toBe(`http://127.0.0.1:${metricsPort}`);
+        for (const path of ['/metrics', '/api/docs', '/api/docs-json']) expect([path, (await fetch(`http://127.0.0.1:${appPort}${path}`)).status]).toEqual([path, 404]);
+        for (const path of ['/health', '/api/docs-json']) expect([path, (await fetch(`http://127.0.0.1:${metricsPort}${path}`)).status]).not.toEqual([path, 404]);
+        expect((await fetch(`http://127.0.0.1:${appPort}/health`)).status).not.toBe(404);
         expect((await fetch(`http://127.0.0.1:${metricsPort}/api/v1/auth/csrf`)).status).toBe(404);
+        expect((await fetch(`http://127.0.0.1:${metricsPort}/`)).status).toBe(404);
       } finally {
         await app.close();
       }

@@ -129,6 +129,34 @@ describe('the parents portal API (/api/v1) over HTTP against PostgreSQL', () => 
       expect(tooCommon.body.fields[0].message).toMatch(/most common/);
     });
 
+    it('given a password among the 100,000 commonest leaked ones, in any case, then registration and a reset refuse it as too-common and change nothing', async () => {
+      const client = newClient();
+      await client.csrf();
+      const refusedEmail = randomEmail();
+      const refused = await client.post('/api/v1/auth/register', { email: refusedEmail, password: 'SonyEricsson' });
+      expect(refused.status).toBe(400);
+      expect(refused.body.fields).toEqual([{ field: 'password', code: 'too-common', message: expect.stringMatching(/most common/) }]);
+      expect(await portal.db.query(`SELECT 1 FROM parent_accounts WHERE login_hash = $1`, [pseudonymizer.hash('parent-login', refusedEmail)])).toHaveLength(0);
+      expect(portal.mailer.mails.some((m) => m.to === refusedEmail)).toBe(false);
+
+      const { email } = await signedInParent(portal);
+      const anonymous = newClient();
+      await anonymous.csrf();
+      expect((await anonymous.post('/api/v1/auth/password-reset', { email })).status).toBe(202);
+      const token = portal.mailer.tokenFor(email, 'reset-password');
+      const [before] = await portal.db.query(`SELECT password_hash FROM parent_accounts WHERE login_hash = $1`, [pseudonymizer.hash('parent-login', email)]);
+      for (const password of ['leavemealone', 'FINALFANTASY', 'chickenwing101']) {
+        const weak = await anonymous.post('/api/v1/auth/password-reset/confirm', { token, password });
+        expect(weak.status).toBe(400);
+        expect(weak.body.fields).toEqual([{ field: 'password', code: 'too-common', message: expect.any(String) }]);
+      }
+      const [after] = await portal.db.query(`SELECT password_hash FROM parent_accounts WHERE login_hash = $1`, [pseudonymizer.hash('parent-login', email)]);
+      expect(after.password_hash).toBe(before.password_hash);
+      expect((await anonymous.post('/api/v1/auth/sign-in', { email, password: PASSWORD })).status).toBe(200);
+      // The link was not spent by the refusals.
+      expect((await anonymous.post('/api/v1/auth/password-reset/confirm', { token, password: 'a different and long passphrase' })).status).toBe(200);
+    });
+
     it('given a registration, then the address is stored only as a keyed hash and sealed, the password as argon2id, and the mailed link verifies it', async () => {
       const client = newClient();
       await client.csrf();
@@ -723,14 +751,16 @@ describe('the portal behind nginx over https (TRUSTED_PROXIES=127.0.0.1)', () =>
     expect(response.headers.get('location')).toBe('https://localhost/verify-email');
   });
 
-  it('given the operators\' endpoints (/metrics, /health, the API documentation), then nginx does not pass them on: they answer on the app\'s loopback address only', async () => {
+  it('given the operators\' endpoints (/metrics, /health, the API documentation), then nginx does not pass them on, and the app\'s public listener does not serve /metrics or the documentation: its operators\' listener does', async () => {
     const client = clientFrom(randomLoopback());
     for (const path of ['/metrics', '/health', '/api/docs', '/api/docs/init.js', '/api/docs-json']) {
       const response = await client.get(path);
       // nginx's own page, not the app's JSON.
       expect([path, response.status, String(response.body)]).toEqual([path, 404, expect.stringContaining('<center>nginx</center>')]);
     }
-    expect((await new PortalClient(portal.baseUrl).get('/api/docs-json')).status).toBe(200);
+    expect((await new PortalClient(portal.baseUrl).get('/api/docs-json')).status).toBe(404);
+    expect((await new PortalClient(portal.baseUrl).get('/metrics')).status).toBe(404);
+    expect((await new PortalClient(portal.operatorsUrl).get('/api/docs-json')).status).toBe(200);
     expect((await client.get('/api/v1/auth/csrf')).status).toBe(200);
   });
 

@@ -146,6 +146,11 @@ describe('the parents journey in headless Chromium', () => {
     const email = randomEmail();
     const register = page.getByRole('form', { name: text(language, 'register.title') });
     await register.getByLabel(text(language, 'field.email'), { exact: true }).fill(email);
+    // One of the 100,000 commonest leaked passwords first: refused on its field, in the page's language.
+    await register.getByLabel(text(language, 'field.newPassword'), { exact: true }).fill('SonyEricsson');
+    await register.getByRole('button', { name: text(language, 'register.submit') }).click();
+    await shown(register.getByText(text(language, 'fieldError.password.too-common'), { exact: true }));
+    expect(mailer.mails.some((m) => m.to === email)).toBe(false);
     await register.getByLabel(text(language, 'field.newPassword'), { exact: true }).fill(PASSWORD);
     await register.getByRole('button', { name: text(language, 'register.submit') }).click();
     await shown(page.getByRole('status').filter({ hasText: text(language, 'register.checkMail') }));

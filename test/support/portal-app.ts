@@ -11,6 +11,8 @@ import { AppConfig } from '../../apps/server/src/config/app-config';
 import { ConfigModule } from '../../apps/server/src/config/config.module';
 import { DatabaseModule } from '../../apps/server/src/database/database.module';
 import { createHttpAdapter } from '../../apps/server/src/main';
+import { MetricsModule } from '../../apps/server/src/metrics/metrics.module';
+import { operatorsUrl } from './operators';
 import { Mail, Mailer } from '../../apps/server/src/portal/domain/mailer';
 import { registerPortalHttp } from '../../apps/server/src/portal/http/portal-http';
 import { PortalModule } from '../../apps/server/src/portal/portal.module';
@@ -96,6 +98,8 @@ export interface StartedPortal {
   db: DataSource;
   mailer: CapturingMailer;
   baseUrl: string;
+  /** The operators' listener: /metrics and the API documentation, never on baseUrl. */
+  operatorsUrl: string;
 }
 
 export async function startPortalApp(config: AppConfig, options: PortalAppOptions = {}): Promise<StartedPortal> {
@@ -104,7 +108,7 @@ export async function startPortalApp(config: AppConfig, options: PortalAppOption
   const telephony: DynamicModule[] = options.dialler
     ? [{ module: class FakeTelephonyModule {}, global: true, providers: [{ provide: ANNOUNCEMENT_DIALLER, useValue: options.dialler }], exports: [ANNOUNCEMENT_DIALLER] }]
     : [];
-  const builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, CardsModule, PortalModule, ...telephony] });
+  const builder = Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, MetricsModule, CardsModule, PortalModule, ...telephony] });
   const moduleRef = await (options.configuredMailer ? builder : builder.overrideProvider(Mailer).useValue(mailer)).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { logger: options.logger ?? false });
   await registerPortalHttp(app);
@@ -112,7 +116,7 @@ export async function startPortalApp(config: AppConfig, options: PortalAppOption
   const db = app.get<DataSource>(getDataSourceToken());
   await waitFor('the database connection', async () => (db.isInitialized ? true : undefined), 10_000, 50);
   const address = app.getHttpServer().address() as { port: number };
-  return { app, db, mailer, baseUrl: `http://127.0.0.1:${address.port}` };
+  return { app, db, mailer, baseUrl: `http://127.0.0.1:${address.port}`, operatorsUrl: operatorsUrl(app) };
 }
 
 export interface PortalResponse {
@@ -219,6 +223,9 @@ export function usePortalApp(config: AppConfig, options: PortalAppOptions = {}):
     },
     get baseUrl() {
       return part('baseUrl');
+    },
+    get operatorsUrl() {
+      return part('operatorsUrl');
     },
   };
 }

@@ -24,13 +24,15 @@ export function testInstanceName(role: string): string {
 
 /**
  * Tests run beside a developer's `npm run stack`, so they use their own ports and database:
- * SIP 15060, ARI 18088, HTTP 13000, nginx 13443 (https) and 13081, the simulated telephone network on 15080, RTP 20000-21999
+ * SIP 15060, ARI 18088, HTTP 13000, the operators' listener 13464, nginx 13443 (https) and 13081, the simulated telephone network on 15080, RTP 20000-21999
  * (each plus the offset above).
  */
 export const TEST_PORTS = {
   sip: 15060 + TEST_PORT_OFFSET,
   ari: 18088 + TEST_PORT_OFFSET,
   http: 13000 + TEST_PORT_OFFSET,
+  /** The operators' listener (METRICS_PORT: /metrics, the API documentation) of an app started as its own process. */
+  operators: 13464 + TEST_PORT_OFFSET,
   /** nginx terminating TLS in front of the portal (https), and its plain HTTP redirect. */
   tlsProxy: 13443 + TEST_PORT_OFFSET,
   tlsProxyHttp: 13081 + TEST_PORT_OFFSET,
@@ -49,6 +51,7 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
   return {
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(TEST_PORTS.http),
+    METRICS_PORT: String(TEST_PORTS.operators),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     DATABASE_URL: databaseUrl,
     ARI_URL: `http://127.0.0.1:${TEST_PORTS.ari}`,
@@ -73,6 +76,11 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
   };
 }
 
+/**
+ * An app started in this process gets its operators' listener on any free port (suites start
+ * several apps at once), unless `overrides` names METRICS_PORT; find it with operatorsUrl().
+ */
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
-  return loadConfig(testEnvironment(overrides));
+  const config = loadConfig(testEnvironment(overrides));
+  return overrides.METRICS_PORT === undefined ? { ...config, operatorsListener: { ...config.operatorsListener, port: 0 } } : config;
 }

@@ -33,9 +33,12 @@ export interface TlsProxy {
 /**
  * Debian's nginx (scripts/provision.sh installs it) terminating TLS in front of the app at
  * `upstreamPort`, with the shipped site configuration and a self-signed certificate for localhost
- * made here with openssl, on this worktree's loopback port (TEST_PORTS.tlsProxy).
+ * made here with openssl, on this worktree's loopback port (TEST_PORTS.tlsProxy). Given several
+ * ports, nginx balances over them as over several app processes (an `upstream` block, round robin:
+ * with one worker, requests alternate between them).
  */
-export async function startTlsProxy(upstreamPort: number): Promise<TlsProxy> {
+export async function startTlsProxy(upstreamPorts: number | number[]): Promise<TlsProxy> {
+  const ports = Array.isArray(upstreamPorts) ? upstreamPorts : [upstreamPorts];
   const dir = mkdtempSync(join(tmpdir(), 'alloparents-nginx-'));
   const key = join(dir, 'privkey.pem');
   const cert = join(dir, 'fullchain.pem');
@@ -47,12 +50,13 @@ export async function startTlsProxy(upstreamPort: number): Promise<TlsProxy> {
     PORTAL_SERVER_NAME: 'localhost',
     NGINX_HTTPS_PORT: `127.0.0.1:${TEST_PORTS.tlsProxy}`,
     NGINX_HTTP_PORT: `127.0.0.1:${TEST_PORTS.tlsProxyHttp}`,
-    ALLOPARENTS_UPSTREAM: `127.0.0.1:${upstreamPort}`,
+    ALLOPARENTS_UPSTREAM: ports.length === 1 ? `127.0.0.1:${ports[0]}` : 'alloparents_apps',
     TLS_CERTIFICATE: cert,
     TLS_CERTIFICATE_KEY: key,
     NGINX_ACCESS_LOG: join(dir, 'access.log'),
   });
   writeFileSync(join(dir, 'alloparents.conf'), site);
+  const upstream = ports.length === 1 ? '' : `  upstream alloparents_apps {\n${ports.map((port) => `    server 127.0.0.1:${port};\n`).join('')}  }\n`;
   // The main file a distribution would provide, with every path in the temporary directory.
   writeFileSync(join(dir, 'nginx.conf'), `
 worker_processes 1;
@@ -65,7 +69,7 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  include ${dir}/alloparents.conf;
+${upstream}  include ${dir}/alloparents.conf;
 }
 `);
   const args = ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')];

@@ -52,7 +52,8 @@ export class World {
   constructor(overrides: Record<string, string> = {}, options: { productionTimers?: boolean; serviceTemplate?: string; networkTemplate?: string } = {}) {
     const env = { ...(options.productionTimers ? {} : E2E_TIMERS), ...overrides };
     this.env = testEnvironment(env);
-    this.config = testConfig(env);
+    // Its operators' listener on the fixed test port, in this process or as its own: one world at a time.
+    this.config = testConfig({ METRICS_PORT: this.env.METRICS_PORT, ...env });
     this.asterisk = new AsteriskInstance(testInstanceName('service'), this.env, options.serviceTemplate);
     this.network = new SimulatedNetwork(undefined, options.networkTemplate);
   }
@@ -82,6 +83,11 @@ export class World {
   async stopApp(): Promise<void> {
     await this.app?.close();
     this.app = undefined;
+  }
+
+  /** The app's operators' listener (/metrics, the API documentation), never its public HTTP_PORT. */
+  get operatorsUrl(): string {
+    return `http://${this.config.operatorsListener.host}:${this.config.operatorsListener.port}`;
   }
 
   /** The built app as its own process (dist/), for tests that kill it like a crash would. */

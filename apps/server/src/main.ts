@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { AUTHORITY_BATCH_PATH } from './cards/http/authority-cards.controller';
 import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigError } from './config/environment';
+import { routeByListener } from './metrics/operators-listener';
 import { registerPortalHttp } from './portal/http/portal-http';
 
 /** Every request body but the authority's batches: a form of the portal is a few hundred bytes. */
@@ -15,11 +16,14 @@ export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024;
  * Fastify as the app uses it: bodies up to 32 KiB, except the authority's batch endpoint, whose
  * limit (HTTP_BODY_LIMIT_BYTES) fits 10,000 cards; larger bodies get 413 before they are parsed.
  * X-Forwarded-For/-Proto count only from the configured proxies (request.ip is then the client
- * the proxy saw; from anyone else the headers are ignored and request.ip is the peer).
+ * the proxy saw; from anyone else the headers are ignored and request.ip is the peer). The same
+ * application answers on the operators' listener (metrics/operators-listener.ts); each listener
+ * answers only its own paths.
  */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   const { trustedProxies } = config.http;
   const adapter = new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT_BYTES, trustProxy: trustedProxies.length > 0 ? trustedProxies : false });
+  adapter.getInstance().addHook('onRequest', routeByListener);
   adapter.getInstance().addHook('onRoute', (route) => {
     if (route.url === AUTHORITY_BATCH_PATH) route.bodyLimit = config.http.bodyLimitBytes;
   });

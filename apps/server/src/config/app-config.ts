@@ -8,8 +8,8 @@ export interface AppConfig {
   /** trustedProxies: the peers whose X-Forwarded-For/-Proto count (none: the peer is the client). */
   http: { host: string; port: number; bodyLimitBytes: number; trustedProxies: string[] };
   logLevel: string;
-  /** /metrics on a listener of its own (METRICS_PORT); null: on the main listener. */
-  metricsListener: { host: string; port: number } | null;
+  /** The operators' listener (/metrics, the API documentation, /health): never the public one. Port 0: any free port (tests). */
+  operatorsListener: { host: string; port: number };
   database: { url: string };
   /** httpConnections: the bounded pool of keep-alive connections for ARI requests. */
   ari: { url: string; username: string; password: string; app: string; httpConnections: number };
@@ -94,7 +94,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
   return {
     http: { host: v.HTTP_HOST, port: v.HTTP_PORT, bodyLimitBytes: v.HTTP_BODY_LIMIT_BYTES, trustedProxies: trustedProxies(v.TRUSTED_PROXIES ?? '') ?? [] },
     logLevel: v.LOG_LEVEL,
-    metricsListener: v.METRICS_PORT === undefined ? null : { host: v.METRICS_HOST, port: v.METRICS_PORT },
+    operatorsListener: { host: v.METRICS_HOST, port: v.METRICS_PORT },
     database: { url: v.DATABASE_URL },
     ari: { url: v.ARI_URL, username: v.ARI_USERNAME, password: v.ARI_PASSWORD, app: v.ARI_APP, httpConnections: v.ARI_HTTP_CONNECTIONS },
     asteriskSoundsDir: v.ASTERISK_SOUNDS_DIR,

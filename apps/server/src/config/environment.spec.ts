@@ -33,10 +33,10 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...valid, PORTAL_PUBLIC_URL: 'https://allo-parents.example/', PORTAL_COOKIE_SECURE: 'always' }).portal).toMatchObject({ publicUrl: 'https://allo-parents.example', cookieSecure: 'always' });
   });
 
-  it('given no METRICS_PORT, then /metrics stays on the main listener; given one, on 127.0.0.1 or METRICS_HOST', () => {
-    expect(loadConfig(valid).metricsListener).toBeNull();
-    expect(loadConfig({ ...valid, METRICS_PORT: '9464' }).metricsListener).toEqual({ host: '127.0.0.1', port: 9464 });
-    expect(loadConfig({ ...valid, METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metricsListener).toEqual({ host: '10.0.0.5', port: 9464 });
+  it('given no METRICS_PORT, then the operators\' listener is on 127.0.0.1:9464; given one, on it and METRICS_HOST', () => {
+    expect(loadConfig(valid).operatorsListener).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({ ...valid, METRICS_PORT: '9100' }).operatorsListener).toEqual({ host: '127.0.0.1', port: 9100 });
+    expect(loadConfig({ ...valid, METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).operatorsListener).toEqual({ host: '10.0.0.5', port: 9464 });
   });
 
   it('given no TRUSTED_PROXIES, then no proxy is trusted; given addresses and ranges, then each is kept', () => {

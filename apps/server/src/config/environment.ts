@@ -48,10 +48,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535) HTTP_PORT = 3000;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   /**
-   * A listener of its own for /metrics (Prometheus), on METRICS_HOST (loopback by default). Unset:
-   * /metrics is served on HTTP_PORT with everything else; set: only there.
+   * The operators' listener: /metrics (Prometheus), the API documentation and /health, on
+   * METRICS_HOST:METRICS_PORT (127.0.0.1:9464 by default), never on HTTP_PORT.
    */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) METRICS_PORT?: number;
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535) METRICS_PORT = 9464;
   @IsIP() METRICS_HOST = '127.0.0.1';
   /**
    * The reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For and
@@ -227,7 +227,7 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
   if (vars.PSEUDONYM_KEY_PREVIOUS !== undefined && vars.PSEUDONYM_KEY_PREVIOUS === vars.PSEUDONYM_KEY) problems.push('PSEUDONYM_KEY_PREVIOUS must be the key PSEUDONYM_KEY replaces, not the same key');
   if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);
   if (!validTimeZone(vars.RETENTION_TIME_ZONE)) problems.push('RETENTION_TIME_ZONE must be an IANA time zone such as Europe/Brussels');
-  if (vars.METRICS_PORT !== undefined && vars.METRICS_PORT === vars.HTTP_PORT) problems.push('METRICS_PORT must differ from HTTP_PORT (or be unset: /metrics on HTTP_PORT)');
+  if (vars.METRICS_PORT === vars.HTTP_PORT) problems.push('METRICS_PORT must differ from HTTP_PORT: the operators\' listener (/metrics, the API documentation) is never the public one');
   if (vars.PORTAL_COOKIE_SECURE === 'never' && typeof vars.PORTAL_PUBLIC_URL === 'string' && vars.PORTAL_PUBLIC_URL.startsWith('https:')) {
     problems.push('PORTAL_COOKIE_SECURE=never contradicts an https PORTAL_PUBLIC_URL: cookies are always Secure (and __Host-) there; use auto');
   }

@@ -1,8 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
-import { MetricsListener } from './metrics-listener';
+import { OperatorsListener } from './operators-listener';
 
 @Global()
-@Module({ providers: [Metrics, MetricsListener], controllers: [MetricsController], exports: [Metrics] })
+@Module({ providers: [Metrics, OperatorsListener], controllers: [MetricsController], exports: [Metrics] })
 export class MetricsModule {}

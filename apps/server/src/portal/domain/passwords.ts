@@ -1,4 +1,4 @@
-import { COMMON_PASSWORDS } from './common-passwords';
+import { BREACHED_PASSWORDS, COMMON_PASSWORDS } from './common-passwords';
 import { FieldProblem } from './portal-error';
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -15,7 +15,8 @@ export interface PasswordHasher {
 
 /**
  * The password rules (NIST SP 800-63B): a minimum length, no composition rules, and a refusal of
- * the passwords attackers try first (a list of the commonest ones, one character repeated, the
+ * the passwords attackers try first (the 100,000 commonest leaked ones, compared in lower case,
+ * a short list of long ones people pad to a length rule, one character repeated, a run, the
  * e-mail address itself). Length is counted in characters, not bytes.
  */
 export function checkPassword(password: string, email: string, field = 'password'): FieldProblem | null {
@@ -23,7 +24,7 @@ export function checkPassword(password: string, email: string, field = 'password
   if (length < PASSWORD_MIN_LENGTH) return { field, code: 'too-short', message: `the password must be at least ${PASSWORD_MIN_LENGTH} characters long` };
   if (length > PASSWORD_MAX_LENGTH) return { field, code: 'too-long', message: `the password must be at most ${PASSWORD_MAX_LENGTH} characters long` };
   const lower = password.toLowerCase();
-  if (COMMON_PASSWORDS.has(lower) || /^(.)\1+$/u.test(password) || isSequence(lower)) {
+  if (COMMON_PASSWORDS.has(lower) || BREACHED_PASSWORDS.has(lower) || /^(.)\1+$/u.test(password) || isSequence(lower)) {
     return { field, code: 'too-common', message: 'this password is among the most common ones, which attackers try first: choose another one' };
   }
   const localPart = email.toLowerCase().split('@')[0];
