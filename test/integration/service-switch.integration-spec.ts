@@ -1,34 +1,13 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Database } from '../../apps/server/src/database/database';
 import { createDataSource } from '../../apps/server/src/database/data-source';
 import { ServiceMode } from '../../apps/server/src/service-mode/domain/service-mode';
 import { PgServiceModeNotifications, PgServiceSwitchStore } from '../../apps/server/src/service-mode/persistence/pg-service-switch-store';
-import { REPO_ROOT } from '../support/repo-root';
 import { waitFor } from '../support/processes';
-import { testConfig, testEnvironment } from '../support/test-config';
+import { runService } from '../support/service-command';
+import { testConfig } from '../support/test-config';
 
 jest.setTimeout(60_000);
-
-const SERVICE = join(REPO_ROOT, 'dist/apps/server/src/cli/service.js');
-
-/** The built `npm run service` command, in the test environment. */
-function runService(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVICE, ...args], { env: { PATH: process.env.PATH ?? '', ...testEnvironment() }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('npm run service: the service switch shared by every node, in PostgreSQL', () => {
   const config = testConfig();

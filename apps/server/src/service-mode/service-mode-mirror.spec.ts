@@ -84,6 +84,26 @@ describe('a node keeping its Asterisk in step with the shared service switch', (
     expect(a.asterisk.view.mode).toBe('suspended');
   });
 
+  it('given PostgreSQL not yet connected when the node starts, then the start waits for it (bounded) and takes the stored value', async () => {
+    const store = new MemoryStore();
+    store.state.mode = 'suspended';
+    store.down = true;
+    const a = node(store, 'a');
+    setTimeout(() => (store.down = false), 50);
+    await a.mirror.start(2_000, 10);
+    a.mirror.stop();
+    expect(a.mirror.current).toBe('suspended');
+  });
+
+  it('given PostgreSQL down for longer than the start allows, then the start gives up without throwing', async () => {
+    const store = new MemoryStore();
+    store.down = true;
+    const a = node(store, 'a');
+    await expect(a.mirror.start(30, 10)).resolves.toBeUndefined();
+    a.mirror.stop();
+    expect(a.mirror.current).toBeUndefined();
+  });
+
   it('given PostgreSQL down, then a pass changes nothing and throws nothing; once it is back the node catches up', async () => {
     const store = new MemoryStore();
     const a = node(store, 'a');

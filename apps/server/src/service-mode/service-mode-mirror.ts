@@ -41,9 +41,24 @@ export class ServiceModeMirror {
     return this.known;
   }
 
-  /** Reads the stored value (so the first finder already gets it), then keeps in step every intervalMs. */
-  async start(): Promise<void> {
-    await this.refresh().catch((error: unknown) => this.deps.log.warn({ reason: (error as Error).message }, 'service switch: PostgreSQL not reachable at start; the Asterisk value holds until it is'));
+  /**
+   * Reads the stored value (so the first finder already gets it), waiting up to `startWaitMs` for
+   * PostgreSQL (the app's pool connects in the background), then keeps in step every intervalMs.
+   */
+  async start(startWaitMs = 5_000, retryMs = 100): Promise<void> {
+    const deadline = Date.now() + startWaitMs;
+    for (;;) {
+      try {
+        await this.refresh();
+        break;
+      } catch (error) {
+        if (Date.now() >= deadline) {
+          this.deps.log.warn({ reason: (error as Error).message }, 'service switch: PostgreSQL not reachable at start; the Asterisk value holds until it is');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, retryMs));
+      }
+    }
     this.timer = setInterval(() => void this.sync(), this.deps.intervalMs);
     this.timer.unref();
   }
