@@ -1,9 +1,14 @@
+import { join } from 'node:path';
+import { AsteriskInstance } from '../support/asterisk';
+import { waitForHealth } from '../support/app';
 import { finderScenario } from '../support/finder-scenario';
 import { PHONES } from '../support/network';
-import { waitFor } from '../support/processes';
+import { start, Started, waitFor } from '../support/processes';
+import { REPO_ROOT } from '../support/repo-root';
 import { runService } from '../support/service-command';
 import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
-import { World } from '../support/world';
+import { TEST_PORTS, testConfig, testEnvironment, testInstanceName } from '../support/test-config';
+import { E2E_TIMERS, World } from '../support/world';
 
 jest.setTimeout(120_000);
 
@@ -46,6 +51,53 @@ describe('the service switch shared through PostgreSQL (real Asterisk, the app, 
       await world.asterisk.cli('dialplan set global ALLOPARENTS_MODE normal');
     }
     await waitFor('the CLI resumption stored', async () => (await storedSwitch()).mode === 'normal', 10_000);
+  });
+
+  describe('with a second node (its own Asterisk and app, the same PostgreSQL)', () => {
+    // Node B: the same configuration on ports of its own (node A is the world's).
+    const nodeB = {
+      ...E2E_TIMERS,
+      SIP_PORT: String(TEST_PORTS.sip + 100),
+      ARI_URL: `http://127.0.0.1:${TEST_PORTS.ari + 100}`,
+      HTTP_PORT: String(TEST_PORTS.http + 100),
+      RTP_PORT_START: String(TEST_PORTS.rtpStart + 2000),
+      RTP_PORT_END: String(TEST_PORTS.rtpStart + 2499),
+    };
+    const envB = testEnvironment(nodeB);
+    const asteriskB = new AsteriskInstance(testInstanceName('service-b'), envB);
+    let appB: Started | undefined;
+    const modeOf = async (asterisk: AsteriskInstance) => /ALLOPARENTS_MODE=(\w+)/.exec((await asterisk.cli('dialplan show globals')).output)?.[1];
+
+    beforeAll(async () => {
+      await asteriskB.start();
+      appB = start('node', [join(REPO_ROOT, 'dist/apps/server/src/main.js')], { env: { ...process.env, ...envB } });
+      await waitForHealth(testConfig(nodeB), { status: 'ok' });
+    });
+    afterAll(async () => {
+      appB?.child.kill('SIGTERM');
+      await appB?.exited;
+      await asteriskB.stop();
+    });
+
+    it('given an operator suspends in node A\'s Asterisk CLI, then node B\'s Asterisk follows and finders on both nodes hear the suspended message and reach the hotline', async () => {
+      await world.asterisk.cli('dialplan set global ALLOPARENTS_MODE suspended');
+      const started = Date.now();
+      try {
+        await waitFor('node B suspended', async () => (await modeOf(asteriskB)) === 'suspended', 10_000);
+        process.stdout.write(`service switch: a suspension typed in node A's CLI reached node B's Asterisk in ${Date.now() - started} ms\n`);
+        for (const sipPort of [TEST_PORTS.sip, TEST_PORTS.sip + 100]) {
+          const since = new Date();
+          const scenario = finderScenario('uac-suspended-any-node-expect-hotline', { steps: [{ pause: 10_000 }, { hangUp: true }] });
+          const call = await sippCall({ scenario, caller: world.callerNumber(), sipPort });
+          expectSippPassed(call);
+          expect((await world.lastCall(since)).outcome).toBe('connected-hotline');
+          expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+        }
+      } finally {
+        await world.asterisk.cli('dialplan set global ALLOPARENTS_MODE normal');
+      }
+      await waitFor('node B resumed', async () => (await modeOf(asteriskB)) === 'normal', 10_000);
+    });
   });
 
   it('given the service suspended while the app is down, when the app starts, then its Asterisk holds the suspension by the time the app answers', async () => {
