@@ -28,6 +28,8 @@ export interface SippCall {
   timeoutSeconds?: number;
   /** Several calls of the same scenario (-m), at `rate` new calls per second (-r), at most `limit` at once (-l). */
   repeat?: { calls: number; rate: number; limit: number };
+  /** The SIP port called (a second node's Asterisk); default the service's, TEST_PORTS.sip. */
+  sipPort?: number;
 }
 
 /** Places one call with SIPp as the finder against the service's SIP port. Exit code 0 = the scenario passed. */
@@ -38,7 +40,7 @@ export async function sippCall(call: SippCall): Promise<{ code: number | null; o
   const port = TEST_PORTS.sippBase + slot;
   const keys = { caller: call.caller ?? 'anonymous', ...call.keys };
   const args = [
-    `127.0.0.1:${TEST_PORTS.sip}`,
+    `127.0.0.1:${call.sipPort ?? TEST_PORTS.sip}`,
     '-sf', call.scenario.startsWith('/') ? call.scenario : join(SCENARIOS, call.scenario),
     '-s', call.dialled ?? '3278150000',
     '-i', '127.0.0.1',

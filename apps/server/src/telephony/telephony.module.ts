@@ -20,6 +20,7 @@ import { OrphanRescue } from './runtime/orphan-rescue';
 import { STASIS_ADAPTER, StasisAdapter } from './runtime/stasis-adapter.port';
 import { StasisRouter } from './runtime/stasis-router';
 import { CALL_RECORDS, CHILD_NAME_VOICE, FINDER_LOOKUP } from './telephony.tokens';
+import { ServiceModeRuntime } from '../service-mode/service-mode.runtime';
 
 /**
  * The call flow's records go through a write-behind buffer: no call waits on PostgreSQL, and what
@@ -57,6 +58,8 @@ function sessionLog(context: string): SessionLog {
   providers: [
     AriGateway,
     { provide: STASIS_ADAPTER, useExisting: AriGateway },
+    // The service switch shared by every node (PostgreSQL), mirrored into this node's Asterisk.
+    { provide: ServiceModeRuntime, inject: [APP_CONFIG, Database, AriGateway], useFactory: (config: AppConfig, db: Database, ari: AriGateway) => new ServiceModeRuntime(config, db, ari) },
     { provide: StasisRouter, inject: [STASIS_ADAPTER], useFactory: (adapter: StasisAdapter) => new StasisRouter(adapter) },
     {
       provide: OrphanRescue,
@@ -91,6 +94,6 @@ function sessionLog(context: string): SessionLog {
         }),
     },
   ],
-  exports: [AriGateway, ANNOUNCEMENT_DIALLER, StasisRouter, STASIS_ADAPTER],
+  exports: [AriGateway, ANNOUNCEMENT_DIALLER, StasisRouter, STASIS_ADAPTER, ServiceModeRuntime],
 })
 export class TelephonyModule {}

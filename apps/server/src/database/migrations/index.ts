@@ -10,6 +10,7 @@ import { CardIdentityByChild1796500000000 } from './1796500000000-CardIdentityBy
 import { LegCapsIndex1796600000000 } from './1796600000000-LegCapsIndex';
 import { OperatorControls1796700000000 } from './1796700000000-OperatorControls';
 import { PortalRateLimits1796800000000 } from './1796800000000-PortalRateLimits';
+import { ServiceSwitch1797000000000 } from './1797000000000-ServiceSwitch';
 import { CodeRequestsByPhone1797200000000 } from './1797200000000-CodeRequestsByPhone';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
@@ -27,5 +28,6 @@ export const migrations: Function[] = [
   LegCapsIndex1796600000000,
   OperatorControls1796700000000,
   PortalRateLimits1796800000000,
+  ServiceSwitch1797000000000,
   CodeRequestsByPhone1797200000000,
 ];
