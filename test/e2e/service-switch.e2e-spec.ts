@@ -60,6 +60,7 @@ describe('the service switch shared through PostgreSQL (real Asterisk, the app, 
       SIP_PORT: String(TEST_PORTS.sip + 100),
       ARI_URL: `http://127.0.0.1:${TEST_PORTS.ari + 100}`,
       HTTP_PORT: String(TEST_PORTS.http + 100),
+      METRICS_PORT: String(TEST_PORTS.operators + 100),
       RTP_PORT_START: String(TEST_PORTS.rtpStart + 2000),
       RTP_PORT_END: String(TEST_PORTS.rtpStart + 2499),
     };
