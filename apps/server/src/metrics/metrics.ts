@@ -86,6 +86,7 @@ export class Metrics {
   readonly purgedRows = this.counter('alloparents_retention_purged_rows_total', 'Rows deleted by the daily purge, by kind (cards, children, cascades, parentAccounts, callRecords, auditEvents)', ['kind']);
 
   readonly cardsIngested = this.counter('alloparents_cards_ingested_total', "Cards posted by the issuing authority's API, by outcome (created, already-present, rejected)", ['outcome']);
+  readonly cardsRevoked = this.counter('alloparents_cards_revoked_total', "Card revocations posted by the issuing authority's API, by outcome (revoked, already-revoked, not-found, rejected)", ['outcome']);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'alloparents_' });
