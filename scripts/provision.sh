@@ -95,6 +95,9 @@ provision_tools() {
   # jail of ours: production installs it by hand (docs/security.md).
   command -v fail2ban-regex >/dev/null && { command -v svwar >/dev/null || command -v sipvicious_svwar >/dev/null; } \
     || apt_install sipvicious fail2ban
+  # pg_auto_failover (a monitor and two keepers) fails a test primary over to its standby
+  # (test/integration/database-failover.integration-spec.ts).
+  command -v pg_autoctl >/dev/null || apt_install postgresql-15-auto-failover
   # systemd-analyze verifies the production units in scripts/systemd (minimal containers lack it).
   command -v systemd-analyze >/dev/null || apt_install systemd
   # promtool checks and tests the alert rules, and the monitoring test starts its own Prometheus on

@@ -4,8 +4,8 @@ import { Client, type ClientConfig } from 'pg';
  * DATABASE_URL may name several hosts, as libpq does (`postgres://user:pw@db1:5432,db2:5432/name`):
  * a primary and its standbys under an automatic failover tool (pg_auto_failover, Patroni). pg
  * itself connects to one host only, so every connection the app opens goes through the locating
- * client below: it asks each host in turn whether it is in recovery and connects to the one that
- * is not, the last primary found first. After a failover the pool's broken connections are
+ * client below: it asks each host in turn whether it accepts writes (not in recovery, not
+ * read-only) and connects to the one that does, the last primary found first. After a failover the pool's broken connections are
  * dropped and the next ones find the promoted standby by themselves: no restart, no edited
  * configuration. psql, pg_dump and the scripts read the same URL with libpq.
  */
@@ -54,7 +54,7 @@ function inOrder(hosts: DatabaseCandidate[], lastPrimary: DatabaseHost | undefin
 
 let lastPrimary: DatabaseHost | undefined;
 
-/** Finds the host that accepts writes (not in recovery). Each probe is a short connection of its own. */
+/** Finds the host that accepts writes (not in recovery, not read-only). Each probe is a short connection of its own. */
 export async function locatePrimary(config: ClientConfig, hosts: DatabaseCandidate[]): Promise<DatabaseHost> {
   const reasons: string[] = [];
   for (const candidate of inOrder(hosts, lastPrimary)) {
@@ -62,12 +62,14 @@ export async function locatePrimary(config: ClientConfig, hosts: DatabaseCandida
     probe.on('error', () => undefined);
     try {
       await probe.connect();
-      const { rows } = await probe.query<{ standby: boolean }>('SELECT pg_is_in_recovery() AS standby');
-      if (!rows[0].standby) {
+      // libpq's target_session_attrs=read-write test: a standby, and a promoted node that its
+      // failover tool still keeps read-only (pg_auto_failover's stop_replication), are skipped.
+      const { rows } = await probe.query<{ standby: boolean; read_only: string }>(`SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS read_only`);
+      if (!rows[0].standby && rows[0].read_only === 'off') {
         lastPrimary = candidate;
         return candidate;
       }
-      reasons.push(`${candidate.host}:${candidate.port} is a standby`);
+      reasons.push(`${candidate.host}:${candidate.port} is ${rows[0].standby ? 'a standby' : 'read-only'}`);
     } catch (error) {
       reasons.push(`${candidate.host}:${candidate.port}: ${(error as Error).message}`);
     } finally {
