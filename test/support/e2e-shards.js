@@ -1,22 +1,30 @@
 // Splits the end-to-end tier into shards of about equal running time (`jest --shard=i/n`, which
 // npm test uses to run the shards side by side). jest's own sharding spreads files by a hash of
 // their path, so one shard could get every long file; here the longest go first, each to the
-// shard with the least time so far. The times are seconds measured on a 2-core machine and only
+// shard with the least time so far. The times are seconds measured in a full run on a 2-core
+// machine (the shards side by side, so slower than alone) and only
 // steer the balance: a file missing from the list counts as a typical one.
 const Sequencer = require('@jest/test-sequencer').default;
 const { basename } = require('node:path');
 
 const SECONDS = {
-  'finder-call.e2e-spec.ts': 240,
-  'bad-input.e2e-spec.ts': 85,
-  'parent-calls.e2e-spec.ts': 63,
-  'finder-call-limits.e2e-spec.ts': 57,
-  'faults-trunk.e2e-spec.ts': 37,
-  'privacy-logs.e2e-spec.ts': 37,
-  'faults-database.e2e-spec.ts': 29,
-  'running-stack.e2e-spec.ts': 18,
-  'stack-command.e2e-spec.ts': 17,
-  'trunk-health.e2e-spec.ts': 10,
+  'finder-call.e2e-spec.ts': 305,
+  'call-bounds.e2e-spec.ts': 183,
+  'finder-call-faults.e2e-spec.ts': 179,
+  'parent-line.e2e-spec.ts': 150,
+  'service-switch.e2e-spec.ts': 131,
+  'bad-input.e2e-spec.ts': 124,
+  'demo-stack.e2e-spec.ts': 120,
+  'parent-calls.e2e-spec.ts': 80,
+  'faults-restarts.e2e-spec.ts': 75,
+  'stack-command.e2e-spec.ts': 60,
+  'faults-trunk.e2e-spec.ts': 59,
+  'finder-call-limits.e2e-spec.ts': 59,
+  'privacy-logs.e2e-spec.ts': 47,
+  'faults-database.e2e-spec.ts': 42,
+  'sip-scanning.e2e-spec.ts': 34,
+  'trunk-health.e2e-spec.ts': 28,
+  'running-stack.e2e-spec.ts': 23,
 };
 const TYPICAL_SECONDS = 60;
 
