@@ -1,8 +1,7 @@
 import { Database, DedicatedConnection } from '../../apps/server/src/database/database';
 import { createDataSource } from '../../apps/server/src/database/data-source';
-import { run, waitFor } from '../support/processes';
+import { waitFor } from '../support/processes';
 import { AutoFailoverCluster } from '../support/auto-failover';
-import { join } from 'node:path';
 
 /**
  * PostgreSQL with automatic failover as deployed: pg_auto_failover's monitor and a keeper per
@@ -26,9 +25,7 @@ describe('pg_auto_failover: a primary and a standby, the primary killed', () => 
 
   beforeAll(async () => {
     await cluster.create();
-    // The migrations, through the same two-host URL (the built CLI, as npm test does).
-    const migrated = await run('node', [join(__dirname, '../../dist/apps/server/src/cli/migrate.js')], { env: { ...process.env, DATABASE_URL: cluster.url } }, 60_000);
-    if (migrated.code !== 0) throw new Error(`migrations failed:\n${migrated.output}`);
+    await cluster.migrate();
     await source.initialize();
   }, 180_000);
   afterAll(async () => {

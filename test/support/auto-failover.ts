@@ -71,6 +71,12 @@ export class AutoFailoverCluster {
     await waitFor('node1 to be the primary', async () => (await this.state(this.nodePorts[0])) === 'primary', 30_000, 300);
   }
 
+  /** Applies the migrations through the two-host URL (the built CLI, as npm test does). */
+  async migrate(): Promise<void> {
+    const migrated = await run('node', [join(__dirname, '../../dist/apps/server/src/cli/migrate.js')], { env: { ...process.env, DATABASE_URL: this.url } }, 60_000);
+    if (migrated.code !== 0) throw new Error(`migrations failed:\n${migrated.output}`);
+  }
+
   /** The node's role as the monitor assigned and the node reported it ('primary', 'secondary', 'wait_primary', ...). */
   async state(port: number): Promise<string | undefined> {
     const rows = await this.sql(`postgres://postgres@127.0.0.1:${this.monitorPort}/pg_auto_failover`, `SELECT reportedstate::text AS state FROM pgautofailover.node WHERE nodeport = ${port} AND reportedstate = goalstate`);
