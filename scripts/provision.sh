@@ -19,7 +19,8 @@ provision_postgres() {
   local all_reachable=1 each
   for each in "$url" "$test_url" "${e2e_urls[@]}"; do pg_reachable "$each" || all_reachable=""; done
   if [ -n "$all_reachable" ]; then
-    say "PostgreSQL: $(url_part "$url" host):$(url_part "$url" port) reachable"
+    # The URL's host list (one host, or a primary and its standbys).
+    say "PostgreSQL: $(sed -E 's#^postgres(ql)?://([^@/]*@)?([^/?]*).*#\3#' <<< "$url") reachable"
     return 0
   fi
   local host; host="$(url_part "$url" host)"

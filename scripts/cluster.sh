@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# npm run cluster: the multi-node set on one machine, for trying it and for operators' drills:
+#   - PostgreSQL with automatic failover: a pg_auto_failover monitor, a primary and its standby
+#     (pg_autoctl, each keeper supervising its own postgres), data in CLUSTER_DIR;
+#   - two nodes, each `npm run stack` (one Asterisk and its app, supervised; in demo mode each with
+#     its own simulated network for its legs), on ports of their own;
+#   - Kamailio in front, on SIP_PORT: the address the trunk (and `npm run demo:call`) calls.
+# Ctrl-C or SIGTERM stops everything it started; a part that ends stops the whole set (each
+# node's stack restarts its own Asterisk and app by itself). docs/scaling.md, "One machine".
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+load_env
+ensure_node_modules
+build_app
+bash scripts/provision.sh all
+command -v pg_autoctl >/dev/null || apt_install postgresql-15-auto-failover
+command -v kamailio >/dev/null || apt_install kamailio kamailio-utils-modules
+
+CLUSTER_DIR="${CLUSTER_DIR:-/var/lib/alloparents-cluster}"
+PG_PORT="${CLUSTER_PG_PORT:-6440}"             # the monitor; the nodes take the next two
+PG_BIN=/usr/lib/postgresql/15/bin
+ENTRY_PORT="${SIP_PORT:-5060}"
+ARI_BASE_PORT="$(node -e 'process.stdout.write(new URL(process.argv[1]).port || "8088")' "${ARI_URL:-http://127.0.0.1:8088}")"
+HTTP_BASE_PORT="${HTTP_PORT:-3000}"
+METRICS_BASE_PORT="${METRICS_PORT:-9464}"
+RTP_BASE="${RTP_PORT_START:-10000}"
+NETWORK_BASE_PORT="${DEMO_NETWORK_PORT:-5080}"
+# Node k (1, 2): SIP ENTRY_PORT+k, ARI +k, HTTP +k-1, the operators' listener +k-1, RTP 2000 ports
+# each (its demo network's 1000 after its own), its demo network on DEMO_NETWORK_PORT+k.
+node_env() {
+  local k="$1"
+  echo "ASTERISK_INSTANCE=${ASTERISK_INSTANCE:-service}-node$k" \
+    "SIP_PORT=$((ENTRY_PORT + k))" \
+    "ARI_URL=http://127.0.0.1:$((ARI_BASE_PORT + k))" \
+    "HTTP_PORT=$((HTTP_BASE_PORT + k - 1))" \
+    "METRICS_PORT=$((METRICS_BASE_PORT + k - 1))" \
+    "RTP_PORT_START=$((RTP_BASE + 2000 * (k - 1)))" "RTP_PORT_END=$((RTP_BASE + 2000 * (k - 1) + 999))" \
+    "DEMO_NETWORK_PORT=$((NETWORK_BASE_PORT + k))" \
+    "DATABASE_URL=$DATABASE_URL_CLUSTER"
+}
+DATABASE_URL_CLUSTER="postgres://postgres@127.0.0.1:$((PG_PORT + 1)),127.0.0.1:$((PG_PORT + 2))/alloparents"
+
+pids=() names=()
+stopping=0
+cleanup() {
+  [ "$stopping" -eq 1 ] && return; stopping=1
+  set +e
+  say "stopping the cluster"
+  # The nodes' stacks first (each stops its Asterisk and app), then Kamailio, then the keepers.
+  for i in "${!pids[@]}"; do
+    case "${names[$i]}" in node*) kill -TERM "${pids[$i]}" 2>/dev/null ;; esac
+  done
+  for i in "${!pids[@]}"; do case "${names[$i]}" in node*) wait "${pids[$i]}" 2>/dev/null ;; esac; done
+  for i in "${!pids[@]}"; do
+    case "${names[$i]}" in kamailio) kill -TERM "${pids[$i]}" 2>/dev/null; wait "${pids[$i]}" 2>/dev/null ;; esac
+  done
+  for data in pg-node2 pg-node1 pg-monitor; do
+    [ -d "$CLUSTER_DIR/$data" ] && autoctl stop --pgdata "$CLUSTER_DIR/$data" >/dev/null 2>&1
+  done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" 2>/dev/null; done
+  say "stopped"
+}
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap cleanup EXIT
+
+autoctl() {
+  runuser -u postgres -- env PATH="$PG_BIN:/usr/bin:/bin" HOME="$CLUSTER_DIR" XDG_CONFIG_HOME="$CLUSTER_DIR/config" XDG_DATA_HOME="$CLUSTER_DIR/share" pg_autoctl "$@"
+}
+# A long-running part: its output prefixed with its name, its pid kept.
+keep() {
+  local name="$1"; shift
+  "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
+  pids+=("$!"); names+=("$name")
+}
+wait_for() { # what, seconds, command...
+  local what="$1" seconds="$2"; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [ $SECONDS -ge $deadline ] && die "$what did not happen within $seconds s (see the output above)"
+    sleep 0.5
+  done
+}
+
+# PostgreSQL: created once in CLUSTER_DIR, run again as it is afterwards.
+mkdir -p "$CLUSTER_DIR" && chown postgres: "$CLUSTER_DIR"
+monitor_uri="postgres://autoctl_node@127.0.0.1:$PG_PORT/pg_auto_failover?sslmode=disable"
+if [ ! -d "$CLUSTER_DIR/pg-monitor" ]; then
+  say "PostgreSQL: creating the pg_auto_failover monitor (port $PG_PORT)"
+  autoctl create monitor --pgdata "$CLUSTER_DIR/pg-monitor" --pgport "$PG_PORT" --hostname 127.0.0.1 --auth trust --no-ssl >"$CLUSTER_DIR/monitor-create.log" 2>&1 \
+    || die "pg_autoctl could not create the monitor (see $CLUSTER_DIR/monitor-create.log)"
+fi
+keep pg-monitor autoctl run --pgdata "$CLUSTER_DIR/pg-monitor"
+wait_for "the monitor's start" 30 bash -c "psql 'postgres://postgres@127.0.0.1:$PG_PORT/pg_auto_failover' -tAc 'SELECT 1' >/dev/null 2>&1"
+for k in 1 2; do
+  port=$((PG_PORT + k))
+  if [ -d "$CLUSTER_DIR/pg-node$k" ]; then
+    keep "pg-node$k" autoctl run --pgdata "$CLUSTER_DIR/pg-node$k"
+  else
+    say "PostgreSQL: creating node $k (port $port)"
+    keep "pg-node$k" autoctl create postgres --pgdata "$CLUSTER_DIR/pg-node$k" --pgport "$port" --hostname 127.0.0.1 --dbname alloparents \
+      --auth trust --no-ssl --monitor "$monitor_uri" --run
+  fi
+  # The standby's base backup waits for a checkpoint of the primary: ask for it now.
+  [ "$k" -eq 2 ] && wait_for "node 2 to follow node 1" 120 bash -c "psql 'postgres://postgres@127.0.0.1:$((PG_PORT + 1))/postgres' -tAc CHECKPOINT >/dev/null 2>&1; psql '$monitor_uri' -tAc \"SELECT count(*) FROM pgautofailover.node WHERE reportedstate IN ('primary','secondary') AND reportedstate = goalstate\" 2>/dev/null | grep -qx 2"
+  [ "$k" -eq 1 ] && wait_for "node 1 to start" 90 bash -c "psql 'postgres://postgres@127.0.0.1:$port/postgres' -tAc 'SELECT 1' >/dev/null 2>&1"
+done
+say "PostgreSQL: a primary and its standby (DATABASE_URL=$DATABASE_URL_CLUSTER)"
+
+# The nodes: one after the other, so only the first applies the migrations and seeds the demo.
+for k in 1 2; do
+  read -r -a env_k <<< "$(node_env "$k")"
+  keep "node$k" env "${env_k[@]}" bash scripts/stack.sh
+  health="http://${HTTP_HOST:-127.0.0.1}:$((HTTP_BASE_PORT + k - 1))/health"
+  wait_for "node $k's app to connect to its Asterisk" 240 bash -c "curl -sS '$health' 2>/dev/null | grep -q '\"ari\":\"up\"'"
+done
+
+# Kamailio on the service's SIP address, each node probed by OPTIONS and by its app's /health.
+KAMAILIO_RUN="$CLUSTER_DIR/kamailio"; mkdir -p "$KAMAILIO_RUN"
+KAMAILIO_BIND_ADDRESS="${SIP_BIND_ADDRESS:-127.0.0.1}" KAMAILIO_PORT="$ENTRY_PORT" \
+  KAMAILIO_TRUNK_ADDRESSES="${KAMAILIO_TRUNK_ADDRESSES:-127.0.0.1}" \
+  KAMAILIO_NODES="sip:127.0.0.1:$((ENTRY_PORT + 1)) http://127.0.0.1:$HTTP_BASE_PORT/health,sip:127.0.0.1:$((ENTRY_PORT + 2)) http://127.0.0.1:$((HTTP_BASE_PORT + 1))/health" \
+  node dist/apps/server/src/cli/render-kamailio-config.js "$KAMAILIO_RUN" || die "could not render Kamailio's configuration"
+kamailio -c -f "$KAMAILIO_RUN/kamailio.cfg" >/dev/null 2>&1 || die "Kamailio refused its configuration: kamailio -c -f $KAMAILIO_RUN/kamailio.cfg"
+keep kamailio kamailio -DD -E -f "$KAMAILIO_RUN/kamailio.cfg"
+
+cat >&2 <<INFO
+
+  The Allo Parents cluster is running.
+    SIP entry (Kamailio):  sip:${SERVICE_NUMBER:-3278150000}@${SIP_BIND_ADDRESS:-127.0.0.1}:$ENTRY_PORT  (npm run demo:call calls it)
+    Node 1:                SIP 127.0.0.1:$((ENTRY_PORT + 1)), portal http://127.0.0.1:$HTTP_BASE_PORT/, Asterisk CLI: scripts/asterisk.sh cli ${ASTERISK_INSTANCE:-service}-node1
+    Node 2:                SIP 127.0.0.1:$((ENTRY_PORT + 2)), portal http://127.0.0.1:$((HTTP_BASE_PORT + 1))/, Asterisk CLI: scripts/asterisk.sh cli ${ASTERISK_INSTANCE:-service}-node2
+    PostgreSQL:            $DATABASE_URL_CLUSTER  (pg_autoctl show state: see docs/scaling.md)
+    Kamailio's nodes:      kamcmd -s unix:$KAMAILIO_RUN/kamailio.ctl dispatcher.list
+  Ctrl-C stops everything.
+
+INFO
+
+ended=""
+wait -n -p ended "${pids[@]}" || true
+for i in "${!pids[@]}"; do [ "${pids[$i]}" = "$ended" ] && die "${names[$i]} ended: stopping the cluster (see its output above)"; done
+die "lost track of the cluster's processes"
