@@ -1,0 +1,96 @@
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import { renderTemplate } from '../asterisk-config/render-asterisk-config';
+
+/**
+ * kamailio-config/kamailio.cfg is rendered like asterisk-config/: `{{NAME}}` marks the values
+ * from the environment (renderTemplate), `$...` is Kamailio's own syntax and stays. Beside it go
+ * two generated files: dispatcher.list (the nodes, set 1) and node-health.cfg (the timer route
+ * asking each node's app for /health).
+ */
+
+/** One node: its Asterisk's SIP address, and optionally its app's /health URL. */
+export interface KamailioNode {
+  /** sip:HOST:PORT, as it appears in dispatcher.list and in `kamcmd dispatcher.list`. */
+  sipUri: string;
+  /** http(s)://.../health of the node's app; without it, only the OPTIONS probes watch the node. */
+  healthUrl?: string;
+}
+
+export interface KamailioSettings {
+  bindAddress: string;
+  port: number;
+  nodes: KamailioNode[];
+}
+
+/**
+ * KAMAILIO_NODES: the nodes, comma-separated; each is its Asterisk's SIP address, then
+ * optionally a space and its app's /health URL:
+ * `sip:10.0.0.11:5060 http://10.0.0.11:9464/health, sip:10.0.0.12:5060 http://10.0.0.12:9464/health`.
+ */
+export function parseKamailioNodes(raw: string | undefined): KamailioNode[] {
+  const entries = (raw ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0) throw new Error('KAMAILIO_NODES: name at least one node (sip:HOST:PORT [health URL], comma-separated)');
+  return entries.map((entry) => {
+    const [sip, health, ...rest] = entry.split(/\s+/);
+    if (rest.length > 0) throw new Error(`KAMAILIO_NODES: "${entry}" has more than a SIP address and a health URL`);
+    const match = /^sip:([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/.exec(sip);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) throw new Error(`KAMAILIO_NODES: "${sip}" is not sip:HOST:PORT`);
+    const node: KamailioNode = { sipUri: sip };
+    if (health !== undefined) {
+      let url: URL;
+      try {
+        url = new URL(health);
+      } catch {
+        throw new Error(`KAMAILIO_NODES: "${health}" is not a URL`);
+      }
+      // The URL goes between double quotes in the configuration: nothing that could end them.
+      if (!/^https?:$/.test(url.protocol) || /["\\$\s]/.test(health)) throw new Error(`KAMAILIO_NODES: "${health}" is not a plain http(s) URL`);
+      node.healthUrl = health;
+    }
+    return node;
+  });
+}
+
+/** The settings from the environment: KAMAILIO_BIND_ADDRESS (default 127.0.0.1), KAMAILIO_PORT (5060), KAMAILIO_NODES. */
+export function kamailioSettings(env: NodeJS.ProcessEnv = process.env): KamailioSettings {
+  const bindAddress = env.KAMAILIO_BIND_ADDRESS || '127.0.0.1';
+  if (isIP(bindAddress) === 0) throw new Error('KAMAILIO_BIND_ADDRESS must be an IP address');
+  const port = Number(env.KAMAILIO_PORT || '5060');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('KAMAILIO_PORT must be a port number');
+  return { bindAddress, port, nodes: parseKamailioNodes(env.KAMAILIO_NODES) };
+}
+
+export function kamailioTemplateVariables(settings: KamailioSettings, runDir: string): Record<string, string> {
+  if (/["\s]/.test(runDir)) throw new Error('the Kamailio run directory may not contain quotes or spaces');
+  return { KAMAILIO_BIND_ADDRESS: settings.bindAddress, KAMAILIO_PORT: String(settings.port), RUN_DIR: runDir };
+}
+
+/** dispatcher.list: every node in set 1, active at start (flags 0); the probes correct that within a second. */
+export function renderDispatcherList(nodes: KamailioNode[]): string {
+  return [
+    '# Rendered from KAMAILIO_NODES: setid destination flags priority',
+    ...nodes.map((node) => `1 ${node.sipUri} 0 0`),
+    '',
+  ].join('\n');
+}
+
+/** node-health.cfg: route[NODE_HEALTH], run every second, checks each node that has a health URL. */
+export function renderNodeHealth(nodes: KamailioNode[]): string {
+  const checks = nodes
+    .filter((node) => node.healthUrl)
+    .map((node) => `\t$var(node) = "${node.sipUri}";\n\t$var(health) = "${node.healthUrl}";\n\troute(CHECK_NODE);`);
+  return ['# Rendered from KAMAILIO_NODES: one check per node that has a health URL.', 'route[NODE_HEALTH] {', ...checks, '}', ''].join('\n');
+}
+
+/** Renders kamailio.cfg from templateDir into runDir, with dispatcher.list and node-health.cfg; returns the cfg's path. */
+export function renderKamailioConfig(templateDir: string, runDir: string, settings: KamailioSettings): string {
+  mkdirSync(runDir, { recursive: true });
+  const cfg = join(runDir, 'kamailio.cfg');
+  writeFileSync(cfg, renderTemplate(readFileSync(join(templateDir, 'kamailio.cfg'), 'utf8'), kamailioTemplateVariables(settings, runDir), 'kamailio.cfg'));
+  writeFileSync(join(runDir, 'dispatcher.list'), renderDispatcherList(settings.nodes));
+  writeFileSync(join(runDir, 'node-health.cfg'), renderNodeHealth(settings.nodes));
+  for (const file of ['kamailio.cfg', 'dispatcher.list', 'node-health.cfg']) chmodSync(join(runDir, file), 0o600);
+  return cfg;
+}
