@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KamailioNode, renderKamailioConfig } from '../../apps/server/src/telephony/kamailio-config/render-kamailio-config';
@@ -70,6 +70,9 @@ export class KamailioInstance {
         clearTimeout(timeout);
       }
     } finally {
+      // Its log stays with the other reports (node addresses and SIP methods only, no numbers).
+      mkdirSync(join(REPO_ROOT, 'reports'), { recursive: true });
+      writeFileSync(join(REPO_ROOT, 'reports/kamailio.log'), this.output());
       rmSync(this.runDir, { recursive: true, force: true });
     }
   }

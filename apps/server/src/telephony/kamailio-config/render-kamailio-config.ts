@@ -81,7 +81,7 @@ export function renderNodeHealth(nodes: KamailioNode[]): string {
   const checks = nodes
     .filter((node) => node.healthUrl)
     .map((node) => `\t$var(node) = "${node.sipUri}";\n\t$var(health) = "${node.healthUrl}";\n\troute(CHECK_NODE);`);
-  return ['# Rendered from KAMAILIO_NODES: one check per node that has a health URL.', 'route[NODE_HEALTH] {', ...checks, '}', ''].join('\n');
+  return ['# Rendered from KAMAILIO_NODES: one check per node that has a health URL.', 'route[NODE_HEALTH] {', ...checks, '\treturn;', '}', ''].join('\n');
 }
 
 /** Renders kamailio.cfg from templateDir into runDir, with dispatcher.list and node-health.cfg; returns the cfg's path. */
