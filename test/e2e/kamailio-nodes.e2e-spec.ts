@@ -63,6 +63,10 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
       return rows.length === count && rows.every((r) => r.outcome) ? rows.map((r) => r.outcome) : undefined;
     }, 30_000);
 
+  /** Node A in the set again, put back by its app's health check (not only by an answered OPTIONS). */
+  const nodeABack = (logFrom: number) =>
+    waitFor('node A back in the set', async () => kamailio.output().slice(logFrom).includes(`node ${A.sipUri}: its app is healthy again`) && (await kamailio.isActive(A.sipUri)), 15_000, 100);
+
   const waitUntil = async (at: number) => {
     // The deadline itself is what is tested ("from 5 s after the failure"), not an event to wait for.
     if (at > Date.now()) await sleep(at - Date.now());
@@ -105,6 +109,7 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
   it('given node A\'s Asterisk is killed, then Kamailio takes node A out within 5 s, every call placed from then reaches node B and a parent, and node A comes back by itself once its Asterisk answers again', async () => {
     const before = await connected();
     const since = new Date();
+    const logFrom = kamailio.output().length;
     await world.asterisk.kill();
     const killedAt = Date.now();
     try {
@@ -130,13 +135,14 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
     }
     const backAt = Date.now();
     await waitForHealth(world.config, { status: 'ok' });
-    await waitFor('node A back in the set', () => kamailio.isActive(A.sipUri), 10_000, 100);
+    await nodeABack(logFrom);
     process.stdout.write(`kamailio: node A back in the set ${Date.now() - backAt} ms after its Asterisk started again\n`);
     expect((await connected()).a).toBe(before.a);
   });
 
   it('given node A\'s app is stopped (its Asterisk still answering OPTIONS), then new finders go to node B within 5 s, and node A is back when its app is', async () => {
     const beforeB = await connectedOn(urlB);
+    const logFrom = kamailio.output().length;
     await world.stopApp();
     const stoppedAt = Date.now();
     try {
@@ -150,6 +156,43 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
     } finally {
       await world.startApp();
     }
-    await waitFor('node A back in the set', () => kamailio.isActive(A.sipUri), 10_000, 100);
+    await nodeABack(logFrom);
+  });
+
+  it('given node A\'s Asterisk hangs (its app still sees an open ARI connection), then the OPTIONS probe takes node A out within 5 s, a call sent to it meanwhile is failed over to node B, and every finder reaches a parent', async () => {
+    const beforeB = await connectedOn(urlB);
+    const since = new Date();
+    const logFrom = kamailio.output().length;
+    world.asterisk.freeze();
+    const frozenAt = Date.now();
+    try {
+      // Two calls at once, while node A is still in the set (a probe needs 1.5 s to go
+      // unanswered): round robin sends one of them to node A, whose Asterisk never answers.
+      const atFreeze = Promise.all([finderReachesParent('uac-kamailio-hung-1'), finderReachesParent('uac-kamailio-hung-2')]);
+      await waitFor('node A out of the set', async () => !(await kamailio.isActive(A.sipUri)), DRAIN_LIMIT_MS, 50);
+      const drainMs = Date.now() - frozenAt;
+      process.stdout.write(`kamailio: node A (Asterisk hung) out of the set ${drainMs} ms after it stopped answering\n`);
+      expect(drainMs).toBeLessThan(DRAIN_LIMIT_MS);
+      await waitUntil(frozenAt + DRAIN_LIMIT_MS);
+      const later = Promise.all([finderReachesParent('uac-kamailio-after-hang-1'), finderReachesParent('uac-kamailio-after-hang-2')]);
+      await Promise.all([atFreeze, later]);
+      expect(await outcomesSince(since, 4)).toEqual(Array(4).fill('connected-parent'));
+      await waitFor('node B to count all four calls', async () => (await connectedOn(urlB)) - beforeB === 4, 5_000);
+      const log = kamailio.output().slice(logFrom);
+      expect(log).toContain(`node ${A.sipUri} failed the call`);
+      expect(log).toContain(`retried on node ${B.sipUri}`);
+      // Taken out by the probe or the failed call, before its app noticed (its ARI pings wait 10 s).
+      const down = log.indexOf(`node ${A.sipUri} down: no answer`);
+      const unhealthy = log.indexOf(`node ${A.sipUri}: its app is not healthy`);
+      expect(down).toBeGreaterThanOrEqual(0);
+      expect(unhealthy === -1 || unhealthy > down).toBe(true);
+    } finally {
+      // A hung Asterisk is restarted, never resumed: resumed, it would answer the INVITE it had
+      // queued, a call that node B has already taken (docs/scaling.md).
+      await world.asterisk.kill();
+      await world.asterisk.start();
+    }
+    await waitForHealth(world.config, { status: 'ok' });
+    await nodeABack(logFrom);
   });
 });

@@ -38,6 +38,11 @@ export class AsteriskInstance {
     await this.process.exited;
   }
 
+  /** SIGSTOP: Asterisk hangs (no SIP, no ARI answer) with its sockets still open, until kill() or resume(). */
+  freeze(): void {
+    this.process?.child.kill('SIGSTOP');
+  }
+
   async stop(): Promise<void> {
     if (!this.process || this.process.child.exitCode !== null || this.process.child.signalCode !== null) return;
     await this.cli('core stop now');
