@@ -16,7 +16,8 @@ export interface DispatcherDestination {
 }
 
 /**
- * Kamailio (Debian's package) as the SIP entry in front of the nodes, rendered from
+ * Kamailio (Debian's package) as the SIP entry in front of the nodes, taking calls from
+ * 127.0.0.1 (the SIPp finders, standing for the trunk), rendered from
  * kamailio-config/ into a run directory of its own and run in the foreground (-DD -E), so the
  * test owns the process and reads its log; stop() ends it and removes the directory.
  */
@@ -30,7 +31,7 @@ export class KamailioInstance {
   ) {}
 
   async start(): Promise<void> {
-    const cfg = renderKamailioConfig(join(REPO_ROOT, 'kamailio-config'), this.runDir, { bindAddress: '127.0.0.1', port: this.port, nodes: this.nodes });
+    const cfg = renderKamailioConfig(join(REPO_ROOT, 'kamailio-config'), this.runDir, { bindAddress: '127.0.0.1', port: this.port, nodes: this.nodes, trunkSubnets: ['127.0.0.1/32'] });
     const check = await run('kamailio', ['-c', '-f', cfg], {}, 10_000);
     if (check.code !== 0) throw new Error(`kamailio -c refused the configuration:\n${check.output}`);
     this.process = start('kamailio', ['-DD', '-E', '-f', cfg], { cwd: this.runDir });

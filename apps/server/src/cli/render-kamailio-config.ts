@@ -1,6 +1,6 @@
 // Usage: node render-kamailio-config.js RUN_DIR [TEMPLATE_DIR]
 // Renders kamailio-config/kamailio.cfg, dispatcher.list and node-health.cfg into RUN_DIR from
-// KAMAILIO_BIND_ADDRESS, KAMAILIO_PORT and KAMAILIO_NODES; then: kamailio -DD -E -f RUN_DIR/kamailio.cfg
+// KAMAILIO_BIND_ADDRESS, KAMAILIO_PORT, KAMAILIO_TRUNK_ADDRESSES and KAMAILIO_NODES; then: kamailio -DD -E -f RUN_DIR/kamailio.cfg
 import { join } from 'node:path';
 import { kamailioSettings, renderKamailioConfig } from '../telephony/kamailio-config/render-kamailio-config';
 import { runCli } from './run-cli';

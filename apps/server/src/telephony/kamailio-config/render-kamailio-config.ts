@@ -22,6 +22,27 @@ export interface KamailioSettings {
   bindAddress: string;
   port: number;
   nodes: KamailioNode[];
+  /** Where new calls may come from: the trunk's addresses or ranges (CIDR). */
+  trunkSubnets: string[];
+}
+
+/**
+ * KAMAILIO_TRUNK_ADDRESSES: the provider's addresses or ranges, comma-separated
+ * (`198.51.100.0/24, 192.0.2.17`). Kamailio takes new calls from them only: every node's Asterisk
+ * trusts whatever Kamailio sends it as coming from the trunk.
+ */
+export function parseTrunkSubnets(raw: string | undefined): string[] {
+  const entries = (raw ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0) throw new Error('KAMAILIO_TRUNK_ADDRESSES: name the addresses the trunk sends calls from (IP or CIDR, comma-separated)');
+  return entries.map((entry) => {
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
+    if (family === 0 || rest.length > 0 || !/^\d*$/.test(prefix ?? '') || !Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32)) {
+      throw new Error(`KAMAILIO_TRUNK_ADDRESSES: "${entry}" is not an IP address or CIDR range`);
+    }
+    return `${address}/${bits}`;
+  });
 }
 
 /**
@@ -53,18 +74,23 @@ export function parseKamailioNodes(raw: string | undefined): KamailioNode[] {
   });
 }
 
-/** The settings from the environment: KAMAILIO_BIND_ADDRESS (default 127.0.0.1), KAMAILIO_PORT (5060), KAMAILIO_NODES. */
+/** The settings from the environment: KAMAILIO_BIND_ADDRESS (default 127.0.0.1), KAMAILIO_PORT (5060), KAMAILIO_NODES, KAMAILIO_TRUNK_ADDRESSES. */
 export function kamailioSettings(env: NodeJS.ProcessEnv = process.env): KamailioSettings {
   const bindAddress = env.KAMAILIO_BIND_ADDRESS || '127.0.0.1';
   if (isIP(bindAddress) === 0) throw new Error('KAMAILIO_BIND_ADDRESS must be an IP address');
   const port = Number(env.KAMAILIO_PORT || '5060');
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('KAMAILIO_PORT must be a port number');
-  return { bindAddress, port, nodes: parseKamailioNodes(env.KAMAILIO_NODES) };
+  return { bindAddress, port, nodes: parseKamailioNodes(env.KAMAILIO_NODES), trunkSubnets: parseTrunkSubnets(env.KAMAILIO_TRUNK_ADDRESSES) };
 }
 
 export function kamailioTemplateVariables(settings: KamailioSettings, runDir: string): Record<string, string> {
   if (/["\s]/.test(runDir)) throw new Error('the Kamailio run directory may not contain quotes or spaces');
-  return { KAMAILIO_BIND_ADDRESS: settings.bindAddress, KAMAILIO_PORT: String(settings.port), RUN_DIR: runDir };
+  return {
+    KAMAILIO_BIND_ADDRESS: settings.bindAddress,
+    KAMAILIO_PORT: String(settings.port),
+    RUN_DIR: runDir,
+    TRUNK_SUBNETS: settings.trunkSubnets.join(','),
+  };
 }
 
 /** dispatcher.list: every node in set 1, active at start (flags 0); the probes correct that within a second. */
