@@ -106,6 +106,16 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
     expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.person, PHONES.person]);
   });
 
+  it('given an INVITE from an address that is not the trunk\'s, then Kamailio drops it unanswered and no node sees a call', async () => {
+    const since = new Date();
+    const scenario = finderScenario('uac-kamailio-not-the-trunk', { steps: [{ pause: 1_000 }, { hangUp: true }] });
+    const call = await sippCall({ scenario, caller: world.callerNumber(), sipPort: KAMAILIO_TEST_PORT, localIp: '127.0.0.2', timeoutSeconds: 4 });
+    expect(call.code).not.toBe(0);
+    // SIPp's INVITE line: sent (with retransmissions), and not even a 100 Trying came back.
+    expect(call.output).toMatch(/^\s*100 <-+\s+0\s/m);
+    expect(await world.db.query(`SELECT id FROM call_records WHERE started_at >= $1`, [since])).toEqual([]);
+  });
+
   it('given node A\'s Asterisk is killed, then Kamailio takes node A out within 5 s, every call placed from then reaches node B and a parent, and node A comes back by itself once its Asterisk answers again', async () => {
     const before = await connected();
     const since = new Date();
@@ -175,6 +185,11 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
       expect(drainMs).toBeLessThan(DRAIN_LIMIT_MS);
       await waitUntil(frozenAt + DRAIN_LIMIT_MS);
       const later = Promise.all([finderReachesParent('uac-kamailio-after-hang-1'), finderReachesParent('uac-kamailio-after-hang-2')]);
+      // Then the hung Asterisk is killed, as an operator would (a hung Asterisk is restarted,
+      // never resumed: resumed, it would answer the INVITE it had queued, a call that node B has
+      // already taken; docs/scaling.md). Hung much longer, the in-process app's ARI client, which
+      // gives up on it after 10 s, would retry against a process that accepts and never answers.
+      await world.asterisk.kill();
       await Promise.all([atFreeze, later]);
       expect(await outcomesSince(since, 4)).toEqual(Array(4).fill('connected-parent'));
       await waitFor('node B to count all four calls', async () => (await connectedOn(urlB)) - beforeB === 4, 5_000);
@@ -187,12 +202,31 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
       expect(down).toBeGreaterThanOrEqual(0);
       expect(unhealthy === -1 || unhealthy > down).toBe(true);
     } finally {
-      // A hung Asterisk is restarted, never resumed: resumed, it would answer the INVITE it had
-      // queued, a call that node B has already taken (docs/scaling.md).
       await world.asterisk.kill();
       await world.asterisk.start();
     }
     await waitForHealth(world.config, { status: 'ok' });
+    await nodeABack(logFrom);
+  });
+
+  it('given no node\'s app is healthy (both stopped), then Kamailio still gives a finder to a node whose Asterisk answers, and its dialplan puts the finder through to the hotline', async () => {
+    const logFrom = kamailio.output().length;
+    await world.stopApp();
+    appB?.child.kill('SIGTERM');
+    await appB?.exited;
+    appB = undefined;
+    try {
+      await waitFor('both nodes out of set 1', async () => !(await kamailio.isActive(A.sipUri)) && !(await kamailio.isActive(B.sipUri)), DRAIN_LIMIT_MS, 100);
+      expect((await kamailio.isActive(A.sipUri, 2)) && (await kamailio.isActive(B.sipUri, 2))).toBe(true);
+      const scenario = finderScenario('uac-kamailio-no-app-expect-hotline', { steps: [{ pause: 6_000 }, { hangUp: true }] });
+      expectSippPassed(await sippCall({ scenario, caller: world.callerNumber(), sipPort: KAMAILIO_TEST_PORT }));
+      expect(kamailio.output().slice(logFrom)).toContain('no node with a healthy app: new call');
+      expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+    } finally {
+      appB = start('node', [join(REPO_ROOT, 'dist/apps/server/src/main.js')], { env: { ...process.env, ...envB } });
+      await world.startApp();
+      await waitForHealth(testConfig(nodeB), { status: 'ok' });
+    }
     await nodeABack(logFrom);
   });
 });

@@ -11,6 +11,8 @@ export const KAMAILIO_TEST_PORT = TEST_PORTS.sip + 200;
 
 /** One node as `kamcmd dispatcher.list` shows it: flags A (active), I (inactive), D (disabled), P (probing). */
 export interface DispatcherDestination {
+  /** 1: probes and the app's /health; 2: probes only (kamailio-config/kamailio.cfg). */
+  set: number;
   uri: string;
   flags: string;
 }
@@ -37,7 +39,7 @@ export class KamailioInstance {
     this.process = start('kamailio', ['-DD', '-E', '-f', cfg], { cwd: this.runDir });
     await waitFor('Kamailio to answer on its control socket', async () => {
       if (this.process!.child.exitCode !== null) throw new Error(`Kamailio exited:\n${this.process!.output()}`);
-      return (await this.destinations()).length === this.nodes.length;
+      return (await this.destinations()).length === 2 * this.nodes.length;
     }, 10_000, 200);
   }
 
@@ -51,14 +53,18 @@ export class KamailioInstance {
     const { code, output } = await run('kamcmd', ['-s', `unix:${join(this.runDir, 'kamailio.ctl')}`, 'dispatcher.list'], {}, 5_000);
     if (code !== 0) throw new Error(`kamcmd dispatcher.list failed: ${output}`);
     const found: DispatcherDestination[] = [];
-    const pattern = /URI:\s*(\S+)\s+FLAGS:\s*(\S+)/g;
-    for (let match = pattern.exec(output); match; match = pattern.exec(output)) found.push({ uri: match[1], flags: match[2] });
+    const pattern = /\bID:\s*(\d+)|URI:\s*(\S+)\s+FLAGS:\s*(\S+)/g;
+    let set = 0;
+    for (let match = pattern.exec(output); match; match = pattern.exec(output)) {
+      if (match[1] !== undefined) set = Number(match[1]);
+      else found.push({ set, uri: match[2], flags: match[3] });
+    }
     return found;
   }
 
-  /** Whether the node (sip:HOST:PORT) is in the set: active, neither inactive nor disabled. */
-  async isActive(uri: string): Promise<boolean> {
-    const node = (await this.destinations()).find((d) => d.uri === uri);
+  /** Whether the node (sip:HOST:PORT) is in set 1 (or `set`): active, neither inactive nor disabled. */
+  async isActive(uri: string, set = 1): Promise<boolean> {
+    const node = (await this.destinations()).find((d) => d.set === set && d.uri === uri);
     return node !== undefined && node.flags.startsWith('A');
   }
 

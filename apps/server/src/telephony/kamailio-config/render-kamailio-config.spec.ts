@@ -34,7 +34,9 @@ describe('rendering kamailio-config/', () => {
     expect(text).toContain('listen=udp:127.0.0.1:5070');
     expect(text).toContain('if (!is_in_subnet("$si", "192.0.2.17/32")) {');
     expect(text).toContain(`include_file "${runDir}/node-health.cfg"`);
-    expect(readFileSync(join(runDir, 'dispatcher.list'), 'utf8')).toContain('1 sip:127.0.0.1:5060 0 0\n1 sip:127.0.0.1:5160 0 0\n');
+    const list = readFileSync(join(runDir, 'dispatcher.list'), 'utf8');
+    expect(list).toContain('1 sip:127.0.0.1:5060 0 0\n1 sip:127.0.0.1:5160 0 0\n');
+    expect(list).toContain('2 sip:127.0.0.1:5060 0 0\n2 sip:127.0.0.1:5160 0 0\n');
     const health = readFileSync(join(runDir, 'node-health.cfg'), 'utf8');
     expect(health).toContain('$var(health) = "http://127.0.0.1:3000/health";');
     expect(health).not.toContain('5160');

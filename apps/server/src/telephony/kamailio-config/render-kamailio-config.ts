@@ -93,11 +93,18 @@ export function kamailioTemplateVariables(settings: KamailioSettings, runDir: st
   };
 }
 
-/** dispatcher.list: every node in set 1, active at start (flags 0); the probes correct that within a second. */
+/**
+ * dispatcher.list: every node in set 1 (probes and the app's /health) and again in set 2 (probes
+ * only: the last resort when no app is healthy), active at start (flags 0); the probes and the
+ * health checks correct that within a second or two.
+ */
 export function renderDispatcherList(nodes: KamailioNode[]): string {
   return [
     '# Rendered from KAMAILIO_NODES: setid destination flags priority',
+    '# set 1: the nodes, taken out by the OPTIONS probes and by their app\'s /health',
     ...nodes.map((node) => `1 ${node.sipUri} 0 0`),
+    '# set 2: the same nodes, taken out by the OPTIONS probes only (used when set 1 is empty)',
+    ...nodes.map((node) => `2 ${node.sipUri} 0 0`),
     '',
   ].join('\n');
 }
