@@ -111,15 +111,16 @@ say "PostgreSQL: a primary and its standby (DATABASE_URL=$DATABASE_URL_CLUSTER)"
 for k in 1 2; do
   read -r -a env_k <<< "$(node_env "$k")"
   keep "node$k" env "${env_k[@]}" bash scripts/stack.sh
-  health="http://${HTTP_HOST:-127.0.0.1}:$((HTTP_BASE_PORT + k - 1))/health"
+  health="http://127.0.0.1:$((METRICS_BASE_PORT + k - 1))/health"
   wait_for "node $k's app to connect to its Asterisk" 240 bash -c "curl -sS '$health' 2>/dev/null | grep -q '\"ari\":\"up\"'"
 done
 
-# Kamailio on the service's SIP address, each node probed by OPTIONS and by its app's /health.
+# Kamailio on the service's SIP address, each node probed by OPTIONS and by its app's /health
+# (on the app's operators' listener).
 KAMAILIO_RUN="$CLUSTER_DIR/kamailio"; mkdir -p "$KAMAILIO_RUN"
 KAMAILIO_BIND_ADDRESS="${SIP_BIND_ADDRESS:-127.0.0.1}" KAMAILIO_PORT="$ENTRY_PORT" \
   KAMAILIO_TRUNK_ADDRESSES="${KAMAILIO_TRUNK_ADDRESSES:-127.0.0.1}" \
-  KAMAILIO_NODES="sip:127.0.0.1:$((ENTRY_PORT + 1)) http://127.0.0.1:$HTTP_BASE_PORT/health,sip:127.0.0.1:$((ENTRY_PORT + 2)) http://127.0.0.1:$((HTTP_BASE_PORT + 1))/health" \
+  KAMAILIO_NODES="sip:127.0.0.1:$((ENTRY_PORT + 1)) http://127.0.0.1:$METRICS_BASE_PORT/health,sip:127.0.0.1:$((ENTRY_PORT + 2)) http://127.0.0.1:$((METRICS_BASE_PORT + 1))/health" \
   node dist/apps/server/src/cli/render-kamailio-config.js "$KAMAILIO_RUN" || die "could not render Kamailio's configuration"
 kamailio -c -f "$KAMAILIO_RUN/kamailio.cfg" >/dev/null 2>&1 || die "Kamailio refused its configuration: kamailio -c -f $KAMAILIO_RUN/kamailio.cfg"
 keep kamailio kamailio -DD -E -f "$KAMAILIO_RUN/kamailio.cfg"

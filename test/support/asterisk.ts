@@ -31,8 +31,20 @@ export class AsteriskInstance {
     return this.process?.output() ?? '';
   }
 
+  /** SIGKILL, like a crash or a power cut: no shutdown, nothing said to anyone. */
+  async kill(): Promise<void> {
+    if (!this.process || this.process.child.exitCode !== null || this.process.child.signalCode !== null) return;
+    this.process.child.kill('SIGKILL');
+    await this.process.exited;
+  }
+
+  /** SIGSTOP: Asterisk hangs (no SIP, no ARI answer) with its sockets still open, until kill() or resume(). */
+  freeze(): void {
+    this.process?.child.kill('SIGSTOP');
+  }
+
   async stop(): Promise<void> {
-    if (!this.process || this.process.child.exitCode !== null) return;
+    if (!this.process || this.process.child.exitCode !== null || this.process.child.signalCode !== null) return;
     await this.cli('core stop now');
     const timeout = setTimeout(() => this.process?.child.kill('SIGKILL'), 10_000);
     await this.process.exited;

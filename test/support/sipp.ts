@@ -30,6 +30,8 @@ export interface SippCall {
   repeat?: { calls: number; rate: number; limit: number };
   /** The SIP port called (a second node's Asterisk); default the service's, TEST_PORTS.sip. */
   sipPort?: number;
+  /** The loopback address SIPp sends from (127.0.0.2: not the trunk's); default 127.0.0.1. */
+  localIp?: string;
 }
 
 /** Places one call with SIPp as the finder against the service's SIP port. Exit code 0 = the scenario passed. */
@@ -43,7 +45,7 @@ export async function sippCall(call: SippCall): Promise<{ code: number | null; o
     `127.0.0.1:${call.sipPort ?? TEST_PORTS.sip}`,
     '-sf', call.scenario.startsWith('/') ? call.scenario : join(SCENARIOS, call.scenario),
     '-s', call.dialled ?? '3278150000',
-    '-i', '127.0.0.1',
+    '-i', call.localIp ?? '127.0.0.1',
     '-p', String(port),
     '-mp', String(TEST_PORTS.sippBase + SIPP_SLOTS + slot * 4),
     ...(call.repeat ? ['-m', String(call.repeat.calls), '-r', String(call.repeat.rate), '-l', String(call.repeat.limit)] : ['-m', '1']),
