@@ -8,7 +8,9 @@ import { CascadeView, ChildView } from '../../domain/parent-children';
 import { FieldProblem, PortalErrorCode } from '../../domain/portal-error';
 import { TotpEnrolment, TotpStatus } from '../../domain/totp';
 import { LegalDocumentView, LegalSection } from '../../legal/legal-documents';
-import { LANGUAGES } from '../../../languages';
+import { LANGUAGES, Language } from '../../../languages';
+import { NoticePreferencesView } from '../../../notices/domain/notice-preferences';
+import { NOTICE_KINDS, NoticeKind } from '../../../notices/domain/notices';
 import type { SignInProvider } from '../oidc.controller';
 import { LEG_RESULTS } from '../../../telephony/call-flow/types';
 
@@ -224,4 +226,15 @@ export class AccountExportView implements AccountExport {
   @ApiProperty({ type: [SignInProviderLinkView], description: 'Sign-in providers linked to the account (the subject is held only hashed).' }) signInProviders!: SignInProviderLinkView[];
   @ApiProperty({ type: [ExportedChildView] }) children!: ExportedChildView[];
   @ApiProperty({ type: [String] }) notes!: string[];
+}
+
+class NoticeKindView {
+  @ApiProperty({ enum: NOTICE_KINDS }) kind!: NoticeKind;
+  @ApiProperty({ description: 'Mailed to this account.' }) enabled!: boolean;
+  @ApiProperty({ description: 'Cannot be turned off (the blocking notice).' }) mandatory!: boolean;
+}
+
+export class NoticePreferencesViewDoc implements NoticePreferencesView {
+  @ApiProperty({ enum: LANGUAGES, nullable: true, description: "The language of the notices; null: the child's cascade's language, else the deployment's." }) language!: Language | null;
+  @ApiProperty({ type: [NoticeKindView] }) kinds!: NoticeKindView[];
 }

@@ -1,0 +1,231 @@
+import { Connection, Database } from '../../database/database';
+import { Language } from '../../languages';
+import { ServiceMode } from '../../service-mode/domain/service-mode';
+import { ClaimedNotice, NoticePreferences, NoticeStore, NoticeSweepSession } from '../domain/notice-store';
+import { CARD_VALIDITY_MONTHS } from '../../cascades/domain/card-validity';
+import { ChildFacts, DueNotice, NoticeDetails, NoticeKind, SwitchAudience, SwitchChange, UNVERIFIED_NUMBER_MONTHS, noticeKey } from '../domain/notices';
+
+/** The sweep's advisory lock: one instance sweeps at a time. */
+export const NOTICES_LOCK = 'alloparents:notices-sweep';
+
+/** A few days of slack on the SQL pre-filters: the domain decides to the day. */
+const SLACK_DAYS = 3;
+
+type FactsRow = {
+  parent_id: string;
+  child_id: string;
+  cascade_id: string;
+  status: 'draft' | 'active' | 'blocked';
+  blocked_reason: string | null;
+  inactive_since: Date | null;
+  activated_at: Date | null;
+  test_running: boolean;
+  card_id: string | null;
+  issued_on: string | null;
+  numbers: { id: string; position: number; lastVerifiedAt: string | null; lastCheckAt: string | null; lastCheckResult: string | null }[];
+};
+
+const date = (value: string | null): Date | null => (value === null ? null : new Date(value));
+
+class PgNoticeSweepSession implements NoticeSweepSession {
+  constructor(private readonly on: Connection) {}
+
+  async childFacts(today: string, now: Date): Promise<ChildFacts[]> {
+    // Candidates: blocked cascades; cascades whose child's current card is near or past its
+    // validity (the index on issued_on); active cascades with a number that failed its last
+    // check or has not been confirmed for months.
+    const { rows } = await this.on.query<FactsRow>(
+      `WITH candidates AS (
+         SELECT id FROM cascades WHERE status = 'blocked'
+         UNION
+         SELECT c.id FROM cards k JOIN cascades c ON c.child_id = k.child_id
+          WHERE k.issued_on <= ($1::date - make_interval(months => $2::int))::date + $3::int AND k.superseded_at IS NULL
+         UNION
+         SELECT n.cascade_id FROM cascade_numbers n JOIN cascades c ON c.id = n.cascade_id
+          WHERE c.status = 'active'
+            AND ((n.last_check_result IS NOT NULL AND n.last_check_result <> 'confirmed')
+                 OR COALESCE(n.last_verified_at, c.activated_at) < $4::timestamptz - make_interval(months => $5::int) + make_interval(days => $3::int))
+       )
+       SELECT pc.parent_id, pc.child_id, c.id AS cascade_id, c.status, c.blocked_reason, c.inactive_since, c.activated_at,
+              EXISTS (SELECT 1 FROM cascade_tests t WHERE t.cascade_id = c.id AND t.finished_at IS NULL AND t.started_at > $4::timestamptz - interval '1 hour') AS test_running,
+              k.id AS card_id, k.issued_on::text AS issued_on,
+              COALESCE((SELECT json_agg(json_build_object('id', n.id, 'position', n.position, 'lastVerifiedAt', n.last_verified_at,
+                                                          'lastCheckAt', n.last_check_at, 'lastCheckResult', n.last_check_result) ORDER BY n.position)
+                          FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]'::json) AS numbers
+         FROM candidates x
+         JOIN cascades c ON c.id = x.id
+         JOIN parent_children pc ON pc.child_id = c.child_id
+         LEFT JOIN LATERAL (SELECT id, issued_on FROM cards WHERE child_id = c.child_id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true`,
+      [today, CARD_VALIDITY_MONTHS, SLACK_DAYS, now.toISOString(), UNVERIFIED_NUMBER_MONTHS],
+    );
+    return rows.map((r) => ({
+      parentId: r.parent_id,
+      childId: r.child_id,
+      cascade: {
+        id: r.cascade_id,
+        status: r.status,
+        blockedReason: r.blocked_reason,
+        inactiveSince: r.inactive_since,
+        activatedAt: r.activated_at,
+        testRunning: r.test_running,
+        numbers: r.numbers.map((n) => ({ id: n.id, position: n.position, lastVerifiedAt: date(n.lastVerifiedAt), lastCheckAt: date(n.lastCheckAt), lastCheckResult: n.lastCheckResult })),
+      },
+      newestCard: r.card_id && r.issued_on ? { id: r.card_id, issuedOn: r.issued_on } : null,
+    }));
+  }
+
+  async latestSwitchChange(): Promise<SwitchChange | null> {
+    // The switch's changes are audited in the same transaction as the change itself.
+    const { rows } = await this.on.query<{ id: string; action: string; at: Date }>(
+      `SELECT id::text, action, at FROM audit_events
+        WHERE subject_kind = 'service' AND subject_id IS NULL AND action IN ('service.suspended', 'service.resumed')
+        ORDER BY id DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const mode: ServiceMode = row.action === 'service.suspended' ? 'suspended' : 'normal';
+    return { eventId: row.id, mode, at: row.at };
+  }
+
+  async switchAudience(): Promise<SwitchAudience[]> {
+    const { rows } = await this.on.query<{ parent_id: string; told: boolean }>(
+      `SELECT p.parent_id,
+              EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = p.parent_id AND s.kind = 'service-switch' AND s.occurrence = 'suspended') AS told
+         FROM (SELECT DISTINCT pc.parent_id FROM parent_children pc JOIN cascades c ON c.child_id = pc.child_id) p`,
+    );
+    return rows.map((r) => ({ parentId: r.parent_id, toldOfSuspension: r.told }));
+  }
+
+  async disabledKinds(parentIds: readonly string[]): Promise<Map<string, Set<NoticeKind>>> {
+    if (parentIds.length === 0) return new Map();
+    const { rows } = await this.on.query<{ parent_id: string; disabled_kinds: NoticeKind[] }>(
+      `SELECT parent_id, disabled_kinds FROM notice_preferences WHERE parent_id = ANY($1::uuid[]) AND cardinality(disabled_kinds) > 0`,
+      [parentIds],
+    );
+    return new Map(rows.map((r) => [r.parent_id, new Set(r.disabled_kinds)]));
+  }
+
+  async recordedKeys(parentIds: readonly string[]): Promise<Set<string>> {
+    if (parentIds.length === 0) return new Set();
+    const { rows } = await this.on.query<{ parent_id: string; kind: NoticeKind; subject: string; occurrence: string }>(
+      `SELECT parent_id, kind, subject, occurrence FROM notices_sent WHERE parent_id = ANY($1::uuid[])`,
+      [parentIds],
+    );
+    return new Set(rows.map((r) => noticeKey({ parentId: r.parent_id, kind: r.kind, subject: r.subject, occurrence: r.occurrence })));
+  }
+
+  async record(notices: readonly DueNotice[]): Promise<number> {
+    if (notices.length === 0) return 0;
+    const column = <K extends keyof DueNotice>(key: K) => notices.map((n) => n[key]);
+    // A subject deleted since it was read (a purge in between) is skipped, not a foreign-key error.
+    const { count } = await this.on.query(
+      `INSERT INTO notices_sent (parent_id, kind, subject, occurrence, child_id, cascade_id, card_id, number_id, switch_event_id, details)
+       SELECT n.parent_id, n.kind, n.subject, n.occurrence, n.child_id, n.cascade_id, n.card_id, n.number_id, n.switch_event_id, n.details
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::uuid[], $9::bigint[], $10::jsonb[])
+              AS n(parent_id, kind, subject, occurrence, child_id, cascade_id, card_id, number_id, switch_event_id, details)
+        WHERE EXISTS (SELECT 1 FROM parent_accounts a WHERE a.id = n.parent_id)
+          AND (n.cascade_id IS NULL OR EXISTS (SELECT 1 FROM cascades c WHERE c.id = n.cascade_id))
+          AND (n.card_id IS NULL OR EXISTS (SELECT 1 FROM cards k WHERE k.id = n.card_id))
+          AND (n.number_id IS NULL OR EXISTS (SELECT 1 FROM cascade_numbers x WHERE x.id = n.number_id))
+       ON CONFLICT ON CONSTRAINT uq_notices_sent_once DO NOTHING`,
+      [
+        column('parentId'),
+        column('kind'),
+        column('subject'),
+        column('occurrence'),
+        column('childId'),
+        column('cascadeId'),
+        column('cardId'),
+        column('numberId'),
+        column('switchEventId'),
+        notices.map((n) => JSON.stringify(n.details)),
+      ],
+    );
+    return count;
+  }
+
+  async claim(limit: number, afterId: string): Promise<ClaimedNotice[]> {
+    const { rows } = await this.on.query<{
+      id: string;
+      parent_id: string;
+      kind: NoticeKind;
+      child_id: string | null;
+      details: NoticeDetails;
+      attempts: number;
+      account_key: string | null;
+      account_sealed: Buffer | null;
+      national_number_hash: Buffer | null;
+      card_key: string | null;
+      card_sealed: Buffer | null;
+      chosen_language: Language | null;
+      cascade_language: Language | null;
+    }>(
+      `WITH claimed AS (
+         UPDATE notices_sent SET status = 'sending', attempts = attempts + 1
+          WHERE id IN (SELECT id FROM notices_sent WHERE status = 'pending' AND id > $2::bigint ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+          RETURNING id, parent_id, kind, child_id, details, attempts)
+       SELECT s.id::text, s.parent_id, s.kind, s.child_id, s.details, s.attempts,
+              a.encryption_key_id AS account_key, a.sealed AS account_sealed,
+              ch.national_number_hash, k.encryption_key_id AS card_key, k.sealed AS card_sealed,
+              p.language AS chosen_language,
+              COALESCE(c.language, (SELECT c2.language FROM parent_children pc2 JOIN cascades c2 ON c2.child_id = pc2.child_id
+                                     WHERE pc2.parent_id = s.parent_id ORDER BY pc2.created_at LIMIT 1)) AS cascade_language
+         FROM claimed s
+         JOIN parent_accounts a ON a.id = s.parent_id
+         LEFT JOIN notice_preferences p ON p.parent_id = s.parent_id
+         LEFT JOIN children ch ON ch.id = s.child_id
+         LEFT JOIN cascades c ON c.child_id = s.child_id
+         LEFT JOIN LATERAL (SELECT encryption_key_id, sealed FROM cards WHERE child_id = s.child_id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
+        ORDER BY s.id`,
+      [limit, afterId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      parentId: r.parent_id,
+      kind: r.kind,
+      childId: r.child_id,
+      details: r.details,
+      attempts: r.attempts,
+      account: r.account_key && r.account_sealed ? { keyId: r.account_key, sealed: r.account_sealed } : null,
+      card: r.national_number_hash && r.card_key && r.card_sealed ? { nationalNumberHash: r.national_number_hash, keyId: r.card_key, sealed: r.card_sealed } : null,
+      chosenLanguage: r.chosen_language,
+      cascadeLanguage: r.cascade_language,
+    }));
+  }
+
+  async markSent(id: string): Promise<void> {
+    await this.on.query(`UPDATE notices_sent SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = $1::bigint`, [id]);
+  }
+
+  async markFailed(id: string, reason: string, abandon: boolean): Promise<void> {
+    await this.on.query(`UPDATE notices_sent SET status = $2, last_error = left($3, 200) WHERE id = $1::bigint`, [id, abandon ? 'abandoned' : 'pending', reason]);
+  }
+
+  async countStuck(): Promise<number> {
+    const { rows } = await this.on.query<{ n: number }>(`SELECT count(*)::int AS n FROM notices_sent WHERE status = 'sending'`);
+    return rows[0].n;
+  }
+}
+
+export class PgNoticeStore extends NoticeStore {
+  constructor(private readonly db: Database) {
+    super();
+  }
+
+  exclusively<T>(work: (session: NoticeSweepSession) => Promise<T>): Promise<T | undefined> {
+    return this.db.exclusively(NOTICES_LOCK, (on) => work(new PgNoticeSweepSession(on)));
+  }
+
+  async preferences(parentId: string): Promise<NoticePreferences> {
+    const { rows } = await this.db.query<{ language: Language | null; disabled_kinds: NoticeKind[] }>(`SELECT language, disabled_kinds FROM notice_preferences WHERE parent_id = $1`, [parentId]);
+    return rows[0] ? { language: rows[0].language, disabledKinds: rows[0].disabled_kinds } : { language: null, disabledKinds: [] };
+  }
+
+  async setPreferences(parentId: string, preferences: NoticePreferences): Promise<void> {
+    await this.db.query(
+      `INSERT INTO notice_preferences (parent_id, language, disabled_kinds) VALUES ($1, $2, $3::text[])
+       ON CONFLICT (parent_id) DO UPDATE SET language = EXCLUDED.language, disabled_kinds = EXCLUDED.disabled_kinds, updated_at = now()`,
+      [parentId, preferences.language, preferences.disabledKinds],
+    );
+  }
+}
