@@ -130,8 +130,8 @@ export class NoticeSweep {
   }
 }
 
-/** A calendar day ('YYYY-MM-DD') as the language writes it (4 December 2026). */
+/** A calendar day ('YYYY-MM-DD') as the language writes it (4 December 2026, 4 décembre 2026). */
 export function formatDay(day: string, language: Language): string {
   const [y, m, d] = day.split('-').map(Number);
-  return new Intl.DateTimeFormat(language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
 }
