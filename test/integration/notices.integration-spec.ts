@@ -92,6 +92,14 @@ describe('notices to parents (PostgreSQL, the portal app, a capturing mailer)', 
       { status: 'sent', attempts: 1, sent: true },
       { status: 'sent', attempts: 1, sent: true },
     ]);
+
+    // The account's data export shows its choices and what it was sent (codes and dates only).
+    const exported = await first.client.get('/api/v1/account/export');
+    expect(exported.status).toBe(200);
+    expect(exported.body.notices.preferences.language).toBe('nl');
+    expect(exported.body.notices.recorded).toEqual([
+      { kind: 'cascade-blocked', childId: first.childId, details: { reason: 'new-card' }, status: 'sent', recordedAt: expect.any(String), sentAt: expect.any(String) },
+    ]);
   });
 
   it('given a cascade blocked for a revoked card, then the notice says the card was revoked', async () => {

@@ -36,6 +36,7 @@ import { TotpController } from './http/totp.controller';
 import { WebController } from './http/web.controller';
 import { MailModule } from './mail/mail.module';
 import { NoticesModule } from '../notices/notices.module';
+import { NoticePreferencesService } from '../notices/domain/notice-preferences';
 import { Argon2PasswordHasher } from './persistence/argon2-password-hasher';
 import { PgAccountDataStore } from './persistence/pg-account-data-store';
 import { PgAccountStore } from './persistence/pg-account-store';
@@ -136,9 +137,9 @@ import { PgTotpStore } from './persistence/pg-totp-store';
     },
     {
       provide: AccountData,
-      inject: [AccountService, ParentChildren, Database, ChildCallHistory, ParentCalls],
-      useFactory: (accounts: AccountService, children: ParentChildren, db: Database, callHistory: ChildCallHistory, parentCalls: ParentCalls) =>
-        new AccountData(accounts, children, new PgAccountDataStore(db), callHistory, parentCalls),
+      inject: [AccountService, ParentChildren, Database, ChildCallHistory, ParentCalls, NoticePreferencesService],
+      useFactory: (accounts: AccountService, children: ParentChildren, db: Database, callHistory: ChildCallHistory, parentCalls: ParentCalls, notices: NoticePreferencesService) =>
+        new AccountData(accounts, children, new PgAccountDataStore(db), callHistory, parentCalls, notices),
     },
     { provide: OIDC_RELYING_PARTY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.oidc ? new OidcRelyingParty(config.oidc) : null) },
     {

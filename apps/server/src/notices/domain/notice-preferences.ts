@@ -11,7 +11,14 @@ export interface NoticePreferencesView {
   kinds: { kind: NoticeKind; enabled: boolean; mandatory: boolean }[];
 }
 
-/** The account API's use cases: read and change which notices an account gets. */
+/** The notices in an account's data export. */
+export interface NoticesExport {
+  preferences: NoticePreferencesView;
+  /** Every notice recorded for the account: its kind, the child it was about, codes and dates (what the mail said), and whether it was sent. */
+  recorded: { kind: NoticeKind; childId: string | null; details: Record<string, unknown>; status: string; recordedAt: string; sentAt: string | null }[];
+}
+
+/** The account API's use cases: read and change which notices an account gets; export them. */
 export class NoticePreferencesService {
   constructor(private readonly store: NoticeStore) {}
 
@@ -21,6 +28,20 @@ export class NoticePreferencesService {
     return {
       language: stored.language,
       kinds: NOTICE_KINDS.map((kind) => ({ kind, enabled: !disabled.has(kind), mandatory: MANDATORY_NOTICE_KINDS.includes(kind) })),
+    };
+  }
+
+  async export(parentId: string): Promise<NoticesExport> {
+    return {
+      preferences: await this.get(parentId),
+      recorded: (await this.store.recordedFor(parentId)).map((n) => ({
+        kind: n.kind,
+        childId: n.childId,
+        details: { ...n.details },
+        status: n.status,
+        recordedAt: n.recordedAt.toISOString(),
+        sentAt: n.sentAt ? n.sentAt.toISOString() : null,
+      })),
     };
   }
 

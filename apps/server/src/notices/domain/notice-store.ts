@@ -16,6 +16,16 @@ export interface ClaimedNotice {
   cascadeLanguage: Language | null;
 }
 
+/** A notice recorded for an account, as its data export shows it (codes and dates only). */
+export interface RecordedNotice {
+  kind: NoticeKind;
+  childId: string | null;
+  details: NoticeDetails;
+  status: 'pending' | 'sending' | 'sent' | 'abandoned';
+  recordedAt: Date;
+  sentAt: Date | null;
+}
+
 export interface NoticePreferences {
   language: Language | null;
   disabledKinds: NoticeKind[];
@@ -27,6 +37,8 @@ export abstract class NoticeStore {
   abstract exclusively<T>(work: (tx: NoticeSweepSession) => Promise<T>): Promise<T | undefined>;
   abstract preferences(parentId: string): Promise<NoticePreferences>;
   abstract setPreferences(parentId: string, preferences: NoticePreferences): Promise<void>;
+  /** Every notice recorded for the account, oldest first. */
+  abstract recordedFor(parentId: string): Promise<RecordedNotice[]>;
 }
 
 /** What a sweep does while it holds the lock. */

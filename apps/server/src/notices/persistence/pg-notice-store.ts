@@ -1,7 +1,7 @@
 import { Connection, Database } from '../../database/database';
 import { Language } from '../../languages';
 import { ServiceMode } from '../../service-mode/domain/service-mode';
-import { ClaimedNotice, NoticePreferences, NoticeStore, NoticeSweepSession } from '../domain/notice-store';
+import { ClaimedNotice, NoticePreferences, NoticeStore, NoticeSweepSession, RecordedNotice } from '../domain/notice-store';
 import { CARD_VALIDITY_MONTHS } from '../../cascades/domain/card-validity';
 import { ChildFacts, DueNotice, NoticeDetails, NoticeKind, SwitchAudience, SwitchChange, UNVERIFIED_NUMBER_MONTHS, noticeKey } from '../domain/notices';
 
@@ -227,5 +227,13 @@ export class PgNoticeStore extends NoticeStore {
        ON CONFLICT (parent_id) DO UPDATE SET language = EXCLUDED.language, disabled_kinds = EXCLUDED.disabled_kinds, updated_at = now()`,
       [parentId, preferences.language, preferences.disabledKinds],
     );
+  }
+
+  async recordedFor(parentId: string): Promise<RecordedNotice[]> {
+    const { rows } = await this.db.query<{ kind: NoticeKind; child_id: string | null; details: NoticeDetails; status: RecordedNotice['status']; created_at: Date; sent_at: Date | null }>(
+      `SELECT kind, child_id, details, status, created_at, sent_at FROM notices_sent WHERE parent_id = $1 ORDER BY id`,
+      [parentId],
+    );
+    return rows.map((r) => ({ kind: r.kind, childId: r.child_id, details: r.details, status: r.status, recordedAt: r.created_at, sentAt: r.sent_at }));
   }
 }
