@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { CardSealer } from '../../apps/server/src/cards/domain/card-ingest';
 import { Database } from '../../apps/server/src/database/database';
 import type { Language } from '../../apps/server/src/languages';
@@ -9,6 +12,7 @@ import { addDays, addMonths, calendarDay } from '../../apps/server/src/retention
 import { PgServiceSwitchStore } from '../../apps/server/src/service-mode/persistence/pg-service-switch-store';
 import { PortalClient, ingestedCard, linkedChild, portalTestConfig, signedInParent, usePortalApp } from '../support/portal-app';
 import { randomCode } from '../support/cards-data';
+import { testEnvironment } from '../support/test-config';
 
 // The app never sweeps by itself here: each test sweeps when it means to.
 const config = portalTestConfig({ NOTICES_SWEEP_MINUTES: '0', DEFAULT_LANGUAGE: 'fr' });
@@ -229,6 +233,26 @@ describe('notices to parents (PostgreSQL, the portal app, a capturing mailer)', 
     await portal.db.query(`DELETE FROM parent_accounts WHERE id = $1`, [parent.id]);
     expect(Number((await portal.db.query(`SELECT count(*) AS n FROM notice_preferences WHERE parent_id = $1`, [parent.id]))[0].n)).toBe(0);
   });
+
+  it('given `npm run notices -- --dry-run`, then it counts the notices due and records nothing; without --dry-run it records and mails them, and prints no address', async () => {
+    const parent = await parentWithChild();
+    await activeCascade(parent.childId);
+    await portal.db.query(`UPDATE cascades SET status = 'blocked', blocked_reason = 'new-card' WHERE child_id = $1`, [parent.childId]);
+    const cli = resolve(__dirname, '../../dist/apps/server/src/cli/notices.js');
+    const run = (args: string[]) => promisify(execFile)(process.execPath, [cli, ...args], { env: { ...process.env, ...testEnvironment() }, timeout: 30_000 });
+    const recorded = async () => portal.db.query(`SELECT status FROM notices_sent WHERE parent_id = $1`, [parent.id]);
+
+    const dry = await run(['--dry-run']);
+    expect(dry.stdout).toContain('notices that would be recorded:');
+    expect(dry.stdout).toMatch(/ {2}cascade-blocked: [1-9]\d*/);
+    expect(await recorded()).toEqual([]);
+
+    const real = await run([]);
+    expect(real.stdout).toMatch(/recorded [1-9]\d*, mailed [1-9]\d*, failed \(retried at the next sweep\) 0, abandoned 0/);
+    expect(await recorded()).toEqual([{ status: 'sent' }]);
+    expect(`${real.stdout}${real.stderr}`).not.toContain(parent.email);
+    expect(`${real.stdout}${real.stderr}`).not.toContain('Zélie');
+  }, 60_000);
 
   describe('the account API: GET/PUT /api/v1/account/notices', () => {
     it('given a new account, then every kind is on, the blocking one mandatory, and no language chosen', async () => {
