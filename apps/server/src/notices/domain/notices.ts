@@ -129,7 +129,7 @@ export function childNoticesDue(facts: ChildFacts, today: string): DueNotice[] {
     // 3. The purge deletes the card record, and the cascade with it, within DELETION_NOTICE_DAYS.
     const deletionDay = cardRecordDeletionDay(newestCard.issuedOn);
     if (addDays(deletionDay, -DELETION_NOTICE_DAYS) <= today) {
-      due.push({ ...base, kind: 'deletion-soon', subject: cascade.id, occurrence: deletionDay, details: { deletionDay } });
+      due.push({ ...base, cardId: newestCard.id, kind: 'deletion-soon', subject: cascade.id, occurrence: deletionDay, details: { deletionDay } });
     }
   }
 

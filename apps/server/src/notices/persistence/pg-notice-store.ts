@@ -3,7 +3,8 @@ import { Language } from '../../languages';
 import { ServiceMode } from '../../service-mode/domain/service-mode';
 import { ClaimedNotice, NoticePreferences, NoticeStore, NoticeSweepSession, RecordedNotice } from '../domain/notice-store';
 import { CARD_VALIDITY_MONTHS } from '../../cascades/domain/card-validity';
-import { ChildFacts, DueNotice, NoticeDetails, NoticeKind, SwitchAudience, SwitchChange, UNVERIFIED_NUMBER_MONTHS, noticeKey } from '../domain/notices';
+import { CARD_RECORD_RETENTION_MONTHS } from '../../retention/retention-policy';
+import { ChildFacts, DELETION_NOTICE_DAYS, DueNotice, NoticeDetails, NoticeKind, SwitchAudience, SwitchChange, UNVERIFIED_NUMBER_MONTHS, noticeKey } from '../domain/notices';
 
 /** The sweep's advisory lock: one instance sweeps at a time. */
 export const NOTICES_LOCK = 'alloparents:notices-sweep';
@@ -31,32 +32,41 @@ class PgNoticeSweepSession implements NoticeSweepSession {
   constructor(private readonly on: Connection) {}
 
   async childFacts(today: string, now: Date): Promise<ChildFacts[]> {
-    // Candidates: blocked cascades; cascades whose child's current card is near or past its
-    // validity (the index on issued_on); active cascades with a number that failed its last
-    // check or has not been confirmed for months.
+    // Links (account, child) with a notice that may be due and is not recorded yet for that
+    // account, the kinds it turned off left out: blocked since a time no notice covers; the
+    // newest card past its validity, or its record deleted within DELETION_NOTICE_DAYS; a number
+    // that failed a check or went unconfirmed since the last notice about it. The bounds are
+    // loose by SLACK_DAYS: the domain decides to the day, and the unique key has the last word.
     const { rows } = await this.on.query<FactsRow>(
-      `WITH candidates AS (
-         SELECT id FROM cascades WHERE status = 'blocked'
-         UNION
-         SELECT c.id FROM cards k JOIN cascades c ON c.child_id = k.child_id
-          WHERE k.issued_on <= ($1::date - make_interval(months => $2::int))::date + $3::int AND k.superseded_at IS NULL
-         UNION
-         SELECT n.cascade_id FROM cascade_numbers n JOIN cascades c ON c.id = n.cascade_id
-          WHERE c.status = 'active'
-            AND ((n.last_check_result IS NOT NULL AND n.last_check_result <> 'confirmed')
-                 OR COALESCE(n.last_verified_at, c.activated_at) < $4::timestamptz - make_interval(months => $5::int) + make_interval(days => $3::int))
-       )
-       SELECT pc.parent_id, pc.child_id, c.id AS cascade_id, c.status, c.blocked_reason, c.inactive_since, c.activated_at,
+      `SELECT pc.parent_id, pc.child_id, c.id AS cascade_id, c.status, c.blocked_reason, c.inactive_since, c.activated_at,
               EXISTS (SELECT 1 FROM cascade_tests t WHERE t.cascade_id = c.id AND t.finished_at IS NULL AND t.started_at > $4::timestamptz - interval '1 hour') AS test_running,
               k.id AS card_id, k.issued_on::text AS issued_on,
               COALESCE((SELECT json_agg(json_build_object('id', n.id, 'position', n.position, 'lastVerifiedAt', n.last_verified_at,
                                                           'lastCheckAt', n.last_check_at, 'lastCheckResult', n.last_check_result) ORDER BY n.position)
                           FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]'::json) AS numbers
-         FROM candidates x
-         JOIN cascades c ON c.id = x.id
-         JOIN parent_children pc ON pc.child_id = c.child_id
-         LEFT JOIN LATERAL (SELECT id, issued_on FROM cards WHERE child_id = c.child_id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true`,
-      [today, CARD_VALIDITY_MONTHS, SLACK_DAYS, now.toISOString(), UNVERIFIED_NUMBER_MONTHS],
+         FROM parent_children pc
+         JOIN cascades c ON c.child_id = pc.child_id
+         LEFT JOIN notice_preferences p ON p.parent_id = pc.parent_id
+         LEFT JOIN LATERAL (SELECT id, issued_on FROM cards WHERE child_id = c.child_id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
+        WHERE (c.status = 'blocked'
+               AND NOT EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = pc.parent_id AND s.kind = 'cascade-blocked' AND s.cascade_id = c.id AND s.created_at >= c.inactive_since))
+           OR (c.status = 'active' AND k.issued_on <= ($1::date - make_interval(months => $2::int))::date + $3::int
+               AND NOT ('card-expired' = ANY (COALESCE(p.disabled_kinds, '{}')))
+               AND NOT EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = pc.parent_id AND s.kind = 'card-expired' AND s.card_id = k.id))
+           OR (k.issued_on <= ($1::date + ($6::int + $3::int) - make_interval(months => $7::int))::date
+               AND NOT ('deletion-soon' = ANY (COALESCE(p.disabled_kinds, '{}')))
+               AND NOT EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = pc.parent_id AND s.kind = 'deletion-soon' AND s.cascade_id = c.id AND s.card_id = k.id))
+           OR (c.status = 'active'
+               AND NOT ('number-check' = ANY (COALESCE(p.disabled_kinds, '{}')))
+               AND EXISTS (
+                 SELECT 1 FROM cascade_numbers n
+                  WHERE n.cascade_id = c.id
+                    AND ((n.last_check_result IS NOT NULL AND n.last_check_result <> 'confirmed' AND (n.last_verified_at IS NULL OR n.last_verified_at < n.last_check_at)
+                          AND NOT EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = pc.parent_id AND s.kind = 'number-check' AND s.number_id = n.id AND s.created_at >= n.last_check_at))
+                      OR (COALESCE(n.last_verified_at, c.activated_at) < $4::timestamptz - make_interval(months => $5::int) + make_interval(days => $3::int)
+                          AND NOT EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = pc.parent_id AND s.kind = 'number-check' AND s.number_id = n.id
+                                                                         AND s.created_at >= COALESCE(n.last_verified_at, c.activated_at))))))`,
+      [today, CARD_VALIDITY_MONTHS, SLACK_DAYS, now.toISOString(), UNVERIFIED_NUMBER_MONTHS, DELETION_NOTICE_DAYS, CARD_RECORD_RETENTION_MONTHS],
     );
     return rows.map((r) => ({
       parentId: r.parent_id,
