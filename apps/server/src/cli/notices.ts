@@ -32,7 +32,7 @@ runCli(async () => {
     const due = Object.entries(outcome.due).map(([kind, n]) => `  ${kind}: ${n}\n`).join('');
     process.stdout.write(
       `${dryRun ? 'notices that would be recorded' : 'notices recorded'}:\n${due}` +
-        (dryRun ? '' : `recorded ${outcome.recorded}, mailed ${outcome.sent}, failed (retried at the next sweep) ${outcome.failed}, abandoned ${outcome.abandoned}\n`) +
+        (dryRun ? '' : `recorded ${outcome.recorded}, mailed ${outcome.sent}, failed (retried at the next sweep) ${outcome.failed}, abandoned ${outcome.abandoned}, not sent (kind turned off since) ${outcome.turnedOff}\n`) +
         (outcome.stuck > 0 ? `left 'sending' by an interrupted sweep (not sent again): ${outcome.stuck}\n` : ''),
     );
   } finally {

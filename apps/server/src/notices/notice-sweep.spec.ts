@@ -10,6 +10,7 @@ class MemoryStore extends NoticeStore {
   switchChange: SwitchChange | null = null;
   locked = false;
   chosenLanguage: NoticeLanguage = null;
+  turnedOff = new Set<NoticeKind>();
 
   async exclusively<T>(work: (session: NoticeSweepSession) => Promise<T>): Promise<T | undefined> {
     if (this.locked) return undefined;
@@ -40,6 +41,7 @@ class MemoryStore extends NoticeStore {
             card: r.childId ? { nationalNumberHash: Buffer.alloc(32), keyId: 'k1', sealed: Buffer.from('Lina') } : null,
             chosenLanguage: store.chosenLanguage,
             cascadeLanguage: 'nl',
+            turnedOff: store.turnedOff.has(r.kind),
           };
         });
       },
@@ -185,6 +187,25 @@ describe('the notices sweep (in-memory store, fake mailer)', () => {
     store.rows.push({ parentId: 'p1', kind: 'cascade-blocked' as NoticeKind, subject: 'cascade-of-p1', occurrence: 'new-card:2026-12-01T00:00:00.000Z', childId: 'child-of-p1', cascadeId: 'cascade-of-p1', cardId: null, numberId: null, switchEventId: null, details: { reason: 'new-card' }, id: '1', status: 'sending', attempts: 1 });
     expect(await sweep.run({ dryRun: false })).toMatchObject({ recorded: 0, sent: 0, stuck: 1 });
     expect(mailer.mails).toEqual([]);
+  });
+});
+
+describe('a notice whose kind was turned off after it was recorded', () => {
+  it('is not sent, and not sent later either', async () => {
+    const { store, mailer, sweep } = setUp();
+    store.facts = [
+      {
+        ...blocked('p1'),
+        cascade: { ...blocked('p1').cascade!, status: 'active', blockedReason: null, numbers: [{ id: 'n1', position: 1, lastVerifiedAt: null, lastCheckAt: NOW, lastCheckResult: 'busy' }] },
+      },
+    ];
+    mailer.failing = true;
+    await sweep.run({ dryRun: false });
+    mailer.failing = false;
+    store.turnedOff.add('number-check');
+    expect(await sweep.run({ dryRun: false })).toMatchObject({ sent: 0, turnedOff: 1 });
+    expect(await sweep.run({ dryRun: false })).toMatchObject({ sent: 0, turnedOff: 0 });
+    expect([mailer.mails, store.rows[0].status]).toEqual([[], 'abandoned']);
   });
 });
 

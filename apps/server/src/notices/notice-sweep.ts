@@ -26,7 +26,7 @@ export interface NoticeLog {
 
 export type SweepOutcome =
   | { ran: false; reason: 'another-instance-is-sweeping' }
-  | { ran: true; dryRun: boolean; due: Record<NoticeKind, number>; recorded: number; sent: number; failed: number; abandoned: number; stuck: number };
+  | { ran: true; dryRun: boolean; due: Record<NoticeKind, number>; recorded: number; sent: number; failed: number; abandoned: number; turnedOff: number; stuck: number };
 
 /** Pending notices claimed at once; the sweep claims again until none is left. */
 const CLAIM_BATCH = 100;
@@ -59,12 +59,13 @@ export class NoticeSweep {
       const parentIds = [...new Set(due.map((n) => n.parentId))];
       const fresh = noticesToRecord(due, await session.disabledKinds(parentIds), await session.recordedKeys(parentIds));
       const counts = Object.fromEntries(NOTICE_KINDS.map((kind) => [kind, fresh.filter((n) => n.kind === kind).length])) as Record<NoticeKind, number>;
-      if (options.dryRun) return { ran: true as const, dryRun: true, due: counts, recorded: 0, sent: 0, failed: 0, abandoned: 0, stuck: await session.countStuck() };
+      if (options.dryRun) return { ran: true as const, dryRun: true, due: counts, recorded: 0, sent: 0, failed: 0, abandoned: 0, turnedOff: 0, stuck: await session.countStuck() };
 
       const recorded = await session.record(fresh);
       let sent = 0;
       let failed = 0;
       let abandoned = 0;
+      let turnedOff = 0;
       // Keyset over the ids: a notice that fails goes back to pending for the next sweep, not this one.
       let after = '0';
       for (;;) {
@@ -72,6 +73,11 @@ export class NoticeSweep {
         if (claimed.length === 0) break;
         for (const notice of claimed) {
           after = notice.id;
+          if (notice.turnedOff) {
+            await session.markFailed(notice.id, 'turned-off', true);
+            turnedOff += 1;
+            continue;
+          }
           const result = await this.send(notice);
           if (result === 'sent') {
             await session.markSent(notice.id);
@@ -86,7 +92,7 @@ export class NoticeSweep {
         }
         if (claimed.length < CLAIM_BATCH) break;
       }
-      return { ran: true as const, dryRun: false, due: counts, recorded, sent, failed, abandoned, stuck: await session.countStuck() };
+      return { ran: true as const, dryRun: false, due: counts, recorded, sent, failed, abandoned, turnedOff, stuck: await session.countStuck() };
     });
     return outcome ?? { ran: false, reason: 'another-instance-is-sweeping' };
   }

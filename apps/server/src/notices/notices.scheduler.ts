@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
 import { NoticeSweep } from './notice-sweep';
 
 /**
@@ -16,6 +17,7 @@ export class NoticesScheduler implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly sweep: NoticeSweep,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,7 +43,14 @@ export class NoticesScheduler implements OnApplicationBootstrap, OnApplicationSh
     try {
       const outcome = await this.sweep.run({ dryRun: false });
       if (!outcome.ran) this.log.log({ notices: 'skipped', reason: outcome.reason }, 'notices sweep skipped');
-      else this.log.log({ notices: 'done', due: outcome.due, recorded: outcome.recorded, sent: outcome.sent, failed: outcome.failed, abandoned: outcome.abandoned, stuck: outcome.stuck }, 'notices sweep done');
+      else {
+        for (const [outcomeName, count] of [['sent', outcome.sent], ['failed', outcome.failed], ['abandoned', outcome.abandoned], ['turned-off', outcome.turnedOff]] as const) {
+          this.metrics.noticesMailed.inc({ outcome: outcomeName }, count);
+        }
+        this.metrics.noticesSweepLastSuccess.set(Date.now() / 1000);
+        this.metrics.noticesStuck.set(outcome.stuck);
+        this.log.log({ notices: 'done', due: outcome.due, recorded: outcome.recorded, sent: outcome.sent, failed: outcome.failed, abandoned: outcome.abandoned, turnedOff: outcome.turnedOff, stuck: outcome.stuck }, 'notices sweep done');
+      }
     } catch (error) {
       this.log.error({ notices: 'failed', reason: (error as Error).message }, 'notices sweep failed; retried at the next run');
     }

@@ -14,6 +14,8 @@ export interface ClaimedNotice {
   card: { nationalNumberHash: Buffer; keyId: string; sealed: Buffer } | null;
   chosenLanguage: Language | null;
   cascadeLanguage: Language | null;
+  /** The account turned this kind off since the notice was recorded: it is not sent. */
+  turnedOff: boolean;
 }
 
 /** A notice recorded for an account, as its data export shows it (codes and dates only). */

@@ -4,7 +4,7 @@ import { ServiceMode } from '../../service-mode/domain/service-mode';
 import { ClaimedNotice, NoticePreferences, NoticeStore, NoticeSweepSession, RecordedNotice } from '../domain/notice-store';
 import { CARD_VALIDITY_MONTHS } from '../../cascades/domain/card-validity';
 import { CARD_RECORD_RETENTION_MONTHS } from '../../retention/retention-policy';
-import { ChildFacts, DELETION_NOTICE_DAYS, DueNotice, NoticeDetails, NoticeKind, SwitchAudience, SwitchChange, UNVERIFIED_NUMBER_MONTHS, noticeKey } from '../domain/notices';
+import { ChildFacts, DELETION_NOTICE_DAYS, MANDATORY_NOTICE_KINDS, DueNotice, NoticeDetails, NoticeKind, SwitchAudience, SwitchChange, UNVERIFIED_NUMBER_MONTHS, noticeKey } from '../domain/notices';
 
 /** The sweep's advisory lock: one instance sweeps at a time. */
 export const NOTICES_LOCK = 'alloparents:notices-sweep';
@@ -169,6 +169,7 @@ class PgNoticeSweepSession implements NoticeSweepSession {
       card_sealed: Buffer | null;
       chosen_language: Language | null;
       cascade_language: Language | null;
+      turned_off: boolean;
     }>(
       `WITH claimed AS (
          UPDATE notices_sent SET status = 'sending', attempts = attempts + 1
@@ -178,6 +179,7 @@ class PgNoticeSweepSession implements NoticeSweepSession {
               a.encryption_key_id AS account_key, a.sealed AS account_sealed,
               ch.national_number_hash, k.encryption_key_id AS card_key, k.sealed AS card_sealed,
               p.language AS chosen_language,
+              (s.kind <> ALL ($3::text[]) AND s.kind = ANY (COALESCE(p.disabled_kinds, '{}'))) AS turned_off,
               COALESCE(c.language, (SELECT c2.language FROM parent_children pc2 JOIN cascades c2 ON c2.child_id = pc2.child_id
                                      WHERE pc2.parent_id = s.parent_id ORDER BY pc2.created_at LIMIT 1)) AS cascade_language
          FROM claimed s
@@ -187,7 +189,7 @@ class PgNoticeSweepSession implements NoticeSweepSession {
          LEFT JOIN cascades c ON c.child_id = s.child_id
          LEFT JOIN LATERAL (SELECT encryption_key_id, sealed FROM cards WHERE child_id = s.child_id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
         ORDER BY s.id`,
-      [limit, afterId],
+      [limit, afterId, MANDATORY_NOTICE_KINDS],
     );
     return rows.map((r) => ({
       id: r.id,
@@ -200,6 +202,7 @@ class PgNoticeSweepSession implements NoticeSweepSession {
       card: r.national_number_hash && r.card_key && r.card_sealed ? { nationalNumberHash: r.national_number_hash, keyId: r.card_key, sealed: r.card_sealed } : null,
       chosenLanguage: r.chosen_language,
       cascadeLanguage: r.cascade_language,
+      turnedOff: r.turned_off,
     }));
   }
 
