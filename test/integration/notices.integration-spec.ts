@@ -222,6 +222,23 @@ describe('notices to parents (PostgreSQL, the portal app, a capturing mailer)', 
     await portal.db.query(`UPDATE notices_sent SET status = 'abandoned' WHERE id = $1`, [pending.id]);
   });
 
+  it('given a notice waiting for a retry, when the parent turns its kind off, then it is not sent', async () => {
+    const parent = await parentWithChild({ noticeLanguage: 'en' });
+    const { numberIds } = await activeCascade(parent.childId);
+    await portal.db.query(`UPDATE cascade_numbers SET last_check_at = now(), last_check_result = 'declined' WHERE id = $1`, [numberIds[0]]);
+    class RefusingMailer extends Mailer {
+      async send(): Promise<void> {
+        throw new Error('code ETIMEDOUT');
+      }
+    }
+    await noticeSweep(new Database(portal.db), new RefusingMailer(), portal.app.get(Encryptor), portal.app.get(CardSealer), config).run({ dryRun: false });
+    expect((await parent.client.put('/api/v1/account/notices', { disabled: ['number-check'], language: 'en' })).status).toBe(200);
+    const outcome = await sweep();
+    expect(outcome.turnedOff).toBeGreaterThanOrEqual(1);
+    expect(mailsTo(parent.email)).toEqual([]);
+    expect(await portal.db.query(`SELECT status, last_error FROM notices_sent WHERE parent_id = $1`, [parent.id])).toEqual([{ status: 'abandoned', last_error: 'turned-off' }]);
+  });
+
   it('given a purged child, then its notices go with it (foreign keys), and deleting the account takes its preferences and notices', async () => {
     const parent = await parentWithChild({ noticeLanguage: 'en' });
     await activeCascade(parent.childId);
