@@ -14,6 +14,8 @@ const common = {
 };
 
 module.exports = {
+  // npm test runs the e2e tier as shards side by side, balanced by running time.
+  testSequencer: '<rootDir>/test/support/e2e-shards.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.integration-spec.ts'] },

@@ -7,7 +7,7 @@
 import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Client } from 'pg';
+import { clientFor } from '../apps/server/src/database/primary-locator';
 import { loadConfig } from '../apps/server/src/config/app-config';
 import { DEMO } from '../apps/server/src/demo/demo-cascade';
 import { finderScenario } from '../test/support/finder-scenario';
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   say(Date.now(), (await code) === 0 ? 'call ended' : `SIPp failed (exit code ${await code}):\n${sipp.output().slice(-2000)}`);
 
   // The service's record of the call (no personal data: keyed hashes only).
-  const db = new Client({ connectionString: config.database.url });
+  const db = clientFor(config.database.url);
   await db.connect();
   try {
     let record: { id: string; outcome: string | null; number_entered_at: Date | null; connected_position: string | null; started_at: Date } | undefined;

@@ -38,10 +38,13 @@ apt_install() {
 
 # Loads .env (creating it from .env.example with fresh secrets the first time), so the
 # scripts, the app and the tests share one configuration.
-# npm test runs its end-to-end tier beside the others, on a database of its own: the test
-# database's name followed by _e2e (provisioning creates it next to the test database).
+# npm test runs its end-to-end tier beside the others, in E2E_SHARDS shards, each on a database of
+# its own: the test database's name followed by _e2e (shard 1), _e2e2, ... (provisioning creates them).
+# Shard k runs on ports E2E_PORT_STRIDE x k above the others' (the tests' ports span 13000-18999).
+E2E_SHARDS=2
+E2E_PORT_STRIDE=6000
 e2e_test_database_url() {
-  node -e 'const u = new URL(process.argv[1]); u.pathname += "_e2e"; process.stdout.write(u.toString())' "$1"
+  node -e 'const u = new URL(process.argv[1]); const k = Number(process.argv[2] || 1); u.pathname += k > 1 ? `_e2e${k}` : "_e2e"; process.stdout.write(u.toString())' "$1" "${2:-1}"
 }
 
 load_env() {

@@ -14,8 +14,11 @@ pg_reachable() { psql "$1" -tAc 'select 1' >/dev/null 2>&1; }
 provision_postgres() {
   command -v psql >/dev/null 2>&1 || apt_install postgresql-client
   local url="$DATABASE_URL" test_url="$TEST_DATABASE_URL"
-  local e2e_url; e2e_url="$(e2e_test_database_url "$test_url")"
-  if pg_reachable "$url" && pg_reachable "$test_url" && pg_reachable "$e2e_url"; then
+  local e2e_urls=() shard
+  for shard in $(seq 1 "$E2E_SHARDS"); do e2e_urls+=("$(e2e_test_database_url "$test_url" "$shard")"); done
+  local all_reachable=1 each
+  for each in "$url" "$test_url" "${e2e_urls[@]}"; do pg_reachable "$each" || all_reachable=""; done
+  if [ -n "$all_reachable" ]; then
     say "PostgreSQL: $(url_part "$url" host):$(url_part "$url" port) reachable"
     return 0
   fi
@@ -42,7 +45,9 @@ provision_postgres() {
 SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', :'u', :'p') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'u') \gexec
 SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'u', :'p') \gexec
 SQL
-  for db in "$(url_part "$url" db)" "$(url_part "$test_url" db)" "$(url_part "$e2e_url" db)"; do
+  local databases=("$(url_part "$url" db)" "$(url_part "$test_url" db)")
+  for each in "${e2e_urls[@]}"; do databases+=("$(url_part "$each" db)"); done
+  for db in "${databases[@]}"; do
     as_root runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA -v d="$db" -v u="$user" <<'SQL' >/dev/null || die "could not create database $db"
 SELECT format('CREATE DATABASE %I OWNER %I', :'d', :'u') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'d') \gexec
 SQL

@@ -35,17 +35,22 @@ prepare_database() {
 }
 
 # With no arguments, the end-to-end tier (its tests wait on real timers and calls far more than
-# they use the cores) runs beside the unit and integration tiers: in a second jest, on its own
-# database and on ports 9000 above the others' (test/support/test-config.ts), which keeps the
-# whole run short. ALLOPARENTS_TEST_SERIAL=1 runs everything in one jest instead.
+# they use the cores) runs beside the unit and integration tiers, split in E2E_SHARDS jests of about
+# equal length (test/support/e2e-shards.js); shard k runs on its own database and on ports 6000 x k
+# above the others' (test/support/test-config.ts), which keeps the whole run short. The shards'
+# ports must stay below the kernel's ephemeral range, where an outgoing connection could hold one;
+# ALLOPARENTS_TEST_SERIAL=1 (or an offset too high for that) runs everything in one jest instead.
 base_offset="${ALLOPARENTS_TEST_PORT_OFFSET:-0}"
-e2e_offset=$((base_offset + 9000))
+base_prefix="${ALLOPARENTS_TEST_INSTANCE_PREFIX:-e2e-}"
 split=""
-if [ "$#" -eq 0 ] && [ -z "${ALLOPARENTS_TEST_SERIAL:-}" ] && [ "$e2e_offset" -le 40000 ]; then split=1; fi
+ephemeral_low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+highest_shard_port=$((18999 + base_offset + E2E_PORT_STRIDE * E2E_SHARDS))
+if [ "$#" -eq 0 ] && [ -z "${ALLOPARENTS_TEST_SERIAL:-}" ] && [ "$highest_shard_port" -lt "$ephemeral_low" ]; then split=1; fi
 prepare_database "$TEST_DATABASE_URL" TEST_DATABASE_URL
 if [ -n "$split" ]; then
-  e2e_database_url="$(e2e_test_database_url "$TEST_DATABASE_URL")"
-  prepare_database "$e2e_database_url" "TEST_DATABASE_URL's _e2e twin"
+  for shard in $(seq 1 "$E2E_SHARDS"); do
+    prepare_database "$(e2e_test_database_url "$TEST_DATABASE_URL" "$shard")" "of the end-to-end shard $shard"
+  done
 fi
 
 # An interrupted earlier run may have left test Asterisk instances behind: this checkout's only
@@ -58,13 +63,18 @@ mkdir -p reports
 rm -f reports/jest*.json
 set +e
 if [ -n "$split" ]; then
-  say "end-to-end tier beside the unit and integration tiers (ports +9000, its own database); its lines start with [e2e]"
-  ( TEST_DATABASE_URL="$e2e_database_url" ALLOPARENTS_TEST_PORT_OFFSET="$e2e_offset" \
-      npx jest --selectProjects e2e --runInBand --json --outputFile=reports/jest-e2e.json 2>&1 | sed -u 's/^/[e2e] /' ) &
-  e2e_pid=$!
+  say "end-to-end tier in $E2E_SHARDS shards beside the unit and integration tiers (ports +$E2E_PORT_STRIDE x shard, a database each); their lines start with [e2e k]"
+  shard_pids=()
+  for shard in $(seq 1 "$E2E_SHARDS"); do
+    ( TEST_DATABASE_URL="$(e2e_test_database_url "$TEST_DATABASE_URL" "$shard")" \
+      ALLOPARENTS_TEST_PORT_OFFSET=$((base_offset + E2E_PORT_STRIDE * shard)) ALLOPARENTS_TEST_INSTANCE_PREFIX="${base_prefix}s${shard}-" \
+        npx jest --selectProjects e2e --shard="$shard/$E2E_SHARDS" --runInBand --json --outputFile="reports/jest-e2e-$shard.json" 2>&1 \
+        | sed -u "s/^/[e2e $shard] /" ) &
+    shard_pids+=("$!")
+  done
   npx jest --selectProjects unit integration --runInBand --json --outputFile=reports/jest.json
-  wait "$e2e_pid"
-  node scripts/jest-summary.js reports/jest.json reports/jest-e2e.json
+  for pid in "${shard_pids[@]}"; do wait "$pid"; done
+  node scripts/jest-summary.js reports/jest.json reports/jest-e2e-*.json
   status=$?
 else
   # One test at a time: the e2e tests share fixed SIP/ARI ports and real timers.

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../support/processes';
 
+
+// promtool and docker-compose take seconds each on a loaded 2-core machine (jest's default is 5 s).
+jest.setTimeout(30_000);
 describe('docker-compose.yml', () => {
   const root = join(__dirname, '../..');
   const env = { ...process.env, POSTGRES_PASSWORD: 'only-for-validation' };

@@ -14,6 +14,9 @@ const ALERT_TESTS = join(MONITORING, 'alert-tests');
 
 const alertNames = (yaml: string): string[] => [...yaml.matchAll(/^\s*- alert: (\S+)$/gm)].map((m) => m[1]);
 
+
+// promtool and docker-compose take seconds each on a loaded 2-core machine (jest's default is 5 s).
+jest.setTimeout(30_000);
 describe('the Prometheus alert rules (docker/monitoring/alerts.yml)', () => {
   const rules = readFileSync(join(MONITORING, 'alerts.yml'), 'utf8');
   const testFiles = readdirSync(ALERT_TESTS).filter((f) => f.endsWith('.test.yml')).sort();

@@ -69,7 +69,7 @@ export class SimulatedNetwork {
         SIP_PORT: String(TEST_PORTS.network),
         SIP_TRUNK_URI: `sip:127.0.0.1:${TEST_PORTS.sip}`,
         RTP_PORT_START: String(TEST_PORTS.networkRtpStart),
-        RTP_PORT_END: String(TEST_PORTS.networkRtpStart + 999),
+        RTP_PORT_END: String(TEST_PORTS.networkRtpStart + 799),
         // The network has no ARI: keep its (unused) HTTP settings away from the service's.
         ARI_URL: `http://127.0.0.1:${TEST_PORTS.networkAri}`,
       }),

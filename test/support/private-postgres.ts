@@ -14,11 +14,14 @@ const ROOT = join(__dirname, '../..');
  * must never be stopped. Trust authentication on 127.0.0.1 only; deleted by `destroy`.
  */
 export class PrivatePostgres {
-  readonly port = 15432 + TEST_PORT_OFFSET;
   readonly url: string;
   private readonly dir: string;
 
-  constructor(readonly database = 'alloparents_faults') {
+  /** port: 15432 by default (plus the tests' offset); a standby takes another. */
+  constructor(
+    readonly database = 'alloparents_faults',
+    readonly port = 15432 + TEST_PORT_OFFSET,
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'alloparents-pg-'));
     this.url = `postgres://alloparents:unused@127.0.0.1:${this.port}/${database}`;
   }
@@ -32,6 +35,36 @@ export class PrivatePostgres {
     await this.asPostgres(`${BIN}/createdb`, ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'alloparents', this.database]);
     const migrated = await run('node', [join(ROOT, 'dist/apps/server/src/cli/migrate.js')], { env: { ...process.env, DATABASE_URL: this.url } }, 60_000);
     if (migrated.code !== 0) throw new Error(`migrations failed on the private cluster:\n${migrated.output}`);
+  }
+
+  /**
+   * A streaming standby of `primary` (pg_basebackup -R), started; `synchronous`: the primary then
+   * waits for it on every commit (what failover tools set up so that no committed row is lost).
+   */
+  async createStandbyOf(primary: PrivatePostgres, synchronous: boolean): Promise<void> {
+    const { uid, gid } = postgresUser();
+    chownSync(this.dir, uid, gid);
+    await this.asPostgres(`${BIN}/pg_basebackup`, ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'alloparents', '-X', 'stream', '-c', 'fast', '-R', '-D', this.data]);
+    await this.start();
+    if (synchronous) {
+      await primary.sql(`ALTER SYSTEM SET synchronous_standby_names = '*'`);
+      await primary.sql(`SELECT pg_reload_conf()`);
+    }
+  }
+
+  /** Makes this standby the primary (what a failover tool does), and waits until it accepts writes. */
+  async promote(): Promise<void> {
+    await this.asPostgres(`${BIN}/pg_ctl`, ['-D', this.data, '-w', '-t', '30', 'promote']);
+  }
+
+  /** The server dies at once, as in a crash (no shutdown checkpoint). */
+  async kill(): Promise<void> {
+    await this.asPostgres(`${BIN}/pg_ctl`, ['-D', this.data, '-m', 'immediate', '-w', '-t', '30', 'stop']);
+  }
+
+  /** One statement through psql, as the cluster's owner. */
+  async sql(statement: string): Promise<void> {
+    await this.asPostgres('/usr/bin/psql', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'alloparents', '-d', this.database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', statement]);
   }
 
   /** Another, empty database in this cluster (no migrations): its URL. */

@@ -24,8 +24,11 @@ export function testInstanceName(role: string): string {
 
 /**
  * Tests run beside a developer's `npm run stack`, so they use their own ports and database:
- * SIP 15060, ARI 18088, HTTP 13000, the operators' listener 13464, nginx 13443 (https) and 13081, the simulated telephone network on 15080, RTP 20000-21999
- * (each plus the offset above).
+ * SIP 15060, ARI 18088, HTTP 13000, the operators' listener 13464, nginx 13443 (https) and 13081,
+ * the simulated telephone network on 15080, the service's RTP 14000-14999 and the network's
+ * 18200-18999 (each plus the offset above). Everything fits in 13000-18999, so tiers run side by
+ * side at offsets 6000 apart (npm test's end-to-end shards: +6000, +12000) and stay below the
+ * kernel's ephemeral ports (32768 and up), which outgoing connections take at random.
  */
 export const TEST_PORTS = {
   sip: 15060 + TEST_PORT_OFFSET,
@@ -40,8 +43,8 @@ export const TEST_PORTS = {
   /** The network's unused ARI address. */
   networkAri: 18089 + TEST_PORT_OFFSET,
   sippBase: 16000 + TEST_PORT_OFFSET,
-  rtpStart: 20000 + TEST_PORT_OFFSET,
-  networkRtpStart: 21000 + TEST_PORT_OFFSET,
+  rtpStart: 14000 + TEST_PORT_OFFSET,
+  networkRtpStart: 18200 + TEST_PORT_OFFSET,
 } as const;
 
 export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
@@ -68,7 +71,7 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
     // The trunk's health suite and the demo's turn them on.
     SIP_TRUNK_QUALIFY_SECONDS: '0',
     RTP_PORT_START: String(TEST_PORTS.rtpStart),
-    RTP_PORT_END: String(TEST_PORTS.rtpStart + 999),
+    RTP_PORT_END: String(TEST_PORTS.rtpStart + 499),
     SERVICE_NUMBER: '3278150000',
     ...(process.env.ASTERISK_SOUNDS_DIR ? { ASTERISK_SOUNDS_DIR: process.env.ASTERISK_SOUNDS_DIR } : {}),
     HOTLINE_NUMBER: '116000',

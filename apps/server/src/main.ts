@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AUTHORITY_BATCH_PATH } from './cards/http/authority-cards.controller';
+import { AUTHORITY_BATCH_PATHS } from './cards/http/authority-cards.controller';
 import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigError } from './config/environment';
 import { routeByListener } from './metrics/operators-listener';
@@ -13,7 +13,7 @@ import { registerPortalHttp } from './portal/http/portal-http';
 export const DEFAULT_BODY_LIMIT_BYTES = 32 * 1024;
 
 /**
- * Fastify as the app uses it: bodies up to 32 KiB, except the authority's batch endpoint, whose
+ * Fastify as the app uses it: bodies up to 32 KiB, except the authority's batch endpoints, whose
  * limit (HTTP_BODY_LIMIT_BYTES) fits 10,000 cards; larger bodies get 413 before they are parsed.
  * X-Forwarded-For/-Proto count only from the configured proxies (request.ip is then the client
  * the proxy saw; from anyone else the headers are ignored and request.ip is the peer). The same
@@ -25,7 +25,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT_BYTES, trustProxy: trustedProxies.length > 0 ? trustedProxies : false });
   adapter.getInstance().addHook('onRequest', routeByListener);
   adapter.getInstance().addHook('onRoute', (route) => {
-    if (route.url === AUTHORITY_BATCH_PATH) route.bodyLimit = config.http.bodyLimitBytes;
+    if (AUTHORITY_BATCH_PATHS.includes(route.url)) route.bodyLimit = config.http.bodyLimitBytes;
   });
   return adapter;
 }

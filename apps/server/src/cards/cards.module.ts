@@ -6,6 +6,7 @@ import { Pseudonymizer } from '../privacy/pseudonymizer';
 import { calendarDay } from '../retention/retention-policy';
 import { AuthorityTokens } from './domain/authority-tokens';
 import { CardIngestService, CardSealer } from './domain/card-ingest';
+import { CardRevocationService } from './domain/card-revocation';
 import { ContactCodeVerifier } from './domain/contact-code-verifier';
 import { AuthorityCardsController } from './http/authority-cards.controller';
 import { AuthorityTokenGuard } from './http/authority-token.guard';
@@ -23,6 +24,7 @@ import { PgCardStore } from './persistence/pg-card-store';
       inject: [PgCardStore, CardSealer, APP_CONFIG],
       useFactory: (store: PgCardStore, sealer: CardSealer, config: AppConfig) => new CardIngestService(store, sealer, () => calendarDay(new Date(), config.retention.timeZone)),
     },
+    { provide: CardRevocationService, inject: [PgCardStore, Pseudonymizer], useFactory: (store: PgCardStore, p: Pseudonymizer) => new CardRevocationService(store, p) },
     {
       provide: ContactCodeVerifier,
       inject: [PgCardStore, Pseudonymizer, CardSealer],

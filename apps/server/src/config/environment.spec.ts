@@ -114,6 +114,8 @@ describe('configuration from the environment', () => {
     [{ MAX_CALL_MINUTES: 'an hour' }, 'MAX_CALL_MINUTES'],
     [{ HTTP_PORT: '70000' }, 'HTTP_PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://u@db1,,db2/name' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://u@db1:5432,db2:x/name' }, 'DATABASE_URL'],
     [{ ARI_URL: 'not a url' }, 'ARI_URL'],
     [{ ARI_PASSWORD: 'short' }, 'ARI_PASSWORD'],
     [{ SIP_TRUNK_URI: '127.0.0.1:5080' }, 'SIP_TRUNK_URI'],

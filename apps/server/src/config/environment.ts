@@ -20,6 +20,7 @@ import {
 import { isIP } from 'node:net';
 import { validateCronExpression } from 'cron';
 import { LANGUAGES } from '../languages';
+import { parseDatabaseUrl } from '../database/primary-locator';
 import { ALLOWABLE_NUMBER_TYPES, DEFAULT_ALLOWED_COUNTRIES, DEFAULT_ALLOWED_TYPES, isAllowableNumberType, unknownCountries } from '../cascades/domain/allowed-destinations';
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -225,6 +226,13 @@ export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariable
     Object.values(e.constraints ?? {}).map((msg) => (msg.startsWith(e.property) ? msg : `${e.property}: ${msg}`)),
   );
   if (vars.RTP_PORT_END <= vars.RTP_PORT_START) problems.push('RTP_PORT_END must be greater than RTP_PORT_START');
+  if (typeof vars.DATABASE_URL === 'string' && /^postgres(ql)?:\/\//.test(vars.DATABASE_URL)) {
+    try {
+      parseDatabaseUrl(vars.DATABASE_URL);
+    } catch (error) {
+      problems.push(`${(error as Error).message}: name each host as host or host:port, separated by commas (a primary and its standbys)`);
+    }
+  }
   if (typeof vars.ENCRYPTION_KEYS === 'string' && !validEncryptionKeys(vars.ENCRYPTION_KEYS)) problems.push(ENCRYPTION_KEYS_MESSAGE);
   if (vars.PSEUDONYM_KEY_PREVIOUS !== undefined && vars.PSEUDONYM_KEY_PREVIOUS === vars.PSEUDONYM_KEY) problems.push('PSEUDONYM_KEY_PREVIOUS must be the key PSEUDONYM_KEY replaces, not the same key');
   if (!validateCronExpression(vars.RETENTION_CRON).valid) problems.push(`RETENTION_CRON must be a cron expression such as '17 3 * * *'`);

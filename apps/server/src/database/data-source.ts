@@ -1,8 +1,11 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from './migrations';
+import { poolSettings } from './primary-locator';
 
 /** One definition of the database connection, shared by Nest and the migration command. */
-export function dataSourceOptions(url: string): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  // Several hosts (a primary and its standbys): each pooled connection finds the primary.
+  const { url, extra } = poolSettings(databaseUrl);
   return {
     type: 'postgres',
     url,
@@ -13,7 +16,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsRun: false,
     // A phone call must not wait on a dead database: fail fast and let the call go to the hotline.
     connectTimeoutMS: 3000,
-    extra: { max: 10, statement_timeout: 5000, application_name: 'alloparents' },
+    extra: { max: 10, statement_timeout: 5000, application_name: 'alloparents', ...extra },
   };
 }
 

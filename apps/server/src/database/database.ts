@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Client, type ClientBase, type Pool, type PoolClient } from 'pg';
+import { type Client, type ClientBase, type Pool, type PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { clientFor } from './primary-locator';
 
 /** A statement's rows and how many rows it affected (INSERT, UPDATE, DELETE) or returned. */
 export interface Rows<T> {
@@ -107,7 +108,7 @@ export class DedicatedConnection extends Connection {
   }
 
   static async open(url: string, applicationName: string): Promise<DedicatedConnection> {
-    const client = new Client({ connectionString: url, application_name: applicationName });
+    const client = clientFor(url, { application_name: applicationName });
     await client.connect();
     return new DedicatedConnection(client);
   }

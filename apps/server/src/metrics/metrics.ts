@@ -92,6 +92,7 @@ export class Metrics {
   readonly noticesStuck = this.gauge('alloparents_notices_stuck', "Notices left 'sending' by an interrupted sweep (never sent again), as the last sweep of this instance counted them");
 
   readonly cardsIngested = this.counter('alloparents_cards_ingested_total', "Cards posted by the issuing authority's API, by outcome (created, already-present, rejected)", ['outcome']);
+  readonly cardsRevoked = this.counter('alloparents_cards_revoked_total', "Card revocations posted by the issuing authority's API, by outcome (revoked, already-revoked, not-found, rejected)", ['outcome']);
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'alloparents_' });

@@ -113,7 +113,8 @@ function name(field: 'firstName' | 'lastName', value: string | undefined, proble
   return trimmed;
 }
 
-function isCalendarDay(value: string): boolean {
+/** A real calendar day written YYYY-MM-DD, from 1900 on. */
+export function isCalendarDay(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return false;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IngestReport, MAX_BATCH_SIZE } from '../domain/card-ingest';
 import { CardProblem, CardRecordInput } from '../domain/card-record';
+import { RevocationInput, RevocationOutcome, RevocationProblem, RevocationReport } from '../domain/card-revocation';
 
 /**
  * The authority's batch and the report, for the OpenAPI document (/api/docs). The body itself is
@@ -48,4 +49,35 @@ export class IngestReportView implements IngestReport {
 export class IngestErrorView {
   @ApiProperty({ enum: ['not-a-batch', 'empty-batch', 'batch-too-large', 'unauthorized'] }) error!: string;
   @ApiProperty() message!: string;
+}
+
+export class RevocationDoc implements RevocationInput {
+  @ApiProperty({ description: "The child's national register number, 11 digits." }) nationalNumber!: string;
+  @ApiProperty({ format: 'date', description: "The revoked card's creation date." }) issuedOn!: string;
+}
+
+export class RevocationsBatchDoc {
+  @ApiProperty({ type: [RevocationDoc], minItems: 1, maxItems: MAX_BATCH_SIZE }) revocations!: RevocationDoc[];
+}
+
+class AcceptedRevocationDoc {
+  @ApiProperty({ description: 'The index of the record in the batch.' }) index!: number;
+  @ApiProperty({ enum: ['revoked', 'already-revoked', 'not-found'] }) outcome!: RevocationOutcome;
+}
+
+class RevocationProblemDoc implements RevocationProblem {
+  @ApiProperty({ enum: ['nationalNumber', 'issuedOn', 'record'] }) field!: RevocationProblem['field'];
+  @ApiProperty({ enum: ['not-an-object', 'missing', 'not-a-string', 'length', 'not-digits', 'check-digits', 'date'] }) problem!: RevocationProblem['problem'];
+}
+
+class RejectedRevocationDoc {
+  @ApiProperty({ description: 'The index of the record in the batch.' }) index!: number;
+  @ApiProperty({ type: [RevocationProblemDoc] }) problems!: RevocationProblemDoc[];
+}
+
+export class RevocationReportView implements RevocationReport {
+  @ApiProperty() received!: number;
+  @ApiProperty({ type: [AcceptedRevocationDoc] }) accepted!: AcceptedRevocationDoc[];
+  @ApiProperty({ type: [RejectedRevocationDoc], description: 'No personal value is echoed back: records are named by index.' }) rejected!: RejectedRevocationDoc[];
+  @ApiProperty({ description: "Cascades blocked because their child's newest card was revoked." }) blockedCascades!: number;
 }

@@ -12,6 +12,7 @@ import { OperatorControls1796700000000 } from './1796700000000-OperatorControls'
 import { PortalRateLimits1796800000000 } from './1796800000000-PortalRateLimits';
 import { ServiceSwitch1797000000000 } from './1797000000000-ServiceSwitch';
 import { CodeRequestsByPhone1797200000000 } from './1797200000000-CodeRequestsByPhone';
+import { CardRevocations1797300000000 } from './1797300000000-CardRevocations';
 import { ParentNotices1797600000000 } from './1797600000000-ParentNotices';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
@@ -31,5 +32,6 @@ export const migrations: Function[] = [
   PortalRateLimits1796800000000,
   ServiceSwitch1797000000000,
   CodeRequestsByPhone1797200000000,
+  CardRevocations1797300000000,
   ParentNotices1797600000000,
 ];

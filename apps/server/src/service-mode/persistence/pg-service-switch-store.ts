@@ -1,5 +1,6 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { Database } from '../../database/database';
+import { clientFor } from '../../database/primary-locator';
 import { ServiceMode, ServiceSwitchState, ServiceSwitchStore, isServiceMode } from '../domain/service-mode';
 
 /** The NOTIFY channel the table's trigger announces every change on (migration ServiceSwitch). */
@@ -69,7 +70,7 @@ export class PgServiceModeNotifications {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.url });
+    const client = clientFor(this.url);
     const lost = (reason: string) => {
       if (this.client !== client) return;
       this.client = undefined;

@@ -82,7 +82,7 @@ export class CascadeNumberView {
 export class CascadeViewDoc implements CascadeView {
   @ApiProperty({ format: 'uuid' }) childId!: string;
   @ApiProperty({ enum: STATUSES, nullable: true }) status!: CascadeView['status'];
-  @ApiProperty({ type: String, nullable: true, description: '`new-card` when a new card blocked the cascade.' }) blockedReason!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why a blocked cascade is blocked: `new-card` (a new card was issued) or `card-revoked` (the card was declared lost or stolen).' }) blockedReason!: string | null;
   @ApiProperty({ enum: LANGUAGES, nullable: true, description: 'The language the parents hear on the phone.' }) language!: CascadeView['language'];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) activatedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The version of the terms of use accepted.' }) termsVersion!: string | null;

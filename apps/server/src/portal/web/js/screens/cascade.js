@@ -9,7 +9,7 @@ import { countryName, dateTime, language, t } from '../i18n.js';
 import { go } from '../navigation.js';
 import { callHistory } from '../sections/call-history.js';
 import { cascadeTest } from '../sections/cascade-test.js';
-import { stateBadge } from './children.js';
+import { blockedKey, stateBadge } from './children.js';
 import { legalDocument, legalText } from './legal.js';
 
 export async function cascadeScreen(state, childId, name) {
@@ -34,8 +34,8 @@ export async function cascadeScreen(state, childId, name) {
     'div',
     {},
     el('h1', { text: t('cascade.heading', { name }) }),
-    el('p', {}, el('span', { text: `${t('cascade.state')} ` }), stateBadge(cascade.status)),
-    blocked ? el('p', { class: 'error', text: t('state.blockedHelp') }) : null,
+    el('p', {}, el('span', { text: `${t('cascade.state')} ` }), stateBadge(cascade.status, cascade.blockedReason)),
+    blocked ? el('p', { class: 'error', text: t(blockedKey('state.blocked', cascade.blockedReason) + 'Help') }) : null,
     // Only while active: a blocked (or draft) cascade still carries its last activation date, which would read as if it were on.
     cascade.status === 'active' && cascade.activatedAt ? el('p', { class: 'hint', text: t('cascade.activatedAt', { date: dateTime(cascade.activatedAt) }) }) : null,
     numbersEditor(state, childId, name),
@@ -166,7 +166,7 @@ function activationForm(state, childId, name, cascade, terms) {
     el('input', { type: 'hidden', id: 'numbers-activation' }),
     el('h2', { id: 'activation-title', text: blocked ? t('activation.reactivateTitle') : t('activation.title') }),
     // Re-activation starts with what is new: the code from the new letter.
-    blocked ? el('p', { text: t('activation.blockedHelp') }) : null,
+    blocked ? el('p', { text: t(cascade.blockedReason === 'card-revoked' ? 'activation.blockedRevokedHelp' : 'activation.blockedHelp') }) : null,
     blocked ? field('contactCode', t('field.contactCode'), { type: 'text', autocomplete: 'off', required: true, bind: [state, 'contactCode'] }) : null,
     el('p', { text: t('activation.terms', { version: termsVersion }) }),
     cascade.termsVersion && cascade.termsVersion !== termsVersion ? el('p', { class: 'notice', text: t('activation.termsChanged', { version: cascade.termsVersion }) }) : null,

@@ -6,10 +6,16 @@ import { has, t } from '../i18n.js';
 import { go } from '../navigation.js';
 import { session } from '../session.js';
 
-/** A cascade's state (the API's status code), or "no cascade yet". */
-export function stateBadge(status) {
-  const label = !status ? t('state.none') : has(`state.${status}`) ? t(`state.${status}`) : status;
+/** A cascade's state (the API's status code, and for a blocked one its reason when known), or "no cascade yet". */
+export function stateBadge(status, blockedReason = null) {
+  const key = status === 'blocked' ? blockedKey('state.blocked', blockedReason) : `state.${status}`;
+  const label = !status ? t('state.none') : has(key) ? t(key) : status;
   return el('span', { class: `state ${status ?? 'none'}`, text: label });
+}
+
+/** The text key for a blocked cascade: the revoked card's own text, else the new card's. */
+export function blockedKey(base, blockedReason) {
+  return blockedReason === 'card-revoked' ? `${base}Revoked` : base;
 }
 
 export async function childrenScreen(state) {
