@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { CardSealer } from '../../apps/server/src/cards/domain/card-ingest';
+import { CardRevocationService } from '../../apps/server/src/cards/domain/card-revocation';
 import { Database } from '../../apps/server/src/database/database';
 import type { Language } from '../../apps/server/src/languages';
 import { NoticeSweep, SweepOutcome } from '../../apps/server/src/notices/notice-sweep';
@@ -106,14 +107,19 @@ describe('notices to parents (PostgreSQL, the portal app, a capturing mailer)', 
     ]);
   });
 
-  it('given a cascade blocked for a revoked card, then the notice says the card was revoked', async () => {
+  it('given a cascade blocked because the authority revoked the card, then the notice says so, and names "your child" (a revoked card keeps no name)', async () => {
     const parent = await parentWithChild({ noticeLanguage: 'en' });
     await activeCascade(parent.childId);
-    await portal.db.query(`UPDATE cascades SET status = 'blocked', blocked_reason = 'card-revoked' WHERE child_id = $1`, [parent.childId]);
+    const report = await portal.app.get(CardRevocationService).revoke([{ nationalNumber: parent.card.nationalNumber, issuedOn: parent.card.issuedOn }], { kind: 'system', id: 'notices-test' });
+    expect(report.rejected).toEqual([]);
+    const [{ status, blocked_reason }] = await portal.db.query(`SELECT status, blocked_reason FROM cascades WHERE child_id = $1`, [parent.childId]);
+    expect([status, blocked_reason]).toEqual(['blocked', 'card-revoked']);
+
     await sweep();
     const [mail] = mailsTo(parent.email);
     expect(mail.subject).toBe("Allo Parents: your child's cascade is blocked (card revoked)");
-    expect(mail.text).toContain("Zélie's card was revoked");
+    expect(mail.text).toContain("The issuing authority revoked your child's card.");
+    expectNothingPersonal(mail, parent.card);
   });
 
   it('given a card past its validity, then its parents are told to order a new one and until when the cascade rings; one who turned the kind off is not', async () => {
@@ -126,7 +132,7 @@ describe('notices to parents (PostgreSQL, the portal app, a capturing mailer)', 
     await sweep();
     const [mail] = mailsTo(told.email);
     expect(mail.subject).toBe('Allo Parents: order a new card for your child');
-    expect(mail.text).toMatch(/Zélie's card is no longer valid since \d{1,2} \w+ \d{4}\. Order a new card: the call cascade keeps ringing until \d{1,2} \w+ \d{4} included/);
+    expect(mail.text).toMatch(/The card for Zélie is no longer valid since \d{1,2} \w+ \d{4}\. Order a new card: the call cascade keeps ringing until \d{1,2} \w+ \d{4} included/);
     expectNothingPersonal(mail, card);
     expect(mailsTo(silent.email)).toEqual([]);
   });

@@ -11,6 +11,7 @@ class MemoryStore extends NoticeStore {
   locked = false;
   chosenLanguage: NoticeLanguage = null;
   turnedOff = new Set<NoticeKind>();
+  noName = false;
 
   async exclusively<T>(work: (session: NoticeSweepSession) => Promise<T>): Promise<T | undefined> {
     if (this.locked) return undefined;
@@ -38,7 +39,7 @@ class MemoryStore extends NoticeStore {
             details: r.details,
             attempts: r.attempts,
             account: { keyId: 'k1', sealed: Buffer.from(`mail:${r.parentId}`) },
-            card: r.childId ? { nationalNumberHash: Buffer.alloc(32), keyId: 'k1', sealed: Buffer.from('Lina') } : null,
+            card: r.childId && !store.noName ? { nationalNumberHash: Buffer.alloc(32), keyId: 'k1', sealed: Buffer.from('Lina') } : null,
             chosenLanguage: store.chosenLanguage,
             cascadeLanguage: 'nl',
             turnedOff: store.turnedOff.has(r.kind),
@@ -171,6 +172,14 @@ describe('the notices sweep (in-memory store, fake mailer)', () => {
     mailer.failing = false;
     expect(await sweep.run({ dryRun: false })).toMatchObject({ sent: 1 });
     expect(store.rows[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('given a child whose card keeps no name (revoked), then the mail says "your child" in its language', async () => {
+    const { store, mailer, sweep } = setUp();
+    store.facts = [blocked('p1', 'card-revoked')];
+    store.noName = true;
+    await sweep.run({ dryRun: false });
+    expect(mailer.mails[0].text).toContain('De kaart van uw kind is ingetrokken.');
   });
 
   it('given contact details that do not open (a key removed), then no mail and the reason recorded', async () => {

@@ -1,6 +1,6 @@
 import { Language } from '../languages';
 import { Mailer } from '../portal/domain/mailer';
-import { MailKind, mailText } from '../portal/domain/mail-texts';
+import { CHILD_WITHOUT_NAME, MailKind, mailText } from '../portal/domain/mail-texts';
 import { calendarDay } from '../retention/retention-policy';
 import { ClaimedNotice, NoticeStore } from './domain/notice-store';
 import { MAX_SEND_ATTEMPTS, NOTICE_KINDS, NoticeKind, childNoticesDue, noticeLanguage, noticesToRecord, switchNoticesDue } from './domain/notices';
@@ -107,11 +107,11 @@ export class NoticeSweep {
     } catch {
       return { reason: 'sealed-value-not-opened' };
     }
-    if (notice.childId && !name) return { reason: 'no-card' };
     const language = noticeLanguage(notice.chosenLanguage, notice.cascadeLanguage, this.settings.defaultLanguage);
     const { kind, vars } = this.mailKind(notice, language);
     try {
-      await this.mailer.deliver({ to, ...mailText(kind, language, `${this.settings.publicUrl}/`, { ...vars, name }) });
+      // A revoked card keeps no name: the mail then says "your child".
+      await this.mailer.deliver({ to, ...mailText(kind, language, `${this.settings.publicUrl}/`, { ...vars, name: name || CHILD_WITHOUT_NAME[language] }) });
       return 'sent';
     } catch (error) {
       return { reason: (error as Error).message || 'error' };

@@ -187,7 +187,8 @@ class PgNoticeSweepSession implements NoticeSweepSession {
          LEFT JOIN notice_preferences p ON p.parent_id = s.parent_id
          LEFT JOIN children ch ON ch.id = s.child_id
          LEFT JOIN cascades c ON c.child_id = s.child_id
-         LEFT JOIN LATERAL (SELECT encryption_key_id, sealed FROM cards WHERE child_id = s.child_id ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
+         -- The newest card that still holds the names (a revoked one holds none).
+         LEFT JOIN LATERAL (SELECT encryption_key_id, sealed FROM cards WHERE child_id = s.child_id AND sealed IS NOT NULL ORDER BY issued_on DESC, seq DESC LIMIT 1) k ON true
         ORDER BY s.id`,
       [limit, afterId, MANDATORY_NOTICE_KINDS],
     );

@@ -167,31 +167,31 @@ const TEMPLATES: Record<Language, Record<MailKind, Template>> = {
     },
     'notice-blocked-new-card': {
       subject: "Allo Parents: Die Anrufkette Ihres Kindes ist gesperrt (neue Karte)",
-      text: "Guten Tag,\n\nFür {name} wurde eine neue Karte ausgestellt. Die Anrufkette bleibt gesperrt, bis ein Elternteil im Portal den Code „Kontakt Eltern“ aus dem Brief zur neuen Karte eingibt:\n{link}\n\nBis dahin wird jemand, der wegen {name} anruft, direkt mit Child Focus (116 000) verbunden, und Ihre Nummern werden nicht angerufen.",
+      text: "Guten Tag,\n\nFür {name} wurde eine neue Karte ausgestellt. Die Anrufkette bleibt gesperrt, bis ein Elternteil im Portal den Code „Kontakt Eltern“ aus dem Brief zur neuen Karte eingibt:\n{link}\n\nBis dahin wird, wer {name} findet und anruft, direkt mit Child Focus (116 000) verbunden, und Ihre Nummern werden nicht angerufen.",
     },
     'notice-blocked-card-revoked': {
       subject: "Allo Parents: Die Anrufkette Ihres Kindes ist gesperrt (Karte widerrufen)",
-      text: "Guten Tag,\n\nDie Karte von {name} wurde widerrufen. Die Anrufkette bleibt gesperrt, bis ein Elternteil im Portal den Code „Kontakt Eltern“ aus dem Brief zu einer neuen Karte eingibt:\n{link}\n\nBis dahin wird jemand, der wegen {name} anruft, direkt mit Child Focus (116 000) verbunden, und Ihre Nummern werden nicht angerufen.",
+      text: "Guten Tag,\n\nDie Karte für {name} wurde widerrufen. Die Anrufkette bleibt gesperrt, bis ein Elternteil im Portal den Code „Kontakt Eltern“ aus dem Brief zu einer neuen Karte eingibt:\n{link}\n\nBis dahin wird, wer {name} findet und anruft, direkt mit Child Focus (116 000) verbunden, und Ihre Nummern werden nicht angerufen.",
     },
     'notice-blocked': {
       subject: "Allo Parents: Die Anrufkette Ihres Kindes ist gesperrt",
-      text: "Guten Tag,\n\nDie Anrufkette von {name} ist gesperrt. Geben Sie im Portal den Code „Kontakt Eltern“ aus dem Brief zur neuesten Karte ein, um sie wieder zu aktivieren:\n{link}\n\nBis dahin wird jemand, der wegen {name} anruft, direkt mit Child Focus (116 000) verbunden.",
+      text: "Guten Tag,\n\nDie Anrufkette für {name} ist gesperrt. Geben Sie im Portal den Code „Kontakt Eltern“ aus dem Brief zur neuesten Karte ein, um sie wieder zu aktivieren:\n{link}\n\nBis dahin wird, wer {name} findet und anruft, direkt mit Child Focus (116 000) verbunden.",
     },
     'notice-card-expired': {
       subject: "Allo Parents: Bestellen Sie eine neue Karte für Ihr Kind",
-      text: "Guten Tag,\n\nDie Karte von {name} ist seit dem {day} nicht mehr gültig. Bestellen Sie eine neue Karte: Die Anrufkette klingelt noch bis einschließlich {until} und wird danach mit der Karte gelöscht.\n\nSie können diese Art von Hinweisen im Portal abschalten: {link}",
+      text: "Guten Tag,\n\nDie Karte für {name} ist seit dem {day} nicht mehr gültig. Bestellen Sie eine neue Karte: Die Anrufkette klingelt noch bis einschließlich {until} und wird danach mit der Karte gelöscht.\n\nSie können diese Art von Hinweisen im Portal abschalten: {link}",
     },
     'notice-deletion-soon': {
       subject: "Allo Parents: Die Anrufkette Ihres Kindes wird bald gelöscht",
-      text: "Guten Tag,\n\nDie Aufbewahrungsfrist der Karte von {name} läuft ab: Karte und Anrufkette werden am {day} gelöscht. Danach wird jemand, der wegen {name} anruft, mit Child Focus (116 000) verbunden. Mit einer neuen Karte können Sie im Portal eine neue Anrufkette anlegen.\n\nSie können diese Art von Hinweisen im Portal abschalten: {link}",
+      text: "Guten Tag,\n\nDie Aufbewahrungsfrist der Karte für {name} läuft ab: Karte und Anrufkette werden am {day} gelöscht. Danach wird, wer {name} findet und anruft, mit Child Focus (116 000) verbunden. Mit einer neuen Karte können Sie im Portal eine neue Anrufkette anlegen.\n\nSie können diese Art von Hinweisen im Portal abschalten: {link}",
     },
     'notice-number-failed': {
       subject: "Allo Parents: Eine Nummer der Anrufkette hat beim Test nicht geantwortet",
-      text: "Guten Tag,\n\nBeim letzten Test der Anrufkette von {name} wurde die Nummer an Position {position} nicht bestätigt (niemand hat abgenommen und 1 gedrückt). Prüfen Sie sie und testen Sie die Liste im Portal erneut:\n{link}\n\nSie können diese Art von Hinweisen im Portal abschalten.",
+      text: "Guten Tag,\n\nBeim letzten Test der Anrufkette für {name} wurde die Nummer an Position {position} nicht bestätigt (niemand hat abgenommen und 1 gedrückt). Prüfen Sie sie und testen Sie die Liste im Portal erneut:\n{link}\n\nSie können diese Art von Hinweisen im Portal abschalten.",
     },
     'notice-number-unverified': {
       subject: "Allo Parents: Prüfen Sie eine Nummer der Anrufkette",
-      text: "Guten Tag,\n\nDie Nummer an Position {position} der Anrufkette von {name} wurde seit mehr als sechs Monaten nicht bestätigt. Testen Sie die Liste im Portal, um sicherzugehen, dass sie noch funktioniert:\n{link}\n\nSie können diese Art von Hinweisen im Portal abschalten.",
+      text: "Guten Tag,\n\nDie Nummer an Position {position} der Anrufkette für {name} wurde seit mehr als sechs Monaten nicht bestätigt. Testen Sie die Liste im Portal, um sicherzugehen, dass sie noch funktioniert:\n{link}\n\nSie können diese Art von Hinweisen im Portal abschalten.",
     },
     'notice-service-suspended': {
       subject: "Allo Parents: Der Dienst ist ausgesetzt",
@@ -229,15 +229,15 @@ const TEMPLATES: Record<Language, Record<MailKind, Template>> = {
     },
     'notice-blocked-card-revoked': {
       subject: "Allo Parents: your child's cascade is blocked (card revoked)",
-      text: "Hello,\n\n{name}'s card was revoked. The call cascade stays blocked until a parent enters on the portal the \"Contact Parents\" code from the letter sent with a new card:\n{link}\n\nUntil then, anyone who calls about {name} is put straight through to Child Focus (116 000), and your numbers are not called.",
+      text: "Hello,\n\nThe issuing authority revoked {name}'s card. The call cascade stays blocked until a parent enters on the portal the \"Contact Parents\" code from the letter sent with a new card:\n{link}\n\nUntil then, anyone who calls about {name} is put straight through to Child Focus (116 000), and your numbers are not called.",
     },
     'notice-blocked': {
       subject: "Allo Parents: your child's cascade is blocked",
-      text: "Hello,\n\n{name}'s call cascade is blocked. To activate it again, enter on the portal the \"Contact Parents\" code from the letter sent with the newest card:\n{link}\n\nUntil then, anyone who calls about {name} is put straight through to Child Focus (116 000).",
+      text: "Hello,\n\nThe call cascade for {name} is blocked. To activate it again, enter on the portal the \"Contact Parents\" code from the letter sent with the newest card:\n{link}\n\nUntil then, anyone who calls about {name} is put straight through to Child Focus (116 000).",
     },
     'notice-card-expired': {
       subject: "Allo Parents: order a new card for your child",
-      text: "Hello,\n\n{name}'s card is no longer valid since {day}. Order a new card: the call cascade keeps ringing until {until} included, then it is deleted with the card.\n\nYou can turn this kind of notice off on the portal: {link}",
+      text: "Hello,\n\nThe card for {name} is no longer valid since {day}. Order a new card: the call cascade keeps ringing until {until} included, then it is deleted with the card.\n\nYou can turn this kind of notice off on the portal: {link}",
     },
     'notice-deletion-soon': {
       subject: "Allo Parents: your child's cascade will soon be deleted",
@@ -263,6 +263,9 @@ const TEMPLATES: Record<Language, Record<MailKind, Template>> = {
 };
 
 /** `vars` fill the notices' other placeholders ({name}, {day}…); `{link}` is the mailed link. */
+/** Stands for the child's first name when it cannot be read (a revoked card keeps no name); fits every sentence that names the child. */
+export const CHILD_WITHOUT_NAME: Readonly<Record<Language, string>> = { fr: 'votre enfant', nl: 'uw kind', de: 'Ihr Kind', en: 'your child' };
+
 export function mailText(kind: MailKind, language: Language, link = '', vars: Readonly<Record<string, string>> = {}): { subject: string; text: string } {
   const template = TEMPLATES[language][kind];
   const fill = (text: string) => Object.entries({ ...vars, link }).reduce((out, [name, value]) => out.split(`{${name}}`).join(value), text);
