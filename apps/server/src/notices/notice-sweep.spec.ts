@@ -193,7 +193,7 @@ describe('the notices sweep (in-memory store, fake mailer)', () => {
   it('given a notice left sending by a crash, then it is reported stuck and never sent again', async () => {
     const { store, mailer, sweep } = setUp();
     store.facts = [blocked('p1')];
-    store.rows.push({ parentId: 'p1', kind: 'cascade-blocked' as NoticeKind, subject: 'cascade-of-p1', occurrence: 'new-card:2026-12-01T00:00:00.000Z', childId: 'child-of-p1', cascadeId: 'cascade-of-p1', cardId: null, numberId: null, switchEventId: null, details: { reason: 'new-card' }, id: '1', status: 'sending', attempts: 1 });
+    store.rows.push({ parentId: 'p1', kind: 'cascade-blocked' as NoticeKind, subject: 'cascade-of-p1', occurrence: 'new-card:2026-12-01T00:00:00.000Z', childId: 'child-of-p1', cascadeId: 'cascade-of-p1', cardId: null, switchEventId: null, details: { reason: 'new-card' }, id: '1', status: 'sending', attempts: 1 });
     expect(await sweep.run({ dryRun: false })).toMatchObject({ recorded: 0, sent: 0, stuck: 1 });
     expect(mailer.mails).toEqual([]);
   });

@@ -129,7 +129,7 @@ export class NoticeSweep {
       case 'deletion-soon':
         return { kind: 'notice-deletion-soon', vars: { day: day(d.deletionDay) } };
       case 'number-check':
-        return { kind: d.check === 'failed' ? 'notice-number-failed' : 'notice-number-unverified', vars: { position: String(d.position ?? '') } };
+        return { kind: d.check === 'failed' ? 'notice-number-failed' : 'notice-number-unverified', vars: { position: (d.positions ?? []).join(', ') } };
       case 'service-switch':
         return { kind: d.mode === 'suspended' ? 'notice-service-suspended' : 'notice-service-resumed', vars: {} };
     }

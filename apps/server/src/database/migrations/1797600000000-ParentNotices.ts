@@ -3,9 +3,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Mail that tells parents what happens to their cascade (docs/data.md, "Notices to parents"):
  * - `notices_sent`: one row per notice per account, keyed by (account, kind, subject, occurrence)
- *   so each goes once: the subject is what the notice is about (a cascade, a card, a number, a
- *   service switch change), the occurrence which time (the blocking's start, the deletion day, the
- *   test's date…). A row is written `pending` in the sweep's transaction, turned `sending` in a
+ *   so each goes once: the subject is what the notice is about (a cascade, a card, a service
+ *   switch change), the occurrence which time (the blocking's start, the deletion day, a number's
+ *   failed test or last confirmation…). A row is written `pending` in the sweep's transaction, turned `sending` in a
  *   committed step before the mail leaves and `sent` after: a failed send goes back to `pending`
  *   (retried by the next sweep), a crash during the send leaves `sending`, never sent again. The
  *   subject's own row carries it away (ON DELETE CASCADE): a purged card or cascade takes its
@@ -28,7 +28,6 @@ export class ParentNotices1797600000000 implements MigrationInterface {
         child_id uuid CONSTRAINT fk_notices_sent_child REFERENCES children(id) ON DELETE CASCADE,
         cascade_id uuid CONSTRAINT fk_notices_sent_cascade REFERENCES cascades(id) ON DELETE CASCADE,
         card_id uuid CONSTRAINT fk_notices_sent_card REFERENCES cards(id) ON DELETE CASCADE,
-        number_id uuid CONSTRAINT fk_notices_sent_number REFERENCES cascade_numbers(id) ON DELETE CASCADE,
         switch_event_id bigint CONSTRAINT fk_notices_sent_switch_event REFERENCES audit_events(id) ON DELETE CASCADE,
         details jsonb NOT NULL DEFAULT '{}'::jsonb,
         status text NOT NULL DEFAULT 'pending' CONSTRAINT ck_notices_sent_status CHECK (status IN ('pending', 'sending', 'sent', 'abandoned')),
@@ -46,7 +45,6 @@ export class ParentNotices1797600000000 implements MigrationInterface {
     await q.query(`CREATE INDEX ix_notices_sent_child ON notices_sent (child_id) WHERE child_id IS NOT NULL`);
     await q.query(`CREATE INDEX ix_notices_sent_cascade ON notices_sent (cascade_id) WHERE cascade_id IS NOT NULL`);
     await q.query(`CREATE INDEX ix_notices_sent_card ON notices_sent (card_id) WHERE card_id IS NOT NULL`);
-    await q.query(`CREATE INDEX ix_notices_sent_number ON notices_sent (number_id) WHERE number_id IS NOT NULL`);
     await q.query(`CREATE INDEX ix_notices_sent_switch_event ON notices_sent (switch_event_id) WHERE switch_event_id IS NOT NULL`);
 
     await q.query(`

@@ -84,7 +84,7 @@ describe('notices due for a linked child', () => {
       'given a number that failed its last test after its last confirmation, then a check notice for that test',
       facts({ cascade: { numbers: [{ id: 'n2', position: 2, lastVerifiedAt: T('2026-11-01T00:00:00Z'), lastCheckAt: T('2026-12-03T09:00:00Z'), lastCheckResult: 'no-answer' }] } }),
       TODAY,
-      ['number-check n2 failed:2026-12-03T09:00:00.000Z'],
+      ['number-check k1 failed:2026-12-03T09:00:00.000Z'],
     ],
     [
       'given a number confirmed by its last test, then nothing',
@@ -102,7 +102,7 @@ describe('notices due for a linked child', () => {
       'given a number last confirmed more than six months ago, then an unverified notice for that confirmation',
       facts({ cascade: { numbers: [{ id: 'n1', position: 1, lastVerifiedAt: T('2026-06-03T10:00:00Z'), lastCheckAt: null, lastCheckResult: null }] } }),
       TODAY,
-      ['number-check n1 unverified:2026-06-03T10:00:00.000Z'],
+      ['number-check k1 unverified:2026-06-03T10:00:00.000Z'],
     ],
     [
       'given a number never confirmed, in a cascade active for less than six months, then nothing',
@@ -114,7 +114,7 @@ describe('notices due for a linked child', () => {
       'given a number never confirmed, in a cascade active for more than six months, then an unverified notice',
       facts({ cascade: { activatedAt: T('2026-05-01T10:00:00Z'), numbers: [{ id: 'n1', position: 1, lastVerifiedAt: null, lastCheckAt: null, lastCheckResult: null }] } }),
       TODAY,
-      ['number-check n1 unverified:2026-05-01T10:00:00.000Z'],
+      ['number-check k1 unverified:2026-05-01T10:00:00.000Z'],
     ],
     [
       'given a blocked cascade with a failed number, then the blocking notice only (the cascade does not ring)',
@@ -125,6 +125,26 @@ describe('notices due for a linked child', () => {
   ];
   it.each(cases)('%s', (_name, input, today, expected) => {
     expect(kindsAndOccurrences(childNoticesDue(input, today))).toEqual(expected);
+  });
+
+  it('given two numbers never confirmed in a cascade active for months and one that failed, then one notice names both unconfirmed positions and another the failed one', () => {
+    const due = childNoticesDue(
+      facts({
+        cascade: {
+          activatedAt: T('2026-05-01T10:00:00Z'),
+          numbers: [
+            { id: 'n1', position: 1, lastVerifiedAt: null, lastCheckAt: null, lastCheckResult: null },
+            { id: 'n2', position: 2, lastVerifiedAt: null, lastCheckAt: T('2026-12-03T09:00:00Z'), lastCheckResult: 'busy' },
+            { id: 'n3', position: 3, lastVerifiedAt: null, lastCheckAt: null, lastCheckResult: null },
+          ],
+        },
+      }),
+      TODAY,
+    );
+    expect(due.map((n) => [n.occurrence, n.details])).toEqual([
+      ['unverified:2026-05-01T10:00:00.000Z', { positions: [1, 3], check: 'unverified' }],
+      ['failed:2026-12-03T09:00:00.000Z', { positions: [2], check: 'failed' }],
+    ]);
   });
 
   it('given a card past validity, then the notice carries its last valid day and the last ringing day (the day before the purge)', () => {
@@ -161,7 +181,6 @@ describe('what is left to record', () => {
     childId: null,
     cascadeId: null,
     cardId: null,
-    numberId: null,
     switchEventId: null,
     details: {},
   });

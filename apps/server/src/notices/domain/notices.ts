@@ -74,8 +74,8 @@ export interface SwitchAudience {
 export interface NoticeDetails {
   /** cascade-blocked: the cascade's blocked_reason. */
   reason?: string;
-  /** number-check: the number's position in the list, and what is wrong with it. */
-  position?: number;
+  /** number-check: the numbers' positions in the list, and what is wrong with them. */
+  positions?: number[];
   check?: 'failed' | 'unverified';
   /** service-switch: the new mode. */
   mode?: ServiceMode;
@@ -94,7 +94,6 @@ export interface DueNotice {
   childId: string | null;
   cascadeId: string | null;
   cardId: string | null;
-  numberId: string | null;
   switchEventId: string | null;
   details: NoticeDetails;
 }
@@ -106,7 +105,7 @@ export function childNoticesDue(facts: ChildFacts, today: string): DueNotice[] {
   const due: DueNotice[] = [];
   const { cascade, newestCard } = facts;
   if (!cascade) return due;
-  const base = { parentId: facts.parentId, childId: facts.childId, cascadeId: cascade.id, cardId: null, numberId: null, switchEventId: null };
+  const base = { parentId: facts.parentId, childId: facts.childId, cascadeId: cascade.id, cardId: null, switchEventId: null };
 
   // 1. Blocked (a new card, a revoked card…): once per blocking, whatever its reason.
   if (cascade.status === 'blocked' && cascade.blockedReason) {
@@ -134,11 +133,19 @@ export function childNoticesDue(facts: ChildFacts, today: string): DueNotice[] {
   }
 
   // 4. A number of an active cascade failed its last check, or nobody confirmed it for months.
+  //    Keyed by the cascade and the check's time, not the number's row: saving the list rewrites
+  //    the rows (with their results), which must not tell the same thing again. Numbers never
+  //    confirmed share the activation's time: one notice names them all.
   if (cascade.status === 'active' && !cascade.testRunning) {
+    const byOccurrence = new Map<string, DueNotice>();
     for (const number of cascade.numbers) {
       const check = numberCheck(number, cascade.activatedAt, today);
-      if (check) due.push({ ...base, numberId: number.id, kind: 'number-check', subject: number.id, occurrence: check.occurrence, details: { position: number.position, check: check.check } });
+      if (!check) continue;
+      const same = byOccurrence.get(check.occurrence);
+      if (same) same.details.positions!.push(number.position);
+      else byOccurrence.set(check.occurrence, { ...base, kind: 'number-check', subject: cascade.id, occurrence: check.occurrence, details: { positions: [number.position], check: check.check } });
     }
+    due.push(...byOccurrence.values());
   }
   return due;
 }
@@ -170,7 +177,6 @@ export function switchNoticesDue(change: SwitchChange | null, audience: readonly
       childId: null,
       cascadeId: null,
       cardId: null,
-      numberId: null,
       switchEventId: change.eventId,
       details: { mode: change.mode },
     }));

@@ -61,11 +61,13 @@ class PgNoticeSweepSession implements NoticeSweepSession {
                AND EXISTS (
                  SELECT 1 FROM cascade_numbers n
                   WHERE n.cascade_id = c.id
+                    -- Not yet covered: no check notice about the cascade recorded since this number's
+                    -- problem began (a sweep then saw it, and the domain told every number's).
                     AND ((n.last_check_result IS NOT NULL AND n.last_check_result <> 'confirmed' AND (n.last_verified_at IS NULL OR n.last_verified_at < n.last_check_at)
-                          AND NOT EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = pc.parent_id AND s.kind = 'number-check' AND s.number_id = n.id AND s.created_at >= n.last_check_at))
+                          AND NOT EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = pc.parent_id AND s.kind = 'number-check' AND s.cascade_id = c.id AND s.created_at >= n.last_check_at))
                       OR (COALESCE(n.last_verified_at, c.activated_at) < $4::timestamptz - make_interval(months => $5::int) + make_interval(days => $3::int)
-                          AND NOT EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = pc.parent_id AND s.kind = 'number-check' AND s.number_id = n.id
-                                                                         AND s.created_at >= COALESCE(n.last_verified_at, c.activated_at))))))`,
+                          AND NOT EXISTS (SELECT 1 FROM notices_sent s WHERE s.parent_id = pc.parent_id AND s.kind = 'number-check' AND s.cascade_id = c.id
+                                                                         AND s.created_at >= COALESCE(n.last_verified_at, c.activated_at) + make_interval(months => $5::int) - make_interval(days => $3::int))))))`,
       [today, CARD_VALIDITY_MONTHS, SLACK_DAYS, now.toISOString(), UNVERIFIED_NUMBER_MONTHS, DELETION_NOTICE_DAYS, CARD_RECORD_RETENTION_MONTHS],
     );
     return rows.map((r) => ({
@@ -129,14 +131,13 @@ class PgNoticeSweepSession implements NoticeSweepSession {
     const column = <K extends keyof DueNotice>(key: K) => notices.map((n) => n[key]);
     // A subject deleted since it was read (a purge in between) is skipped, not a foreign-key error.
     const { count } = await this.on.query(
-      `INSERT INTO notices_sent (parent_id, kind, subject, occurrence, child_id, cascade_id, card_id, number_id, switch_event_id, details)
-       SELECT n.parent_id, n.kind, n.subject, n.occurrence, n.child_id, n.cascade_id, n.card_id, n.number_id, n.switch_event_id, n.details
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::uuid[], $9::bigint[], $10::jsonb[])
-              AS n(parent_id, kind, subject, occurrence, child_id, cascade_id, card_id, number_id, switch_event_id, details)
+      `INSERT INTO notices_sent (parent_id, kind, subject, occurrence, child_id, cascade_id, card_id, switch_event_id, details)
+       SELECT n.parent_id, n.kind, n.subject, n.occurrence, n.child_id, n.cascade_id, n.card_id, n.switch_event_id, n.details
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::bigint[], $9::jsonb[])
+              AS n(parent_id, kind, subject, occurrence, child_id, cascade_id, card_id, switch_event_id, details)
         WHERE EXISTS (SELECT 1 FROM parent_accounts a WHERE a.id = n.parent_id)
           AND (n.cascade_id IS NULL OR EXISTS (SELECT 1 FROM cascades c WHERE c.id = n.cascade_id))
           AND (n.card_id IS NULL OR EXISTS (SELECT 1 FROM cards k WHERE k.id = n.card_id))
-          AND (n.number_id IS NULL OR EXISTS (SELECT 1 FROM cascade_numbers x WHERE x.id = n.number_id))
        ON CONFLICT ON CONSTRAINT uq_notices_sent_once DO NOTHING`,
       [
         column('parentId'),
@@ -146,7 +147,6 @@ class PgNoticeSweepSession implements NoticeSweepSession {
         column('childId'),
         column('cascadeId'),
         column('cardId'),
-        column('numberId'),
         column('switchEventId'),
         notices.map((n) => JSON.stringify(n.details)),
       ],
