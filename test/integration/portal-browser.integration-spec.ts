@@ -486,6 +486,36 @@ describe('the parents journey in headless Chromium', () => {
     await shown(page.getByText(text(language, 'totp.recoveryLeft.other', { count: 8 }), { exact: true }));
   });
 
+  it('on the security screen, the parent turns number checks off and picks Dutch for the notices; the blocking notice cannot be turned off; the choice is kept', async () => {
+    const language: Language = 'fr';
+    const page = await newPage('en-GB');
+    await openIn(page, 'en', language);
+    await registerVerifyAndSignIn(page, language, 'notices-fr');
+
+    const openNotices = async () => {
+      await page.getByRole('button', { name: text(language, 'nav.security') }).click();
+      const form = page.getByRole('form', { name: text(language, 'notices.title') });
+      await shown(form);
+      return form;
+    };
+    let form = await openNotices();
+    const blocking = form.getByRole('checkbox', { name: text(language, 'notices.kind.cascadeBlocked') });
+    expect([await blocking.isChecked(), await blocking.isDisabled()]).toEqual([true, true]);
+    await shown(form.getByText(text(language, 'notices.mandatory'), { exact: true }));
+    await form.getByRole('checkbox', { name: text(language, 'notices.kind.numberCheck') }).uncheck();
+    await form.getByLabel(text(language, 'notices.language'), { exact: true }).selectOption('nl');
+    await form.getByRole('button', { name: text(language, 'notices.save') }).click();
+    await shown(page.getByRole('status').filter({ hasText: text(language, 'notices.saved') }));
+    await noRawText(page);
+    await shot(page, 'notices-fr-01-saved');
+
+    await page.reload();
+    form = await openNotices();
+    expect(await form.getByRole('checkbox', { name: text(language, 'notices.kind.numberCheck') }).isChecked()).toBe(false);
+    expect(await form.getByRole('checkbox', { name: text(language, 'notices.kind.serviceSwitch') }).isChecked()).toBe(true);
+    expect(await form.getByLabel(text(language, 'notices.language'), { exact: true }).inputValue()).toBe('nl');
+  });
+
   it('after the journeys, nginx\'s access and error logs hold none of the addresses, national numbers, codes, names and tokens they used', async () => {
     // One journey of its own, so the check has values even when this test runs alone.
     const card = cardRecord({ issuedOn: daysAgo(3) });

@@ -30,6 +30,8 @@ export interface AppConfig {
   /** AES-256-GCM keys by id; `current` encrypts, every listed key decrypts. */
   encryption: { current: string; keys: Record<string, Buffer> };
   retention: { cron: string; timeZone: string; callRecordDays: number; batchSize: number };
+  /** Notices to parents: milliseconds between two sweeps, 0 when the app does not sweep. */
+  notices: { sweepIntervalMs: number };
   portal: { publicUrl: string; cookieSecure: 'auto' | 'always' | 'never'; rateLimitPerMinute: number };
   /** Sign-in with an OpenID Connect provider (a government's federal login); null when off. */
   oidc: OidcConfig | null;
@@ -116,6 +118,7 @@ export function toAppConfig(v: EnvironmentVariables): AppConfig {
       callRecordDays: v.CALL_RECORD_RETENTION_DAYS,
       batchSize: v.RETENTION_BATCH_SIZE,
     },
+    notices: { sweepIntervalMs: v.NOTICES_SWEEP_MINUTES * 60_000 },
     portal: {
       publicUrl: v.PORTAL_PUBLIC_URL.replace(/\/+$/, ''),
       cookieSecure: v.PORTAL_COOKIE_SECURE as 'auto' | 'always' | 'never',

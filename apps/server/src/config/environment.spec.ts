@@ -33,6 +33,12 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...valid, PORTAL_PUBLIC_URL: 'https://allo-parents.example/', PORTAL_COOKIE_SECURE: 'always' }).portal).toMatchObject({ publicUrl: 'https://allo-parents.example', cookieSecure: 'always' });
   });
 
+  it('given no NOTICES_SWEEP_MINUTES, then the notices are swept hourly; given 0, never by the app', () => {
+    expect(loadConfig(valid).notices).toEqual({ sweepIntervalMs: 3_600_000 });
+    expect(loadConfig({ ...valid, NOTICES_SWEEP_MINUTES: '0' }).notices).toEqual({ sweepIntervalMs: 0 });
+    expect(loadConfig({ ...valid, NOTICES_SWEEP_MINUTES: '15' }).notices).toEqual({ sweepIntervalMs: 900_000 });
+  });
+
   it('given no METRICS_PORT, then the operators\' listener is on 127.0.0.1:9464; given one, on it and METRICS_HOST', () => {
     expect(loadConfig(valid).operatorsListener).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(loadConfig({ ...valid, METRICS_PORT: '9100' }).operatorsListener).toEqual({ host: '127.0.0.1', port: 9100 });
@@ -136,6 +142,9 @@ describe('configuration from the environment', () => {
     [{ PORTAL_RATE_LIMIT_PER_MINUTE: '0' }, 'PORTAL_RATE_LIMIT_PER_MINUTE'],
     [{ CALL_RECORD_RETENTION_DAYS: '0' }, 'CALL_RECORD_RETENTION_DAYS'],
     [{ RETENTION_BATCH_SIZE: '10' }, 'RETENTION_BATCH_SIZE'],
+    [{ NOTICES_SWEEP_MINUTES: '-1' }, 'NOTICES_SWEEP_MINUTES'],
+    [{ NOTICES_SWEEP_MINUTES: '1441' }, 'NOTICES_SWEEP_MINUTES'],
+    [{ NOTICES_SWEEP_MINUTES: 'hourly' }, 'NOTICES_SWEEP_MINUTES'],
     [{ HTTP_BODY_LIMIT_BYTES: '1000' }, 'HTTP_BODY_LIMIT_BYTES'],
     [{ TRUSTED_PROXIES: 'proxy.example' }, 'TRUSTED_PROXIES'],
     [{ METRICS_PORT: '3000' }, 'METRICS_PORT'], // the same as HTTP_PORT

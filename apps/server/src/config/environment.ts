@@ -157,6 +157,8 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(3650) CALL_RECORD_RETENTION_DAYS = 183;
   /** Rows per purge transaction: small enough that no look-up ever waits on it. */
   @Transform(toInt) @IsInt() @Min(100) @Max(50_000) RETENTION_BATCH_SIZE = 2000;
+  /** Minutes between two sweeps of the notices to parents (docs/data.md, "Notices to parents"); 0: the app never sweeps (`npm run notices` from cron does). */
+  @Transform(toInt) @IsInt({ message: 'NOTICES_SWEEP_MINUTES must be a whole number of minutes from 0 (off) to 1440' }) @Min(0, { message: 'NOTICES_SWEEP_MINUTES must be a whole number of minutes from 0 (off) to 1440' }) @Max(1440, { message: 'NOTICES_SWEEP_MINUTES must be a whole number of minutes from 0 (off) to 1440' }) NOTICES_SWEEP_MINUTES = 60;
 
   // --- The parents' portal ---
   /** The portal's address as parents reach it: links in e-mails point here. */

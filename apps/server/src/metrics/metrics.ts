@@ -85,6 +85,12 @@ export class Metrics {
 
   readonly purgedRows = this.counter('alloparents_retention_purged_rows_total', 'Rows deleted by the daily purge, by kind (cards, children, cascades, parentAccounts, callRecords, auditEvents)', ['kind']);
 
+  readonly noticesMailed = this.counter('alloparents_notices_mailed_total', 'Notices to parents handled by the sweeps of this instance, by outcome (sent, failed: retried at the next sweep, abandoned, turned-off)', ['outcome']);
+
+  readonly noticesSweepLastSuccess = this.gauge('alloparents_notices_sweep_last_success_timestamp_seconds', 'When this instance last finished a sweep of the notices to parents (Unix time); 0 until it has');
+
+  readonly noticesStuck = this.gauge('alloparents_notices_stuck', "Notices left 'sending' by an interrupted sweep (never sent again), as the last sweep of this instance counted them");
+
   readonly cardsIngested = this.counter('alloparents_cards_ingested_total', "Cards posted by the issuing authority's API, by outcome (created, already-present, rejected)", ['outcome']);
   readonly cardsRevoked = this.counter('alloparents_cards_revoked_total', "Card revocations posted by the issuing authority's API, by outcome (revoked, already-revoked, not-found, rejected)", ['outcome']);
 

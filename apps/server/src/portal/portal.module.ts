@@ -34,8 +34,9 @@ import { LegalController } from './http/legal.controller';
 import { SessionGuard } from './http/session.guard';
 import { TotpController } from './http/totp.controller';
 import { WebController } from './http/web.controller';
-import { LogMailer } from './mail/log-mailer';
-import { SmtpMailer } from './mail/smtp-mailer';
+import { MailModule } from './mail/mail.module';
+import { NoticesModule } from '../notices/notices.module';
+import { NoticePreferencesService } from '../notices/domain/notice-preferences';
 import { Argon2PasswordHasher } from './persistence/argon2-password-hasher';
 import { PgAccountDataStore } from './persistence/pg-account-data-store';
 import { PgAccountStore } from './persistence/pg-account-store';
@@ -56,6 +57,9 @@ import { PgTotpStore } from './persistence/pg-totp-store';
 @Module({
   imports: [
     CardsModule,
+    MailModule,
+    // The account's notice preferences (GET/PUT /api/v1/account/notices); the module sweeps the notices too.
+    NoticesModule,
     // Counted in PostgreSQL: the limits hold across the app's processes and its restarts.
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG, Database],
@@ -67,8 +71,6 @@ import { PgTotpStore } from './persistence/pg-totp-store';
   ],
   controllers: [AuthController, OidcController, AccountController, ChildrenController, TotpController, LegalController, WebController, ApiDocsController],
   providers: [
-    // SMTP when configured; otherwise (development) the mail's subject and link go to the log.
-    { provide: Mailer, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.mail.smtp ? new SmtpMailer(config.mail) : new LogMailer()) },
     { provide: Sessions, inject: [Database], useFactory: (db: Database) => new Sessions(new PgSessionStore(db)) },
     {
       provide: AccountService,
@@ -135,9 +137,9 @@ import { PgTotpStore } from './persistence/pg-totp-store';
     },
     {
       provide: AccountData,
-      inject: [AccountService, ParentChildren, Database, ChildCallHistory, ParentCalls],
-      useFactory: (accounts: AccountService, children: ParentChildren, db: Database, callHistory: ChildCallHistory, parentCalls: ParentCalls) =>
-        new AccountData(accounts, children, new PgAccountDataStore(db), callHistory, parentCalls),
+      inject: [AccountService, ParentChildren, Database, ChildCallHistory, ParentCalls, NoticePreferencesService],
+      useFactory: (accounts: AccountService, children: ParentChildren, db: Database, callHistory: ChildCallHistory, parentCalls: ParentCalls, notices: NoticePreferencesService) =>
+        new AccountData(accounts, children, new PgAccountDataStore(db), callHistory, parentCalls, notices),
     },
     { provide: OIDC_RELYING_PARTY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => (config.oidc ? new OidcRelyingParty(config.oidc) : null) },
     {

@@ -38,6 +38,11 @@ export function isCardRecordExpired(issuedOn: string, today: string): boolean {
   return addMonths(issuedOn, CARD_RECORD_RETENTION_MONTHS) < today;
 }
 
+/** The day the purge deletes a card record issued on `issuedOn` (the first day isCardRecordExpired holds). */
+export function cardRecordDeletionDay(issuedOn: string): string {
+  return addDays(addMonths(issuedOn, CARD_RECORD_RETENTION_MONTHS), 1);
+}
+
 /**
  * The earliest issue date still kept on `today`: cards with `issued_on < cardRecordCutoff(today)`
  * are exactly those for which isCardRecordExpired holds (addMonths is monotonic, so they form a

@@ -1,4 +1,4 @@
-import { isCardRecordExpired } from '../../retention/retention-policy';
+import { addMonths, isCardRecordExpired } from '../../retention/retention-policy';
 
 /**
  * A card is valid three years from its creation, but its cascade rings until the card record is
@@ -9,4 +9,17 @@ import { isCardRecordExpired } from '../../retention/retention-policy';
  */
 export function cardStillRings(issuedOn: string, today: string): boolean {
   return !isCardRecordExpired(issuedOn, today);
+}
+
+/** A card is valid this many months from its creation (the cascade rings on until the record's retention ends). */
+export const CARD_VALIDITY_MONTHS = 36;
+
+/** The last day the card is valid ('YYYY-MM-DD'). */
+export function cardValidUntil(issuedOn: string): string {
+  return addMonths(issuedOn, CARD_VALIDITY_MONTHS);
+}
+
+/** True once the card's validity has passed (its cascade may still ring: cardStillRings). */
+export function isCardPastValidity(issuedOn: string, today: string): boolean {
+  return cardValidUntil(issuedOn) < today;
 }

@@ -13,6 +13,7 @@ import { PortalRateLimits1796800000000 } from './1796800000000-PortalRateLimits'
 import { ServiceSwitch1797000000000 } from './1797000000000-ServiceSwitch';
 import { CodeRequestsByPhone1797200000000 } from './1797200000000-CodeRequestsByPhone';
 import { CardRevocations1797300000000 } from './1797300000000-CardRevocations';
+import { ParentNotices1797600000000 } from './1797600000000-ParentNotices';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
@@ -32,4 +33,5 @@ export const migrations: Function[] = [
   ServiceSwitch1797000000000,
   CodeRequestsByPhone1797200000000,
   CardRevocations1797300000000,
+  ParentNotices1797600000000,
 ];

@@ -1,3 +1,4 @@
+import type { NoticesExport } from '../../notices/domain/notice-preferences';
 import { AccountProfile, AccountService } from './accounts';
 import { CallView, ChildCallHistory } from './call-history';
 import { AttemptSubject, accountSubject } from './link-lockout';
@@ -23,6 +24,8 @@ export interface AccountExport {
   signInProviders: { issuer: string; linkedAt: string; lastUsedAt: string }[];
   /** Each child with its cascade, the results of the tests of its numbers, and every call about it still kept (newest first). */
   children: (ChildView & { cascade: CascadeView; checks: CascadeCheckView; calls: CallView[] })[];
+  /** The notices this account chose and was sent (apps/server/src/notices). */
+  notices: NoticesExport;
   notes: string[];
 }
 
@@ -34,6 +37,7 @@ export class AccountData {
     private readonly store: AccountDataStore,
     private readonly callHistory: ChildCallHistory,
     private readonly numberChecks: { checks(parentId: string, childId: string): Promise<CascadeCheckView> },
+    private readonly notices: { export(parentId: string): Promise<NoticesExport> },
   ) {}
 
   async export(parentId: string): Promise<AccountExport> {
@@ -52,6 +56,7 @@ export class AccountData {
           calls: await this.callHistory.allCalls(parentId, child.id),
         })),
       ),
+      notices: await this.notices.export(parentId),
       notes: [
         'Your password is stored only as an argon2id hash, your e-mail address encrypted, and failed code attempts as keyed hashes: none can be exported in clear.',
         "The children's national register numbers are stored only as keyed hashes.",

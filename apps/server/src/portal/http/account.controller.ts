@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Put, Req, Res, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -6,8 +6,9 @@ import { AccountData, AccountExport } from '../domain/account-data';
 import { AccountProfile, AccountService } from '../domain/accounts';
 import { clearSessionCookie } from './cookies';
 import { CsrfGuard } from './csrf.guard';
-import { DeleteAccountDto } from './dto/account.dto';
-import { AccountExportView, AccountProfileView, DeletedAccountView } from './dto/views';
+import { NoticePreferencesService, NoticePreferencesView } from '../../notices/domain/notice-preferences';
+import { DeleteAccountDto, NoticePreferencesDto } from './dto/account.dto';
+import { AccountExportView, AccountProfileView, DeletedAccountView, NoticePreferencesViewDoc } from './dto/views';
 import { PortalErrorFilter } from './portal-error.filter';
 import { PortalRequest } from './portal-request';
 import { SessionGuard } from './session.guard';
@@ -23,6 +24,7 @@ export class AccountController {
   constructor(
     private readonly accounts: AccountService,
     private readonly data: AccountData,
+    private readonly notices: NoticePreferencesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -31,6 +33,21 @@ export class AccountController {
   @ApiOkResponse({ type: AccountProfileView, description: 'The signed-in account.' })
   profile(@Req() request: PortalRequest): Promise<AccountProfile> {
     return this.accounts.profile(request.parentId!);
+  }
+
+  @Get('notices')
+  @ApiOperation({ summary: 'Which notices I get', description: "The mail that tells the account what happens to its children's cascades: each kind, whether it is sent, and the notices' language." })
+  @ApiOkResponse({ type: NoticePreferencesViewDoc, description: "The account's notice preferences." })
+  noticePreferences(@Req() request: PortalRequest): Promise<NoticePreferencesView> {
+    return this.notices.get(request.parentId!);
+  }
+
+  /** `{"disabled": ["number-check"], "language": "nl"}` — every kind not listed is sent; the blocking notice always is. */
+  @Put('notices')
+  @ApiOperation({ summary: 'Choose which notices I get', description: 'Turns off the kinds listed in `disabled` (and on every other); the blocking notice (cascade-blocked) cannot be turned off (400).' })
+  @ApiOkResponse({ type: NoticePreferencesViewDoc, description: 'Saved.' })
+  setNoticePreferences(@Body() body: NoticePreferencesDto, @Req() request: PortalRequest): Promise<NoticePreferencesView> {
+    return this.notices.set(request.parentId!, { language: body.language ?? null, disabled: body.disabled });
   }
 
   @Get('export')

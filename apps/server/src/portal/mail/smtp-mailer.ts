@@ -49,8 +49,26 @@ export class SmtpMailer extends Mailer implements OnApplicationBootstrap, OnAppl
   }
 
   async send(mail: Mail): Promise<void> {
-    const delivery = this.deliver(mail).finally(() => this.deliveries.delete(delivery));
+    const delivery = this.inBackground(mail).finally(() => this.deliveries.delete(delivery));
     this.deliveries.add(delivery);
+  }
+
+  /** Waits for the SMTP server's answer; rejects with nodemailer's error code only (never the address). */
+  override async deliver(mail: Mail): Promise<void> {
+    const delivery = this.transmit(mail);
+    const tracked: Promise<void> = delivery.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => this.deliveries.delete(tracked));
+    this.deliveries.add(tracked);
+    try {
+      await delivery;
+      this.log.log(`mail sent: "${mail.subject}"`);
+    } catch (error) {
+      const reason = describeMailError(error);
+      this.log.error(`mail not sent: "${mail.subject}" (${reason})`);
+      throw new Error(reason);
+    }
   }
 
   /** Resolves once every delivery started so far has ended (sent or failed). */
@@ -71,17 +89,20 @@ export class SmtpMailer extends Mailer implements OnApplicationBootstrap, OnAppl
     this.transport.close();
   }
 
-  private async deliver(mail: Mail): Promise<void> {
+  private transmit(mail: Mail): Promise<unknown> {
+    return this.transport.sendMail({
+      from: this.mail.from,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+      signal: AbortSignal.timeout(3 * this.mail.timeoutMs),
+    });
+  }
+
+  private async inBackground(mail: Mail): Promise<void> {
     try {
-      await this.transport.sendMail({
-        from: this.mail.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        // RFC 3834: no auto-replies (vacation notices) to a machine's message.
-        headers: { 'Auto-Submitted': 'auto-generated' },
-        signal: AbortSignal.timeout(3 * this.mail.timeoutMs),
-      });
+      await this.transmit(mail);
       this.log.log(`mail sent: "${mail.subject}"`);
     } catch (error) {
       this.log.error(`mail not sent: "${mail.subject}" (${describeMailError(error)})`);

@@ -8,7 +8,9 @@ import { CascadeView, ChildView } from '../../domain/parent-children';
 import { FieldProblem, PortalErrorCode } from '../../domain/portal-error';
 import { TotpEnrolment, TotpStatus } from '../../domain/totp';
 import { LegalDocumentView, LegalSection } from '../../legal/legal-documents';
-import { LANGUAGES } from '../../../languages';
+import { LANGUAGES, Language } from '../../../languages';
+import { NoticePreferencesView, NoticesExport } from '../../../notices/domain/notice-preferences';
+import { NOTICE_KINDS, NoticeKind } from '../../../notices/domain/notices';
 import type { SignInProvider } from '../oidc.controller';
 import { LEG_RESULTS } from '../../../telephony/call-flow/types';
 
@@ -217,11 +219,37 @@ export class ExportedChildView extends ChildViewDoc {
   @ApiProperty({ type: [CallViewDoc], description: 'Every call about the child still kept (CALL_RECORD_RETENTION_DAYS), newest first.' }) calls!: CallViewDoc[];
 }
 
+class NoticeKindView {
+  @ApiProperty({ enum: NOTICE_KINDS }) kind!: NoticeKind;
+  @ApiProperty({ description: 'Mailed to this account.' }) enabled!: boolean;
+  @ApiProperty({ description: 'Cannot be turned off (the blocking notice).' }) mandatory!: boolean;
+}
+
+export class NoticePreferencesViewDoc implements NoticePreferencesView {
+  @ApiProperty({ enum: LANGUAGES, nullable: true, description: "The language of the notices; null: the child's cascade's language, else the deployment's." }) language!: Language | null;
+  @ApiProperty({ type: [NoticeKindView] }) kinds!: NoticeKindView[];
+}
+
+class RecordedNoticeView {
+  @ApiProperty({ enum: NOTICE_KINDS }) kind!: NoticeKind;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The child it was about (null: the whole service).' }) childId!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the mail said beyond its kind: a reason, a position, dates, a mode.' }) details!: Record<string, unknown>;
+  @ApiProperty({ enum: ['pending', 'sending', 'sent', 'abandoned'] }) status!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt!: string | null;
+}
+
+class NoticesExportView implements NoticesExport {
+  @ApiProperty({ type: NoticePreferencesViewDoc }) preferences!: NoticePreferencesViewDoc;
+  @ApiProperty({ type: [RecordedNoticeView] }) recorded!: RecordedNoticeView[];
+}
+
 export class AccountExportView implements AccountExport {
   @ApiProperty({ format: 'date-time' }) exportedAt!: string;
   @ApiProperty({ type: AccountProfileView }) account!: AccountProfileView;
   @ApiProperty({ type: [SessionView] }) sessions!: SessionView[];
   @ApiProperty({ type: [SignInProviderLinkView], description: 'Sign-in providers linked to the account (the subject is held only hashed).' }) signInProviders!: SignInProviderLinkView[];
   @ApiProperty({ type: [ExportedChildView] }) children!: ExportedChildView[];
+  @ApiProperty({ type: NoticesExportView, description: 'The notices the account chose and was sent.' }) notices!: NoticesExportView;
   @ApiProperty({ type: [String] }) notes!: string[];
 }

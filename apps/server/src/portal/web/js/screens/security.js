@@ -1,9 +1,10 @@
-// The account's security: two-step sign-in (TOTP) on or off, and new recovery codes.
+// The account's security: two-step sign-in (TOTP) on or off, and new recovery codes; and the notices it gets by e-mail.
 import { api } from '../api.js';
 import { announce, el, field } from '../dom.js';
 import { handleError, onSubmit, titledForm } from '../forms.js';
 import { plural, t } from '../i18n.js';
 import { go } from '../navigation.js';
+import { noticesSection } from '../sections/notices.js';
 
 export async function securityScreen(state) {
   let status;
@@ -31,7 +32,7 @@ export async function securityScreen(state) {
         },
       }),
     );
-    return el('div', {}, el('h1', { text: t('security.heading') }), box);
+    return el('div', {}, el('h1', { text: t('security.heading') }), box, await noticesSection());
   }
 
   box.append(el('p', { text: t('totp.on') }), el('p', { class: 'hint', text: plural('totp.recoveryLeft', status.recoveryCodesLeft) }));
@@ -66,5 +67,5 @@ export async function securityScreen(state) {
     await go('security');
     announce(t('totp.off'));
   });
-  return el('div', {}, el('h1', { text: t('security.heading') }), box, renew, disable);
+  return el('div', {}, el('h1', { text: t('security.heading') }), box, renew, disable, await noticesSection());
 }
