@@ -46,19 +46,35 @@ cleanup() {
   [ "$stopping" -eq 1 ] && return; stopping=1
   set +e
   say "stopping the cluster"
-  # The nodes' stacks first (each stops its Asterisk and app), then Kamailio, then the keepers.
+  # The nodes' stacks first (each stops its Asterisk and app), then Kamailio, then the keepers
+  # (each stops its postgres). Polled, never waited on: a part that hangs is killed.
+  local nodes=() keepers=() i
   for i in "${!pids[@]}"; do
-    case "${names[$i]}" in node*) kill -TERM "${pids[$i]}" 2>/dev/null ;; esac
+    case "${names[$i]}" in node*) nodes+=("${pids[$i]}") ;; pg-*) keepers+=("${pids[$i]}") ;; esac
   done
-  for i in "${!pids[@]}"; do case "${names[$i]}" in node*) wait "${pids[$i]}" 2>/dev/null ;; esac; done
-  for i in "${!pids[@]}"; do
-    case "${names[$i]}" in kamailio) kill -TERM "${pids[$i]}" 2>/dev/null; wait "${pids[$i]}" 2>/dev/null ;; esac
-  done
+  [ "${#nodes[@]}" -gt 0 ] && kill -TERM "${nodes[@]}" 2>/dev/null
+  gone_within 30 "${nodes[@]}" || kill -KILL "${nodes[@]}" 2>/dev/null
+  if [ -n "${KAMAILIO_RUN:-}" ]; then
+    pkill -TERM -f "kamailio -DD -E -f $KAMAILIO_RUN/kamailio.cfg"
+    for _ in $(seq 1 50); do pgrep -f "kamailio -DD -E -f $KAMAILIO_RUN/kamailio.cfg" >/dev/null || break; sleep 0.2; done
+    pkill -KILL -f "kamailio -DD -E -f $KAMAILIO_RUN/kamailio.cfg"
+  fi
   for data in pg-node2 pg-node1 pg-monitor; do
     [ -d "$CLUSTER_DIR/$data" ] && autoctl stop --pgdata "$CLUSTER_DIR/$data" >/dev/null 2>&1
   done
-  for i in "${!pids[@]}"; do wait "${pids[$i]}" 2>/dev/null; done
+  gone_within 30 "${keepers[@]}" || kill -KILL "${keepers[@]}" 2>/dev/null
   say "stopped"
+}
+# Whether every pid given has ended within that many seconds.
+gone_within() {
+  local deadline=$((SECONDS + $1)) pid alive; shift
+  while :; do
+    alive=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && return 0
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.2
+  done
 }
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
@@ -72,6 +88,11 @@ keep() {
   local name="$1"; shift
   "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
   pids+=("$!"); names+=("$name")
+}
+# A node's stack still runs and its app is connected to its Asterisk (a stack that ended stops the set).
+node_up() {
+  kill -0 "$1" 2>/dev/null || die "a node's stack ended during start-up (see its output above)"
+  curl -sS "$2" 2>/dev/null | grep -q '"ari":"up"'
 }
 wait_for() { # what, seconds, command...
   local what="$1" seconds="$2"; shift 2
@@ -112,7 +133,8 @@ for k in 1 2; do
   read -r -a env_k <<< "$(node_env "$k")"
   keep "node$k" env "${env_k[@]}" bash scripts/stack.sh
   health="http://127.0.0.1:$((METRICS_BASE_PORT + k - 1))/health"
-  wait_for "node $k's app to connect to its Asterisk" 240 bash -c "curl -sS '$health' 2>/dev/null | grep -q '\"ari\":\"up\"'"
+  node_pid="${pids[-1]}"
+  wait_for "node $k's app to connect to its Asterisk" 240 node_up "$node_pid" "$health"
 done
 
 # Kamailio on the service's SIP address, each node probed by OPTIONS and by its app's /health
@@ -128,11 +150,14 @@ keep kamailio kamailio -DD -E -f "$KAMAILIO_RUN/kamailio.cfg"
 cat >&2 <<INFO
 
   The Allo Parents cluster is running.
-    SIP entry (Kamailio):  sip:${SERVICE_NUMBER:-3278150000}@${SIP_BIND_ADDRESS:-127.0.0.1}:$ENTRY_PORT  (npm run demo:call calls it)
+    SIP entry (Kamailio):  sip:${SERVICE_NUMBER:-3278150000}@${SIP_BIND_ADDRESS:-127.0.0.1}:$ENTRY_PORT
     Node 1:                SIP 127.0.0.1:$((ENTRY_PORT + 1)), portal http://127.0.0.1:$HTTP_BASE_PORT/, Asterisk CLI: scripts/asterisk.sh cli ${ASTERISK_INSTANCE:-service}-node1
     Node 2:                SIP 127.0.0.1:$((ENTRY_PORT + 2)), portal http://127.0.0.1:$((HTTP_BASE_PORT + 1))/, Asterisk CLI: scripts/asterisk.sh cli ${ASTERISK_INSTANCE:-service}-node2
     PostgreSQL:            $DATABASE_URL_CLUSTER  (pg_autoctl show state: see docs/scaling.md)
     Kamailio's nodes:      kamcmd -s unix:$KAMAILIO_RUN/kamailio.ctl dispatcher.list
+    Place a finder's call through Kamailio (demo mode; it shows the legs when node 1 takes the call,
+    the [node2] lines show them otherwise):
+      DATABASE_URL='$DATABASE_URL_CLUSTER' ASTERISK_INSTANCE=${ASTERISK_INSTANCE:-service}-node1 npm run demo:call
   Ctrl-C stops everything.
 
 INFO

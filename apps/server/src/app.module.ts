@@ -10,6 +10,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PortalModule } from './portal/portal.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RetentionModule } from './retention/retention.module';
+import { NoticesSchedulingModule } from './notices/notices.module';
 import { TelephonyModule } from './telephony/telephony.module';
 
 @Module({})
@@ -37,6 +38,7 @@ export class AppModule {
         CardsModule,
         RetentionModule,
         PortalModule,
+        NoticesSchedulingModule,
       ],
     };
   }

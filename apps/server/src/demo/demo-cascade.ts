@@ -53,7 +53,7 @@ export interface DemoSeedResult {
 async function demoContext(config: AppConfig): Promise<INestApplicationContext> {
   @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, PrivacyModule, CardsModule, PortalModule] })
   class DemoModule {}
-  const context = await NestFactory.createApplicationContext(DemoModule, { logger: false });
+  const context = await NestFactory.createApplicationContext(DemoModule, { logger: ["error"] });
   // The data source connects in the background (the app starts without PostgreSQL): wait for it, 10 s at most.
   const source = context.get<DataSource>(getDataSourceToken());
   for (let waited = 0; !source.isInitialized; waited += 100) {

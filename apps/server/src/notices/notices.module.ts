@@ -47,8 +47,14 @@ export function noticeSweep(db: Database, mailer: Mailer, encryptor: Encryptor, 
       inject: [Database, Mailer, Encryptor, CardSealer, APP_CONFIG],
       useFactory: (db: Database, mailer: Mailer, encryptor: Encryptor, sealer: CardSealer, config: AppConfig) => noticeSweep(db, mailer, encryptor, sealer, config),
     },
-    NoticesScheduler,
   ],
   exports: [NoticePreferencesService, NoticeSweep],
 })
 export class NoticesModule {}
+
+/**
+ * The app's periodic sweep, apart from NoticesModule: the portal (and the commands that load it)
+ * need the preferences and the sweep, not a timer nor the app's metrics.
+ */
+@Module({ imports: [NoticesModule], providers: [NoticesScheduler] })
+export class NoticesSchedulingModule {}
