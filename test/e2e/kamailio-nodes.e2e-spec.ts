@@ -76,7 +76,9 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
     await world.start();
     await asteriskB.start();
     appB = start('node', [join(REPO_ROOT, 'dist/apps/server/src/main.js')], { env: { ...process.env, ...envB } });
-    await waitForHealth(testConfig(nodeB), { status: 'ok' });
+    await waitForHealth(testConfig(nodeB), { status: 'ok' }).catch((error: Error) => {
+      throw new Error(`${error.message}\nnode B's app said:\n${appB?.output().slice(-3000)}`);
+    });
     await kamailio.start();
     await waitFor('both nodes active in Kamailio', async () => (await kamailio.isActive(A.sipUri)) && (await kamailio.isActive(B.sipUri)), 10_000);
   });
