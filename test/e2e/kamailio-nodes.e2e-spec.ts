@@ -67,6 +67,9 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
   const nodeABack = (logFrom: number) =>
     waitFor('node A back in the set', async () => kamailio.output().slice(logFrom).includes(`node ${A.sipUri}: its app is healthy again`) && (await kamailio.isActive(A.sipUri)), 15_000, 100);
 
+  /** A precondition of each failure: node A in the set when it fails, so that the drain time measures something. */
+  const nodeAInSet = () => waitFor('node A in the set before its failure', () => kamailio.isActive(A.sipUri), 10_000, 100);
+
   const waitUntil = async (at: number) => {
     // The deadline itself is what is tested ("from 5 s after the failure"), not an event to wait for.
     if (at > Date.now()) await sleep(at - Date.now());
@@ -76,7 +79,9 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
     await world.start();
     await asteriskB.start();
     appB = start('node', [join(REPO_ROOT, 'dist/apps/server/src/main.js')], { env: { ...process.env, ...envB } });
-    await waitForHealth(testConfig(nodeB), { status: 'ok' });
+    await waitForHealth(testConfig(nodeB), { status: 'ok' }).catch((error: Error) => {
+      throw new Error(`${error.message}\nnode B's app said:\n${appB?.output().slice(-3000)}`);
+    });
     await kamailio.start();
     await waitFor('both nodes active in Kamailio', async () => (await kamailio.isActive(A.sipUri)) && (await kamailio.isActive(B.sipUri)), 10_000);
   });
@@ -120,6 +125,7 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
     const before = await connected();
     const since = new Date();
     const logFrom = kamailio.output().length;
+    await nodeAInSet();
     await world.asterisk.kill();
     const killedAt = Date.now();
     try {
@@ -153,6 +159,7 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
   it('given node A\'s app is stopped (its Asterisk still answering OPTIONS), then new finders go to node B within 5 s, and node A is back when its app is', async () => {
     const beforeB = await connectedOn(urlB);
     const logFrom = kamailio.output().length;
+    await nodeAInSet();
     await world.stopApp();
     const stoppedAt = Date.now();
     try {
@@ -173,6 +180,7 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
     const beforeB = await connectedOn(urlB);
     const since = new Date();
     const logFrom = kamailio.output().length;
+    await nodeAInSet();
     world.asterisk.freeze();
     const frozenAt = Date.now();
     try {
@@ -211,6 +219,7 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
 
   it('given no node\'s app is healthy (both stopped), then Kamailio still gives a finder to a node whose Asterisk answers, and its dialplan puts the finder through to the hotline', async () => {
     const logFrom = kamailio.output().length;
+    await nodeAInSet();
     await world.stopApp();
     appB?.child.kill('SIGTERM');
     await appB?.exited;

@@ -62,7 +62,7 @@ export class KamailioInstance {
     return found;
   }
 
-  /** Whether the node (sip:HOST:PORT) is in set 1 (or `set`): active, neither inactive nor disabled. */
+  /** Whether the node (sip:HOST:PORT) is in set 1 (or `set`): active (A...), not inactive (I...) nor disabled (D...). */
   async isActive(uri: string, set = 1): Promise<boolean> {
     const node = (await this.destinations()).find((d) => d.set === set && d.uri === uri);
     return node !== undefined && node.flags.startsWith('A');
