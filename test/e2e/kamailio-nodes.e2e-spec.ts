@@ -30,8 +30,8 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
     ARI_URL: `http://127.0.0.1:${TEST_PORTS.ari + 100}`,
     HTTP_PORT: String(TEST_PORTS.http + 100),
     METRICS_PORT: String(TEST_PORTS.operators + 100),
-    RTP_PORT_START: String(TEST_PORTS.rtpStart + 2000),
-    RTP_PORT_END: String(TEST_PORTS.rtpStart + 2499),
+    RTP_PORT_START: String(TEST_PORTS.secondNodeRtpStart),
+    RTP_PORT_END: String(TEST_PORTS.secondNodeRtpStart + 499),
   };
   const envB = testEnvironment(nodeB);
   const asteriskB = new AsteriskInstance(testInstanceName('node-b'), envB);

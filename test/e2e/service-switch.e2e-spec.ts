@@ -61,8 +61,8 @@ describe('the service switch shared through PostgreSQL (real Asterisk, the app, 
       ARI_URL: `http://127.0.0.1:${TEST_PORTS.ari + 100}`,
       HTTP_PORT: String(TEST_PORTS.http + 100),
       METRICS_PORT: String(TEST_PORTS.operators + 100),
-      RTP_PORT_START: String(TEST_PORTS.rtpStart + 500),
-      RTP_PORT_END: String(TEST_PORTS.rtpStart + 999),
+      RTP_PORT_START: String(TEST_PORTS.secondNodeRtpStart),
+      RTP_PORT_END: String(TEST_PORTS.secondNodeRtpStart + 499),
     };
     const envB = testEnvironment(nodeB);
     const asteriskB = new AsteriskInstance(testInstanceName('service-b'), envB);

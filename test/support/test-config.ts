@@ -44,6 +44,8 @@ export const TEST_PORTS = {
   networkAri: 18089 + TEST_PORT_OFFSET,
   sippBase: 16000 + TEST_PORT_OFFSET,
   rtpStart: 14000 + TEST_PORT_OFFSET,
+  /** A second node's Asterisk (the two-node tests): the other half of the service's RTP range. */
+  secondNodeRtpStart: 14500 + TEST_PORT_OFFSET,
   networkRtpStart: 18200 + TEST_PORT_OFFSET,
 } as const;
 
