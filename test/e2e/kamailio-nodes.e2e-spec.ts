@@ -8,7 +8,7 @@ import { sleep, start, Started, waitFor } from '../support/processes';
 import { REPO_ROOT } from '../support/repo-root';
 import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
 import { TEST_PORTS, testConfig, testEnvironment, testInstanceName } from '../support/test-config';
-import { E2E_TIMERS, World } from '../support/world';
+import { SECOND_NODE, World } from '../support/world';
 
 jest.setTimeout(150_000);
 
@@ -24,15 +24,7 @@ describe('Kamailio in front of two nodes (real Kamailio, two Asterisk + app node
   // Node A is the world's (its app in this process); node B has ports of its own, as in
   // service-switch.e2e-spec.ts.
   const world = new World();
-  const nodeB = {
-    ...E2E_TIMERS,
-    SIP_PORT: String(TEST_PORTS.sip + 100),
-    ARI_URL: `http://127.0.0.1:${TEST_PORTS.ari + 100}`,
-    HTTP_PORT: String(TEST_PORTS.http + 100),
-    METRICS_PORT: String(TEST_PORTS.operators + 100),
-    RTP_PORT_START: String(TEST_PORTS.secondNodeRtpStart),
-    RTP_PORT_END: String(TEST_PORTS.secondNodeRtpStart + 499),
-  };
+  const nodeB = SECOND_NODE;
   const envB = testEnvironment(nodeB);
   const asteriskB = new AsteriskInstance(testInstanceName('node-b'), envB);
   let appB: Started | undefined;

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../support/repo-root';
 import { runService } from '../support/service-command';
 import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
 import { TEST_PORTS, testConfig, testEnvironment, testInstanceName } from '../support/test-config';
-import { E2E_TIMERS, World } from '../support/world';
+import { SECOND_NODE, World } from '../support/world';
 
 jest.setTimeout(120_000);
 
@@ -55,15 +55,7 @@ describe('the service switch shared through PostgreSQL (real Asterisk, the app, 
 
   describe('with a second node (its own Asterisk and app, the same PostgreSQL)', () => {
     // Node B: the same configuration on ports of its own (node A is the world's).
-    const nodeB = {
-      ...E2E_TIMERS,
-      SIP_PORT: String(TEST_PORTS.sip + 100),
-      ARI_URL: `http://127.0.0.1:${TEST_PORTS.ari + 100}`,
-      HTTP_PORT: String(TEST_PORTS.http + 100),
-      METRICS_PORT: String(TEST_PORTS.operators + 100),
-      RTP_PORT_START: String(TEST_PORTS.secondNodeRtpStart),
-      RTP_PORT_END: String(TEST_PORTS.secondNodeRtpStart + 499),
-    };
+    const nodeB = SECOND_NODE;
     const envB = testEnvironment(nodeB);
     const asteriskB = new AsteriskInstance(testInstanceName('service-b'), envB);
     let appB: Started | undefined;

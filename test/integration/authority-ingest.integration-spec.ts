@@ -6,7 +6,7 @@ import { CardSealer } from '../../apps/server/src/cards/domain/card-ingest';
 import { ContactCodeVerifier } from '../../apps/server/src/cards/domain/contact-code-verifier';
 import { makeNationalNumber } from '../../apps/server/src/cascades/domain/national-number';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
-import { cardRecord, daysAgo, randomCode } from '../support/cards-data';
+import { cardRecord, daysAgo, randomCode, cascadeWithOneNumber } from '../support/cards-data';
 import { randomNationalNumber } from '../support/national-numbers';
 import { startCardsApp } from '../support/cards-app';
 import { testConfig } from '../support/test-config';
@@ -31,15 +31,7 @@ describe('POST /api/v1/authority/cards against PostgreSQL', () => {
   const cascadeOf = async (nn: string): Promise<{ status: string; blocked_reason: string | null; id: string }> =>
     (await db.query(`SELECT c.id, c.status, c.blocked_reason FROM cascades c JOIN children ch ON ch.id = c.child_id WHERE ch.national_number_hash = $1`, [hashOf(nn)]))[0];
 
-  /** The portal's part (not built yet): a cascade with one number for an ingested child. */
-  const cascadeFor = async (nn: string, status: 'active' | 'draft'): Promise<string> => {
-    const [{ id }] = await db.query(
-      `INSERT INTO cascades (child_id, status, activated_at) SELECT id, $2, CASE WHEN $2 = 'active' THEN now() END FROM children WHERE national_number_hash = $1 RETURNING id`,
-      [hashOf(nn), status],
-    );
-    await db.query(`INSERT INTO cascade_numbers (cascade_id, position, e164, country) VALUES ($1, 1, '+32470000041', 'BE')`, [id]);
-    return id;
-  };
+  const cascadeFor = (nn: string, status: 'active' | 'draft') => cascadeWithOneNumber(db, hashOf(nn), status);
 
   beforeAll(async () => {
     ({ app, db } = await startCardsApp(config));

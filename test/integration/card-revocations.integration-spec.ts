@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuthorityTokens } from '../../apps/server/src/cards/domain/authority-tokens';
 import { ContactCodeVerifier } from '../../apps/server/src/cards/domain/contact-code-verifier';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
-import { cardRecord, daysAgo } from '../support/cards-data';
+import { cardRecord, daysAgo, cascadeWithOneNumber } from '../support/cards-data';
 import { startCardsApp } from '../support/cards-app';
 import { randomNationalNumber } from '../support/national-numbers';
 import { testConfig } from '../support/test-config';
@@ -31,15 +31,7 @@ describe('POST /api/v1/authority/cards/revocations against PostgreSQL', () => {
     (await db.query(`SELECT c.id, c.status, c.blocked_reason FROM cascades c JOIN children ch ON ch.id = c.child_id WHERE ch.national_number_hash = $1`, [hashOf(nn)]))[0];
   const auditOf = (subjectId: string): Promise<{ action: string; actor_kind: string; details: unknown }[]> =>
     db.query(`SELECT action, actor_kind, details FROM audit_events WHERE subject_id = $1 ORDER BY at, id`, [subjectId]);
-  /** What a parent's portal does on activation (not under test here): a cascade with one number. */
-  const cascadeFor = async (nn: string, status: 'active' | 'draft'): Promise<string> => {
-    const [{ id }] = await db.query(
-      `INSERT INTO cascades (child_id, status, activated_at) SELECT id, $2, CASE WHEN $2 = 'active' THEN now() END FROM children WHERE national_number_hash = $1 RETURNING id`,
-      [hashOf(nn), status],
-    );
-    await db.query(`INSERT INTO cascade_numbers (cascade_id, position, e164, country) VALUES ($1, 1, '+32470000041', 'BE')`, [id]);
-    return id;
-  };
+  const cascadeFor = (nn: string, status: 'active' | 'draft') => cascadeWithOneNumber(db, hashOf(nn), status);
 
   beforeAll(async () => {
     ({ app, db } = await startCardsApp(config));

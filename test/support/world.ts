@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, Started, waitFor } from './processes';
 import { REPO_ROOT } from './repo-root';
-import { testConfig, testEnvironment, testInstanceName } from './test-config';
+import { TEST_PORTS, testConfig, testEnvironment, testInstanceName } from './test-config';
 
 /** Short timers so the end-to-end tests run in seconds; production uses the defaults. */
 export const E2E_TIMERS: Record<string, string> = {
@@ -29,6 +29,20 @@ export const E2E_TIMERS: Record<string, string> = {
   INTER_DIGIT_TIMEOUT_SECONDS: '2',
   HOLD_MESSAGE_INTERVAL_SECONDS: '5',
   SERVICE_NUMBERS: '3278150000:fr,3278150001:nl',
+};
+
+/**
+ * A second node (its own Asterisk and app, the same PostgreSQL) beside the world's: the same
+ * configuration on ports of its own (the two-node tests).
+ */
+export const SECOND_NODE: Record<string, string> = {
+  ...E2E_TIMERS,
+  SIP_PORT: String(TEST_PORTS.sip + 100),
+  ARI_URL: `http://127.0.0.1:${TEST_PORTS.ari + 100}`,
+  HTTP_PORT: String(TEST_PORTS.http + 100),
+  METRICS_PORT: String(TEST_PORTS.operators + 100),
+  RTP_PORT_START: String(TEST_PORTS.secondNodeRtpStart),
+  RTP_PORT_END: String(TEST_PORTS.secondNodeRtpStart + 499),
 };
 
 /**
