@@ -207,7 +207,7 @@ describe('the parents journey in headless Chromium', () => {
     expect([shownText.match(/null|undefined|\{\w+\}/g), Object.keys(messages.en).filter((key) => shownText.includes(key))]).toEqual([null, []]);
   }
 
-  const stateIs = (page: Page, language: Language, state: 'active' | 'draft' | 'blocked') =>
+  const stateIs = (page: Page, language: Language, state: 'active' | 'draft' | 'paused' | 'blocked') =>
     shown(page.locator('main').getByText(text(language, `state.${state}`), { exact: true }));
 
   const NUMBERS = [
@@ -217,7 +217,7 @@ describe('the parents journey in headless Chromium', () => {
   ];
 
   it.each(LANGUAGES)(
-    'in %s: given a card ingested by the authority, when a parent registers, confirms the e-mail, signs in, links the child, adds three numbers, reorders them with the keyboard and accepts the terms, then the cascade is active with the numbers in that order',
+    'in %s: given a card ingested by the authority, when a parent registers, confirms the e-mail, signs in, links the child, adds three numbers, reorders them with the keyboard and accepts the terms, then the cascade is active with the numbers in that order; pausing and resuming it show each state and its meaning',
     async (language) => {
       const prefix = `journey-${language}`;
       const card = cardRecord({ firstName: 'Zoë', issuedOn: daysAgo(20) });
@@ -288,12 +288,46 @@ describe('the parents journey in headless Chromium', () => {
       expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', terms_version: CURRENT_TERMS_VERSION });
       await shot(page, `${prefix}-08-active`);
 
+      // Pause: the page says so at the top, and that a finder now reaches the hotline; nothing reads as ringing.
+      const pauseBox = page.getByRole('region', { name: text(language, 'pause.title') });
+      await shown(pauseBox.getByText(text(language, 'pause.help'), { exact: true }));
+      await pauseBox.getByRole('button', { name: text(language, 'pause.submit'), exact: true }).click();
+      await shown(page.getByRole('status').filter({ hasText: text(language, 'pause.done') }));
+      await stateIs(page, language, 'paused');
+      await shown(page.locator('main').getByText(text(language, 'state.pausedHelp'), { exact: true }));
+      await shown(page.locator('main').getByText(text(language, 'cascade.pausedAt').split('{date}')[0]));
+      expect(await page.locator('main').getByText(text(language, 'cascade.activatedAt').split('{date}')[0]).count()).toBe(0);
+      expect(await page.getByRole('region', { name: text(language, 'activation.activeTitle') }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: text(language, 'pause.submit'), exact: true }).count()).toBe(0);
+      // Resuming needs no new consent: no terms to accept, one button.
+      const resumeBox = page.getByRole('region', { name: text(language, 'resume.title') });
+      await shown(resumeBox.getByText(text(language, 'resume.help'), { exact: true }));
+      expect(await page.getByRole('checkbox', { name: text(language, 'activation.consent', { version: CURRENT_TERMS_VERSION }) }).count()).toBe(0);
+      await noRawText(page);
+      expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'paused', terms_version: CURRENT_TERMS_VERSION });
+      await shot(page, `${prefix}-09-paused`);
+
+      // Back on "my children", the child shows as paused too.
+      await page.getByRole('button', { name: text(language, 'cascade.back') }).click();
+      await shown(page.getByRole('heading', { level: 1, name: text(language, 'children.heading') }));
+      await stateIs(page, language, 'paused');
+      await shot(page, `${prefix}-10-my-children-paused`);
+
+      // Resume: active again at once, with the consent given at the activation.
+      await page.getByRole('button', { name: text(language, 'children.open', { name: 'Zoë' }) }).click();
+      await page.getByRole('region', { name: text(language, 'resume.title') }).getByRole('button', { name: text(language, 'resume.submit'), exact: true }).click();
+      await shown(page.getByRole('status').filter({ hasText: text(language, 'resume.done') }));
+      await stateIs(page, language, 'active');
+      await shown(page.getByRole('region', { name: text(language, 'activation.activeTitle') }));
+      await shown(page.getByRole('region', { name: text(language, 'pause.title') }));
+      expect(await storedCascade(card.nationalNumber)).toMatchObject({ status: 'active', terms_version: CURRENT_TERMS_VERSION });
+
       // Back on "my children", the child shows as active too.
       await page.getByRole('button', { name: text(language, 'cascade.back') }).click();
       await shown(page.getByRole('heading', { level: 1, name: text(language, 'children.heading') }));
       await stateIs(page, language, 'active');
       await shown(page.getByRole('button', { name: text(language, 'children.open', { name: 'Zoë' }) }));
-      await shot(page, `${prefix}-09-my-children`);
+      await shot(page, `${prefix}-11-my-children`);
     },
   );
 

@@ -89,6 +89,19 @@ describe('calls the service places for parents: testing the list and a lost code
       for (const n of view.body.numbers) expect(Date.parse(n.lastCheckAt)).toBeGreaterThanOrEqual(before - 1000);
     });
 
+    it('given a paused cascade, when the parent starts a test, then its numbers are called all the same (the list can be checked before resuming) and it stays paused', async () => {
+      const { client } = await signedInParent(portal);
+      const { childId } = await childWith(client, ['+32470111071', '+32470111072']);
+      expect((await client.post(`/api/v1/children/${childId}/cascade/pause`)).status).toBe(200);
+      dialler.script.set('+32470111071', 'confirmed');
+      expect((await client.post(`/api/v1/children/${childId}/cascade/test`)).status).toBe(202);
+      await settled();
+      expect(dialler.calls.map((c) => c.number)).toEqual(['+32470111071', '+32470111072']);
+      const view = await client.get(`/api/v1/children/${childId}/cascade/test`);
+      expect(view.body.numbers.map((n: { lastCheckResult: string }) => n.lastCheckResult)).toEqual(['confirmed', 'no-answer']);
+      expect((await client.get(`/api/v1/children/${childId}/cascade`)).body.status).toBe('paused');
+    });
+
     it('given a tested list, when the parent reorders it and adds a number, then the numbers kept keep their results and the new one has none', async () => {
       const { client } = await signedInParent(portal);
       const { childId } = await childWith(client, ['+32470111061', '+32470111062']);
@@ -210,6 +223,15 @@ describe('calls the service places for parents: testing the list and a lost code
       ['an unknown number', async () => ({ nationalNumber: randomNationalNumber() })],
       ['a child with a draft cascade', async (client: PortalClient) => ({ nationalNumber: (await childWith(client, ['+32470222011'], { activate: false })).card.nationalNumber })],
       ['a child with no cascade', async (client: PortalClient) => ({ nationalNumber: (await childWith(client, [], { activate: false })).card.nationalNumber })],
+      // Paused, perhaps because that phone was lost: the code is not read out to it.
+      [
+        'a child whose cascade its parents paused',
+        async (client: PortalClient) => {
+          const { childId, card } = await childWith(client, ['+32470222051']);
+          expect((await client.post(`/api/v1/children/${childId}/cascade/pause`)).status).toBe(200);
+          return { nationalNumber: card.nationalNumber };
+        },
+      ],
     ])('given %s, then the very same answer and nobody is called', async (_, seed) => {
       const { client } = await signedInParent(portal);
       const body = await seed(client);

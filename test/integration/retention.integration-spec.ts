@@ -29,7 +29,7 @@ describe('the retention purge against PostgreSQL', () => {
     for (const issuedOn of cardsIssuedOn) await db.query(`INSERT INTO cards (child_id, issued_on) VALUES ($1, $2)`, [id, issuedOn]);
     return id;
   };
-  const cascade = async (childId: string, status: 'active' | 'blocked' | 'draft', inactiveSince?: string): Promise<string> => {
+  const cascade = async (childId: string, status: 'active' | 'paused' | 'blocked' | 'draft', inactiveSince?: string): Promise<string> => {
     const [{ id }] = await db.query(
       `INSERT INTO cascades (child_id, status, blocked_reason, inactive_since) VALUES ($1, $2, CASE WHEN $2 = 'blocked' THEN 'new-card' END, $3) RETURNING id`,
       [childId, status, status === 'active' ? null : (inactiveSince ?? null)],
@@ -150,6 +150,47 @@ describe('the retention purge against PostgreSQL', () => {
       expect((await db.query(`SELECT inactive_since FROM cascades WHERE id = $1`, [c]))[0].inactive_since).toBeNull();
     });
 
+    it('given cascades their parents paused, then a pause counts as inactivity from its start: an account paused past the cut-off goes, one paused since the cut-off stays', async () => {
+      const old = '1990-01-01T00:00:00Z';
+      const pausedPast = await account(old, { childId: await pausedChild('1997-12-15T11:59:59Z') });
+      const pausedExactly = await account(old, { childId: await pausedChild('1997-12-15T12:00:00Z') });
+      const pausedRecently = await account(old, { childId: await pausedChild('2001-06-01T00:00:00Z') });
+      // One child's cascade paused for years, another's active: the account is in use.
+      const pausedAndActive = await account(old, { childId: await pausedChild('1991-01-01T00:00:00Z') }, { childId: await activeChild() });
+
+      await purgeAt('2001-06-15T12:00:00Z');
+      expect({
+        pausedPast: await exists('parent_accounts', pausedPast),
+        pausedExactly: await exists('parent_accounts', pausedExactly),
+        pausedRecently: await exists('parent_accounts', pausedRecently),
+        pausedAndActive: await exists('parent_accounts', pausedAndActive),
+      }).toEqual({ pausedPast: false, pausedExactly: true, pausedRecently: true, pausedAndActive: true });
+    });
+
+    it('given an active cascade that is paused, then it is inactive from the pause; a new card blocking it keeps that time; resuming clears it', async () => {
+      const inactiveSince = async (id: string): Promise<Date | null> => (await db.query(`SELECT inactive_since FROM cascades WHERE id = $1`, [id]))[0].inactive_since;
+      const blockedLater = await cascade(await child(), 'active');
+      await db.query(`UPDATE cascades SET status = 'paused' WHERE id = $1`, [blockedLater]);
+      const pausedAt = await inactiveSince(blockedLater);
+      expect(Date.now() - pausedAt!.getTime()).toBeLessThan(60_000);
+      await db.query(`UPDATE cascades SET status = 'blocked', blocked_reason = 'new-card' WHERE id = $1`, [blockedLater]);
+      expect(await inactiveSince(blockedLater)).toEqual(pausedAt);
+
+      const resumed = await cascade(await child(), 'paused', '1999-01-01T00:00:00Z');
+      expect(await inactiveSince(resumed)).toEqual(new Date('1999-01-01T00:00:00Z'));
+      await db.query(`UPDATE cascades SET status = 'active' WHERE id = $1`, [resumed]);
+      expect(await inactiveSince(resumed)).toBeNull();
+      // The constraint and the trigger hold a paused cascade to the rules of any inactive one: no blocking reason, always a time.
+      await expect(db.query(`UPDATE cascades SET status = 'paused', blocked_reason = 'new-card' WHERE id = $1`, [resumed])).rejects.toThrow(/ck_cascades_blocked_reason/);
+      await expect(db.query(`UPDATE cascades SET status = 'paused', inactive_since = NULL WHERE id = $1`, [resumed])).resolves.toBeDefined();
+      expect(await inactiveSince(resumed)).not.toBeNull();
+    });
+
+    async function pausedChild(since: string): Promise<string> {
+      const id = await child();
+      await cascade(id, 'paused', since);
+      return id;
+    }
     async function inactiveChild(since: string): Promise<string> {
       const id = await child();
       await cascade(id, 'blocked', since);

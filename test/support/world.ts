@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { randomNationalNumber } from './national-numbers';
+import { CascadeStatus } from '../../apps/server/src/cascades/domain/cascade-status';
 import { PgEnrolmentStore } from '../../apps/server/src/cascades/persistence/pg-enrolment-store';
 import { AppConfig } from '../../apps/server/src/config/app-config';
 import { Database } from '../../apps/server/src/database/database';
@@ -162,7 +163,7 @@ export class World {
     return `3247${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   }
 
-  async enrol(numbers: string[], options: { status?: 'draft' | 'active' | 'blocked'; issuedOn?: string; language?: Language; firstName?: string } = {}) {
+  async enrol(numbers: string[], options: { status?: CascadeStatus; issuedOn?: string; language?: Language; firstName?: string } = {}) {
     const nationalNumber = this.nationalNumber();
     const { cascadeId } = await this.enrolment.enrol({
       nationalNumber,

@@ -51,7 +51,7 @@ runCli(async () => {
     process.stderr.write(`${tty ? '\n' : ''}`);
     process.stdout.write(
       `${summary.lines - 1} rows read in ${seconds.toFixed(1)} s: ${summary.imported} imported, ${summary.alreadyPresent} already present, ` +
-        `${summary.rejected} rejected (see above), ${summary.blockedCascades} active cascades blocked for a new card; ` +
+        `${summary.rejected} rejected (see above), ${summary.blockedCascades} active or paused cascades blocked for a new card; ` +
         `${Math.round((summary.imported + summary.alreadyPresent) / Math.max(seconds, 0.001))} cards/s\n`,
     );
   } finally {

@@ -49,7 +49,7 @@ export interface IngestReport {
   received: number;
   accepted: { index: number; outcome: 'created' | 'already-present' }[];
   rejected: { index: number; problems: CardProblem[] }[];
-  /** Active cascades blocked because their child got a new card (and so a new code). */
+  /** Active and paused cascades blocked because their child got a new card (and so a new code). */
   blockedCascades: number;
 }
 

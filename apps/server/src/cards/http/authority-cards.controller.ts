@@ -29,7 +29,7 @@ export class AuthorityCardsController {
   ) {}
 
   @Post('cards')
-  @ApiOperation({ summary: 'Send newly issued cards (the issuing authority)', description: 'Idempotent: a record sent again is `already-present`. A new card blocks the child\'s active cascade and voids the old code.' })
+  @ApiOperation({ summary: 'Send newly issued cards (the issuing authority)', description: 'Idempotent: a record sent again is `already-present`. A new card blocks the child\'s active or paused cascade and voids the old code.' })
   @ApiBody({ type: CardsBatchDoc })
   @ApiOkResponse({ type: IngestReportView, description: 'Each record accepted or rejected with its reasons.' })
   @ApiBadRequestResponse({ type: IngestErrorView, description: 'Not a batch, or an empty one.' })

@@ -43,7 +43,7 @@ export class IngestReportView implements IngestReport {
   @ApiProperty() received!: number;
   @ApiProperty({ type: [AcceptedCardDoc] }) accepted!: AcceptedCardDoc[];
   @ApiProperty({ type: [RejectedCardDoc], description: 'No personal value is echoed back: records are named by index.' }) rejected!: RejectedCardDoc[];
-  @ApiProperty({ description: 'Active cascades blocked because their child got a new card.' }) blockedCascades!: number;
+  @ApiProperty({ description: 'Active and paused cascades blocked because their child got a new card.' }) blockedCascades!: number;
 }
 
 export class IngestErrorView {

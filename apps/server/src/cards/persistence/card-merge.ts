@@ -11,8 +11,9 @@ import { AuditActor } from '../domain/card-ingest';
  *    import): ON CONFLICT DO NOTHING, so re-running is harmless;
  * 3. every card older than its child's newest one is superseded: its sealed values (names and
  *    contact code) are erased, so the old code opens nothing any more;
- * 4. active cascades of children whose newest card just arrived are blocked ('new-card') until a
- *    parent re-activates them with the new code; each block goes to the audit trail.
+ * 4. active and paused cascades of children whose newest card just arrived are blocked
+ *    ('new-card') until a parent re-activates them with the new code (so resuming a paused one
+ *    can never skip the new code); each block goes to the audit trail.
  *
  * A transaction-scoped advisory lock serialises merges, so two batches for the same child cannot
  * both believe their card is the newest.
@@ -105,7 +106,7 @@ export async function mergeStagedCards(client: Connection, audit: { actor: Audit
     const blocked = await client.query(
       `WITH blocked AS (
          UPDATE cascades c SET status = 'blocked', blocked_reason = 'new-card', updated_at = now()
-          WHERE c.status = 'active'
+          WHERE c.status IN ('active', 'paused')
             AND c.child_id IN (SELECT i.child_id FROM card_ingested i JOIN cards k ON k.id = i.id
                                 WHERE k.superseded_at IS NULL AND i.child_id IN (SELECT child_id FROM card_touched))
          RETURNING c.id)

@@ -29,8 +29,9 @@ export class PgCardStore implements CardStore, CurrentCards, RevocationStore {
   /**
    * Under the merge's lock (a card arriving at the same time cannot interleave): each named card
    * is erased and marked revoked; then every cascade whose child's newest card is now revoked is
-   * blocked ('card-revoked'), an active one and one blocked for another reason alike, since the
-   * code a parent would re-activate it with no longer exists. Both go to the audit trail.
+   * blocked ('card-revoked'), an active one, a paused one (resuming it would skip the new code)
+   * and one blocked for another reason alike, since the code a parent would re-activate it with
+   * no longer exists. Both go to the audit trail.
    */
   async revoke(cards: { nationalNumberHash: Buffer; issuedOn: string }[], actor: AuditActor): Promise<{ outcomes: RevocationOutcome[]; blockedCascades: number }> {
     return this.db.transaction(async (tx) => {
@@ -63,7 +64,7 @@ export class PgCardStore implements CardStore, CurrentCards, RevocationStore {
           `WITH blocked AS (
              UPDATE cascades c SET status = 'blocked', blocked_reason = 'card-revoked', updated_at = now()
               WHERE c.child_id = ANY($1::uuid[])
-                AND c.status IN ('active', 'blocked') AND c.blocked_reason IS DISTINCT FROM 'card-revoked'
+                AND c.status IN ('active', 'paused', 'blocked') AND c.blocked_reason IS DISTINCT FROM 'card-revoked'
                 AND (SELECT k.revoked_at FROM cards k WHERE k.child_id = c.child_id ORDER BY k.issued_on DESC, k.seq DESC LIMIT 1) IS NOT NULL
              RETURNING c.id)
            INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details)

@@ -30,6 +30,7 @@ describe('deciding whether a cascade may ring', () => {
     ['no cascade', null, 'unknown'],
     ['a draft', { ...active, status: 'draft' as const }, 'draft'],
     ['a blocked cascade', { ...active, status: 'blocked' as const }, 'blocked'],
+    ['a cascade its parents paused (numbers and a valid card, as when it was active)', { ...active, status: 'paused' as const }, 'paused'],
     ['a card issued 3 years, 6 months and a day ago (its record is due for deletion)', { ...active, latestCardIssuedOn: '2023-05-23' }, 'expired'],
     ['no card at all', { ...active, latestCardIssuedOn: null }, 'expired'],
     ['no numbers', { ...active, legs: [] }, 'no-numbers'],

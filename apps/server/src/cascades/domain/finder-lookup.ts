@@ -1,6 +1,7 @@
 import { Language } from '../../languages';
 import { CapLimit } from './call-caps';
 import { cardStillRings } from './card-validity';
+import { CascadeStatus } from './cascade-status';
 
 export interface CascadeLeg {
   position: number;
@@ -19,13 +20,13 @@ export type LookupLimit = 'caller-blocked' | 'numbers-per-hour' | CapLimit;
  */
 export type FinderLookupResult =
   | { kind: 'found'; cascadeId: string; legs: CascadeLeg[]; childFirstName: string | null; language: Language }
-  | { kind: 'unavailable'; reason: 'unknown' | 'draft' | 'blocked' | 'expired' | 'no-numbers' }
+  | { kind: 'unavailable'; reason: 'unknown' | Exclude<CascadeStatus, 'active'> | 'expired' | 'no-numbers' }
   | { kind: 'throttled'; limit: LookupLimit };
 
 /** A child's cascade as stored, before the rules are applied. */
 export interface StoredCascade {
   cascadeId: string;
-  status: 'draft' | 'active' | 'blocked';
+  status: CascadeStatus;
   language: Language;
   latestCardIssuedOn: string | null;
   legs: CascadeLeg[];
@@ -59,8 +60,8 @@ export interface LookupLedger {
 /** The rules that decide whether a found cascade may ring: active, a card whose record is still kept (3 years and 6 months), at least one number. */
 export function decide(stored: StoredCascade | null, today: string): FinderLookupResult {
   if (!stored) return { kind: 'unavailable', reason: 'unknown' };
-  if (stored.status === 'draft') return { kind: 'unavailable', reason: 'draft' };
-  if (stored.status === 'blocked') return { kind: 'unavailable', reason: 'blocked' };
+  // Only an active cascade rings: a draft, a paused and a blocked one all send the finder to the hotline.
+  if (stored.status !== 'active') return { kind: 'unavailable', reason: stored.status };
   if (!stored.latestCardIssuedOn || !cardStillRings(stored.latestCardIssuedOn, today)) return { kind: 'unavailable', reason: 'expired' };
   if (stored.legs.length === 0) return { kind: 'unavailable', reason: 'no-numbers' };
   const legs = [...stored.legs].sort((a, b) => a.position - b.position);

@@ -2,6 +2,7 @@ import { CardSealer } from '../../cards/domain/card-ingest';
 import { Language } from '../../languages';
 import { Database } from '../../database/database';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
+import { CascadeStatus } from '../domain/cascade-status';
 
 export interface EnrolmentNumber {
   e164: string;
@@ -23,7 +24,7 @@ export class PgEnrolmentStore {
   async enrol(input: {
     nationalNumber: string;
     issuedOn: string;
-    status: 'draft' | 'active' | 'blocked';
+    status: CascadeStatus;
     language: Language;
     numbers: EnrolmentNumber[];
     /** Sealed on the card as the authority's ingest does (needs the sealer). */

@@ -122,6 +122,35 @@ describe('notices due for a linked child', () => {
       TODAY,
       ['cascade-blocked k1 new-card:2026-12-01T08:00:00.000Z'],
     ],
+    [
+      'given a paused cascade with its card past validity, a failed number and one not confirmed for months, then nothing: it rings no one until resumed',
+      facts({
+        cascade: {
+          status: 'paused',
+          inactiveSince: T('2026-11-20T08:00:00Z'),
+          activatedAt: T('2026-05-01T10:00:00Z'),
+          numbers: [
+            { id: 'n1', position: 1, lastVerifiedAt: null, lastCheckAt: null, lastCheckResult: null },
+            { id: 'n2', position: 2, lastVerifiedAt: null, lastCheckAt: T('2026-11-19T09:00:00Z'), lastCheckResult: 'busy' },
+          ],
+        },
+        newestCard: { id: 'card1', issuedOn: '2023-12-03' },
+      }),
+      TODAY,
+      [],
+    ],
+    [
+      'given a paused cascade whose card record goes in 30 days, then the deletion notice (the purge deletes it paused or not)',
+      facts({ cascade: { status: 'paused', inactiveSince: T('2026-11-20T08:00:00Z') }, newestCard: { id: 'card1', issuedOn: '2023-07-02' } }),
+      TODAY,
+      ['deletion-soon k1 2027-01-03'],
+    ],
+    [
+      'given a paused cascade that a new card blocked, then the blocking notice, keyed by the pause that began its inactivity',
+      facts({ cascade: { status: 'blocked', blockedReason: 'new-card', inactiveSince: T('2026-11-20T08:00:00Z') } }),
+      TODAY,
+      ['cascade-blocked k1 new-card:2026-11-20T08:00:00.000Z'],
+    ],
   ];
   it.each(cases)('%s', (_name, input, today, expected) => {
     expect(kindsAndOccurrences(childNoticesDue(input, today))).toEqual(expected);

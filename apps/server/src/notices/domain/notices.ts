@@ -1,4 +1,5 @@
 import { cardValidUntil, cardStillRings, isCardPastValidity } from '../../cascades/domain/card-validity';
+import type { CascadeStatus } from '../../cascades/domain/cascade-status';
 import { Language } from '../../languages';
 import { addDays, addMonths, cardRecordDeletionDay } from '../../retention/retention-policy';
 import { ServiceMode } from '../../service-mode/domain/service-mode';
@@ -27,8 +28,6 @@ export const UNVERIFIED_NUMBER_MONTHS = 6;
 /** A change of the service switch is told to parents for this many days after it (later links are not told of it). */
 export const SWITCH_NOTICE_DAYS = 7;
 
-export type CascadeStatus = 'draft' | 'active' | 'blocked';
-
 /** What is known of one account's link to one child (read from the database; nothing personal). */
 export interface ChildFacts {
   parentId: string;
@@ -37,7 +36,10 @@ export interface ChildFacts {
     id: string;
     status: CascadeStatus;
     blockedReason: string | null;
-    /** Since when the cascade is not active (the blocking's start for a blocked cascade). */
+    /**
+     * Since when the cascade is not active: for a blocked cascade the blocking's start, or the
+     * pause's when a paused cascade was blocked (each blocking after an activation is a new one).
+     */
     inactiveSince: Date | null;
     activatedAt: Date | null;
     /** A test of the list is calling the numbers right now: their results are not final. */
@@ -115,6 +117,7 @@ export function childNoticesDue(facts: ChildFacts, today: string): DueNotice[] {
 
   if (newestCard && cardStillRings(newestCard.issuedOn, today)) {
     // 2. The newest card is past its validity while its cascade still rings: order a new one.
+    //    Not while paused (the mail says the cascade rings): told once a parent resumes it.
     if (cascade.status === 'active' && isCardPastValidity(newestCard.issuedOn, today)) {
       due.push({
         ...base,
@@ -132,7 +135,8 @@ export function childNoticesDue(facts: ChildFacts, today: string): DueNotice[] {
     }
   }
 
-  // 4. A number of an active cascade failed its last check, or nobody confirmed it for months.
+  // 4. A number of an active cascade failed its last check, or nobody confirmed it for months
+  //    (a paused cascade calls no one: its numbers are told about once it is resumed).
   //    Keyed by the cascade and the check's time, not the number's row: saving the list rewrites
   //    the rows (with their results), which must not tell the same thing again. Numbers never
   //    confirmed share the activation's time: one notice names them all.

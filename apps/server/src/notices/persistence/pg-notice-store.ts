@@ -3,6 +3,7 @@ import { Language } from '../../languages';
 import { ServiceMode } from '../../service-mode/domain/service-mode';
 import { ClaimedNotice, NoticePreferences, NoticeStore, NoticeSweepSession, RecordedNotice } from '../domain/notice-store';
 import { CARD_VALIDITY_MONTHS } from '../../cascades/domain/card-validity';
+import { CascadeStatus } from '../../cascades/domain/cascade-status';
 import { CARD_RECORD_RETENTION_MONTHS } from '../../retention/retention-policy';
 import { ChildFacts, DELETION_NOTICE_DAYS, MANDATORY_NOTICE_KINDS, DueNotice, NoticeDetails, NoticeKind, SwitchAudience, SwitchChange, UNVERIFIED_NUMBER_MONTHS, noticeKey } from '../domain/notices';
 
@@ -16,7 +17,7 @@ type FactsRow = {
   parent_id: string;
   child_id: string;
   cascade_id: string;
-  status: 'draft' | 'active' | 'blocked';
+  status: CascadeStatus;
   blocked_reason: string | null;
   inactive_since: Date | null;
   activated_at: Date | null;
@@ -87,11 +88,12 @@ class PgNoticeSweepSession implements NoticeSweepSession {
   }
 
   async latestSwitchChange(): Promise<SwitchChange | null> {
-    // The switch's changes are audited in the same transaction as the change itself.
+    // The switch's changes are audited in the same transaction as the change itself. Ordered by
+    // the table's bigint id, not the text selected under the same name ('99' > '100' as text).
     const { rows } = await this.on.query<{ id: string; action: string; at: Date }>(
-      `SELECT id::text, action, at FROM audit_events
-        WHERE subject_kind = 'service' AND subject_id IS NULL AND action IN ('service.suspended', 'service.resumed')
-        ORDER BY id DESC LIMIT 1`,
+      `SELECT e.id::text AS id, e.action, e.at FROM audit_events e
+        WHERE e.subject_kind = 'service' AND e.subject_id IS NULL AND e.action IN ('service.suspended', 'service.resumed')
+        ORDER BY e.id DESC LIMIT 1`,
     );
     const row = rows[0];
     if (!row) return null;

@@ -1,3 +1,4 @@
+import { CascadeStatus } from '../../cascades/domain/cascade-status';
 import { Language } from '../../languages';
 
 /** Why an operator suspends a cascade (stored in cascades.suspended_reason). */
@@ -14,7 +15,7 @@ export const OPERATOR_NAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
 /** A child as the operator commands see it: ids and states, never a personal value. */
 export interface OperatedChild {
   childId: string;
-  cascade: { id: string; status: 'draft' | 'active' | 'blocked'; suspendedReason: SuspensionReason | null; language: Language } | null;
+  cascade: { id: string; status: CascadeStatus; suspendedReason: SuspensionReason | null; language: Language } | null;
 }
 
 /** A linked parent's sealed contact details, opened by the commands to mail them. */

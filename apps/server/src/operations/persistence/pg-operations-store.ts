@@ -1,3 +1,4 @@
+import { CascadeStatus } from '../../cascades/domain/cascade-status';
 import { Database, Queryable } from '../../database/database';
 import { Language } from '../../languages';
 import { AuditLine, BlockReason, CallerBlock, CallLegs, OperatedChild, OperationsStore, ParentContact, SuspensionReason } from '../domain/operations';
@@ -16,7 +17,7 @@ export class PgOperationsStore implements OperationsStore {
   constructor(private readonly db: Database) {}
 
   async findChild(hashes: Buffer[]): Promise<OperatedChild | null> {
-    const { rows } = await this.db.query<{ child_id: string; cascade_id: string | null; status: 'draft' | 'active' | 'blocked' | null; suspended_reason: SuspensionReason | null; language: Language }>(
+    const { rows } = await this.db.query<{ child_id: string; cascade_id: string | null; status: CascadeStatus | null; suspended_reason: SuspensionReason | null; language: Language }>(
       `SELECT ch.id AS child_id, c.id AS cascade_id, c.status, c.suspended_reason, c.language
          FROM children ch LEFT JOIN cascades c ON c.child_id = ch.id
         WHERE ch.national_number_hash = ANY($1::bytea[])

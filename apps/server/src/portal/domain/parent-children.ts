@@ -8,16 +8,19 @@ import { CascadeNumber, CascadeNumberInput, ForbiddenNumbers, checkCascadeNumber
 import { LinkLockout, accountSubject } from './link-lockout';
 import { CURRENT_TERMS_VERSION, termsVersionProblem } from '../legal/legal-documents';
 import { FieldProblem, PortalError } from './portal-error';
+import { CascadeStatus } from '../../cascades/domain/cascade-status';
 
 // The terms' version lives with their text (portal/legal): one source for the check, the view and the UI.
 export { CURRENT_TERMS_VERSION } from '../legal/legal-documents';
 
-export type CascadeStatus = 'draft' | 'active' | 'blocked';
+export type { CascadeStatus } from '../../cascades/domain/cascade-status';
 
 export interface StoredCascadeState {
   id: string;
   status: CascadeStatus;
   blockedReason: string | null;
+  /** Since when the cascade is not active (null while active); for a paused one, the time of the pause. */
+  inactiveSince: Date | null;
   language: Language;
   activatedAt: Date | null;
   termsVersion: string | null;
@@ -52,6 +55,8 @@ export interface ParentChildrenStore {
   /** Activates if the status is still `expectedStatus` (a new card may have blocked it meanwhile). */
   activate(childId: string, termsVersion: string, actor: string, expectedStatus: CascadeStatus): Promise<boolean>;
   deleteCascade(childId: string, actor: string): Promise<boolean>;
+  /** Pauses an active cascade (paused=true) or resumes a paused one (paused=false); false if it was not in that state. `actor` null = by phone (audit details {by:'phone'}). */
+  setPaused(childId: string, paused: boolean, actor: string | null): Promise<boolean>;
 }
 
 /** Port: "is this the code of the current card of the child with this national number?" (cards/ContactCodeVerifier). */
@@ -75,6 +80,8 @@ export interface CascadeView {
   childId: string;
   status: CascadeStatus | null;
   blockedReason: string | null;
+  /** When a parent paused the cascade; null unless it is paused. */
+  pausedAt: string | null;
   language: Language | null;
   activatedAt: string | null;
   termsVersion: string | null;
@@ -94,8 +101,8 @@ export const LINK_REFUSED = 'this national register number and contact code do n
 
 /**
  * What a signed-in parent does with children: link one with the card's number and code, see and
- * edit its cascade, activate it (consent), delete it. A child not linked to this parent does not
- * exist for them (not-found), whoever else manages it.
+ * edit its cascade, activate it (consent), pause and resume it, delete it. A child not linked to
+ * this parent does not exist for them (not-found), whoever else manages it.
  */
 export class ParentChildren {
   constructor(
@@ -144,8 +151,9 @@ export class ParentChildren {
     const child = await this.linked(parentId, childId);
     const check = checkCascadeNumbers(inputs, this.forbidden);
     if (!check.valid) throw PortalError.invalid(check.problems, 'the list of numbers was not saved: see fields');
-    if (check.numbers.length === 0 && child.cascade?.status === 'active') {
-      throw PortalError.invalid([{ field: 'numbers', code: 'empty-active', message: 'an active cascade needs at least one number: add one, or delete the cascade' }]);
+    // A paused cascade rings again as soon as it is resumed: it keeps at least one number too.
+    if (check.numbers.length === 0 && (child.cascade?.status === 'active' || child.cascade?.status === 'paused')) {
+      throw PortalError.invalid([{ field: 'numbers', code: 'empty-active', message: 'an active or paused cascade needs at least one number: add one, or delete the cascade' }]);
     }
     await this.store.saveNumbers(childId, check.numbers, language, parentId);
     return this.cascade(parentId, childId);
@@ -175,6 +183,30 @@ export class ParentChildren {
     return this.cascade(parentId, childId);
   }
 
+  /**
+   * Pauses an active cascade: until it is resumed it calls no one, and a finder is put through to
+   * the hotline as for any number without an active cascade.
+   */
+  async pause(parentId: string, childId: string): Promise<CascadeView> {
+    return this.setPaused(parentId, childId, true);
+  }
+
+  /** Resumes a paused cascade: active again at once, with the consent given at its activation. */
+  async resume(parentId: string, childId: string): Promise<CascadeView> {
+    return this.setPaused(parentId, childId, false);
+  }
+
+  private async setPaused(parentId: string, childId: string, paused: boolean): Promise<CascadeView> {
+    const child = await this.linked(parentId, childId);
+    if (!child.cascade) throw PortalError.notFound('cascade');
+    const refusal = paused ? pauseRefusal(child.cascade.status) : resumeRefusal(child.cascade.status);
+    if (refusal) throw new PortalError('conflict', refusal);
+    if (!(await this.store.setPaused(childId, paused, parentId))) {
+      throw new PortalError('conflict', 'the cascade changed meanwhile (a new card may have been issued): reload it and try again');
+    }
+    return this.cascade(parentId, childId);
+  }
+
   async deleteCascade(parentId: string, childId: string): Promise<void> {
     await this.linked(parentId, childId);
     if (!(await this.store.deleteCascade(childId, parentId))) throw PortalError.notFound('cascade');
@@ -195,6 +227,7 @@ export class ParentChildren {
       childId: child.childId,
       status: c?.status ?? null,
       blockedReason: c?.blockedReason ?? null,
+      pausedAt: c?.status === 'paused' ? (c.inactiveSince?.toISOString() ?? null) : null,
       language: c?.language ?? null,
       activatedAt: c?.activatedAt?.toISOString() ?? null,
       termsVersion: c?.termsVersion ?? null,
@@ -219,6 +252,34 @@ export class ParentChildren {
     const child = isUuid(childId) ? await this.store.child(parentId, childId) : null;
     if (!child) throw PortalError.notFound();
     return child;
+  }
+}
+
+/** Why a cascade in this status cannot be paused (null: it can). */
+function pauseRefusal(status: CascadeStatus): string | null {
+  switch (status) {
+    case 'active':
+      return null;
+    case 'paused':
+      return 'the cascade is already paused';
+    case 'draft':
+      return 'only an active cascade can be paused: this one is a draft and calls no one yet';
+    case 'blocked':
+      return 'only an active cascade can be paused: this one is blocked and calls no one until it is re-activated with the code of the new card';
+  }
+}
+
+/** Why a cascade in this status cannot be resumed (null: it can). */
+function resumeRefusal(status: CascadeStatus): string | null {
+  switch (status) {
+    case 'paused':
+      return null;
+    case 'active':
+      return 'the cascade is not paused: it is already active';
+    case 'draft':
+      return 'only a paused cascade can be resumed: a draft is activated by accepting the terms of use';
+    case 'blocked':
+      return 'only a paused cascade can be resumed: a blocked cascade is re-activated with the code of the new card';
   }
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { CallView, ChildCallHistory } from '../domain/call-history';
 import { MAX_CASCADE_NUMBERS } from '../domain/cascade-numbers';
@@ -7,7 +7,7 @@ import { CascadeCheckView, ParentCalls, TEST_INTERVAL_MS } from '../domain/paren
 import { CascadeView, ChildView, ParentChildren } from '../domain/parent-children';
 import { CsrfGuard } from './csrf.guard';
 import { ActivateCascadeDto, CodeRequestDto, LinkChildDto, SaveCascadeDto } from './dto/children.dto';
-import { CallViewDoc, CascadeCheckViewDoc, CascadeViewDoc, ChildViewDoc, MessageView } from './dto/views';
+import { CallViewDoc, CascadeCheckViewDoc, CascadeViewDoc, ChildViewDoc, MessageView, PortalErrorView } from './dto/views';
 import { PortalErrorFilter } from './portal-error.filter';
 import { PortalRequest } from './portal-request';
 import { SessionGuard } from './session.guard';
@@ -121,6 +121,33 @@ export class ChildrenController {
   @ApiOkResponse({ type: [CallViewDoc], description: 'The calls, newest first.' })
   calls(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CallView[]> {
     return this.history.calls(request.parentId!, childId);
+  }
+
+  /** An active cascade stops ringing until resumed (409 for a cascade that is not active). */
+  @Post(':childId/cascade/pause')
+  @ApiOperation({
+    summary: 'Pause the cascade',
+    description:
+      'Only an active cascade can be paused (409 otherwise, saying why). While paused it calls no one: a finder who calls about the child is put through to the hotline, as for any number without an active cascade. A new card issued meanwhile blocks it as it blocks an active one.',
+  })
+  @ApiOkResponse({ type: CascadeViewDoc, description: 'Paused.' })
+  @ApiConflictResponse({ type: PortalErrorView, description: 'The cascade is not active (a draft, blocked, or already paused): the message says which.' })
+  @HttpCode(200)
+  pause(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CascadeView> {
+    return this.children.pause(request.parentId!, childId);
+  }
+
+  /** A paused cascade is active again, under the consent given at its activation (409 for one that is not paused). */
+  @Post(':childId/cascade/resume')
+  @ApiOperation({
+    summary: 'Resume a paused cascade',
+    description: 'Only a paused cascade can be resumed (409 otherwise, saying why). It is active again at once; no new consent is needed (the terms were accepted when it was activated).',
+  })
+  @ApiOkResponse({ type: CascadeViewDoc, description: 'Active again.' })
+  @ApiConflictResponse({ type: PortalErrorView, description: 'The cascade is not paused (a draft, blocked, or already active): the message says which.' })
+  @HttpCode(200)
+  resume(@Param('childId') childId: string, @Req() request: PortalRequest): Promise<CascadeView> {
+    return this.children.resume(request.parentId!, childId);
   }
 
   /** Consent: `{termsVersion}` (plus `contactCode` of the new card when the cascade is blocked). */

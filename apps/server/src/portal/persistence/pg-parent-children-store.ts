@@ -12,6 +12,7 @@ interface ChildRow {
   cascade_id: string | null;
   status: CascadeStatus | null;
   blocked_reason: string | null;
+  inactive_since: Date | null;
   language: Language | null;
   activated_at: Date | null;
   terms_version: string | null;
@@ -23,7 +24,7 @@ interface ChildRow {
 /** A parent's children with the newest card (sealed) and the cascade with its numbers, in one statement. */
 const CHILDREN = `
   SELECT pc.child_id, pc.created_at AS linked_at, ch.national_number_hash, k.encryption_key_id, k.sealed,
-         c.id AS cascade_id, c.status, c.blocked_reason, c.language, c.activated_at, c.terms_version, c.terms_accepted_at, c.updated_at,
+         c.id AS cascade_id, c.status, c.blocked_reason, c.inactive_since, c.language, c.activated_at, c.terms_version, c.terms_accepted_at, c.updated_at,
          COALESCE((SELECT json_agg(json_build_object('position', n.position, 'e164', n.e164, 'country', n.country, 'label', n.label) ORDER BY n.position)
                      FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]'::json) AS numbers
     FROM parent_children pc
@@ -48,6 +49,7 @@ function toChild(row: ChildRow): LinkedChild {
             id: row.cascade_id,
             status: row.status!,
             blockedReason: row.blocked_reason,
+            inactiveSince: row.inactive_since,
             language: row.language!,
             activatedAt: row.activated_at,
             termsVersion: row.terms_version,
@@ -134,6 +136,21 @@ export class PgParentChildrenStore implements ParentChildrenStore {
     });
   }
 
+  /**
+   * One guarded update: only from the expected status, so a cascade a new card blocked meanwhile
+   * stays blocked. The trigger on `cascades.status` keeps `inactive_since` (set at the pause,
+   * cleared on resuming).
+   */
+  async setPaused(childId: string, paused: boolean, actor: string | null): Promise<boolean> {
+    const [from, to] = paused ? (['active', 'paused'] as const) : (['paused', 'active'] as const);
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string }>(`UPDATE cascades SET status = $3, updated_at = now() WHERE child_id = $1 AND status = $2 RETURNING id`, [childId, from, to]);
+      if (rows.length === 0) return false;
+      await audit(tx, actor, paused ? 'cascade.paused' : 'cascade.resumed', rows[0].id, {});
+      return true;
+    });
+  }
+
   async deleteCascade(childId: string, actor: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: string }>(`DELETE FROM cascades WHERE child_id = $1 RETURNING id`, [childId]);
@@ -144,10 +161,13 @@ export class PgParentChildrenStore implements ParentChildrenStore {
   }
 }
 
-/** The audit trail: the parent's account id and counts, never a number or a label. */
-export async function audit(tx: Queryable, parentId: string, action: string, subjectId: string, details: Record<string, unknown>, subjectKind = 'cascade'): Promise<void> {
+/**
+ * The audit trail: the parent's account id and counts, never a number or a label. `parentId` null:
+ * a parent on the parents' line (no account): no actor id, and `by: 'phone'` in the details.
+ */
+export async function audit(tx: Queryable, parentId: string | null, action: string, subjectId: string, details: Record<string, unknown>, subjectKind = 'cascade'): Promise<void> {
   await tx.query(
     `INSERT INTO audit_events (actor_kind, actor_id, action, subject_kind, subject_id, details) VALUES ('parent', $1, $2, $3, $4, $5::jsonb)`,
-    [parentId, action, subjectKind, subjectId, JSON.stringify(details)],
+    [parentId, action, subjectKind, subjectId, JSON.stringify(parentId === null ? { ...details, by: 'phone' } : details)],
   );
 }

@@ -8,6 +8,7 @@ import { CascadeView, ChildView } from '../../domain/parent-children';
 import { FieldProblem, PortalErrorCode } from '../../domain/portal-error';
 import { TotpEnrolment, TotpStatus } from '../../domain/totp';
 import { LegalDocumentView, LegalSection } from '../../legal/legal-documents';
+import { CASCADE_STATUSES } from '../../../cascades/domain/cascade-status';
 import { LANGUAGES, Language } from '../../../languages';
 import { NoticePreferencesView, NoticesExport } from '../../../notices/domain/notice-preferences';
 import { NOTICE_KINDS, NoticeKind } from '../../../notices/domain/notices';
@@ -19,7 +20,10 @@ import { LEG_RESULTS } from '../../../telephony/call-flow/types';
  * implements the domain's own type, so the compiler keeps the description and the answer in step.
  */
 
-const STATUSES = ['draft', 'active', 'blocked'];
+
+/** What each cascade status means, for the descriptions of `status` and `cascadeStatus`. */
+const STATUS_DESCRIPTION =
+  'Only an active cascade rings. `draft`: never activated; `paused`: paused by a parent (a finder is put through to the hotline) until a parent resumes it; `blocked`: a new card was issued or the card revoked, re-activated with the new card\'s code.';
 
 export class MessageView {
   @ApiProperty({ example: 'if the address can be used, we sent a message to it: follow its link' }) message!: string;
@@ -68,7 +72,7 @@ export class ChildViewDoc implements ChildView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: String, nullable: true, description: "The first name on the child's newest card.", example: 'Lina' }) firstName!: string | null;
   @ApiProperty({ format: 'date-time' }) linkedAt!: string;
-  @ApiProperty({ enum: STATUSES, nullable: true, description: 'null: no cascade yet.' }) cascadeStatus!: ChildView['cascadeStatus'];
+  @ApiProperty({ enum: CASCADE_STATUSES, nullable: true, description: `null: no cascade yet. ${STATUS_DESCRIPTION}` }) cascadeStatus!: ChildView['cascadeStatus'];
 }
 
 export class CascadeNumberView {
@@ -81,8 +85,9 @@ export class CascadeNumberView {
 
 export class CascadeViewDoc implements CascadeView {
   @ApiProperty({ format: 'uuid' }) childId!: string;
-  @ApiProperty({ enum: STATUSES, nullable: true }) status!: CascadeView['status'];
+  @ApiProperty({ enum: CASCADE_STATUSES, nullable: true, description: `null: no cascade yet. ${STATUS_DESCRIPTION}` }) status!: CascadeView['status'];
   @ApiProperty({ type: String, nullable: true, description: 'Why a blocked cascade is blocked: `new-card` (a new card was issued) or `card-revoked` (the card was declared lost or stolen).' }) blockedReason!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a parent paused the cascade; null unless it is paused.' }) pausedAt!: string | null;
   @ApiProperty({ enum: LANGUAGES, nullable: true, description: 'The language the parents hear on the phone.' }) language!: CascadeView['language'];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) activatedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The version of the terms of use accepted.' }) termsVersion!: string | null;

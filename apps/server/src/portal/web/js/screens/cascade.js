@@ -1,9 +1,9 @@
 // One child's cascade: the list of numbers (edit, reorder, save), its activation (consent to the
-// terms, or re-activation with a new card's code), the test calls and the call history. The list's
-// rules and the countries offered come from the server (/cascade-rules.js).
+// terms, or re-activation with a new card's code), pausing and resuming it, the test calls and the
+// call history. The list's rules and the countries offered come from the server (/cascade-rules.js).
 import { COUNTRIES, DEFAULT_COUNTRY, LABEL_MAX_LENGTH, MAX_NUMBERS } from '../../cascade-rules.js';
 import { api, ApiError } from '../api.js';
-import { announce, alertError, el, field } from '../dom.js';
+import { announce, alertError, clearMessages, el, field } from '../dom.js';
 import { fieldMessage, handleError, onSubmit, showFieldErrors } from '../forms.js';
 import { countryName, dateTime, language, t } from '../i18n.js';
 import { go } from '../navigation.js';
@@ -29,6 +29,7 @@ export async function cascadeScreen(state, childId, name) {
   // The rows being edited, {number, country, label}: the saved list until the parent edits it.
   state.rows ??= cascade.numbers.length > 0 ? cascade.numbers.map((n) => ({ number: n.formatted ?? n.number, country: n.country || DEFAULT_COUNTRY, label: n.label ?? '' })) : [{ number: '', country: DEFAULT_COUNTRY, label: '' }];
   const blocked = cascade.status === 'blocked';
+  const paused = cascade.status === 'paused';
   const alreadyActive = cascade.status === 'active' && cascade.termsVersion === terms.version;
   return el(
     'div',
@@ -36,11 +37,19 @@ export async function cascadeScreen(state, childId, name) {
     el('h1', { text: t('cascade.heading', { name }) }),
     el('p', {}, el('span', { text: `${t('cascade.state')} ` }), stateBadge(cascade.status, cascade.blockedReason)),
     blocked ? el('p', { class: 'error', text: t(blockedKey('state.blocked', cascade.blockedReason) + 'Help') }) : null,
-    // Only while active: a blocked (or draft) cascade still carries its last activation date, which would read as if it were on.
+    // Paused: said at the top, so nobody reads the list below as ringing.
+    paused ? el('p', { class: 'error', text: t('state.pausedHelp') }) : null,
+    paused && cascade.pausedAt ? el('p', { class: 'hint', text: t('cascade.pausedAt', { date: dateTime(cascade.pausedAt) }) }) : null,
+    // Only while active: a blocked, paused (or draft) cascade still carries its last activation date, which would read as if it were on.
     cascade.status === 'active' && cascade.activatedAt ? el('p', { class: 'hint', text: t('cascade.activatedAt', { date: dateTime(cascade.activatedAt) }) }) : null,
     numbersEditor(state, childId, name),
     cascade.numbers.length > 0 ? await cascadeTest(childId) : null,
-    alreadyActive ? activeBox(cascade) : activationForm(state, childId, name, cascade, terms),
+    paused
+      ? statusChange(childId, name, { action: 'resume', title: t('resume.title'), help: t('resume.help'), submit: t('resume.submit'), done: t('resume.done') })
+      : alreadyActive
+        ? activeBox(cascade)
+        : activationForm(state, childId, name, cascade, terms),
+    cascade.status === 'active' ? statusChange(childId, name, { action: 'pause', title: t('pause.title'), help: t('pause.help'), submit: t('pause.submit'), done: t('pause.done') }) : null,
     callHistory(calls),
     el('button', { type: 'button', class: 'secondary', text: t('cascade.back'), onclick: () => go('children') }),
   );
@@ -211,6 +220,27 @@ function activeBox(cascade) {
     el('p', { text: t('activation.activeHelp') }),
     callerHint(cascade),
   );
+}
+
+/**
+ * Pausing an active cascade, or resuming a paused one: one button, no form (nothing to type, no
+ * new consent). The screen is drawn again from the server's answer.
+ */
+function statusChange(childId, name, { action, title, help, submit, done }) {
+  const button = el('button', { type: 'button', class: action === 'pause' ? 'secondary' : null, id: `${action}-cascade`, text: submit });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    clearMessages();
+    try {
+      await api('POST', `/children/${encodeURIComponent(childId)}/cascade/${action}`, {});
+      await go('cascade', childId, name);
+      announce(done);
+    } catch (error) {
+      button.disabled = false;
+      handleError(error);
+    }
+  });
+  return el('section', { class: 'box', 'aria-labelledby': `${action}-title` }, el('h2', { id: `${action}-title`, text: title }), el('p', { text: help }), button);
 }
 
 /** Which number will ring the parent's phone: saved as a contact, phones that screen unknown callers let it through. */
