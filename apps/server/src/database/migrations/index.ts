@@ -14,6 +14,7 @@ import { ServiceSwitch1797000000000 } from './1797000000000-ServiceSwitch';
 import { CodeRequestsByPhone1797200000000 } from './1797200000000-CodeRequestsByPhone';
 import { CardRevocations1797300000000 } from './1797300000000-CardRevocations';
 import { ParentNotices1797600000000 } from './1797600000000-ParentNotices';
+import { CodeTriesByPhone1797800000000 } from './1797800000000-CodeTriesByPhone';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
@@ -34,4 +35,5 @@ export const migrations: Function[] = [
   CodeRequestsByPhone1797200000000,
   CardRevocations1797300000000,
   ParentNotices1797600000000,
+  CodeTriesByPhone1797800000000,
 ];
