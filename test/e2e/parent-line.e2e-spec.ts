@@ -2,6 +2,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CODE_REQUESTS_PER_ACCOUNT, CODE_REQUESTS_PER_NUMBER, ParentCalls } from '../../apps/server/src/portal/domain/parent-calls';
 import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
+import { keypadForm } from '../../apps/server/src/cards/domain/card-record';
+import { CURRENT_TERMS_VERSION, ParentChildren } from '../../apps/server/src/portal/domain/parent-children';
 import { FinderStep, finderScenario, typeNumber } from '../support/finder-scenario';
 import { PHONES } from '../support/network';
 import { waitFor } from '../support/processes';
@@ -52,10 +54,126 @@ describe('the parents\' line, end to end (real Asterisk, SIPp caller, simulated 
 
   /** The caller dials the parents' line, lets the welcome play, types the number and '#', and the service hangs up after its answer. */
   async function callParentsLine(caller: string, nationalNumber: string, name: string): Promise<void> {
-    const steps: FinderStep[] = [{ pause: 800 }, { dtmf: '4' }, { pause: 600 }, { dtmf: `${nationalNumber}#` }, { expectBye: true, withinMs: 30_000 }];
+    const steps: FinderStep[] = [{ pause: 800 }, { dtmf: '4' }, { pause: 600 }, { dtmf: '1' }, { pause: 600 }, { dtmf: `${nationalNumber}#` }, { expectBye: true, withinMs: 30_000 }];
     const call = await sippCall({ scenario: finderScenario(name, { audio: true, steps }), caller, dialled: PARENTS_LINE, timeoutSeconds: 60 });
     expectSippPassed(call);
   }
+
+  /**
+   * The caller dials the parents' line, picks English and the list (2), types the child's number
+   * and the code on the keypad, then `menu` (keys and pauses: the service answers each change
+   * after PostgreSQL did), and the service hangs up after `0` or its own goodbye.
+   */
+  async function manageByPhone(caller: string, nationalNumber: string, keys: string, menu: FinderStep[], name: string): Promise<void> {
+    const steps: FinderStep[] = [{ pause: 800 }, { dtmf: '4' }, { pause: 600 }, { dtmf: '2' }, { pause: 600 }, { dtmf: nationalNumber }, { pause: 600 }, { dtmf: `${keys}#` }, { pause: AFTER_REQUEST_MS }, ...menu, { expectBye: true, withinMs: 40_000 }];
+    const call = await sippCall({ scenario: finderScenario(name, { audio: true, steps }), caller, dialled: PARENTS_LINE, timeoutSeconds: 120 });
+    expectSippPassed(call);
+  }
+
+  /** The enrolled child's code (World.enrol: ABCD-EFGH-JKLM) as a parent types it on a phone. */
+  const CODE_KEYS = keypadForm('ABCD-EFGH-JKLM');
+  /** Long enough for a request to PostgreSQL and the first words of the answer, as a caller listens before the next key. */
+  const AFTER_REQUEST_MS = 1_500;
+
+  async function childOf(cascadeId: string): Promise<string> {
+    return (await world.db.query(`SELECT child_id FROM cascades WHERE id = $1`, [cascadeId]))[0].child_id;
+  }
+
+  async function listOf(cascadeId: string): Promise<{ status: string; numbers: string[] }> {
+    const [row] = await world.db.query(`SELECT status, ARRAY(SELECT e164 FROM cascade_numbers WHERE cascade_id = c.id ORDER BY position) AS numbers FROM cascades c WHERE id = $1`, [cascadeId]);
+    return row;
+  }
+
+  it('given a parent with the child\'s number and code, when they add a number, move it up and delete the first by phone, then the list is changed in the database and on the portal, each change audited as by phone', async () => {
+    const { cascadeId, nationalNumber } = await world.enrol([PHONES.person, PHONES.busy], { firstName: 'Emma', language: 'en' });
+    const added = '+32470009911';
+    const played = playedFrom();
+    await manageByPhone(
+      world.callerNumber(),
+      nationalNumber,
+      CODE_KEYS,
+      [
+        { dtmf: '2' }, { pause: 500 }, { dtmf: '0470009911#' }, { pause: 500 }, { dtmf: '1' }, { pause: AFTER_REQUEST_MS },
+        { dtmf: '4' }, { pause: 500 }, { dtmf: '3' }, { pause: AFTER_REQUEST_MS },
+        { dtmf: '3' }, { pause: 500 }, { dtmf: '1' }, { pause: 500 }, { dtmf: '1' }, { pause: AFTER_REQUEST_MS },
+        { dtmf: '0' },
+      ],
+      'uac-parents-line-manage-add-move-delete-expect-changed',
+    );
+    expect(await listOf(cascadeId)).toEqual({ status: 'active', numbers: [added, PHONES.busy] });
+    const text = played();
+    for (const prompt of ['parents-list-active', 'parents-you-typed', 'parents-added', 'parents-moved', 'parents-confirm-delete', 'parents-deleted', 'goodbye']) expect([prompt, text.includes(`alloparents/en/${prompt}`)]).toEqual([prompt, true]);
+    expect(world.asterisk.output()).not.toMatch(/Playback failed for sound:alloparents/);
+
+    const saved = await world.db.query(`SELECT actor_id, details FROM audit_events WHERE action = 'cascade.numbers-saved' AND subject_id = $1 ORDER BY at`, [cascadeId]);
+    expect(saved.filter((e: { details: { by?: string } }) => e.details.by === 'phone').map((e: { actor_id: string | null; details: { numbers: number } }) => [e.actor_id, e.details.numbers])).toEqual([
+      [null, 3],
+      [null, 3],
+      [null, 2],
+    ]);
+    // The portal shows a parent who manages this child the list as changed by phone.
+    const [{ id: parentId }] = await world.db.query(`INSERT INTO parent_accounts DEFAULT VALUES RETURNING id`);
+    const childId = await childOf(cascadeId);
+    await world.db.query(`INSERT INTO parent_children (parent_id, child_id) VALUES ($1, $2)`, [parentId, childId]);
+    const view = await world.app!.get(ParentChildren).cascade(parentId, childId);
+    expect(view.numbers.map((n) => [n.position, n.number])).toEqual([
+      [1, added],
+      [2, PHONES.busy],
+    ]);
+  });
+
+  it('given a list not active yet, when the parent activates it by phone (the terms\' summary and the key 1), then it is active with the current terms, recorded as by phone, and a finder reaches its first number', async () => {
+    const { cascadeId, nationalNumber } = await world.enrol([PHONES.person], { firstName: 'Noah', language: 'en', status: 'draft' });
+    const played = playedFrom();
+    await manageByPhone(world.callerNumber(), nationalNumber, CODE_KEYS, [{ dtmf: '5' }, { pause: 500 }, { dtmf: '1' }, { pause: AFTER_REQUEST_MS }, { dtmf: '0' }], 'uac-parents-line-activate-expect-active');
+    expect(played()).toContain('alloparents/en/parents-terms-summary');
+    const [cascade] = await world.db.query(`SELECT status, terms_version, terms_accepted_at FROM cascades WHERE id = $1`, [cascadeId]);
+    expect(cascade).toMatchObject({ status: 'active', terms_version: CURRENT_TERMS_VERSION });
+    expect(cascade.terms_accepted_at).not.toBeNull();
+    const [activated] = await world.db.query(`SELECT actor_id, details FROM audit_events WHERE action = 'cascade.activated' AND subject_id = $1`, [cascadeId]);
+    expect(activated).toEqual({ actor_id: null, details: { termsVersion: CURRENT_TERMS_VERSION, from: 'draft', by: 'phone' } });
+
+    world.network.takeLog();
+    const since = new Date();
+    const scenario = finderScenario('uac-finder-after-activation-by-phone-expect-connected', { steps: [...typeNumber(nationalNumber), { pause: 14_000 }, { hangUp: true }] });
+    expectSippPassed(await sippCall({ scenario, caller: world.callerNumber() }));
+    expect(await world.lastCall(since)).toMatchObject({ outcome: 'connected-parent', connected_position: '1' });
+  });
+
+  it('given an active list, when the parent pauses it by phone, then a finder is put straight through to the hotline; resumed by phone, the list is active again', async () => {
+    const { cascadeId, nationalNumber } = await world.enrol([PHONES.person], { firstName: 'Lina', language: 'en' });
+    await manageByPhone(world.callerNumber(), nationalNumber, CODE_KEYS, [{ dtmf: '6' }, { pause: 500 }, { dtmf: '1' }, { pause: AFTER_REQUEST_MS }, { dtmf: '0' }], 'uac-parents-line-pause-expect-paused');
+    expect((await listOf(cascadeId)).status).toBe('paused');
+
+    world.network.takeLog();
+    const scenario = finderScenario('uac-finder-paused-list-expect-hotline', { steps: [...typeNumber(nationalNumber), { pause: 8_000 }, { hangUp: true }] });
+    expectSippPassed(await sippCall({ scenario, caller: world.callerNumber() }));
+    expect(world.network.takeLog().filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.hotline]);
+
+    await manageByPhone(world.callerNumber(), nationalNumber, CODE_KEYS, [{ dtmf: '7' }, { pause: AFTER_REQUEST_MS }, { dtmf: '0' }], 'uac-parents-line-resume-expect-active');
+    expect((await listOf(cascadeId)).status).toBe('active');
+    const actions = await world.db.query(`SELECT action FROM audit_events WHERE subject_id = $1 AND details->>'by' = 'phone' ORDER BY at`, [cascadeId]);
+    expect(actions.map((a: { action: string }) => a.action)).toEqual(['cascade.paused', 'cascade.resumed']);
+  });
+
+  it('given a wrong code typed by phone, then it counts toward the portal\'s lock-out: after the fifth wrong try within the hour, the right code opens nothing, by phone or on the portal', async () => {
+    const { cascadeId, nationalNumber } = await world.enrol([PHONES.person], { firstName: 'Omar', language: 'en' });
+    const hash = pseudonymizer.hash('national-number', nationalNumber);
+    await world.db.query(`INSERT INTO link_attempts (subject_kind, subject_hash, failed_at) SELECT 'national-number', $1, now() FROM generate_series(1, 4)`, [hash]);
+    const played = playedFrom();
+    const caller = world.callerNumber();
+    await manageByPhone(caller, nationalNumber, '99999999', [{ dtmf: nationalNumber }, { pause: 600 }, { dtmf: `${CODE_KEYS}#` }], 'uac-parents-line-wrong-code-expect-locked');
+    const text = played();
+    expect(text).toContain('alloparents/en/parents-code-wrong');
+    expect(text).toContain('alloparents/en/parents-locked');
+    expect(text).not.toContain('alloparents/en/parents-list-active');
+    const attempts = await world.db.query(`SELECT subject_kind FROM link_attempts WHERE subject_hash = ANY($1::bytea[]) ORDER BY id`, [[hash, pseudonymizer.hash('caller', caller)]]);
+    expect(attempts.map((a: { subject_kind: string }) => a.subject_kind).sort()).toEqual(['caller', ...Array(5).fill('national-number')]);
+
+    const [{ id: parentId }] = await world.db.query(`INSERT INTO parent_accounts DEFAULT VALUES RETURNING id`);
+    await expect(world.app!.get(ParentChildren).link(parentId, nationalNumber, 'ABCD-EFGH-JKLM')).rejects.toMatchObject({ code: 'link-locked' });
+    expect((await listOf(cascadeId)).status).toBe('active');
+  });
 
   it('given a child with an active cascade, when a parent calls the parents\' line and types the national number, then only the first number is called (never the caller), presses 1 and hears the right code twice; the request is audited as by phone', async () => {
     const { cascadeId, nationalNumber } = await world.enrol([PHONES.person, PHONES.busy], { firstName: 'Emma', language: 'en' });

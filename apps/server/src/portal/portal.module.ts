@@ -3,6 +3,8 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { CardsModule } from '../cards/cards.module';
 import { CardSealer } from '../cards/domain/card-ingest';
 import { ContactCodeVerifier } from '../cards/domain/contact-code-verifier';
+import { CascadeByPhone } from './domain/cascade-by-phone';
+import { ForbiddenNumbers } from './domain/cascade-numbers';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { Encryptor } from '../privacy/encryptor';
@@ -94,11 +96,7 @@ import { PgTotpStore } from './persistence/pg-totp-store';
           sealer,
           new LinkLockout(new PgLinkAttemptStore(db)),
           p,
-          {
-            serviceNumbers: [config.service.number, ...Object.keys(config.service.numbers)],
-            hotlineNumber: config.service.hotlineNumber,
-            allowedDestinations: config.limits.destinations,
-          },
+          forbiddenNumbers(config),
           // What the parents' phones show when a leg rings them (see LEG_CALLER_ID).
           config.callFlow.legCallerId === 'service' ? config.service.number : null,
         ),
@@ -121,15 +119,23 @@ import { PgTotpStore } from './persistence/pg-totp-store';
       // The parents' line is a call kind of the telephony runtime that needs the portal's rules
       // (the code request's limits): built here, on the telephony's router, when telephony is present.
       provide: ParentLineCalls,
-      inject: [APP_CONFIG, ParentCalls, { token: StasisRouter, optional: true }, { token: STASIS_ADAPTER, optional: true }],
-      useFactory: (config: AppConfig, parentCalls: ParentCalls, router: StasisRouter | undefined, adapter: StasisAdapter | undefined) => {
+      inject: [APP_CONFIG, ParentCalls, Database, ContactCodeVerifier, Pseudonymizer, { token: StasisRouter, optional: true }, { token: STASIS_ADAPTER, optional: true }],
+      useFactory: (config: AppConfig, parentCalls: ParentCalls, db: Database, codes: ContactCodeVerifier, p: Pseudonymizer, router: StasisRouter | undefined, adapter: StasisAdapter | undefined) => {
         if (!router || !adapter) return null;
         const log = new Logger('ParentLine');
+        const desk = new CascadeByPhone(
+          parentCalls,
+          new PgParentChildrenStore(db, config.service.defaultLanguage),
+          codes,
+          new LinkLockout(new PgLinkAttemptStore(db)),
+          p,
+          forbiddenNumbers(config),
+        );
         return new ParentLineCalls({
           config,
           router,
           control: adapter.control,
-          desk: parentCalls,
+          desk,
           clock: systemClock,
           log: { info: (f, m) => log.log(f, m), warn: (f, m) => log.warn(f, m) },
         });
@@ -153,3 +159,12 @@ import { PgTotpStore } from './persistence/pg-totp-store';
   ],
 })
 export class PortalModule {}
+
+/** Numbers no cascade may hold, for the portal and the parents' line alike. */
+function forbiddenNumbers(config: AppConfig): ForbiddenNumbers {
+  return {
+    serviceNumbers: [config.service.number, ...Object.keys(config.service.numbers)],
+    hotlineNumber: config.service.hotlineNumber,
+    allowedDestinations: config.limits.destinations,
+  };
+}

@@ -22,8 +22,8 @@ export interface ChannelLimits {
   parentLineSeconds: number;
 }
 
-/** The parents' line: a few menus and a number typed, with room for retries; never a conversation. */
-export const PARENT_LINE_SECONDS = 300;
+/** The parents' line: a number and a code typed, then a few menus to hear and change the list (each read out), with room for retries. */
+export const PARENT_LINE_SECONDS = 900;
 
 /** AMD (amd.conf decides within 5 s), the parent's prompt with the child's name, the options said twice, a number read out. */
 export const ANSWERED_LEG_MARGIN_SECONDS = 30;

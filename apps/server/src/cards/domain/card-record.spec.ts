@@ -1,6 +1,6 @@
 import { makeNationalNumber } from '../../cascades/domain/national-number';
 import { addDays, cardRecordCutoff } from '../../retention/retention-policy';
-import { checkCardRecord } from './card-record';
+import { checkCardRecord, keypadForm } from './card-record';
 
 describe('checking a card record', () => {
   const record = (issuedOn: string) => ({ nationalNumber: makeNationalNumber('150314', '123', true), contactCode: 'ab12-cd34', issuedOn, firstName: ' Lina ', lastName: 'Peeters' });
@@ -33,5 +33,13 @@ describe('checking a card record', () => {
     expect(problemsOn('2026-12-01', '2026-11-30')).toEqual(['issuedOn:in-the-future']);
     expect(problemsOn('2015-03-13', '2026-11-30')).toEqual(['issuedOn:past-retention']);
     expect(problemsOn('2015-03-13', '2016-01-01')).toEqual(['issuedOn:before-birth']);
+  });
+});
+
+describe('a contact code on a phone keypad', () => {
+  it('maps each letter to the key that carries it (ITU E.161) and keeps digits, ignoring case, spaces and dashes', () => {
+    expect(keypadForm('ABCDEFGHIJKLMNOPQRSTUVWXYZ')).toBe('22233344455566677778889999');
+    expect(keypadForm('ab12-cd 34')).toBe('22122334');
+    expect(keypadForm('0123456789')).toBe('0123456789');
   });
 });

@@ -46,6 +46,20 @@ export function normalizeContactCode(code: string): string {
   return code.replace(/[\s-]/g, '').toUpperCase();
 }
 
+/** The phone keys (ITU E.161) that carry each letter: ABC 2, DEF 3, GHI 4, JKL 5, MNO 6, PQRS 7, TUV 8, WXYZ 9. */
+const KEY_OF_LETTER = 'ABC2DEF3GHI4JKL5MNO6PQRS7TUV8WXYZ9'.split(/(?<=\d)/).reduce<Record<string, string>>((keys, group) => {
+  for (const letter of group.slice(0, -1)) keys[letter] = group.slice(-1);
+  return keys;
+}, {});
+
+/**
+ * A contact code as typed on a phone's keypad: each letter becomes the key that carries it,
+ * digits stay ("AB12-CD34" is "22122334"). On the parents' line this is what is compared.
+ */
+export function keypadForm(code: string): string {
+  return [...normalizeContactCode(code)].map((ch) => KEY_OF_LETTER[ch] ?? ch).join('');
+}
+
 /**
  * Checks one record against `today` (a calendar day): the national number (length, digits,
  * mod-97), the contact code (6 to 32 letters or digits), the issue date (a real day, not in the

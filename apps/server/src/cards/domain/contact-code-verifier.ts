@@ -1,7 +1,7 @@
 import { sameSecret } from '../../privacy/encryptor';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import { CardSealer } from './card-ingest';
-import { normalizeContactCode } from './card-record';
+import { keypadForm, normalizeContactCode } from './card-record';
 
 /** Port: the child's current card (the newest one, the only one whose code still opens anything). */
 export interface CurrentCards {
@@ -22,10 +22,22 @@ export class ContactCodeVerifier {
   ) {}
 
   async verify(nationalNumber: string, contactCode: string): Promise<{ childId: string } | null> {
+    return this.compare(nationalNumber, normalizeContactCode(contactCode), (stored) => stored);
+  }
+
+  /**
+   * The same check for a code typed on a phone's keypad (digits only: a letter is the key that
+   * carries it, docs/parents-by-phone.md). The lock-out bounds the guesses as on the portal.
+   */
+  async verifyKeys(nationalNumber: string, keys: string): Promise<{ childId: string } | null> {
+    return this.compare(nationalNumber, keys, keypadForm);
+  }
+
+  private async compare(nationalNumber: string, typed: string, form: (stored: string) => string): Promise<{ childId: string } | null> {
     // Both keys' hashes while the pseudonym key is rotated (docs/data.md), in one statement.
     const card = await this.cards.currentCard(this.pseudonymizer.hashes('national-number', nationalNumber));
-    const stored = card ? this.sealer.open(card.childHash, card.keyId, card.sealed).contactCode : '\0no-card';
-    const same = sameSecret(normalizeContactCode(contactCode), stored);
+    const stored = card ? form(this.sealer.open(card.childHash, card.keyId, card.sealed).contactCode) : '\0no-card';
+    const same = sameSecret(typed, stored);
     return card && same ? { childId: card.childId } : null;
   }
 }

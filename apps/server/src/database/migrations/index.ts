@@ -15,6 +15,7 @@ import { CodeRequestsByPhone1797200000000 } from './1797200000000-CodeRequestsBy
 import { CardRevocations1797300000000 } from './1797300000000-CardRevocations';
 import { ParentNotices1797600000000 } from './1797600000000-ParentNotices';
 import { CascadePause1797700000000 } from './1797700000000-CascadePause';
+import { CodeTriesByPhone1797800000000 } from './1797800000000-CodeTriesByPhone';
 
 // Every migration, in order. Listed explicitly (not globbed) so the same list works compiled,
 // under ts-jest and in the migration command.
@@ -36,4 +37,5 @@ export const migrations: Function[] = [
   CardRevocations1797300000000,
   ParentNotices1797600000000,
   CascadePause1797700000000,
+  CodeTriesByPhone1797800000000,
 ];

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Pseudonymizer } from '../../privacy/pseudonymizer';
 import { PortalError } from './portal-error';
 
 export const LINK_MAX_FAILURES = 5;
@@ -50,7 +51,12 @@ export function accountSubject(parentId: string): AttemptSubject {
   return { kind: 'account', hash: createHash('sha256').update(`account\0${parentId}`).digest() };
 }
 
-/** Guards every check of a contact code (linking a child, re-activating a blocked cascade). */
+/** A caller on the parents' line, by the digits of the number (the same line with or without its '+' is one caller). */
+export function callerSubject(pseudonymizer: Pick<Pseudonymizer, 'hash'>, callerNumber: string): AttemptSubject {
+  return { kind: 'caller', hash: pseudonymizer.hash('caller', callerNumber.replace(/\D/g, '')) };
+}
+
+/** Guards every check of a contact code (linking a child, re-activating a blocked cascade, the parents' line). */
 export class LinkLockout {
   constructor(
     private readonly store: LinkAttemptStore,
@@ -60,7 +66,7 @@ export class LinkLockout {
   async assertOpen(subjects: AttemptSubject[]): Promise<void> {
     const now = this.now();
     const failures = await this.store.failuresSince(subjects, new Date(now.getTime() - LINK_WINDOW_MS - LINK_LOCK_MS));
-    for (const kind of ['national-number', 'account'] as const) {
+    for (const kind of ['national-number', 'account', 'caller'] as const) {
       if (lockedUntil(failures.filter((f) => f.kind === kind).map((f) => f.at), now)) {
         throw new PortalError('link-locked', `too many wrong tries: linking is paused for an hour (at most ${LINK_MAX_FAILURES} wrong tries per hour for one number or one account)`);
       }

@@ -3,7 +3,7 @@ import type { Language } from '../../languages';
 import { Pseudonymizer } from '../../privacy/pseudonymizer';
 import type { AnnouncementDialler } from '../../telephony/announcement/announcement-dialler';
 import type { AnnouncementResult } from '../../telephony/announcement/announcement-machine';
-import { AttemptSubject, accountSubject } from './link-lockout';
+import { AttemptSubject, accountSubject, callerSubject } from './link-lockout';
 import { PortalError } from './portal-error';
 import { isUuid } from './parent-children';
 
@@ -154,9 +154,7 @@ export class ParentCalls {
   async requestCodeByPhone(callerNumber: string, nationalNumber: string): Promise<'accepted' | 'limited'> {
     const parsed = parseNationalNumber(nationalNumber);
     if (!parsed.valid) throw PortalError.invalidNationalNumber(parsed.reason);
-    // Digits only: the same line with or without its '+' is one caller.
-    const caller: AttemptSubject = { kind: 'caller', hash: this.pseudonymizer.hash('caller', callerNumber.replace(/\D/g, '')) };
-    return (await this.admitAndCall(parsed.digits, caller, { kind: 'phone' })) ? 'accepted' : 'limited';
+    return (await this.admitAndCall(parsed.digits, callerSubject(this.pseudonymizer, callerNumber), { kind: 'phone' })) ? 'accepted' : 'limited';
   }
 
   /** Counts the request against the child's number and the requester; if within the limits, calls in the background. */

@@ -41,8 +41,12 @@ class MemoryStore implements ParentChildrenStore {
     return childId;
   }
 
-  cascadeOf(childId: string): StoredCascadeState {
+  stored(childId: string): StoredCascadeState {
     return this.byId.get(childId)!.cascade!;
+  }
+
+  async cascadeOf(childId: string): Promise<StoredCascadeState | null> {
+    return structuredClone(this.byId.get(childId)?.cascade ?? null);
   }
 
   async link(): Promise<void> {}
@@ -60,7 +64,7 @@ class MemoryStore implements ParentChildrenStore {
     return child ? structuredClone(child) : null;
   }
   async saveNumbers(childId: string, numbers: CascadeNumber[], language: Language | undefined, actor: string): Promise<void> {
-    const cascade = this.cascadeOf(childId);
+    const cascade = this.stored(childId);
     cascade.numbers = numbers.map((n, i) => ({ ...n, position: i + 1 }));
     this.changes.push({ action: 'cascade.numbers-saved', childId, actor });
   }
@@ -127,7 +131,7 @@ describe('a parent pauses and resumes a cascade', () => {
     const error = await refusal(children.pause(PARENT, childId));
     expect(error.code).toBe('conflict');
     expect(error.message).toMatch(message);
-    expect(store.cascadeOf(childId).status).toBe(status);
+    expect(store.stored(childId).status).toBe(status);
     expect(store.changes).toEqual([]);
   });
 
@@ -141,17 +145,17 @@ describe('a parent pauses and resumes a cascade', () => {
     const error = await refusal(children.resume(PARENT, childId));
     expect(error.code).toBe('conflict');
     expect(error.message).toMatch(message);
-    expect(store.cascadeOf(childId).status).toBe(status);
+    expect(store.stored(childId).status).toBe(status);
     expect(store.changes).toEqual([]);
   });
 
   it('given a paused cascade that a new card blocks between the read and the write, when a parent resumes it, then a conflict and it stays blocked', async () => {
     const { store, children } = setUp();
     const childId = store.add('paused');
-    store.beforeWrite = () => Object.assign(store.cascadeOf(childId), { status: 'blocked', blockedReason: 'new-card' });
+    store.beforeWrite = () => Object.assign(store.stored(childId), { status: 'blocked', blockedReason: 'new-card' });
     const error = await refusal(children.resume(PARENT, childId));
     expect(error).toMatchObject({ code: 'conflict', message: expect.stringMatching(/changed meanwhile/) });
-    expect(store.cascadeOf(childId).status).toBe('blocked');
+    expect(store.stored(childId).status).toBe('blocked');
   });
 
   it('given a child without a cascade, an unknown child or a malformed id, then not found', async () => {
@@ -164,7 +168,7 @@ describe('a parent pauses and resumes a cascade', () => {
     // Another parent's child is not found either.
     const childId = store.add('active');
     expect(await refusal(children.pause(randomUUID(), childId))).toMatchObject({ code: 'not-found' });
-    expect(store.cascadeOf(childId).status).toBe('active');
+    expect(store.stored(childId).status).toBe('active');
   });
 
   it('given a paused cascade, then its list can be edited (it stays paused) but not emptied: resuming would make it ring with no number', async () => {
@@ -174,7 +178,7 @@ describe('a parent pauses and resumes a cascade', () => {
     expect(saved).toMatchObject({ status: 'paused', numbers: [{ number: '+32470123456' }, { number: '+32470654321' }] });
     const emptied = await refusal(children.saveCascade(PARENT, childId, []));
     expect(emptied).toMatchObject({ code: 'invalid', fields: [{ field: 'numbers', code: 'empty-active', message: expect.stringMatching(/active or paused/) }] });
-    expect(store.cascadeOf(childId).numbers).toHaveLength(2);
+    expect(store.stored(childId).numbers).toHaveLength(2);
   });
 
   it('given a cascade in any status but paused, then its view carries no pause time', async () => {

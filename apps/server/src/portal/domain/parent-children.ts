@@ -50,10 +50,14 @@ export interface ParentChildrenStore {
   isLinked(parentId: string, childId: string): Promise<boolean>;
   children(parentId: string): Promise<LinkedChild[]>;
   child(parentId: string, childId: string): Promise<LinkedChild | null>;
-  /** Replaces the numbers in order; creates the cascade as a draft if the child has none; the status is kept. */
-  saveNumbers(childId: string, numbers: CascadeNumber[], language: Language | undefined, actor: string): Promise<void>;
-  /** Activates if the status is still `expectedStatus` (a new card may have blocked it meanwhile). */
-  activate(childId: string, termsVersion: string, actor: string, expectedStatus: CascadeStatus): Promise<boolean>;
+  /** The child's cascade with its numbers, whoever manages it (the parents' line, after the contact code). */
+  cascadeOf(childId: string): Promise<StoredCascadeState | null>;
+  /** Replaces the numbers in order; creates the cascade as a draft if the child has none; the status is kept. `actor` null: by phone. */
+  saveNumbers(childId: string, numbers: CascadeNumber[], language: Language | undefined, actor: string | null): Promise<void>;
+  /** Activates if the status is still `expectedStatus` (a new card may have blocked it meanwhile). `actor` null: by phone. */
+  activate(childId: string, termsVersion: string, actor: string | null, expectedStatus: CascadeStatus): Promise<boolean>;
+  /** Pauses an active cascade (paused=true) or resumes a paused one (paused=false); false if it was not in that state. `actor` null = by phone (audit details {by:'phone'}). */
+  setPaused(childId: string, paused: boolean, actor: string | null): Promise<boolean>;
   deleteCascade(childId: string, actor: string): Promise<boolean>;
   /** Pauses an active cascade (paused=true) or resumes a paused one (paused=false); false if it was not in that state. `actor` null = by phone (audit details {by:'phone'}). */
   setPaused(childId: string, paused: boolean, actor: string | null): Promise<boolean>;

@@ -1,7 +1,7 @@
 import { Language } from '../../languages';
 import { Database, Queryable } from '../../database/database';
 import { CascadeNumber } from '../domain/cascade-numbers';
-import { CascadeStatus, LinkedChild, ParentChildrenStore } from '../domain/parent-children';
+import { CascadeStatus, LinkedChild, ParentChildrenStore, StoredCascadeState } from '../domain/parent-children';
 
 interface ChildRow {
   child_id: string;
@@ -87,7 +87,18 @@ export class PgParentChildrenStore implements ParentChildrenStore {
     return row ? toChild(row) : null;
   }
 
-  async saveNumbers(childId: string, numbers: CascadeNumber[], language: Language | undefined, actor: string): Promise<void> {
+  async cascadeOf(childId: string): Promise<StoredCascadeState | null> {
+    const { rows } = await this.db.query<Omit<ChildRow, 'child_id' | 'linked_at' | 'national_number_hash' | 'encryption_key_id' | 'sealed'>>(
+      `SELECT c.id AS cascade_id, c.status, c.blocked_reason, c.inactive_since, c.language, c.activated_at, c.terms_version, c.terms_accepted_at, c.updated_at,
+              COALESCE((SELECT json_agg(json_build_object('position', n.position, 'e164', n.e164, 'country', n.country, 'label', n.label) ORDER BY n.position)
+                          FROM cascade_numbers n WHERE n.cascade_id = c.id), '[]'::json) AS numbers
+         FROM cascades c WHERE c.child_id = $1`,
+      [childId],
+    );
+    return rows[0] ? toChild({ ...rows[0], child_id: childId, linked_at: new Date(0), national_number_hash: Buffer.alloc(0), encryption_key_id: null, sealed: null }).cascade : null;
+  }
+
+  async saveNumbers(childId: string, numbers: CascadeNumber[], language: Language | undefined, actor: string | null): Promise<void> {
     await this.db.transaction(async (tx) => {
       // The upsert locks the cascade row: concurrent saves of one cascade run one after the other.
       const { rows } = await tx.query<{ id: string }>(
@@ -123,7 +134,7 @@ export class PgParentChildrenStore implements ParentChildrenStore {
     });
   }
 
-  async activate(childId: string, termsVersion: string, actor: string, expectedStatus: CascadeStatus): Promise<boolean> {
+  async activate(childId: string, termsVersion: string, actor: string | null, expectedStatus: CascadeStatus): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: string }>(
         `UPDATE cascades SET status = 'active', blocked_reason = NULL, activated_at = now(), terms_version = $2, terms_accepted_at = now(), updated_at = now()

@@ -63,7 +63,7 @@ describe('rendering asterisk-config/', () => {
     expect(render('3278150000:fr,3278150009:nl:parents,3278150008:fr:parents')).toMatch(/ALLOPARENTS_PARENT_LINES = ,(3278150009,3278150008|3278150008,3278150009),\n/);
     const dialplan = render('3278150000:fr');
     expect(dialplan).toContain('ALLOPARENTS_PARENT_LINES = ,\n');
-    expect(dialplan).toContain('ALLOPARENTS_PARENT_LINE_LIMIT = 300');
+    expect(dialplan).toContain('ALLOPARENTS_PARENT_LINE_LIMIT = 900');
     const finder = dialplan.split('[alloparents-finder]')[1].split('\n').filter((line) => line.startsWith('exten') || line.startsWith(' same'));
     // The check comes first and plays nothing: a finder's call goes on at once.
     expect(finder[0]).toBe('exten => s,1,GotoIf($["${ALLOPARENTS_PARENT_LINES}" =~ ",${FILTER(0-9,${ALLOPARENTS_DID})},"]?alloparents-parents,s,1)');

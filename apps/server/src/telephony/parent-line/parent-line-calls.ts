@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CallFlowConfig } from '../../config/app-config';
 import { LANGUAGES } from '../../languages';
+import { MAX_CASCADE_NUMBERS } from '../../portal/domain/cascade-numbers';
 import { AriChannel, isPresentationRestricted, usableCallerNumber } from '../ari/ari-events';
 import { AppChannel } from '../ari/ari-rest';
 import { CallControl } from '../call-control.port';
@@ -12,7 +13,7 @@ import { ParentLineDesk, ParentLineSession } from './parent-line-session';
 
 /** How long an ended call's ids are remembered, so late ARI events are recognised and dropped. */
 const FORGET_AFTER_MS = 60_000;
-/** The code request is one transaction on PostgreSQL. */
+/** Each request (the code request, opening the list, a change) is one or two statements on PostgreSQL. */
 export const CODE_REQUEST_TIMEOUT_MS = 8_000;
 
 export interface ParentLineCallsDeps {
@@ -33,6 +34,7 @@ export function parentLineSettingsFrom(config: CallFlowConfig): ParentLineSettin
     interDigitTimeoutMs: callFlow.interDigitTimeoutMs,
     maxNumberAttempts: callFlow.maxNumberAttempts,
     requestTimeoutMs: CODE_REQUEST_TIMEOUT_MS,
+    maxNumbers: MAX_CASCADE_NUMBERS,
   };
 }
 
