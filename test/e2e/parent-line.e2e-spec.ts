@@ -102,7 +102,7 @@ describe('the parents\' line, end to end (real Asterisk, SIPp caller, simulated 
     );
     expect(await listOf(cascadeId)).toEqual({ status: 'active', numbers: [added, PHONES.busy] });
     const text = played();
-    for (const prompt of ['parents-list-active', 'parents-you-typed', 'parents-added', 'parents-moved', 'parents-confirm-delete', 'parents-deleted', 'goodbye']) expect([prompt, text.includes(`alloparents/en/${prompt}`)]).toEqual([prompt, true]);
+    for (const prompt of ['parents-list-active', 'parents-you-typed', 'parents-added', 'parents-moved', 'parents-which-position', 'parents-deleted', 'goodbye']) expect([prompt, text.includes(`alloparents/en/${prompt}`)]).toEqual([prompt, true]);
     expect(world.asterisk.output()).not.toMatch(/Playback failed for sound:alloparents/);
 
     const saved = await world.db.query(`SELECT actor_id, details FROM audit_events WHERE action = 'cascade.numbers-saved' AND subject_id = $1 ORDER BY at`, [cascadeId]);

@@ -97,7 +97,7 @@ describe('managing a list by phone (CascadeByPhone) against PostgreSQL', () => {
       return result.outcome === 'refused' ? result.problem : 'changed';
     };
     expect(await refusal('123')).toBe('invalid');
-    expect(await refusal('0903123456')).toBe('not-allowed');
+    expect(await refusal('090012345')).toBe('not-allowed');
     expect(await refusal('116000')).toBe('not-allowed');
     expect(await refusal('078150000')).toBe('not-allowed');
     expect(await refusal('0014155550123')).toBe('not-allowed');

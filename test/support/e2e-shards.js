@@ -12,7 +12,7 @@ const SECONDS = {
   'call-bounds.e2e-spec.ts': 183,
   'finder-call-faults.e2e-spec.ts': 179,
   'kamailio-nodes.e2e-spec.ts': 150,
-  'parent-line.e2e-spec.ts': 150,
+  'parent-line.e2e-spec.ts': 290,
   'service-switch.e2e-spec.ts': 131,
   'bad-input.e2e-spec.ts': 124,
   'demo-stack.e2e-spec.ts': 120,
