@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { health } from '../support/app';
 import { start, waitFor } from '../support/processes';
@@ -9,19 +9,24 @@ jest.setTimeout(240_000);
 
 const ROOT = join(__dirname, '../..');
 
-/** The stack's Asterisk (by instance directory) and this checkout's app (by working directory: other checkouts may run theirs). */
+/**
+ * The stack's Asterisk (by instance directory) and its app: this checkout's (by working
+ * directory: other checkouts may run theirs) started for this instance (by its environment: the
+ * other end-to-end shard of this checkout may run an app of its own meanwhile).
+ */
 function processesOf(instance: string): string[] {
   const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
   return out.split('\n').filter((line) => {
     if (line.includes(`/srv/alloparents/${instance}/`)) return true;
-    return isAppOfThisCheckout(line);
+    return isAppOfThisStack(line, instance);
   });
 }
 
-function isAppOfThisCheckout(psLine: string): boolean {
+function isAppOfThisStack(psLine: string, instance: string): boolean {
   if (!psLine.includes('dist/apps/server/src/main.js')) return false;
+  const pid = psLine.trim().split(/\s+/)[0];
   try {
-    return realpathSync(`/proc/${psLine.trim().split(/\s+/)[0]}/cwd`) === realpathSync(ROOT);
+    return realpathSync(`/proc/${pid}/cwd`) === realpathSync(ROOT) && readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`ASTERISK_INSTANCE=${instance}`);
   } catch {
     return false; // ended meanwhile
   }
@@ -33,7 +38,7 @@ function pidsOf(instance: string): { asterisk: number[]; app: number[] } {
   const pid = (line: string) => Number(line.trim().split(/\s+/)[0]);
   return {
     asterisk: lines.filter((line) => line.includes(`/srv/alloparents/${instance}/etc/asterisk.conf -f`)).map(pid),
-    app: lines.filter(isAppOfThisCheckout).map(pid),
+    app: lines.filter((line) => isAppOfThisStack(line, instance)).map(pid),
   };
 }
 
