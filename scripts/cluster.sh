@@ -10,35 +10,59 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 load_env
-ensure_node_modules
-build_app
-bash scripts/provision.sh all
-command -v pg_autoctl >/dev/null || apt_install postgresql-15-auto-failover
-command -v kamailio >/dev/null || apt_install kamailio kamailio-utils-modules
 
+# Everything comes from the environment (or .env), so that a second set can run beside a first
+# (the e2e test runs one on the tests' ports, in a directory of its own): each value is checked here.
 CLUSTER_DIR="${CLUSTER_DIR:-/var/lib/alloparents-cluster}"
+# It goes into commands and process patterns (Kamailio's): a plain absolute path.
+[[ "$CLUSTER_DIR" =~ ^/[A-Za-z0-9._/-]+$ ]] || die "CLUSTER_DIR must be an absolute path of letters, digits and . _ - / (it is '$CLUSTER_DIR')"
 PG_PORT="${CLUSTER_PG_PORT:-6440}"             # the monitor; the nodes take the next two
 PG_BIN=/usr/lib/postgresql/15/bin
+INSTANCE_BASE="${ASTERISK_INSTANCE:-service}"  # the nodes' Asterisk instances: <base>-node1, <base>-node2
+[[ "$INSTANCE_BASE" =~ ^[a-z0-9][a-z0-9-]*$ ]] || die "ASTERISK_INSTANCE may only hold lower-case letters, digits and dashes"
 ENTRY_PORT="${SIP_PORT:-5060}"
-ARI_BASE_PORT="$(node -e 'process.stdout.write(new URL(process.argv[1]).port || "8088")' "${ARI_URL:-http://127.0.0.1:8088}")"
+ARI_BASE_PORT="$(node -e 'try { process.stdout.write(new URL(process.argv[1]).port || "8088") } catch { process.stdout.write("not a URL") }' "${ARI_URL:-http://127.0.0.1:8088}")"
 HTTP_BASE_PORT="${HTTP_PORT:-3000}"
 METRICS_BASE_PORT="${METRICS_PORT:-9464}"
 RTP_BASE="${RTP_PORT_START:-10000}"
 NETWORK_BASE_PORT="${DEMO_NETWORK_PORT:-5080}"
-# Node k (1, 2): SIP ENTRY_PORT+k, ARI +k, HTTP +k-1, the operators' listener +k-1, RTP 2000 ports
-# each (its demo network's 1000 after its own), its demo network on DEMO_NETWORK_PORT+k.
+# NAME VALUE N: VALUE is a port number, and so are the N after it, which the cluster takes too.
+check_port() {
+  [[ "$2" =~ ^[0-9]{1,5}$ ]] && [ "$2" -ge 1 ] && [ $(($2 + $3)) -le 65535 ] \
+    || die "$1 must be a port number from 1 to $((65535 - $3)) (the cluster takes the $3 after it too); it is '$2'"
+}
+check_port CLUSTER_PG_PORT "$PG_PORT" 2
+check_port SIP_PORT "$ENTRY_PORT" 2
+check_port "ARI_URL's port" "$ARI_BASE_PORT" 2
+check_port HTTP_PORT "$HTTP_BASE_PORT" 1
+check_port METRICS_PORT "$METRICS_BASE_PORT" 1
+check_port DEMO_NETWORK_PORT "$NETWORK_BASE_PORT" 2
+# RTP_PORT_START-RTP_PORT_END is the size of each part's range: node 1 takes it, its demo network
+# (npm run stack) the same number of ports after it, then node 2 and its network.
+check_port RTP_PORT_START "$RTP_BASE" 0
+[[ "${RTP_PORT_END:-10999}" =~ ^[0-9]{1,5}$ ]] || die "RTP_PORT_END must be a port number"
+RTP_SPAN=$((${RTP_PORT_END:-10999} - RTP_BASE + 1))
+[ "$RTP_SPAN" -ge 20 ] || die "RTP_PORT_START-RTP_PORT_END must span at least 20 ports (each node and each demo network takes that many)"
+check_port RTP_PORT_START "$RTP_BASE" $((4 * RTP_SPAN - 1))
+# Node k (1, 2): SIP ENTRY_PORT+k, ARI +k, HTTP +k-1, the operators' listener +k-1, RTP its own
+# range (its demo network's after it), its demo network on DEMO_NETWORK_PORT+k.
 node_env() {
-  local k="$1"
-  echo "ASTERISK_INSTANCE=${ASTERISK_INSTANCE:-service}-node$k" \
+  local k="$1" rtp=$((RTP_BASE + 2 * RTP_SPAN * ($1 - 1)))
+  echo "ASTERISK_INSTANCE=$INSTANCE_BASE-node$k" \
     "SIP_PORT=$((ENTRY_PORT + k))" \
     "ARI_URL=http://127.0.0.1:$((ARI_BASE_PORT + k))" \
     "HTTP_PORT=$((HTTP_BASE_PORT + k - 1))" \
     "METRICS_PORT=$((METRICS_BASE_PORT + k - 1))" \
-    "RTP_PORT_START=$((RTP_BASE + 2000 * (k - 1)))" "RTP_PORT_END=$((RTP_BASE + 2000 * (k - 1) + 999))" \
+    "RTP_PORT_START=$rtp" "RTP_PORT_END=$((rtp + RTP_SPAN - 1))" \
     "DEMO_NETWORK_PORT=$((NETWORK_BASE_PORT + k))" \
     "DATABASE_URL=$DATABASE_URL_CLUSTER"
 }
 DATABASE_URL_CLUSTER="postgres://postgres@127.0.0.1:$((PG_PORT + 1)),127.0.0.1:$((PG_PORT + 2))/alloparents"
+
+ensure_node_modules
+build_app
+# Provisioning installs pg_auto_failover and Kamailio too.
+bash scripts/provision.sh all
 
 pids=() names=()
 stopping=0
@@ -76,8 +100,12 @@ gone_within() {
     sleep 0.2
   done
 }
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
+# Ctrl-C signals every process of the terminal's group at once, the nodes' stacks included, and
+# this script signals them again: a second signal during the stopping is ignored here (its trap
+# would end the script half-way through), the first one's stopping goes on to the end.
+stop_on() { [ "$stopping" -eq 1 ] && return; cleanup; exit "$1"; }
+trap 'stop_on 130' INT
+trap 'stop_on 143' TERM
 trap cleanup EXIT
 
 autoctl() {
@@ -86,7 +114,7 @@ autoctl() {
 # A long-running part: its output prefixed with its name, its pid kept.
 keep() {
   local name="$1"; shift
-  "$@" > >(sed -u "s/^/[$name] /") 2>&1 &
+  "$@" > >(filtered sed -u "s/^/[$name] /") 2>&1 &
   pids+=("$!"); names+=("$name")
 }
 # A node's stack still runs and its app is connected to its Asterisk (a stack that ended stops the set).
@@ -145,19 +173,25 @@ KAMAILIO_BIND_ADDRESS="${SIP_BIND_ADDRESS:-127.0.0.1}" KAMAILIO_PORT="$ENTRY_POR
   KAMAILIO_NODES="sip:127.0.0.1:$((ENTRY_PORT + 1)) http://127.0.0.1:$METRICS_BASE_PORT/health,sip:127.0.0.1:$((ENTRY_PORT + 2)) http://127.0.0.1:$((METRICS_BASE_PORT + 1))/health" \
   node dist/apps/server/src/cli/render-kamailio-config.js "$KAMAILIO_RUN" || die "could not render Kamailio's configuration"
 kamailio -c -f "$KAMAILIO_RUN/kamailio.cfg" >/dev/null 2>&1 || die "Kamailio refused its configuration: kamailio -c -f $KAMAILIO_RUN/kamailio.cfg"
-keep kamailio kamailio -DD -E -f "$KAMAILIO_RUN/kamailio.cfg"
+# In a session of its own: stopping, Kamailio's main process signals its whole process group (its
+# children), which would otherwise be this script's, the nodes' and npm's too, and Ctrl-C would
+# reach it beside cleanup's SIGTERM. Its output goes through a pipe, not keep()'s process
+# substitution, whose prefixer would be a child of Kamailio: stopping, Kamailio waits for all its
+# children, and the prefixer ends only once Kamailio has. cleanup stops it, after the nodes.
+{ setsid kamailio -DD -E -f "$KAMAILIO_RUN/kamailio.cfg" 2>&1 | filtered sed -u "s/^/[kamailio] /"; } &
+pids+=("$!"); names+=(kamailio)
 
 cat >&2 <<INFO
 
   The Allo Parents cluster is running.
     SIP entry (Kamailio):  sip:${SERVICE_NUMBER:-3278150000}@${SIP_BIND_ADDRESS:-127.0.0.1}:$ENTRY_PORT
-    Node 1:                SIP 127.0.0.1:$((ENTRY_PORT + 1)), portal http://127.0.0.1:$HTTP_BASE_PORT/, Asterisk CLI: scripts/asterisk.sh cli ${ASTERISK_INSTANCE:-service}-node1
-    Node 2:                SIP 127.0.0.1:$((ENTRY_PORT + 2)), portal http://127.0.0.1:$((HTTP_BASE_PORT + 1))/, Asterisk CLI: scripts/asterisk.sh cli ${ASTERISK_INSTANCE:-service}-node2
+    Node 1:                SIP 127.0.0.1:$((ENTRY_PORT + 1)), portal http://127.0.0.1:$HTTP_BASE_PORT/, Asterisk CLI: scripts/asterisk.sh cli $INSTANCE_BASE-node1
+    Node 2:                SIP 127.0.0.1:$((ENTRY_PORT + 2)), portal http://127.0.0.1:$((HTTP_BASE_PORT + 1))/, Asterisk CLI: scripts/asterisk.sh cli $INSTANCE_BASE-node2
     PostgreSQL:            $DATABASE_URL_CLUSTER  (pg_autoctl show state: see docs/scaling.md)
     Kamailio's nodes:      kamcmd -s unix:$KAMAILIO_RUN/kamailio.ctl dispatcher.list
     Place a finder's call through Kamailio (demo mode; it shows the legs when node 1 takes the call,
     the [node2] lines show them otherwise):
-      DATABASE_URL='$DATABASE_URL_CLUSTER' ASTERISK_INSTANCE=${ASTERISK_INSTANCE:-service}-node1 npm run demo:call
+      DATABASE_URL='$DATABASE_URL_CLUSTER' ASTERISK_INSTANCE=$INSTANCE_BASE-node1 npm run demo:call
   Ctrl-C stops everything.
 
 INFO

@@ -12,6 +12,12 @@ say()  { printf '\033[1;34m[alloparents]\033[0m %s\n' "$*" >&2; }
 warn() { printf '\033[1;33m[alloparents]\033[0m %s\n' "$*" >&2; }
 die()  { printf '\033[1;31m[alloparents] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# Runs an output filter (the scripts' [name] prefixes, pino-pretty) in a session of its own, for
+# `cmd > >(filtered sed ...)`: Ctrl-C signals every process of the terminal's group, and a filter
+# gone first would cut the output, and SIGPIPE its writer, while the scripts are still stopping
+# what they started. A filter ends at the end of its input, once its writers have ended.
+filtered() { exec setsid "$@"; }
+
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@";
   elif command -v sudo >/dev/null 2>&1; then sudo "$@";

@@ -99,6 +99,15 @@ provision_tools() {
   # pg_auto_failover (a monitor and two keepers) fails a test primary over to its standby
   # (test/integration/database-failover.integration-spec.ts).
   command -v pg_autoctl >/dev/null || apt_install postgresql-15-auto-failover
+  # Kamailio (Debian 12's 5.6; kamailio-utils-modules brings http_client) as the SIP entry in front
+  # of two nodes (test/e2e/kamailio-nodes.e2e-spec.ts, npm run cluster and its test). The package's
+  # own service would hold port 5060 with Debian's sample configuration: stopped, not started at boot.
+  if ! command -v kamailio >/dev/null; then
+    apt_install kamailio kamailio-utils-modules
+    as_root service kamailio stop >/dev/null 2>&1 || true
+    as_root update-rc.d kamailio disable >/dev/null 2>&1 || true
+    as_root systemctl disable --now kamailio >/dev/null 2>&1 || true
+  fi
   # systemd-analyze verifies the production units in scripts/systemd (minimal containers lack it).
   command -v systemd-analyze >/dev/null || apt_install systemd
   # promtool checks and tests the alert rules, and the monitoring test starts its own Prometheus on

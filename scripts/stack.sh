@@ -38,8 +38,10 @@ else
   DEMO_NETWORK_PORT="${DEMO_NETWORK_PORT:-5080}"
   # The network sends the legs to the service's SIP address, from the trunk's address.
   service_host="${SIP_BIND_ADDRESS:-127.0.0.1}"; [ "$service_host" = "0.0.0.0" ] && service_host=127.0.0.1
+  # Its RTP ports: as many as the service's, right after them (10000-10999: 11000-11999).
+  rtp_span=$((${RTP_PORT_END:-10999} - ${RTP_PORT_START:-10000} + 1))
   network_env=(SIP_PORT="$DEMO_NETWORK_PORT" SIP_TRUNK_URI="sip:$service_host:${SIP_PORT:-5060}"
-    RTP_PORT_START=$((${RTP_PORT_END:-10999} + 1)) RTP_PORT_END=$((${RTP_PORT_END:-10999} + 1000)))
+    RTP_PORT_START=$((${RTP_PORT_END:-10999} + 1)) RTP_PORT_END=$((${RTP_PORT_END:-10999} + rtp_span)))
   network_template="$(node dist/demo/network-template.js "$NETWORK_INSTANCE")" || die "could not assemble the demo network's configuration"
   export SIP_TRUNK_URI="sip:127.0.0.1:$DEMO_NETWORK_PORT"
 fi
@@ -68,8 +70,11 @@ cleanup() {
   done
   say "stopped"
 }
-trap 'cleanup; exit 130' INT
-trap 'cleanup; exit 143' TERM
+# A second signal while stopping (Ctrl-C reaches every process of the group, and `npm run cluster`
+# then sends its own SIGTERM) is ignored: its trap would end the script before the stopping is done.
+stop_on() { [ "$stopping" -eq 1 ] && return; cleanup; exit "$1"; }
+trap 'stop_on 130' INT
+trap 'stop_on 143' TERM
 trap cleanup EXIT
 
 # Waits in the background, so Ctrl-C and SIGTERM are handled at once, not after the pause.
@@ -90,7 +95,7 @@ wait_booted() {
 
 start_asterisk() {
   say "starting Asterisk (instance '$INSTANCE')"
-  bash scripts/asterisk.sh run "$INSTANCE" > >(sed -u 's/^/[asterisk] /') 2>&1 &
+  bash scripts/asterisk.sh run "$INSTANCE" > >(filtered sed -u 's/^/[asterisk] /') 2>&1 &
   asterisk_pid=$!; asterisk_started=$SECONDS
   wait_booted "$INSTANCE" "$asterisk_pid" || return 1
   # Asterisk's first ping of the trunk comes at a random moment within the qualify period: one now,
@@ -103,14 +108,14 @@ start_asterisk() {
 # The demo's simulated telephone network: the trunk's address, the parents' phones and the hotline.
 start_network() {
   say "starting the demo telephone network (instance '$NETWORK_INSTANCE', SIP 127.0.0.1:$DEMO_NETWORK_PORT)"
-  env "${network_env[@]}" bash scripts/asterisk.sh run "$NETWORK_INSTANCE" "$network_template" > >(sed -u 's/^/[network] /') 2>&1 &
+  env "${network_env[@]}" bash scripts/asterisk.sh run "$NETWORK_INSTANCE" "$network_template" > >(filtered sed -u 's/^/[network] /') 2>&1 &
   network_pid=$!; network_started=$SECONDS
   wait_booted "$NETWORK_INSTANCE" "$network_pid"
 }
 
 start_app() {
   say "starting the app"
-  node dist/apps/server/src/main.js > >(npx --no-install pino-pretty --colorize --translateTime 'SYS:HH:MM:ss.l' --ignore pid,hostname) 2>&1 &
+  node dist/apps/server/src/main.js > >(filtered npx --no-install pino-pretty --colorize --translateTime 'SYS:HH:MM:ss.l' --ignore pid,hostname) 2>&1 &
   app_pid=$!; app_started=$SECONDS
 }
 

@@ -59,6 +59,25 @@ for dir in "$ASTERISK_ROOT"/srv/alloparents/"${ALLOPARENTS_TEST_INSTANCE_PREFIX:
   [ -S "$dir/run/asterisk.ctl" ] && bash scripts/asterisk.sh cli "$(basename "$dir")" 'core stop now' >/dev/null 2>&1 || true
 done
 
+# ... and the Kamailio, pg_auto_failover (pg_autoctl and its PostgreSQL) and `npm run cluster`
+# processes its tests started in temporary directories named after the prefix
+# (/tmp/alloparents-<prefix>...): the Kamailio test's, the failover cluster's, the cluster
+# command's. Found by what each carries: pg_autoctl and its PostgreSQL their XDG_CONFIG_HOME,
+# npm run cluster's parts its CLUSTER_DIR (environment), Kamailio its configuration's path.
+stray_dir="${TMPDIR:-/tmp}/alloparents-${ALLOPARENTS_TEST_INSTANCE_PREFIX:-e2e-}"
+stray_processes() {
+  { grep -lzE "^(XDG_CONFIG_HOME|CLUSTER_DIR)=$stray_dir" /proc/[0-9]*/environ
+    grep -lzE "^$stray_dir[^/]*(/kamailio)?/kamailio\.cfg\$" /proc/[0-9]*/cmdline; } 2>/dev/null | cut -d/ -f3 | sort -u || true
+}
+stray="$(stray_processes)"
+if [ -n "$stray" ]; then
+  warn "ending $(echo "$stray" | wc -w) process(es) an interrupted test run left (Kamailio, pg_auto_failover, npm run cluster)"
+  kill -TERM $stray 2>/dev/null || true
+  for _ in $(seq 1 25); do [ -z "$(stray_processes)" ] && break; sleep 0.2; done
+  stray="$(stray_processes)"; [ -z "$stray" ] || kill -KILL $stray 2>/dev/null || true
+fi
+rm -rf "$stray_dir"*
+
 mkdir -p reports
 rm -f reports/jest*.json
 set +e

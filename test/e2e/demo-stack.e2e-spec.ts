@@ -22,8 +22,8 @@ const asteriskInstances = () =>
 /** `npm run stack` on the tests' ports; `trunk`: SIP_TRUNK_URI ('' is unset: .env's value does not apply). */
 function stack(trunk: string): { env: Record<string, string>; process: Started } {
   const env = {
-    // The stack gives its demo network the 1000 RTP ports after the service's: here 18000-18999
-    // (UDP, clear of the tests' SIP ports).
+    // The stack gives its demo network as many RTP ports as the service's, right after them: here
+    // 18000-18399 (UDP, clear of the tests' SIP ports).
     ...testEnvironment({ SIP_TRUNK_URI: trunk, SIP_TRUNK_QUALIFY_SECONDS: '30', RTP_PORT_START: String(TEST_PORTS.rtpStart + 3600), RTP_PORT_END: String(TEST_PORTS.rtpStart + 3999) }),
     ASTERISK_INSTANCE: INSTANCE,
     DEMO_NETWORK_PORT: String(TEST_PORTS.network),

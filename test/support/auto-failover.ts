@@ -4,21 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { run, start, Started, waitFor } from './processes';
-import { TEST_PORT_OFFSET } from './test-config';
+import { TEST_PORTS, testInstanceName } from './test-config';
 
 const BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
 
 /**
  * A PostgreSQL primary and standby kept by pg_auto_failover (Debian's postgresql-15-auto-failover):
  * a monitor and one keeper per node, run by the test in a temporary directory on their own ports
- * (15440 for the monitor, 15441 and 15442 for the nodes, plus the tests' offset). The monitor's
+ * (TEST_PORTS.pgAutoFailover for the monitor, the next two for the nodes). The directory is named
+ * after the tests' instance prefix, so that npm test can end what an interrupted run left. The monitor's
  * health checks are shortened so that a dead primary is failed over in seconds rather than the
  * production defaults' ~30 s (node_considered_unhealthy_timeout 20 s, then the demote timeout).
  */
 export class AutoFailoverCluster {
-  readonly monitorPort = 15440 + TEST_PORT_OFFSET;
-  readonly nodePorts = [15441 + TEST_PORT_OFFSET, 15442 + TEST_PORT_OFFSET] as const;
-  private readonly dir = mkdtempSync(join(tmpdir(), 'alloparents-paf-'));
+  readonly monitorPort = TEST_PORTS.pgAutoFailover;
+  readonly nodePorts = [TEST_PORTS.pgAutoFailover + 1, TEST_PORTS.pgAutoFailover + 2] as const;
+  private readonly dir = mkdtempSync(join(tmpdir(), `alloparents-${testInstanceName('paf')}-`));
   private readonly keepers = new Map<string, Started>();
 
   constructor(readonly database = 'alloparents_failover') {}

@@ -16,6 +16,7 @@ const SECONDS = {
   'service-switch.e2e-spec.ts': 131,
   'bad-input.e2e-spec.ts': 124,
   'demo-stack.e2e-spec.ts': 120,
+  'cluster-command.e2e-spec.ts': 90,
   'parent-calls.e2e-spec.ts': 80,
   'faults-restarts.e2e-spec.ts': 75,
   'stack-command.e2e-spec.ts': 60,

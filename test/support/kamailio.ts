@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KamailioNode, renderKamailioConfig } from '../../apps/server/src/telephony/kamailio-config/render-kamailio-config';
 import { run, start, Started, waitFor } from './processes';
 import { REPO_ROOT } from './repo-root';
-import { TEST_PORTS } from './test-config';
+import { TEST_PORTS, testInstanceName } from './test-config';
 
 /** Kamailio's SIP port in the tests: beside the nodes' (TEST_PORTS.sip, TEST_PORTS.sip + 100). */
 export const KAMAILIO_TEST_PORT = TEST_PORTS.sip + 200;
@@ -17,15 +17,30 @@ export interface DispatcherDestination {
   flags: string;
 }
 
+/** The nodes and their state, from `kamcmd dispatcher.list` on a Kamailio's control socket (RUN_DIR/kamailio.ctl). */
+export async function dispatcherDestinations(controlSocket: string): Promise<DispatcherDestination[]> {
+  const { code, output } = await run('kamcmd', ['-s', `unix:${controlSocket}`, 'dispatcher.list'], {}, 5_000);
+  if (code !== 0) throw new Error(`kamcmd dispatcher.list failed: ${output}`);
+  const found: DispatcherDestination[] = [];
+  const pattern = /\bID:\s*(\d+)|URI:\s*(\S+)\s+FLAGS:\s*(\S+)/g;
+  let set = 0;
+  for (let match = pattern.exec(output); match; match = pattern.exec(output)) {
+    if (match[1] !== undefined) set = Number(match[1]);
+    else found.push({ set, uri: match[2], flags: match[3] });
+  }
+  return found;
+}
+
 /**
  * Kamailio (Debian's package) as the SIP entry in front of the nodes, taking calls from
  * 127.0.0.1 (the SIPp finders, standing for the trunk), rendered from
- * kamailio-config/ into a run directory of its own and run in the foreground (-DD -E), so the
- * test owns the process and reads its log; stop() ends it and removes the directory.
+ * kamailio-config/ into a run directory of its own (named after the tests' instance prefix, so that
+ * npm test can end what an interrupted run left) and run in the foreground (-DD -E), so the test
+ * owns the process and reads its log; stop() ends it and removes the directory.
  */
 export class KamailioInstance {
   private process: Started | undefined;
-  readonly runDir = mkdtempSync(join(tmpdir(), 'alloparents-kamailio-'));
+  readonly runDir = mkdtempSync(join(tmpdir(), `alloparents-${testInstanceName('kamailio')}-`));
 
   constructor(
     private readonly nodes: KamailioNode[],
@@ -49,17 +64,8 @@ export class KamailioInstance {
   }
 
   /** The nodes and their state, from `kamcmd dispatcher.list` on the control socket. */
-  async destinations(): Promise<DispatcherDestination[]> {
-    const { code, output } = await run('kamcmd', ['-s', `unix:${join(this.runDir, 'kamailio.ctl')}`, 'dispatcher.list'], {}, 5_000);
-    if (code !== 0) throw new Error(`kamcmd dispatcher.list failed: ${output}`);
-    const found: DispatcherDestination[] = [];
-    const pattern = /\bID:\s*(\d+)|URI:\s*(\S+)\s+FLAGS:\s*(\S+)/g;
-    let set = 0;
-    for (let match = pattern.exec(output); match; match = pattern.exec(output)) {
-      if (match[1] !== undefined) set = Number(match[1]);
-      else found.push({ set, uri: match[2], flags: match[3] });
-    }
-    return found;
+  destinations(): Promise<DispatcherDestination[]> {
+    return dispatcherDestinations(join(this.runDir, 'kamailio.ctl'));
   }
 
   /** Whether the node (sip:HOST:PORT) is in set 1 (or `set`): active (A...), not inactive (I...) nor disabled (D...). */

@@ -47,6 +47,8 @@ export const TEST_PORTS = {
   /** A second node's Asterisk (the two-node tests): the other half of the service's RTP range. */
   secondNodeRtpStart: 14500 + TEST_PORT_OFFSET,
   networkRtpStart: 18200 + TEST_PORT_OFFSET,
+  /** A pg_auto_failover monitor (TCP); its two PostgreSQL nodes take the next two ports. */
+  pgAutoFailover: 15440 + TEST_PORT_OFFSET,
 } as const;
 
 export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
