@@ -5,7 +5,8 @@ import { Pseudonymizer } from '../../apps/server/src/privacy/pseudonymizer';
 import { keypadForm } from '../../apps/server/src/cards/domain/card-record';
 import { CURRENT_TERMS_VERSION, ParentChildren } from '../../apps/server/src/portal/domain/parent-children';
 import { FinderStep, finderScenario, typeNumber } from '../support/finder-scenario';
-import { PHONES } from '../support/network';
+import { NetworkEntry, PHONES } from '../support/network';
+import { findClip, findInOrder, readWav, trimSilence } from '../support/heard-audio';
 import { waitFor } from '../support/processes';
 import { addMissingPrompts, ASTERISK_ROOT } from '../support/prompts';
 import { endLeftoverCalls, expectSippPassed, sippCall } from '../support/sipp';
@@ -69,6 +70,13 @@ describe('the parents\' line, end to end (real Asterisk, SIPp caller, simulated 
     const call = await sippCall({ scenario: finderScenario(name, { audio: true, steps }), caller, dialled: PARENTS_LINE, timeoutSeconds: 120 });
     expectSippPassed(call);
   }
+
+  /**
+   * A sound file found in a phone's recording: the same waveform through the trunk's G.711
+   * correlates at about 0.9999; a different letter far lower, though a letter heard inside
+   * another's name ("e" in "see") can reach 0.94.
+   */
+  const HEARD = 0.98;
 
   /** The enrolled child's code (World.enrol: ABCD-EFGH-JKLM) as a parent types it on a phone. */
   const CODE_KEYS = keypadForm('ABCD-EFGH-JKLM');
@@ -172,16 +180,30 @@ describe('the parents\' line, end to end (real Asterisk, SIPp caller, simulated 
   });
 
   it('given a child with an active cascade, when a parent calls the parents\' line and types the national number, then only the first number is called (never the caller), presses 1 and hears the right code twice; the request is audited as by phone', async () => {
-    const { cascadeId, nationalNumber } = await world.enrol([PHONES.person, PHONES.busy], { firstName: 'Emma', language: 'en' });
+    const { cascadeId, nationalNumber } = await world.enrol([PHONES.personWhoListens, PHONES.busy], { firstName: 'Emma', language: 'en' });
     const caller = world.callerNumber();
     const played = playedFrom();
     const outputBefore = world.asterisk.output().length;
+    const heardBefore = new Set(world.network.heard());
     await callParentsLine(caller, nationalNumber, 'uac-parents-line-known-number-expect-code-called');
     await calls.settled();
 
-    const log = world.network.takeLog();
-    expect(log.filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.person]);
+    const log: NetworkEntry[] = [];
+    await waitFor('the call to the first number to end on the network', async () => (log.push(...world.network.takeLog()), log.some((e) => e.what === 'hangup') || undefined), 15_000);
+    expect(log.filter((e) => e.what === 'dialled').map((e) => e.number)).toEqual([PHONES.personWhoListens]);
     expect(log.some((e) => e.what === 'pressed-1')).toBe(true);
+
+    // On the network's side: what the first number heard, against the service's own sound files.
+    const [recordingFile] = world.network.heard().filter((file) => !heardBefore.has(file));
+    const recording = readWav(recordingFile);
+    const sound = (path: string) => trimSilence(readWav(join(world.config.asteriskSoundsDir, 'alloparents/en', `${path}.wav`)));
+    const letters = [...'abcdefghjklm'].map((letter) => sound(`letters/${letter}`));
+    const [codeIs] = findInOrder(recording, [sound('code-is')], 0, recording.length);
+    const heard = findInOrder(recording, [...letters, sound('code-again'), ...letters], codeIs.at);
+    expect(codeIs.score).toBeGreaterThan(HEARD);
+    expect(heard.map((m) => m.score).filter((score) => score < HEARD)).toEqual([]);
+    // The check tells words apart: a letter that is not in the code is nowhere in what was heard.
+    for (const absent of ['n', 'z']) expect(findClip(recording, sound(`letters/${absent}`), 0, recording.length).score).toBeLessThan(HEARD);
     const text = await waitFor('the code read out on the first number', async () => (played().includes('alloparents/en/code-again') && played().includes('alloparents/en/goodbye') ? played() : undefined), 15_000);
     // World.enrol's code is ABCD-EFGH-JKLM: twelve letters, read twice.
     expect([...text.matchAll(/alloparents\/en\/letters\/([a-z])/g)].map((m) => m[1]).join('')).toBe('abcdefghjklm'.repeat(2));

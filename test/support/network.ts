@@ -1,6 +1,6 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AsteriskInstance } from './asterisk';
 import { REPO_ROOT } from './repo-root';
 import { testEnvironment, testInstanceName, TEST_PORTS } from './test-config';
@@ -19,6 +19,8 @@ export const PHONES = {
   personAfterEarlyMedia: '+32470001007',
   /** A person who answers 5 s after it starts ringing (the tests' ring timer is 6 s), says hello and presses 1. */
   personAnsweringLate: '+32470001008',
+  /** A person who answers, presses 1 and records what the service says to heard-<call id>.wav (SimulatedNetwork.heard). */
+  personWhoListens: '+32470001009',
   hotline: '116000',
   unreachableHotline: '116999',
 } as const;
@@ -92,6 +94,15 @@ export class SimulatedNetwork {
   async trunkFails(which: 'parents' | 'all' | 'none'): Promise<void> {
     const { code, output } = await this.asterisk.cli(`dialplan set global TRUNK_FAILS ${which}`);
     if (code !== 0) throw new Error(`could not switch the simulated trunk: ${output}`);
+  }
+
+  /** What the phone that listens (PHONES.personWhoListens) recorded, one WAV file per call, oldest first. */
+  heard(): string[] {
+    const dir = dirname(this.logFile);
+    return readdirSync(dir)
+      .filter((file) => /^heard-.*\.wav$/.test(file))
+      .map((file) => join(dir, file))
+      .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs);
   }
 
   /** Entries logged since the last call of this method (each test reads only its own). */
