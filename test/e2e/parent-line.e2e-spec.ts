@@ -198,9 +198,8 @@ describe('the parents\' line, end to end (real Asterisk, SIPp caller, simulated 
     const recording = readWav(recordingFile);
     const sound = (path: string) => trimSilence(readWav(join(world.config.asteriskSoundsDir, 'alloparents/en', `${path}.wav`)));
     const letters = [...'abcdefghjklm'].map((letter) => sound(`letters/${letter}`));
-    const [codeIs] = findInOrder(recording, [sound('code-is')], 0, recording.length);
-    const heard = findInOrder(recording, [...letters, sound('code-again'), ...letters], codeIs.at);
-    expect(codeIs.score).toBeGreaterThan(HEARD);
+    // The recording starts as the phone presses 1, when "the code is" already plays: the letters follow at once.
+    const heard = findInOrder(recording, [...letters, sound('code-again'), ...letters]);
     expect(heard.map((m) => m.score).filter((score) => score < HEARD)).toEqual([]);
     // The check tells words apart: a letter that is not in the code is nowhere in what was heard.
     for (const absent of ['n', 'z']) expect(findClip(recording, sound(`letters/${absent}`), 0, recording.length).score).toBeLessThan(HEARD);

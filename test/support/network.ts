@@ -82,6 +82,8 @@ export class SimulatedNetwork {
 
   async start(): Promise<void> {
     await this.asterisk.start();
+    // What an earlier run's phone heard is of no use to this one.
+    for (const file of this.heard()) rmSync(file, { force: true });
     // The log outlives the instance: start reading from its current end.
     this.offset = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').length : 0;
   }
