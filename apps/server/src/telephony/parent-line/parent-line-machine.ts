@@ -1,7 +1,7 @@
 import { checkNationalNumber, NATIONAL_NUMBER_LENGTH } from '../../cascades/domain/national-number';
 import type { Language } from '../../languages';
 import { onApplying, onChoosingPosition, onConfirming, onEnteringPhone, onManaging, openMenu } from './parent-line-menu';
-import { close, fail, In, same, Step } from './parent-line-step';
+import { close, fail, In, onPrompt, same, Step } from './parent-line-step';
 
 /**
  * The parents' line (docs/parents-by-phone.md) as a pure state machine: no I/O, no clock. A
@@ -254,10 +254,9 @@ function onChoosingLanguage(s: In<'choosingLanguage'>, e: ParentLineEvent, setti
 
 function onChoosingService(s: In<'choosingService'>, e: ParentLineEvent, settings: ParentLineSettings): ParentLineTransition {
   const step = new Step(s);
+  const prompt = onPrompt(step, s, e, 'service', settings.firstDigitTimeoutMs);
+  if (prompt) return prompt;
   switch (e.type) {
-    case 'PlaybackFinished':
-      if (e.playbackId !== s.playbackId) return same(s);
-      return step.to({ ...s, playbackId: null, timer: step.startTimer('service', settings.firstDigitTimeoutMs) });
     case 'Dtmf':
       if (e.digit !== '1' && e.digit !== '2') return same(s);
       step.interrupt(s);
@@ -267,8 +266,6 @@ function onChoosingService(s: In<'choosingService'>, e: ParentLineEvent, setting
       const failures = s.failures + 1;
       return failures >= settings.maxNumberAttempts ? close(step, step.prompts('goodbye'), 'no-choice') : askForService(step, failures);
     }
-    case 'CommandFailed':
-      return e.commandType === 'play' ? fail(step) : same(s);
     default:
       return same(s);
   }
@@ -276,10 +273,9 @@ function onChoosingService(s: In<'choosingService'>, e: ParentLineEvent, setting
 
 function onCollectingNumber(s: In<'collectingNumber'>, e: ParentLineEvent, settings: ParentLineSettings): ParentLineTransition {
   const step = new Step(s);
+  const prompt = onPrompt(step, s, e, 'first-digit', settings.firstDigitTimeoutMs);
+  if (prompt) return prompt;
   switch (e.type) {
-    case 'PlaybackFinished':
-      if (e.playbackId !== s.playbackId) return same(s);
-      return step.to({ ...s, playbackId: null, timer: step.startTimer('first-digit', settings.firstDigitTimeoutMs) });
     case 'Dtmf': {
       if (!/^[0-9*#]$/.test(e.digit)) return same(s);
       step.interrupt(s);
@@ -292,8 +288,6 @@ function onCollectingNumber(s: In<'collectingNumber'>, e: ParentLineEvent, setti
     case 'TimerFired':
       if (e.name !== s.timer) return same(s);
       return entryFailed(step, s.purpose, s.failures + 1, settings, 'invalid-number');
-    case 'CommandFailed':
-      return e.commandType === 'play' ? fail(step) : same(s);
     default:
       return same(s);
   }
@@ -320,10 +314,9 @@ function onRequesting(s: In<'requesting'>, e: ParentLineEvent): ParentLineTransi
 
 function onCollectingCode(s: In<'collectingCode'>, e: ParentLineEvent, settings: ParentLineSettings): ParentLineTransition {
   const step = new Step(s);
+  const prompt = onPrompt(step, s, e, 'first-key', settings.firstDigitTimeoutMs);
+  if (prompt) return prompt;
   switch (e.type) {
-    case 'PlaybackFinished':
-      if (e.playbackId !== s.playbackId) return same(s);
-      return step.to({ ...s, playbackId: null, timer: step.startTimer('first-key', settings.firstDigitTimeoutMs) });
     case 'Dtmf': {
       if (!/^[0-9*#]$/.test(e.digit)) return same(s);
       step.interrupt(s);
@@ -340,8 +333,6 @@ function onCollectingCode(s: In<'collectingCode'>, e: ParentLineEvent, settings:
       if (s.keys.length >= CONTACT_CODE_KEYS.min) return codeComplete(step, s, s.keys, settings);
       if (s.failures + 1 >= settings.maxNumberAttempts) return close(step, step.prompts('goodbye'), 'no-choice');
       return askForCode(step, s.nationalNumber, s.failures + 1);
-    case 'CommandFailed':
-      return e.commandType === 'play' ? fail(step) : same(s);
     default:
       return same(s);
   }

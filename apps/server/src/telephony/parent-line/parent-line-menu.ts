@@ -1,5 +1,5 @@
 import type { ChangeProblem, ParentLineEvent, ParentLineMedia, ParentLinePromptId, ParentLineSettings, ParentLineTransition, PhoneCascade, PhoneChange } from './parent-line-machine';
-import { close, fail, In, same, Step } from './parent-line-step';
+import { close, fail, In, onPrompt, same, Step } from './parent-line-step';
 
 /**
  * The parents' line's list menu, once the national number and the contact code opened the
@@ -65,10 +65,9 @@ export function openMenu(step: Step, cascade: PhoneCascade, before: ParentLineMe
 
 export function onManaging(s: In<'managing'>, e: ParentLineEvent, settings: ParentLineSettings): ParentLineTransition {
   const step = new Step(s);
+  const prompt = onPrompt(step, s, e, 'menu', settings.firstDigitTimeoutMs);
+  if (prompt) return prompt;
   switch (e.type) {
-    case 'PlaybackFinished':
-      if (e.playbackId !== s.playbackId) return same(s);
-      return step.to({ ...s, playbackId: null, timer: step.startTimer('menu', settings.firstDigitTimeoutMs) });
     case 'Dtmf': {
       if (e.digit === '*') {
         step.interrupt(s);
@@ -85,8 +84,6 @@ export function onManaging(s: In<'managing'>, e: ParentLineEvent, settings: Pare
       const next = openMenu(step, s.cascade, [], settings, false);
       return next.state.phase === 'managing' ? { ...next, state: { ...next.state, unanswered: s.unanswered + 1 } } : next;
     }
-    case 'CommandFailed':
-      return e.commandType === 'play' ? fail(step) : same(s);
     default:
       return same(s);
   }
@@ -114,10 +111,9 @@ function chosen(step: Step, cascade: PhoneCascade, key: string, settings: Parent
 
 export function onEnteringPhone(s: In<'enteringPhone'>, e: ParentLineEvent, settings: ParentLineSettings): ParentLineTransition {
   const step = new Step(s);
+  const prompt = onPrompt(step, s, e, 'first-digit', settings.firstDigitTimeoutMs);
+  if (prompt) return prompt;
   switch (e.type) {
-    case 'PlaybackFinished':
-      if (e.playbackId !== s.playbackId) return same(s);
-      return step.to({ ...s, playbackId: null, timer: step.startTimer('first-digit', settings.firstDigitTimeoutMs) });
     case 'Dtmf': {
       if (!/^[0-9*#]$/.test(e.digit)) return same(s);
       step.interrupt(s);
@@ -129,8 +125,6 @@ export function onEnteringPhone(s: In<'enteringPhone'>, e: ParentLineEvent, sett
     }
     case 'TimerFired':
       return e.name === s.timer ? phoneTyped(step, s, s.digits, settings) : same(s);
-    case 'CommandFailed':
-      return e.commandType === 'play' ? fail(step) : same(s);
     default:
       return same(s);
   }
@@ -145,10 +139,9 @@ function phoneTyped(step: Step, s: In<'enteringPhone'>, digits: string, settings
 
 export function onChoosingPosition(s: In<'choosingPosition'>, e: ParentLineEvent, settings: ParentLineSettings): ParentLineTransition {
   const step = new Step(s);
+  const prompt = onPrompt(step, s, e, 'position', settings.firstDigitTimeoutMs);
+  if (prompt) return prompt;
   switch (e.type) {
-    case 'PlaybackFinished':
-      if (e.playbackId !== s.playbackId) return same(s);
-      return step.to({ ...s, playbackId: null, timer: step.startTimer('position', settings.firstDigitTimeoutMs) });
     case 'Dtmf': {
       if (!/^[0-9*#]$/.test(e.digit)) return same(s);
       step.interrupt(s);
@@ -164,8 +157,6 @@ export function onChoosingPosition(s: In<'choosingPosition'>, e: ParentLineEvent
     }
     case 'TimerFired':
       return e.name === s.timer ? openMenu(step, s.cascade, step.prompts('parents-cancelled'), settings, false) : same(s);
-    case 'CommandFailed':
-      return e.commandType === 'play' ? fail(step) : same(s);
     default:
       return same(s);
   }
@@ -173,10 +164,9 @@ export function onChoosingPosition(s: In<'choosingPosition'>, e: ParentLineEvent
 
 export function onConfirming(s: In<'confirming'>, e: ParentLineEvent, settings: ParentLineSettings): ParentLineTransition {
   const step = new Step(s);
+  const prompt = onPrompt(step, s, e, 'confirm', settings.firstDigitTimeoutMs);
+  if (prompt) return prompt;
   switch (e.type) {
-    case 'PlaybackFinished':
-      if (e.playbackId !== s.playbackId) return same(s);
-      return step.to({ ...s, playbackId: null, timer: step.startTimer('confirm', settings.firstDigitTimeoutMs) });
     case 'Dtmf':
       if (!/^[0-9*#]$/.test(e.digit)) return same(s);
       step.interrupt(s);
@@ -184,8 +174,6 @@ export function onConfirming(s: In<'confirming'>, e: ParentLineEvent, settings: 
       return e.digit === '1' ? apply(step, s.cascade, s.change, settings) : openMenu(step, s.cascade, step.prompts('parents-cancelled'), settings, false);
     case 'TimerFired':
       return e.name === s.timer ? openMenu(step, s.cascade, step.prompts('parents-cancelled'), settings, false) : same(s);
-    case 'CommandFailed':
-      return e.commandType === 'play' ? fail(step) : same(s);
     default:
       return same(s);
   }

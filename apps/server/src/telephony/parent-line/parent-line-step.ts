@@ -1,4 +1,4 @@
-import type { ParentLineCommand, ParentLineEnd, ParentLineMedia, ParentLinePhase, ParentLinePromptId, ParentLineState, ParentLineTransition } from './parent-line-machine';
+import type { ParentLineCommand, ParentLineEnd, ParentLineEvent, ParentLineMedia, ParentLinePhase, ParentLinePromptId, ParentLineState, ParentLineTransition } from './parent-line-machine';
 
 /** The parents' line's phase P with the call's own fields: what a phase handler receives. */
 export type In<P extends ParentLinePhase['phase']> = Extract<ParentLinePhase, { phase: P }> & Omit<ParentLineState, keyof ParentLinePhase>;
@@ -70,4 +70,24 @@ export function close(step: Step, media: ParentLineMedia[], end: ParentLineEnd):
 /** Something the service needed failed or took too long: the caller is told to try later. */
 export function fail(step: Step): ParentLineTransition {
   return close(step, step.prompts('parents-try-later', 'goodbye'), 'failed');
+}
+
+/** The phases that play a prompt, then wait for keys. */
+type Listening = Extract<ParentLinePhase, { playbackId: string | null; timer: string | null }>['phase'];
+
+/**
+ * What a listening phase does with its prompt's events: when the prompt ends, the wait for a key
+ * starts (`timerName`, `ms`); when it cannot be played, the caller is told to try later. Any
+ * other event: undefined, for the phase to handle.
+ */
+export function onPrompt(step: Step, s: In<Listening>, e: ParentLineEvent, timerName: string, ms: number): ParentLineTransition | undefined {
+  switch (e.type) {
+    case 'PlaybackFinished':
+      if (e.playbackId !== s.playbackId) return same(step.state);
+      return step.to({ ...s, playbackId: null, timer: step.startTimer(timerName, ms) } as ParentLinePhase);
+    case 'CommandFailed':
+      return e.commandType === 'play' ? fail(step) : same(step.state);
+    default:
+      return undefined;
+  }
 }
