@@ -24,11 +24,15 @@ export class FinderLookupService {
     const numberHashes = this.pseudonymizer.hashes('national-number', nationalNumber);
     const callerHashes = this.pseudonymizer.hashes('caller', callerNumber);
     const callerHash = callerHashes[0];
-    const note = await this.ledger.noteLookup(callId, callerHashes, numberHashes[0], at, new Date(at.getTime() - HOUR_MS));
+    // Side by side: the finder waits for both, and the cascade found is used only if the caller may go on.
+    const [note, cascade] = await Promise.all([
+      this.ledger.noteLookup(callId, callerHashes, numberHashes[0], at, new Date(at.getTime() - HOUR_MS)),
+      this.directory.findByNationalNumberHash(numberHashes),
+    ]);
     // A caller an operator blocked goes where the abuse limit sends callers: the hotline.
     if (note.callerBlocked) return { kind: 'throttled', limit: 'caller-blocked' };
     if (note.distinctNumbers > this.maxNumbersPerHour) return { kind: 'throttled', limit: 'numbers-per-hour' };
-    const result = decide(await this.directory.findByNationalNumberHash(numberHashes), at.toISOString().slice(0, 10));
+    const result = decide(cascade, at.toISOString().slice(0, 10));
     if (result.kind !== 'found' || !this.caps) return result;
     const { admission, limits } = this.caps;
     const exceeded = await admission.admit(

@@ -15,8 +15,12 @@ export interface CallControl {
   originate(leg: OutboundLeg): Promise<void>;
   /** Hanging up a channel that is already gone is a success. */
   hangup(channelId: string): Promise<void>;
-  /** Connects the finder and the answered leg; the bridge goes away with its last channel. */
-  bridge(bridgeId: string, channelIds: string[]): Promise<void>;
+  /**
+   * Connects the finder and the answered leg; the bridge goes away with its last channel. The
+   * bridge is made at once; the channels join it once `ready` has settled (the connected call's
+   * limits set meanwhile), so the two wait for Asterisk side by side.
+   */
+  bridge(bridgeId: string, channelIds: string[], ready?: Promise<unknown>): Promise<void>;
   /**
    * The dead-man switch: Asterisk sends the finder to the hotline by itself after this many
    * seconds unless it is pushed forward again (0 disarms it).

@@ -55,9 +55,9 @@ export class AriCallControl implements CallControl {
     await this.ari.request('DELETE', `/channels/${enc(channelId)}`).catch(ignoreGone);
   }
 
-  async bridge(bridgeId: string, channelIds: string[]): Promise<void> {
+  async bridge(bridgeId: string, channelIds: string[], ready: Promise<unknown> = Promise.resolve()): Promise<void> {
     const deadline = { timeoutMs: BRIDGE_DEADLINE_MS };
-    await this.ari.request('POST', `/bridges/${enc(bridgeId)}`, { type: 'mixing' }, undefined, deadline);
+    await Promise.all([this.ari.request('POST', `/bridges/${enc(bridgeId)}`, { type: 'mixing' }, undefined, deadline), ready]);
     await this.ari.request('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') }, undefined, deadline);
   }
 

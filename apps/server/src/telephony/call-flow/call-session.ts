@@ -169,10 +169,11 @@ export class CallSession extends SessionRunner<CallState, CallEvent, Command> {
         // The dead-man switch is no longer pushed: the call's maximum length replaces it, on both sides.
         this.disarmDeadline();
         const legChannelId = CallSession.legChannelId(command.legId);
-        await control
+        // The limits are set while the bridge is made; the channels join once both are done.
+        const limited = control
           .limitConnectedCall(this.finderChannelId, legChannelId, this.deps.deadline.maxCallSeconds)
           .catch((error: unknown) => log.warn({ callId: this.callId, legId: command.legId, reason: (error as Error).message }, 'could not set the connected call\'s maximum length'));
-        return await control.bridge(`${this.callId}-bridge`, [this.finderChannelId, legChannelId]);
+        return await control.bridge(`${this.callId}-bridge`, [this.finderChannelId, legChannelId], limited);
       }
       case 'hangupFinder':
         return await control.hangup(this.finderChannelId);
