@@ -6,8 +6,8 @@ function recordingAri() {
   const sent: string[] = [];
   const answers: (() => void)[] = [];
   const ari = {
-    request: (method: string, path: string, _query?: unknown, _body?: unknown, deadline?: { timeoutMs: number }) => {
-      sent.push(`${method} ${path}${deadline ? ` (${deadline.timeoutMs} ms)` : ''}`);
+    request: (method: string, path: string, _query?: unknown, _body?: unknown, options?: { timeoutMs?: number; urgent?: boolean }) => {
+      sent.push(`${method} ${path}${options?.timeoutMs ? ` (${options.timeoutMs} ms)` : ''}${options?.urgent ? ' urgent' : ''}`);
       return new Promise<void>((resolve) => answers.push(resolve));
     },
   } as unknown as AriRest;
@@ -25,10 +25,10 @@ describe('bridging over ARI', () => {
     const ready = new Promise<void>((resolve) => (limitsSet = resolve));
     const bridged = new AriCallControl(ari, 'alloparents').bridge('call-1-bridge', ['finder', 'leg'], ready);
     await answerAll();
-    expect(sent).toEqual([`POST /bridges/call-1-bridge (${BRIDGE_DEADLINE_MS} ms)`]);
+    expect(sent).toEqual([`POST /bridges/call-1-bridge (${BRIDGE_DEADLINE_MS} ms) urgent`]);
     limitsSet();
     await answerAll();
-    expect(sent).toEqual([`POST /bridges/call-1-bridge (${BRIDGE_DEADLINE_MS} ms)`, `POST /bridges/call-1-bridge/addChannel (${BRIDGE_DEADLINE_MS} ms)`]);
+    expect(sent).toEqual([`POST /bridges/call-1-bridge (${BRIDGE_DEADLINE_MS} ms) urgent`, `POST /bridges/call-1-bridge/addChannel (${BRIDGE_DEADLINE_MS} ms) urgent`]);
     await answerAll();
     await expect(bridged).resolves.toBeUndefined();
   });

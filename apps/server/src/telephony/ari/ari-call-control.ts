@@ -56,22 +56,24 @@ export class AriCallControl implements CallControl {
   }
 
   async bridge(bridgeId: string, channelIds: string[], ready: Promise<unknown> = Promise.resolve()): Promise<void> {
-    const deadline = { timeoutMs: BRIDGE_DEADLINE_MS };
+    const deadline = { timeoutMs: BRIDGE_DEADLINE_MS, urgent: true };
     await Promise.all([this.ari.request('POST', `/bridges/${enc(bridgeId)}`, { type: 'mixing' }, undefined, deadline), ready]);
     await this.ari.request('POST', `/bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') }, undefined, deadline);
   }
 
-  async setDeadline(channelId: string, seconds: number): Promise<void> {
-    await this.ari.request('POST', `/channels/${enc(channelId)}/variable`, { variable: 'TIMEOUT(absolute)', value: String(seconds) });
+  async setDeadline(channelId: string, seconds: number, options: { urgent?: boolean } = {}): Promise<void> {
+    await this.ari.request('POST', `/channels/${enc(channelId)}/variable`, { variable: 'TIMEOUT(absolute)', value: String(seconds) }, undefined, options);
   }
 
+  /** On the urgent connections: the bridge of a parent who pressed 1 waits for it. */
   async limitConnectedCall(finderChannelId: string, legChannelId: string, seconds: number): Promise<void> {
+    const urgent = { urgent: true };
     const finder = async () => {
       // The deadline first: until it is the call's, a dead-man switch firing must still mean the hotline.
-      await this.setDeadline(finderChannelId, seconds);
-      await this.ari.request('POST', `/channels/${enc(finderChannelId)}/variable`, { variable: 'ALLOPARENTS_CONNECTED', value: 'yes' });
+      await this.setDeadline(finderChannelId, seconds, urgent);
+      await this.ari.request('POST', `/channels/${enc(finderChannelId)}/variable`, { variable: 'ALLOPARENTS_CONNECTED', value: 'yes' }, undefined, urgent);
     };
-    await Promise.all([finder(), this.setDeadline(legChannelId, seconds)]);
+    await Promise.all([finder(), this.setDeadline(legChannelId, seconds, urgent)]);
   }
 
   async clearConnectedCall(finderChannelId: string): Promise<void> {

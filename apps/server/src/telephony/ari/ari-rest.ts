@@ -10,7 +10,8 @@ import type { AriChannel } from './ari-events';
  * connection per request fails under a burst of callers ("HTTP session count exceeded"): here a
  * burst waits in the pool's queue instead, and the queue wait counts against the request's
  * deadline. A request that could not be sent (no connection, or a kept-alive connection that
- * Asterisk closed under it) is tried again while its deadline allows.
+ * Asterisk closed under it) is tried again while its deadline allows. Urgent requests (bridging a
+ * parent who pressed 1) have connections of their own, so they never queue behind the rest.
  */
 export class AriHttpError extends Error {
   constructor(
@@ -42,6 +43,9 @@ const CLIENT_KEEP_ALIVE_MS = 10_000;
  * when it connects, and an operator's own requests.
  */
 export const ARI_SESSION_HEADROOM = 16;
+
+/** Connections kept for urgent requests, beyond the pool's (http.conf `sessionlimit` counts them too). */
+export const ARI_URGENT_CONNECTIONS = 2;
 
 export interface AriRestOptions {
   url: string;
@@ -78,6 +82,7 @@ const RETRY_PAUSES_MS = [25, 50, 100, 200, 400];
 export class AriRest {
   private readonly authorization: string;
   private readonly pool: Pool;
+  private readonly urgentPool: Pool;
   private readonly timeoutMs: number;
   private readonly prefix: string;
 
@@ -89,17 +94,17 @@ export class AriRest {
     this.timeoutMs = options.timeoutMs ?? 3000;
     const base = new URL(options.url);
     this.prefix = `${base.pathname.replace(/\/$/, '')}/ari`;
-    this.pool = new Pool(base.origin, {
-      connections: options.connections,
-      pipelining: 1,
-      keepAliveTimeout: CLIENT_KEEP_ALIVE_MS,
-      keepAliveMaxTimeout: CLIENT_KEEP_ALIVE_MS,
-      connect: { timeout: 1000 },
-    });
+    const pool = (connections: number) =>
+      new Pool(base.origin, { connections, pipelining: 1, keepAliveTimeout: CLIENT_KEEP_ALIVE_MS, keepAliveMaxTimeout: CLIENT_KEEP_ALIVE_MS, connect: { timeout: 1000 } });
+    this.pool = pool(options.connections);
+    this.urgentPool = pool(ARI_URGENT_CONNECTIONS);
   }
 
-  /** `timeoutMs` replaces the pool's deadline for a request worth waiting longer for. */
-  async request<T = unknown>(method: Method, path: string, query: Query = {}, body?: unknown, options: { timeoutMs?: number } = {}): Promise<T> {
+  /**
+   * `timeoutMs` replaces the pool's deadline for a request worth waiting longer for; `urgent`
+   * sends it on the urgent connections (a parent waiting to be bridged).
+   */
+  async request<T = unknown>(method: Method, path: string, query: Query = {}, body?: unknown, options: { timeoutMs?: number; urgent?: boolean } = {}): Promise<T> {
     const operation = `${method} ${path.replace(/\/[^/]*[0-9a-f]{8}[^/]*/g, '/{id}')}`;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
@@ -109,7 +114,7 @@ export class AriRest {
     const payload = body ? JSON.stringify(body) : undefined;
     const started = performance.now();
     try {
-      return await this.send<T>(method, operation, target, payload, signal, timeoutMs);
+      return await this.send<T>(options.urgent ? this.urgentPool : this.pool, method, operation, target, payload, signal, timeoutMs);
     } finally {
       this.observer.timed?.(operation, (performance.now() - started) / 1000);
     }
@@ -121,10 +126,10 @@ export class AriRest {
     return { queued, running };
   }
 
-  private async send<T>(method: Method, operation: string, target: string, payload: string | undefined, signal: AbortSignal, timeoutMs: number): Promise<T> {
+  private async send<T>(pool: Pool, method: Method, operation: string, target: string, payload: string | undefined, signal: AbortSignal, timeoutMs: number): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.pool.request({
+        const response = await pool.request({
           method,
           path: target,
           headers: { authorization: this.authorization, ...(payload ? { 'content-type': 'application/json' } : {}) },
@@ -153,7 +158,7 @@ export class AriRest {
 
   /** Closes the pool's connections once the requests in flight are done. */
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.urgentPool.close()]);
   }
 }
 

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
-import { ARI_SERVER_KEEP_ALIVE_MS, ARI_SESSION_HEADROOM } from '../ari/ari-rest';
+import { ARI_SERVER_KEEP_ALIVE_MS, ARI_SESSION_HEADROOM, ARI_URGENT_CONNECTIONS } from '../ari/ari-rest';
 import { ChannelLimits, channelLimits } from '../channel-limits';
 
 /**
@@ -30,7 +30,7 @@ export function asteriskTemplateVariables(config: AppConfig, instanceDir: string
     ARI_USERNAME: config.ari.username,
     ARI_PASSWORD: config.ari.password,
     ARI_APP: config.ari.app,
-    ARI_HTTP_SESSION_LIMIT: String(config.ari.httpConnections + ARI_SESSION_HEADROOM),
+    ARI_HTTP_SESSION_LIMIT: String(config.ari.httpConnections + ARI_URGENT_CONNECTIONS + ARI_SESSION_HEADROOM),
     ARI_HTTP_KEEP_ALIVE_MS: String(ARI_SERVER_KEEP_ALIVE_MS),
     SIP_BIND_ADDRESS: config.sip.bindAddress,
     SIP_PORT: String(config.sip.port),
