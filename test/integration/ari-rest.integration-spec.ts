@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
-import { AriHttpError, AriRest, isGone } from '../../apps/server/src/telephony/ari/ari-rest';
+import { AriHttpError, AriRest, ARI_URGENT_CONNECTIONS, isGone } from '../../apps/server/src/telephony/ari/ari-rest';
 import { freePort } from '../support/ports';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -111,6 +111,20 @@ describe('AriRest: a bounded pool of keep-alive connections to ARI', () => {
     const refused = await rest.request('POST', '/bridges/b1').catch((e: unknown) => e);
     expect((refused as AriHttpError).message).toContain('no answer within 300 ms');
     await expect(rest.request('POST', '/bridges/b2', {}, undefined, { timeoutMs: 3000 })).resolves.toEqual({ ok: true });
+  });
+
+  it('given the pool busy with a queue of slow requests, then an urgent request (a bridge) is answered on its own connections without waiting behind them', async () => {
+    // Every request but the bridge takes 200 ms: 20 of them on a pool of 2 keep it busy for 2 s.
+    asterisk = new FakeAsterisk((request, response) => void setTimeout(() => json(response, 200, { path: request.url }), request.url!.startsWith('/ari/bridges') ? 0 : 200));
+    rest = new AriRest({ url: await asterisk.listen(), username: 'u', password: 'p', connections: 2, timeoutMs: 5000 });
+    const answered: string[] = [];
+    const queue = Array.from({ length: 20 }, (_, i) => rest!.request('POST', `/channels/c${i}/play`).then(() => answered.push(`c${i}`)));
+    await new Promise((resolve) => setImmediate(resolve));
+    await rest.request('POST', '/bridges/b1', { type: 'mixing' }, undefined, { urgent: true }).then(() => answered.push('bridge'));
+    expect(answered.indexOf('bridge')).toBeLessThan(4);
+    await Promise.all(queue);
+    // Its connections come on top of the pool's, as http.conf's sessionlimit allows.
+    expect(asterisk.mostOpen).toBeLessThanOrEqual(2 + ARI_URGENT_CONNECTIONS);
   });
 
   it('given the connection drops after a POST was sent, then it is not sent again (it may have been carried out); a GET is', async () => {
